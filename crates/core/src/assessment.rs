@@ -1,0 +1,416 @@
+//! Phase 2: the assessment document — a frozen template, participants, method,
+//! and per question the existing and desired ratings with evidence — and what is
+//! computed from it: gaps, averages per dimension, the prioritised gap list and
+//! the comparison of a re-assessment with its baseline.
+//!
+//! Document schema: changing field names breaks documents in the field.
+
+use crate::error::Problems;
+use crate::template::Template;
+use crate::vocabulary::{Confidence, CoreIssue, FunctionalCapacity, Level, Method, Sex, Validation};
+use crate::Date;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Assessment {
+    pub title: String,
+    /// The template as it was when the assessment started, stored as one JSON
+    /// string: it is never edited, so it need not be a mergeable structure.
+    #[serde(with = "frozen")]
+    pub template: Option<Template>,
+    pub capacity_area_ids: Vec<String>,
+    pub method: Method,
+    pub entry_level: Option<Level>,
+    pub started_on: Option<Date>,
+    pub completed_on: Option<Date>,
+    /// The assessment this one measures again (a re-assessment), by document id.
+    pub baseline_id: Option<String>,
+    pub participants: Vec<Participant>,
+    /// Ratings by question id. Every question gets an entry when the assessment
+    /// starts, so two devices never create the same entry concurrently.
+    pub responses: BTreeMap<String, Response>,
+    pub validation: Validation,
+    pub validated_on: Option<Date>,
+    pub validated_by: String,
+    pub findings: String,
+}
+
+impl Default for Assessment {
+    fn default() -> Assessment {
+        Assessment {
+            title: String::new(),
+            template: None,
+            capacity_area_ids: Vec::new(),
+            method: Method::SelfAssessmentWorkshop,
+            entry_level: None,
+            started_on: None,
+            completed_on: None,
+            baseline_id: None,
+            participants: Vec::new(),
+            responses: BTreeMap::new(),
+            validation: Validation::Draft,
+            validated_on: None,
+            validated_by: String::new(),
+            findings: String::new(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Participant {
+    pub id: String,
+    pub name: String,
+    pub organisation: String,
+    pub role: String,
+    pub sex: Sex,
+}
+
+impl Default for Participant {
+    fn default() -> Participant {
+        Participant {
+            id: String::new(),
+            name: String::new(),
+            organisation: String::new(),
+            role: String::new(),
+            sex: Sex::NotRecorded,
+        }
+    }
+}
+
+/// The ratings of one question.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Response {
+    pub existing: Option<i64>,
+    pub desired: Option<i64>,
+    pub evidence: String,
+    pub confidence: Option<Confidence>,
+    /// The partner's priority for closing this gap, 1 (low) to 5 (high).
+    pub priority: u8,
+}
+
+impl Default for Response {
+    fn default() -> Response {
+        Response { existing: None, desired: None, evidence: String::new(), confidence: None, priority: 3 }
+    }
+}
+
+/// Partner priorities run from 1 to this.
+pub const PRIORITY_MAX: u8 = 5;
+
+mod frozen {
+    use crate::template::Template;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(t: &Option<Template>, s: S) -> Result<S::Ok, S::Error> {
+        match t {
+            Some(t) => s.serialize_str(&serde_json::to_string(t).map_err(serde::ser::Error::custom)?),
+            None => s.serialize_none(),
+        }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Template>, D::Error> {
+        match Option::<String>::deserialize(d)? {
+            Some(text) => serde_json::from_str(&text).map(Some).map_err(serde::de::Error::custom),
+            None => Ok(None),
+        }
+    }
+}
+
+/// One question's gap, with its dimensions.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct QuestionGap {
+    pub question_id: String,
+    pub section_id: String,
+    pub level: Option<Level>,
+    pub core_issue: Option<CoreIssue>,
+    pub functional_capacity: Option<FunctionalCapacity>,
+    pub existing: Option<i64>,
+    pub desired: Option<i64>,
+    /// desired − existing, when both are rated.
+    pub gap: Option<i64>,
+    pub priority: u8,
+}
+
+impl QuestionGap {
+    /// Gap × partner priority: the order in which gaps are addressed.
+    pub fn weight(&self) -> Option<i64> {
+        self.gap.map(|g| g * i64::from(self.priority))
+    }
+}
+
+/// A dimension along which ratings are averaged.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(tag = "by", rename_all = "snake_case")]
+pub enum Dimension {
+    Section { section: String },
+    FunctionalCapacity { functional_capacity: FunctionalCapacity },
+    LevelCoreIssue { level: Level, core_issue: CoreIssue },
+}
+
+/// Averages over the questions of one dimension that have ratings.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DimensionScore {
+    pub dimension: Dimension,
+    pub existing: Option<f64>,
+    pub desired: Option<f64>,
+    pub gap: Option<f64>,
+    /// Questions with both ratings, out of `questions`.
+    pub rated: usize,
+    pub questions: usize,
+}
+
+/// Change of one dimension between a baseline and a re-assessment.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DimensionChange {
+    pub dimension: Dimension,
+    pub baseline: Option<f64>,
+    pub current: Option<f64>,
+    /// current − baseline of the existing-capacity average.
+    pub change: Option<f64>,
+}
+
+impl Assessment {
+    /// A new assessment from a template, with an empty entry for every question.
+    pub fn start(title: &str, template: &Template) -> Assessment {
+        Assessment {
+            title: title.to_owned(),
+            template: Some(template.clone()),
+            responses: template.questions().map(|(_, q)| (q.id.clone(), Response::default())).collect(),
+            ..Assessment::default()
+        }
+    }
+
+    /// Every question of the template with its ratings and gap, in template order.
+    pub fn gaps(&self) -> Vec<QuestionGap> {
+        let Some(template) = &self.template else { return Vec::new() };
+        template
+            .questions()
+            .map(|(section, q)| {
+                let r = self.responses.get(&q.id).cloned().unwrap_or_default();
+                QuestionGap {
+                    question_id: q.id.clone(),
+                    section_id: section.id.clone(),
+                    level: q.level,
+                    core_issue: q.core_issue,
+                    functional_capacity: q.functional_capacity,
+                    existing: r.existing,
+                    desired: r.desired,
+                    gap: r.existing.zip(r.desired).map(|(e, d)| d - e),
+                    priority: r.priority,
+                }
+            })
+            .collect()
+    }
+
+    /// Positive gaps, largest gap × partner priority first (ties: larger gap,
+    /// then template order).
+    pub fn prioritised_gaps(&self) -> Vec<QuestionGap> {
+        let mut gaps: Vec<QuestionGap> = self.gaps().into_iter().filter(|g| g.gap.is_some_and(|g| g > 0)).collect();
+        // A stable sort keeps template order among equals.
+        gaps.sort_by(|a, b| b.weight().cmp(&a.weight()).then(b.gap.cmp(&a.gap)));
+        gaps
+    }
+
+    /// Averages per template section, per functional capacity, and per level ×
+    /// core issue. Following the UNDP roll-up, a level × core issue cell is the
+    /// mean of its functional-capacity averages, not of its questions directly.
+    pub fn averages(&self) -> Vec<DimensionScore> {
+        let gaps = self.gaps();
+        let mut out = Vec::new();
+        let mut sections: Vec<&str> = Vec::new();
+        for g in &gaps {
+            if !sections.contains(&g.section_id.as_str()) {
+                sections.push(&g.section_id);
+            }
+        }
+        for s in sections {
+            let members: Vec<&QuestionGap> = gaps.iter().filter(|g| g.section_id == s).collect();
+            out.push(score(Dimension::Section { section: s.to_owned() }, &members));
+        }
+        for &fc in FunctionalCapacity::ALL {
+            let members: Vec<&QuestionGap> = gaps.iter().filter(|g| g.functional_capacity == Some(fc)).collect();
+            if !members.is_empty() {
+                out.push(score(Dimension::FunctionalCapacity { functional_capacity: fc }, &members));
+            }
+        }
+        for &level in Level::ALL {
+            for &ci in CoreIssue::ALL {
+                let cell: Vec<&QuestionGap> =
+                    gaps.iter().filter(|g| g.level == Some(level) && g.core_issue == Some(ci)).collect();
+                if cell.is_empty() {
+                    continue;
+                }
+                // Questions without a functional capacity form their own group.
+                let mut groups: BTreeMap<Option<FunctionalCapacity>, Vec<&QuestionGap>> = BTreeMap::new();
+                for g in &cell {
+                    groups.entry(g.functional_capacity).or_default().push(g);
+                }
+                let subs: Vec<DimensionScore> =
+                    groups.values().map(|m| score(Dimension::Section { section: String::new() }, m)).collect();
+                out.push(DimensionScore {
+                    dimension: Dimension::LevelCoreIssue { level, core_issue: ci },
+                    existing: mean(subs.iter().filter_map(|s| s.existing)),
+                    desired: mean(subs.iter().filter_map(|s| s.desired)),
+                    gap: mean(subs.iter().filter_map(|s| s.gap)),
+                    rated: subs.iter().map(|s| s.rated).sum(),
+                    questions: cell.len(),
+                });
+            }
+        }
+        out
+    }
+
+    /// The change of existing capacity per dimension against a baseline
+    /// assessment (normally run with the same template).
+    pub fn compare_with(&self, baseline: &Assessment) -> Vec<DimensionChange> {
+        let before = baseline.averages();
+        self.averages()
+            .into_iter()
+            .map(|now| {
+                let then = before.iter().find(|b| b.dimension == now.dimension).and_then(|b| b.existing);
+                DimensionChange {
+                    change: now.existing.zip(then).map(|(n, t)| n - t),
+                    dimension: now.dimension,
+                    baseline: then,
+                    current: now.existing,
+                }
+            })
+            .collect()
+    }
+
+    pub(crate) fn check(&self, p: &mut Problems) {
+        p.required("title", &self.title);
+        p.period("completed_on", self.started_on, self.completed_on);
+        let Some(template) = &self.template else {
+            p.add("template", "an assessment needs a template");
+            return;
+        };
+        for (qid, r) in &self.responses {
+            let at = format!("responses/{qid}");
+            if template.question(qid).is_none() {
+                p.add(&at, format!("the template `{}` has no question `{qid}`", template.id));
+            }
+            for (name, value) in [("existing", r.existing), ("desired", r.desired)] {
+                if let Some(v) = value {
+                    if !template.scale.contains(v) {
+                        p.add(
+                            format!("{at}/{name}"),
+                            format!("{v} is not on this assessment's scale; use {}", template.scale.allowed()),
+                        );
+                    }
+                }
+            }
+            p.range(&format!("{at}/priority"), f64::from(r.priority), 1.0, f64::from(PRIORITY_MAX));
+        }
+    }
+}
+
+fn score(dimension: Dimension, members: &[&QuestionGap]) -> DimensionScore {
+    DimensionScore {
+        dimension,
+        existing: mean(members.iter().filter_map(|g| g.existing).map(|v| v as f64)),
+        desired: mean(members.iter().filter_map(|g| g.desired).map(|v| v as f64)),
+        gap: mean(members.iter().filter_map(|g| g.gap).map(|v| v as f64)),
+        rated: members.iter().filter(|g| g.gap.is_some()).count(),
+        questions: members.len(),
+    }
+}
+
+pub(crate) fn mean(values: impl Iterator<Item = f64>) -> Option<f64> {
+    let (sum, n) = values.fold((0.0, 0usize), |(s, n), v| (s + v, n + 1));
+    (n > 0).then(|| sum / n as f64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::template::Template;
+
+    /// Four questions in one level × core issue cell: two on engaging stakeholders,
+    /// one on evaluation, one with no functional capacity.
+    fn template() -> Template {
+        let q = |id: &str, fc: Option<&str>| {
+            let fc = fc.map(|f| format!(r#","functional_capacity":"{f}""#)).unwrap_or_default();
+            format!(r#"{{"id":"{id}","text":"Q {id}","level":"organisation","core_issue":"leadership"{fc}}}"#)
+        };
+        let text = format!(
+            r#"{{"id":"t","version":1,"title":"T","description":"d",
+            "scale":{{"points":[{{"value":1,"label":"a","descriptor":""}},{{"value":2,"label":"b","descriptor":""}},{{"value":3,"label":"c","descriptor":""}},{{"value":4,"label":"d","descriptor":""}},{{"value":5,"label":"e","descriptor":""}}]}},
+            "sections":[{{"id":"s1","title":"S1","questions":[{},{}]}},{{"id":"s2","title":"S2","questions":[{},{}]}}]}}"#,
+            q("q1", Some("engage_stakeholders")),
+            q("q2", Some("engage_stakeholders")),
+            q("q3", Some("evaluate")),
+            q("q4", None)
+        );
+        Template::parse("t.json", &text).expect("test template is valid")
+    }
+
+    fn rate(a: &mut Assessment, q: &str, existing: i64, desired: i64, priority: u8) {
+        let r = a.responses.get_mut(q).expect("question exists");
+        r.existing = Some(existing);
+        r.desired = Some(desired);
+        r.priority = priority;
+    }
+
+    #[test]
+    fn gaps_averages_and_priorities_match_hand_worked_numbers() {
+        let mut a = Assessment::start("Baseline", &template());
+        rate(&mut a, "q1", 1, 4, 2); // gap 3, weight 6
+        rate(&mut a, "q2", 2, 4, 5); // gap 2, weight 10
+        rate(&mut a, "q3", 3, 5, 3); // gap 2, weight 6
+        // q4 left unrated.
+
+        let gaps = a.gaps();
+        assert_eq!(gaps.iter().map(|g| g.gap).collect::<Vec<_>>(), vec![Some(3), Some(2), Some(2), None]);
+
+        let order: Vec<_> = a.prioritised_gaps().iter().map(|g| g.question_id.clone()).collect();
+        // q2 weighs 10; q1 and q3 both weigh 6, q1 has the larger gap.
+        assert_eq!(order, vec!["q2", "q1", "q3"]);
+
+        let avg = a.averages();
+        let find = |d: Dimension| avg.iter().find(|s| s.dimension == d).expect("dimension present").clone();
+        let s1 = find(Dimension::Section { section: "s1".into() });
+        assert_eq!((s1.existing, s1.desired, s1.gap), (Some(1.5), Some(4.0), Some(2.5)));
+        let s2 = find(Dimension::Section { section: "s2".into() });
+        assert_eq!((s2.existing, s2.rated, s2.questions), (Some(3.0), 1, 2));
+        let engage = find(Dimension::FunctionalCapacity { functional_capacity: FunctionalCapacity::EngageStakeholders });
+        assert_eq!(engage.existing, Some(1.5));
+        // Cell = mean of FC averages: existing (1.5 + 3) / 2 = 2.25, not (1+2+3)/3 = 2.
+        let cell = find(Dimension::LevelCoreIssue { level: Level::Organisation, core_issue: CoreIssue::Leadership });
+        assert_eq!(cell.existing, Some(2.25));
+        assert_eq!(cell.desired, Some(4.5)); // (4 + 5) / 2
+        assert_eq!(cell.gap, Some(2.25)); // (2.5 + 2) / 2
+        assert_eq!((cell.rated, cell.questions), (3, 4));
+    }
+
+    #[test]
+    fn reassessment_shows_change_per_dimension() {
+        let mut baseline = Assessment::start("Baseline", &template());
+        rate(&mut baseline, "q1", 1, 4, 3);
+        rate(&mut baseline, "q2", 2, 4, 3);
+        let mut again = Assessment::start("Twelve months on", &template());
+        rate(&mut again, "q1", 3, 4, 3);
+        rate(&mut again, "q2", 4, 4, 3);
+        rate(&mut again, "q3", 2, 4, 3);
+        let changes = again.compare_with(&baseline);
+        let s1 = changes.iter().find(|c| c.dimension == Dimension::Section { section: "s1".into() }).expect("s1");
+        assert_eq!((s1.baseline, s1.current, s1.change), (Some(1.5), Some(3.5), Some(2.0)));
+        let s2 = changes.iter().find(|c| c.dimension == Dimension::Section { section: "s2".into() }).expect("s2");
+        assert_eq!((s2.baseline, s2.current, s2.change), (None, Some(2.0), None), "no baseline rating, no change");
+    }
+
+    #[test]
+    fn scores_off_the_scale_are_reported() {
+        let mut a = Assessment::start("A", &template());
+        rate(&mut a, "q1", 0, 6, 9);
+        let mut p = Problems::default();
+        a.check(&mut p);
+        let fields: Vec<_> = p.0.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, vec!["responses/q1/existing", "responses/q1/desired", "responses/q1/priority"]);
+        assert!(p.0[0].message.contains("1, 2, 3, 4 or 5"), "{}", p.0[0].message);
+    }
+}

@@ -1,0 +1,530 @@
+//! A CD4MM document: an Automerge document of one [`Kind`], with its schema
+//! version, read through the typed model and changed only by checked [`Edit`]s.
+
+use crate::assessment::Assessment;
+use crate::edit::{Edit, locate, locate_mut, position, segments};
+use crate::engagement::Engagement;
+use crate::error::{Error, FieldError, Problems};
+use crate::mapping::{self, Conflict};
+use crate::monitoring::Monitoring;
+use crate::plan::Plan;
+use crate::toolbox::Toolbox;
+use automerge::transaction::{CommitOptions, Transactable};
+use automerge::{ActorId, Automerge, AutomergeError, Change, ChangeHash, ObjId, ObjType, ReadDoc, Value};
+use serde::{Deserialize, Serialize};
+use serde_json::Value as Json;
+
+/// The schema version this app writes. Documents with a lower one are upgraded
+/// when opened; documents with a higher one open read-only.
+pub const SCHEMA: u64 = 1;
+
+/// What a document holds; one Automerge document per thing people edit together.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    Engagement,
+    Assessment,
+    Plan,
+    Monitoring,
+    Toolbox,
+}
+
+impl Kind {
+    pub const ALL: &'static [Kind] = &[Kind::Engagement, Kind::Assessment, Kind::Plan, Kind::Monitoring, Kind::Toolbox];
+
+    pub fn code(self) -> String {
+        crate::vocabulary::code_of(&self)
+    }
+
+    pub fn from_code(code: &str) -> Option<Kind> {
+        serde_json::from_value(Json::String(code.to_owned())).ok()
+    }
+}
+
+/// The typed content of a document.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum Content {
+    Engagement(Engagement),
+    Assessment(Assessment),
+    Plan(Plan),
+    Monitoring(Monitoring),
+    Toolbox(Toolbox),
+}
+
+impl Content {
+    pub fn kind(&self) -> Kind {
+        match self {
+            Content::Engagement(_) => Kind::Engagement,
+            Content::Assessment(_) => Kind::Assessment,
+            Content::Plan(_) => Kind::Plan,
+            Content::Monitoring(_) => Kind::Monitoring,
+            Content::Toolbox(_) => Kind::Toolbox,
+        }
+    }
+
+    /// Read content of `kind` from a document's JSON. Fields the model does not
+    /// know are ignored; fields it misses take their defaults.
+    pub fn from_json(kind: Kind, value: Json) -> Result<Content, serde_json::Error> {
+        Ok(match kind {
+            Kind::Engagement => Content::Engagement(serde_json::from_value(value)?),
+            Kind::Assessment => Content::Assessment(serde_json::from_value(value)?),
+            Kind::Plan => Content::Plan(serde_json::from_value(value)?),
+            Kind::Monitoring => Content::Monitoring(serde_json::from_value(value)?),
+            Kind::Toolbox => Content::Toolbox(serde_json::from_value(value)?),
+        })
+    }
+
+    pub fn to_json(&self) -> Json {
+        serde_json::to_value(self).unwrap_or(Json::Null)
+    }
+
+    /// The display title of the document.
+    pub fn title(&self) -> &str {
+        match self {
+            Content::Engagement(c) => &c.title,
+            Content::Assessment(c) => &c.title,
+            Content::Plan(c) => &c.title,
+            Content::Monitoring(c) => &c.title,
+            Content::Toolbox(c) => &c.title,
+        }
+    }
+
+    /// Every validation problem of the content.
+    pub fn problems(&self) -> Vec<FieldError> {
+        let mut p = Problems::default();
+        match self {
+            Content::Engagement(c) => c.check(&mut p),
+            Content::Assessment(c) => c.check(&mut p),
+            Content::Plan(c) => c.check(&mut p),
+            Content::Monitoring(c) => c.check(&mut p),
+            Content::Toolbox(c) => c.check(&mut p),
+        }
+        p.0
+    }
+}
+
+/// What a reader gets: the content as JSON, every conflict, and the header.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Snapshot {
+    pub kind: Kind,
+    pub schema: u64,
+    pub workspace: String,
+    /// Why the document cannot be edited, when it cannot.
+    pub read_only: Option<String>,
+    pub value: Json,
+    pub conflicts: Vec<Conflict>,
+}
+
+/// Header keys stored at the root of every document beside the content.
+const HEADER: [&str; 3] = ["kind", "schema", "workspace"];
+
+#[derive(Debug, Clone)]
+pub struct Document {
+    doc: Automerge,
+    kind: Kind,
+    schema: u64,
+    workspace: String,
+}
+
+impl Document {
+    /// A new document holding `content`, as one change by `actor` at `now_ms`.
+    pub fn create(workspace: &str, content: &Content, actor: ActorId, now_ms: i64) -> Result<Document, Error> {
+        if let Some(problem) = content.problems().into_iter().next() {
+            return Err(problem.into());
+        }
+        let kind = content.kind();
+        let mut doc = Automerge::new().with_actor(actor);
+        let value = content.to_json();
+        doc.transact_with::<_, _, AutomergeError, _>(
+            |_| commit(now_ms, &format!("create {}", kind.code())),
+            |tx| {
+                tx.put(automerge::ROOT, "kind", kind.code())?;
+                tx.put(automerge::ROOT, "schema", SCHEMA as i64)?;
+                tx.put(automerge::ROOT, "workspace", workspace)?;
+                for (k, v) in value.as_object().into_iter().flatten() {
+                    mapping::put(tx, &automerge::ROOT, k, v)?;
+                }
+                Ok(())
+            },
+        )
+        .map_err(|f| f.error)?;
+        Ok(Document { doc, kind, schema: SCHEMA, workspace: workspace.to_owned() })
+    }
+
+    /// Open a saved document (or a concatenation of changes), as `actor`.
+    /// Older schemas are upgraded in place by a change dated `now_ms`; check
+    /// [`Document::unsaved_changes`] to persist it.
+    pub fn load(bytes: &[u8], actor: ActorId, now_ms: i64) -> Result<Document, Error> {
+        let doc = Automerge::load(bytes).map_err(|e| Error::NotADocument(format!("the data does not decode ({e})")))?;
+        Document::from_automerge(doc, actor, now_ms)
+    }
+
+    /// Wrap an Automerge document, as `actor`, upgrading it if needed.
+    pub fn from_automerge(mut doc: Automerge, actor: ActorId, now_ms: i64) -> Result<Document, Error> {
+        // `load` picks a random actor; edits must carry the device's own.
+        doc.set_actor(actor);
+        let kind = match doc.get(automerge::ROOT, "kind") {
+            Ok(Some((Value::Scalar(s), _))) => s.as_str().and_then(Kind::from_code),
+            _ => None,
+        }
+        .ok_or_else(|| Error::NotADocument("it has no known `kind`".into()))?;
+        let schema = match doc.get(automerge::ROOT, "schema") {
+            Ok(Some((Value::Scalar(s), _))) => s.as_i64().map_or(0, |v| v.max(0) as u64),
+            _ => 0,
+        };
+        let workspace = match doc.get(automerge::ROOT, "workspace") {
+            Ok(Some((Value::Scalar(s), _))) => s.as_str().unwrap_or_default().to_owned(),
+            _ => String::new(),
+        };
+        let mut document = Document { doc, kind, schema, workspace };
+        if schema < SCHEMA {
+            document.upgrade(now_ms)?;
+        }
+        Ok(document)
+    }
+
+    /// Bring an older document to [`SCHEMA`], one step per version.
+    fn upgrade(&mut self, now_ms: i64) -> Result<(), Error> {
+        let from = self.schema;
+        self.doc
+            .transact_with::<_, _, AutomergeError, _>(
+                |_| commit(now_ms, &format!("upgrade schema {from} to {SCHEMA}")),
+                |tx| {
+                    for version in from..SCHEMA {
+                        UPGRADES[version as usize](tx, self.kind)?;
+                    }
+                    tx.put(automerge::ROOT, "schema", SCHEMA as i64)
+                },
+            )
+            .map_err(|f| f.error)?;
+        self.schema = SCHEMA;
+        Ok(())
+    }
+
+    pub fn kind(&self) -> Kind {
+        self.kind
+    }
+
+    pub fn schema(&self) -> u64 {
+        self.schema
+    }
+
+    pub fn workspace(&self) -> &str {
+        &self.workspace
+    }
+
+    pub fn automerge(&self) -> &Automerge {
+        &self.doc
+    }
+
+    /// Why this document cannot be edited, if it cannot.
+    pub fn read_only(&self) -> Option<Error> {
+        (self.schema > SCHEMA).then(|| Error::ReadOnly { kind: self.kind.code(), found: self.schema, supported: SCHEMA })
+    }
+
+    /// The content as JSON and every field that holds concurrent values.
+    pub fn read(&self) -> Snapshot {
+        self.read_at(None)
+    }
+
+    /// The document as it stood at `heads` (e.g. "the plan on 1 March").
+    pub fn read_at(&self, heads: Option<&[ChangeHash]>) -> Snapshot {
+        let (mut value, mut conflicts) = mapping::read(&self.doc, heads);
+        if let Some(map) = value.as_object_mut() {
+            for key in HEADER {
+                map.remove(key);
+            }
+        }
+        // Equal values written concurrently (e.g. two devices upgrading the same
+        // document) are not a disagreement worth a person's attention.
+        conflicts.retain(|c| !HEADER.contains(&c.path.as_str()) && c.values.iter().any(|v| v.value != c.values[0].value));
+        Snapshot {
+            kind: self.kind,
+            schema: self.schema,
+            workspace: self.workspace.clone(),
+            read_only: self.read_only().map(|e| e.to_string()),
+            value,
+            conflicts,
+        }
+    }
+
+    /// The typed content.
+    pub fn content(&self) -> Result<Content, Error> {
+        Content::from_json(self.kind, self.read().value)
+            .map_err(|e| Error::NotADocument(format!("its content does not fit the {} model: {e}", self.kind.code())))
+    }
+
+    /// Check `edit` against the typed model and apply it as one change by this
+    /// document's actor at `now_ms`. On any error nothing is written. Returns the
+    /// new change's hash, or `None` when the edit changes nothing.
+    pub fn apply(&mut self, edit: &Edit, now_ms: i64) -> Result<Option<ChangeHash>, Error> {
+        if let Some(e) = self.read_only() {
+            return Err(e);
+        }
+        let snapshot = self.read();
+        let current = snapshot.value;
+        let invalid = |field: &str, message: String| Error::Invalid(FieldError::new(field, message));
+        let target = edit.target();
+
+        // 1. Apply the edit to a JSON copy, checking that its target exists.
+        let mut next = current.clone();
+        match edit {
+            Edit::Set { path, value } => {
+                let segs = segments(path).map_err(|m| invalid(path, m))?;
+                let (last, parent) = segs.split_last().ok_or_else(|| invalid(path, "empty path".into()))?;
+                if HEADER.contains(&path.as_str()) {
+                    return Err(invalid(path, "is set by the app and cannot be edited".into()));
+                }
+                let holder = locate_mut(&mut next, parent, true).map_err(|m| invalid(path, m))?;
+                let Some(fields) = holder.as_object_mut() else {
+                    return Err(invalid(path, "names a list item; set one of its fields instead".into()));
+                };
+                fields.insert((*last).to_owned(), value.clone());
+            }
+            Edit::Insert { list, item, before } => {
+                let id = item.get("id").and_then(Json::as_str).unwrap_or_default();
+                if id.trim().is_empty() {
+                    return Err(invalid(list, "the new item needs an `id`".into()));
+                }
+                let items = list_mut(&mut next, list)?;
+                if position(items, id).is_some() {
+                    return Err(invalid(list, format!("an item with id `{id}` is already there")));
+                }
+                let at = insertion_point(items, list, before.as_deref())?;
+                items.insert(at, item.clone());
+            }
+            Edit::Remove { list, id } => {
+                let items = list_mut(&mut next, list)?;
+                let at = position(items, id).ok_or_else(|| invalid(list, format!("there is no item `{id}`")))?;
+                items.remove(at);
+            }
+            Edit::Move { list, id, before } => {
+                let items = list_mut(&mut next, list)?;
+                let at = position(items, id).ok_or_else(|| invalid(list, format!("there is no item `{id}`")))?;
+                let item = items.remove(at);
+                let to = insertion_point(items, list, before.as_deref())?;
+                items.insert(to, item);
+            }
+        }
+
+        // 2. Read it through the typed model, then check the rules.
+        let content = Content::from_json(self.kind, next).map_err(|e| invalid(&target, plain_serde(&e)))?;
+        let normal = content.to_json();
+        let target_segs = segments(&target).map_err(|m| invalid(&target, m))?;
+        let normal_value = match (edit, locate(&normal, &target_segs)) {
+            (Edit::Remove { .. }, _) => Json::Null,
+            (_, Some(v)) => v.clone(),
+            (_, None) => return Err(invalid(&target, unknown_field(&normal, &target_segs))),
+        };
+        let parent = target_segs[..target_segs.len() - 1].join("/");
+        if let Some(problem) = content.problems().into_iter().find(|p| concerns(&p.field, &target, &parent, edit)) {
+            return Err(problem.into());
+        }
+
+        // 3. Write the smallest change that does it.
+        if let Edit::Set { path, .. } = edit {
+            let unchanged = locate(&current, &target_segs) == Some(&normal_value);
+            let conflicted = snapshot.conflicts.iter().any(|c| &c.path == path);
+            if unchanged && !conflicted {
+                return Ok(None);
+            }
+        }
+        let result = self.doc.transact_with::<_, _, Error, _>(
+            |_| commit(now_ms, &edit.describe()),
+            |tx| {
+                match edit {
+                    Edit::Set { .. } => {
+                        let (last, parent) = target_segs.split_last().ok_or_else(|| invalid(&target, "empty path".into()))?;
+                        let obj = resolve(tx, parent, true).map_err(|m| invalid(&target, m))?;
+                        mapping::put(tx, &obj, last, &normal_value)?;
+                    }
+                    Edit::Insert { list, before, .. } => {
+                        let obj = resolve(tx, &segments(list).map_err(|m| invalid(list, m))?, false)
+                            .map_err(|m| invalid(list, m))?;
+                        let at = match before {
+                            Some(b) => index_of(tx, &obj, b).ok_or_else(|| invalid(list, format!("there is no item `{b}`")))?,
+                            None => tx.length(&obj),
+                        };
+                        mapping::insert(tx, &obj, last_key(list), at, &normal_value)?;
+                    }
+                    Edit::Remove { list, id } => {
+                        let obj = resolve(tx, &segments(list).map_err(|m| invalid(list, m))?, false)
+                            .map_err(|m| invalid(list, m))?;
+                        let at = index_of(tx, &obj, id).ok_or_else(|| invalid(list, format!("there is no item `{id}`")))?;
+                        tx.delete(&obj, at)?;
+                    }
+                    Edit::Move { list, id, before } => {
+                        let obj = resolve(tx, &segments(list).map_err(|m| invalid(list, m))?, false)
+                            .map_err(|m| invalid(list, m))?;
+                        let from = index_of(tx, &obj, id).ok_or_else(|| invalid(list, format!("there is no item `{id}`")))?;
+                        let item = locate(&current, &target_segs).cloned().unwrap_or(Json::Null);
+                        tx.delete(&obj, from)?;
+                        let to = match before {
+                            Some(b) => index_of(tx, &obj, b).ok_or_else(|| invalid(list, format!("there is no item `{b}`")))?,
+                            None => tx.length(&obj),
+                        };
+                        mapping::insert(tx, &obj, last_key(list), to, &item)?;
+                    }
+                }
+                Ok(())
+            },
+        );
+        match result {
+            Ok(success) => Ok(success.hash),
+            Err(failure) => Err(failure.error),
+        }
+    }
+
+    /// Changes made here after `heads` (e.g. an upgrade done on open), to persist.
+    pub fn changes_since(&self, heads: &[ChangeHash]) -> Vec<Change> {
+        self.doc.get_changes(heads)
+    }
+
+    pub fn heads(&self) -> Vec<ChangeHash> {
+        self.doc.get_heads()
+    }
+
+    /// The change made by the last successful [`Document::apply`].
+    pub fn last_local_change(&self) -> Option<Change> {
+        self.doc.get_last_local_change()
+    }
+
+    /// Merge changes from elsewhere (idempotent; out-of-order changes wait for
+    /// their dependencies).
+    pub fn apply_changes(&mut self, changes: impl IntoIterator<Item = Change>) -> Result<(), Error> {
+        let changes: Vec<Change> = changes.into_iter().collect();
+        self.doc.apply_changes(changes)?;
+        // A merged upgrade may raise the schema.
+        if let Ok(Some((Value::Scalar(s), _))) = self.doc.get(automerge::ROOT, "schema") {
+            self.schema = self.schema.max(s.as_i64().unwrap_or(0).max(0) as u64);
+        }
+        Ok(())
+    }
+
+    /// The whole document, compacted.
+    pub fn save(&self) -> Vec<u8> {
+        self.doc.save()
+    }
+}
+
+/// Upgrade steps: `UPGRADES[n]` takes a document from schema `n` to `n + 1`.
+/// Schema 0 is a document written before versioning: it lacks `schema` and
+/// possibly the containers of its kind, which are created empty.
+type Upgrade = fn(&mut automerge::transaction::Transaction<'_>, Kind) -> Result<(), AutomergeError>;
+const UPGRADES: [Upgrade; SCHEMA as usize] = [upgrade_0_to_1];
+
+fn upgrade_0_to_1(tx: &mut automerge::transaction::Transaction<'_>, kind: Kind) -> Result<(), AutomergeError> {
+    let lists: &[&str] = match kind {
+        Kind::Engagement => &["stakeholders", "log", "capacity_areas", "team"],
+        Kind::Assessment => &["participants"],
+        Kind::Plan => &["outcomes", "risks"],
+        Kind::Monitoring => &["progress", "measurements", "trainings", "issues", "lessons"],
+        Kind::Toolbox => &["entries"],
+    };
+    for key in lists {
+        if tx.get(automerge::ROOT, *key)?.is_none() {
+            tx.put_object(automerge::ROOT, *key, ObjType::List)?;
+        }
+    }
+    if tx.get(automerge::ROOT, "workspace")?.is_none() {
+        tx.put(automerge::ROOT, "workspace", "")?;
+    }
+    Ok(())
+}
+
+fn commit(now_ms: i64, message: &str) -> CommitOptions {
+    CommitOptions::default().with_time(now_ms).with_message(message.to_owned())
+}
+
+fn last_key(list: &str) -> &str {
+    list.rsplit('/').next().unwrap_or(list)
+}
+
+fn list_mut<'a>(root: &'a mut Json, list: &str) -> Result<&'a mut Vec<Json>, Error> {
+    let invalid = |m: String| Error::Invalid(FieldError::new(list, m));
+    let segs = segments(list).map_err(invalid)?;
+    match locate_mut(root, &segs, false) {
+        Ok(Json::Array(items)) => Ok(items),
+        Ok(_) => Err(invalid("is not a list".into())),
+        Err(m) => Err(invalid(m)),
+    }
+}
+
+fn insertion_point(items: &[Json], list: &str, before: Option<&str>) -> Result<usize, Error> {
+    match before {
+        Some(b) => position(items, b)
+            .ok_or_else(|| Error::Invalid(FieldError::new(list, format!("there is no item `{b}` to insert before")))),
+        None => Ok(items.len()),
+    }
+}
+
+/// Whether a validation problem is one the edit is responsible for: a problem of
+/// the edited field, of a sibling field in the same item (e.g. an end date now
+/// before the start date), or inside an inserted item.
+fn concerns(field: &str, target: &str, parent: &str, edit: &Edit) -> bool {
+    let inside = |prefix: &str| field == prefix || field.starts_with(&format!("{prefix}/"));
+    match edit {
+        Edit::Set { .. } => {
+            inside(target) || field.rsplit_once('/').map_or(parent.is_empty(), |(p, _)| p == parent)
+        }
+        Edit::Insert { .. } => inside(target),
+        Edit::Remove { .. } | Edit::Move { .. } => false,
+    }
+}
+
+/// The Automerge object at `segs` (map keys and list-item ids). With `create`,
+/// missing maps on the way are created.
+fn resolve(tx: &mut automerge::transaction::Transaction<'_>, segs: &[&str], create: bool) -> Result<ObjId, String> {
+    let mut obj = automerge::ROOT;
+    for (i, seg) in segs.iter().enumerate() {
+        let kind = tx.object_type(&obj).map_err(|e| e.to_string())?;
+        obj = if kind == ObjType::List {
+            let at = index_of(tx, &obj, seg).ok_or_else(|| format!("there is no item `{seg}`"))?;
+            match tx.get(&obj, at) {
+                Ok(Some((Value::Object(_), id))) => id,
+                _ => return Err(format!("`{}` is not an item", segs[..=i].join("/"))),
+            }
+        } else {
+            match tx.get(&obj, *seg) {
+                Ok(Some((Value::Object(_), id))) => id,
+                Ok(None) if create => tx.put_object(&obj, *seg, ObjType::Map).map_err(|e| e.to_string())?,
+                _ => return Err(format!("there is no `{}`", segs[..=i].join("/"))),
+            }
+        };
+    }
+    Ok(obj)
+}
+
+/// Index of the item whose `id` is `id` in the list `obj`.
+fn index_of(tx: &automerge::transaction::Transaction<'_>, obj: &ObjId, id: &str) -> Option<usize> {
+    (0..tx.length(obj)).find(|&i| match tx.get(obj, i) {
+        Ok(Some((Value::Object(ObjType::Map), item))) => {
+            matches!(tx.get(&item, "id"), Ok(Some((Value::Scalar(s), _))) if s.as_str() == Some(id))
+        }
+        _ => false,
+    })
+}
+
+/// serde's message without the line/column noise of a parser.
+fn plain_serde(e: &serde_json::Error) -> String {
+    let text = e.to_string();
+    match text.find(" at line ") {
+        Some(cut) => text[..cut].to_owned(),
+        None => text,
+    }
+}
+
+fn unknown_field(normal: &Json, segs: &[&str]) -> String {
+    let (last, parent) = segs.split_last().map_or(("", &[][..]), |(l, p)| (*l, p));
+    match locate(normal, parent).and_then(Json::as_object) {
+        Some(fields) => {
+            let known: Vec<&str> = fields.keys().map(String::as_str).collect();
+            format!("there is no field `{last}` here; the fields are: {}", known.join(", "))
+        }
+        None => format!("there is no `{}`", segs.join("/")),
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,171 @@
+use super::*;
+use crate::plan::{Activity, Outcome, Output};
+use serde_json::json;
+
+const T0: i64 = 1_780_000_000_000;
+
+fn actor(n: u8) -> ActorId {
+    ActorId::from(vec![n; 16])
+}
+
+fn plan_with_activity() -> Content {
+    Content::Plan(Plan {
+        title: "Response plan".into(),
+        objective: crate::plan::Objective { statement: "Border officials manage mixed flows.".into(), indicators: vec![] },
+        outcomes: vec![Outcome {
+            id: "oc1".into(),
+            statement: "SOPs in use".into(),
+            indicators: vec![],
+            outputs: vec![Output {
+                id: "op1".into(),
+                statement: "SOPs written".into(),
+                indicators: vec![],
+                activities: vec![Activity { id: "sop".into(), title: "SOP development".into(), budget: 5000.0, ..Activity::default() }],
+            }],
+        }],
+        ..Plan::default()
+    })
+}
+
+const ACTIVITIES: &str = "outcomes/oc1/outputs/op1/activities";
+
+fn set(path: &str, value: Json) -> Edit {
+    Edit::Set { path: path.into(), value }
+}
+
+fn plan(doc: &Document) -> Plan {
+    match doc.content().expect("reads") {
+        Content::Plan(p) => p,
+        other => panic!("expected a plan, got {:?}", other.kind()),
+    }
+}
+
+#[test]
+fn an_edit_is_one_change_with_time_and_actor() {
+    let mut doc = Document::create("ws", &plan_with_activity(), actor(1), T0).expect("create");
+    let hash = doc.apply(&set(&format!("{ACTIVITIES}/sop/budget"), json!(12000)), T0 + 5).expect("apply").expect("a change");
+    let change = doc.last_local_change().expect("change");
+    assert_eq!(change.hash(), hash);
+    assert_eq!(change.timestamp(), T0 + 5);
+    assert_eq!(change.actor_id(), &actor(1));
+    assert_eq!(plan(&doc).activities().next().expect("activity").2.budget, 12000.0);
+    assert_eq!(doc.apply(&set(&format!("{ACTIVITIES}/sop/budget"), json!(12000)), T0 + 6).expect("apply"), None, "no-op");
+}
+
+#[test]
+fn bad_values_name_the_field_and_write_nothing() {
+    let mut doc = Document::create("ws", &plan_with_activity(), actor(1), T0).expect("create");
+    let heads = doc.heads();
+    let cases = [
+        (set(&format!("{ACTIVITIES}/sop/type"), json!("party")), "outcomes/oc1/outputs/op1/activities/sop/type", "expected one of"),
+        (set(&format!("{ACTIVITIES}/sop/budget"), json!(-3)), "outcomes/oc1/outputs/op1/activities/sop/budget", "negative"),
+        (set(&format!("{ACTIVITIES}/sop/bugdet"), json!(3)), "outcomes/oc1/outputs/op1/activities/sop/bugdet", "no field `bugdet`"),
+        (set(&format!("{ACTIVITIES}/nope/budget"), json!(3)), "outcomes/oc1/outputs/op1/activities/nope/budget", "no item `nope`"),
+        (set("starts_on", json!("2026-02-30")), "starts_on", "not a date"),
+        (set("title", json!("  ")), "title", "required"),
+        (set("kind", json!("plan")), "kind", "set by the app"),
+        (
+            Edit::Insert { list: ACTIVITIES.into(), item: json!({"id": "sop", "title": "Again"}), before: None },
+            ACTIVITIES,
+            "already there",
+        ),
+        (Edit::Insert { list: ACTIVITIES.into(), item: json!({"id": "x", "title": ""}), before: None }, "outcomes/oc1/outputs/op1/activities/x/title", "required"),
+    ];
+    for (edit, field, message) in cases {
+        match doc.apply(&edit, T0 + 1) {
+            Err(Error::Invalid(e)) => {
+                assert_eq!(e.field, field, "{edit:?} names its field");
+                assert!(e.message.contains(message), "{edit:?}: `{}` should say `{message}`", e.message);
+            }
+            other => panic!("{edit:?} should be refused, got {other:?}"),
+        }
+    }
+    assert_eq!(doc.heads(), heads, "refused edits write nothing");
+}
+
+#[test]
+fn lists_insert_remove_and_move_by_id() {
+    let mut doc = Document::create("ws", &plan_with_activity(), actor(1), T0).expect("create");
+    let add = |id: &str, before: Option<&str>| Edit::Insert {
+        list: ACTIVITIES.into(),
+        item: json!({"id": id, "title": format!("Activity {id}"), "type": "coordination_mechanism"}),
+        before: before.map(str::to_owned),
+    };
+    doc.apply(&add("a", None), T0).expect("add a");
+    doc.apply(&add("b", Some("sop")), T0).expect("add b before sop");
+    let ids = |doc: &Document| plan(doc).activities().map(|(_, _, a)| a.id.clone()).collect::<Vec<_>>();
+    assert_eq!(ids(&doc), ["b", "sop", "a"]);
+    doc.apply(&Edit::Move { list: ACTIVITIES.into(), id: "b".into(), before: None }, T0).expect("move");
+    assert_eq!(ids(&doc), ["sop", "a", "b"]);
+    doc.apply(&Edit::Remove { list: ACTIVITIES.into(), id: "sop".into() }, T0).expect("remove");
+    assert_eq!(ids(&doc), ["a", "b"]);
+    let a = plan(&doc).activities().next().expect("a").2.clone();
+    assert_eq!(a.activity_type, crate::vocabulary::ActivityType::CoordinationMechanism);
+    assert_eq!(a.budget, 0.0, "missing fields take their defaults");
+}
+
+#[test]
+fn concurrent_edits_are_reported_as_conflicts_and_resolvable() {
+    let mut officer = Document::create("ws", &plan_with_activity(), actor(1), T0).expect("create");
+    let mut counterpart = Document::load(&officer.save(), actor(2), T0).expect("load");
+    let budget = format!("{ACTIVITIES}/sop/budget");
+    officer.apply(&set(&budget, json!(9500)), T0 + 1).expect("officer sets budget");
+    counterpart.apply(&set(&budget, json!(12000)), T0 + 2).expect("counterpart sets budget");
+    // Both reword the objective, in different sentences.
+    officer.apply(&set("objective/statement", json!("Border officials manage mixed flows safely.")), T0 + 3).expect("o");
+    counterpart.apply(&set("objective/statement", json!("All border officials manage mixed flows.")), T0 + 4).expect("c");
+
+    officer.apply_changes(counterpart.changes_since(&[])).expect("merge into officer");
+    counterpart.apply_changes(officer.changes_since(&[])).expect("merge into counterpart");
+
+    for doc in [&officer, &counterpart] {
+        let snapshot = doc.read();
+        assert_eq!(snapshot.conflicts.len(), 1, "only the budget conflicts: {:?}", snapshot.conflicts);
+        let c = &snapshot.conflicts[0];
+        assert_eq!(c.path, budget);
+        let mut values: Vec<(i64, String)> =
+            c.values.iter().map(|v| (v.value.as_i64().expect("number"), v.actor.clone())).collect();
+        values.sort();
+        assert_eq!(values, vec![(9500, actor(1).to_hex_string()), (12000, actor(2).to_hex_string())]);
+        assert_eq!(plan(doc).objective.statement, "All border officials manage mixed flows safely.", "both wording edits kept");
+    }
+    assert_eq!(officer.read(), counterpart.read(), "both sides see the same document");
+
+    // The officer picks the counterpart's value: the conflict is gone on both sides after sync.
+    officer.apply(&set(&budget, json!(12000)), T0 + 10).expect("resolve");
+    counterpart.apply_changes(officer.changes_since(&[])).expect("merge");
+    assert!(officer.read().conflicts.is_empty() && counterpart.read().conflicts.is_empty());
+    assert_eq!(plan(&counterpart).activities().next().expect("sop").2.budget, 12000.0);
+}
+
+#[test]
+fn older_documents_are_upgraded_and_newer_ones_open_read_only() {
+    // A schema-0 plan: no `schema`, no lists yet.
+    let mut raw = Automerge::new().with_actor(actor(9));
+    raw.transact::<_, _, AutomergeError>(|tx| {
+        tx.put(automerge::ROOT, "kind", "plan")?;
+        tx.put(automerge::ROOT, "title", "Old plan")
+    })
+    .expect("write");
+    let doc = Document::load(&raw.save(), actor(1), T0).expect("opens");
+    assert_eq!(doc.schema(), SCHEMA);
+    assert_eq!(doc.changes_since(&raw.get_heads()).len(), 1, "the upgrade is one change to persist");
+    assert_eq!(doc.read().value["outcomes"], json!([]));
+    assert!(doc.read_only().is_none());
+
+    let mut newer = Automerge::new();
+    newer
+        .transact::<_, _, AutomergeError>(|tx| {
+            tx.put(automerge::ROOT, "kind", "plan")?;
+            tx.put(automerge::ROOT, "schema", (SCHEMA + 1) as i64)?;
+            tx.put(automerge::ROOT, "title", "From the future")
+        })
+        .expect("write");
+    let mut doc = Document::load(&newer.save(), actor(1), T0).expect("opens read-only");
+    assert_eq!(doc.read().value["title"], json!("From the future"), "still readable");
+    let err = doc.apply(&set("title", json!("x")), T0).expect_err("read-only").to_string();
+    assert!(err.contains("newer version of CD4MM Field") && err.contains("read-only"), "{err}");
+    assert!(doc.read().read_only.is_some());
+
+    assert!(matches!(Document::load(b"not automerge", actor(1), T0), Err(Error::NotADocument(_))));
+}

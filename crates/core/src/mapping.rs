@@ -1,0 +1,324 @@
+//! The mapping between Automerge trees and JSON values.
+//!
+//! Documents are read into `serde_json::Value` and then into the typed model with
+//! serde, so a document written by an older app (a missing field) or a newer one
+//! (an extra field) still reads. Writing is the reverse, but always *minimal*: an
+//! edit touches only the field or item it names, so concurrent values elsewhere in
+//! the document are never overwritten by accident.
+//!
+//! Representation (changing it breaks devices in the field):
+//! - JSON objects are Automerge maps; arrays are Automerge lists.
+//! - Strings under a key listed by [`is_long_text`] are Automerge `Text`, merged
+//!   character by character; every other string is a scalar (last writer wins,
+//!   concurrent values kept as a conflict).
+//! - Whole numbers are `Int`, other numbers `F64`; `null` is `Null`.
+
+use automerge::{ChangeHash, ObjId, ObjType, ReadDoc, ScalarValue, Value, transaction::Transactable};
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Number, Value as Json};
+
+/// Keys whose strings are long, collaboratively edited text.
+///
+/// One list for every document kind: a key means the same thing wherever it
+/// appears, so `notes` is mergeable text in a stakeholder and in an activity alike.
+const LONG_TEXT_KEYS: &[&str] = &[
+    "context",
+    "description",
+    "evidence",
+    "findings",
+    "follow_up",
+    "lesson",
+    "means_of_verification",
+    "mitigation",
+    "narrative",
+    "notes",
+    "assumptions",
+    "rationale",
+    "statement",
+    "summary",
+    "sustainability",
+    "why",
+    "for_whom",
+    "for_what",
+    "action",
+    "outputs_delivered",
+    "behaviour_notes",
+    "results_notes",
+];
+
+/// Whether strings under `key` are stored as mergeable Automerge `Text`.
+pub fn is_long_text(key: &str) -> bool {
+    LONG_TEXT_KEYS.contains(&key)
+}
+
+/// One value of a field that holds several concurrent values.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ConflictValue {
+    pub value: Json,
+    /// Hex id of the Automerge actor (device or server user) that wrote it.
+    pub actor: String,
+    /// Whether Automerge shows this value by default.
+    pub winner: bool,
+}
+
+/// A field that holds concurrent values, found while reading a document.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Conflict {
+    /// Path of the field, as an [`crate::Edit`] would name it: keys, and item ids in lists.
+    pub path: String,
+    pub values: Vec<ConflictValue>,
+}
+
+/// Read the whole document (or the document as of `heads`) into JSON, collecting
+/// every field that holds concurrent values.
+pub fn read(doc: &impl ReadDoc, heads: Option<&[ChangeHash]>) -> (Json, Vec<Conflict>) {
+    let mut reader = Reader { doc, heads, conflicts: Vec::new() };
+    let value = reader.map(&automerge::ROOT, "");
+    (value, reader.conflicts)
+}
+
+struct Reader<'a, D> {
+    doc: &'a D,
+    heads: Option<&'a [ChangeHash]>,
+    conflicts: Vec<Conflict>,
+}
+
+impl<D: ReadDoc> Reader<'_, D> {
+    fn map(&mut self, obj: &ObjId, path: &str) -> Json {
+        let keys: Vec<String> = match self.heads {
+            Some(h) => self.doc.keys_at(obj, h).collect(),
+            None => self.doc.keys(obj).collect(),
+        };
+        let mut out = Map::new();
+        for key in keys {
+            let all = match self.heads {
+                Some(h) => self.doc.get_all_at(obj, key.as_str(), h),
+                None => self.doc.get_all(obj, key.as_str()),
+            }
+            .unwrap_or_default();
+            let child_path = join(path, &key);
+            let Some((winner_value, winner_id)) = all.last().cloned() else { continue };
+            if all.len() > 1 {
+                let values = all
+                    .iter()
+                    .map(|(v, id)| ConflictValue {
+                        value: self.value(v, id, &child_path),
+                        actor: actor_of(id),
+                        winner: *id == winner_id,
+                    })
+                    .collect();
+                self.conflicts.push(Conflict { path: child_path.clone(), values });
+            }
+            let value = self.value(&winner_value, &winner_id, &child_path);
+            out.insert(key, value);
+        }
+        Json::Object(out)
+    }
+
+    fn list(&mut self, obj: &ObjId, path: &str) -> Json {
+        let len = match self.heads {
+            Some(h) => self.doc.length_at(obj, h),
+            None => self.doc.length(obj),
+        };
+        let mut out = Vec::with_capacity(len);
+        for index in 0..len {
+            let got = match self.heads {
+                Some(h) => self.doc.get_at(obj, index, h),
+                None => self.doc.get(obj, index),
+            };
+            if let Ok(Some((value, id))) = got {
+                // Items are addressed by their `id` (stable across syncs); others by index.
+                let segment = self.item_id(&value, &id).unwrap_or_else(|| index.to_string());
+                let item = self.value(&value, &id, &join(path, &segment));
+                out.push(item);
+            }
+        }
+        Json::Array(out)
+    }
+
+    fn item_id(&self, value: &Value<'_>, obj: &ObjId) -> Option<String> {
+        if !matches!(value, Value::Object(ObjType::Map)) {
+            return None;
+        }
+        let got = match self.heads {
+            Some(h) => self.doc.get_at(obj, "id", h),
+            None => self.doc.get(obj, "id"),
+        };
+        match got {
+            Ok(Some((Value::Scalar(s), _))) => s.as_str().map(str::to_owned),
+            _ => None,
+        }
+    }
+
+    fn value(&mut self, value: &Value<'_>, id: &ObjId, path: &str) -> Json {
+        match value {
+            Value::Object(ObjType::Map | ObjType::Table) => self.map(id, path),
+            Value::Object(ObjType::List) => self.list(id, path),
+            Value::Object(ObjType::Text) => Json::String(
+                match self.heads {
+                    Some(h) => self.doc.text_at(id, h),
+                    None => self.doc.text(id),
+                }
+                .unwrap_or_default(),
+            ),
+            Value::Scalar(s) => scalar_to_json(s),
+        }
+    }
+}
+
+fn scalar_to_json(s: &ScalarValue) -> Json {
+    match s {
+        ScalarValue::Str(s) => Json::String(s.to_string()),
+        ScalarValue::Int(i) | ScalarValue::Timestamp(i) => Json::from(*i),
+        ScalarValue::Uint(u) => Json::from(*u),
+        ScalarValue::F64(f) => Number::from_f64(*f).map_or(Json::Null, Json::Number),
+        ScalarValue::Counter(c) => Json::from(i64::from(c)),
+        ScalarValue::Boolean(b) => Json::Bool(*b),
+        ScalarValue::Null | ScalarValue::Bytes(_) | ScalarValue::Unknown { .. } => Json::Null,
+    }
+}
+
+fn actor_of(id: &ObjId) -> String {
+    match id {
+        ObjId::Root => String::new(),
+        ObjId::Id(_, actor, _) => actor.to_hex_string(),
+    }
+}
+
+pub(crate) fn join(path: &str, segment: &str) -> String {
+    if path.is_empty() { segment.to_owned() } else { format!("{path}/{segment}") }
+}
+
+/// Put `value` at `key` of the map `obj`, creating Text, maps and lists as the
+/// representation says. An existing Text under the key is updated in place
+/// (diffed), so concurrent edits of other sentences survive.
+pub fn put(tx: &mut impl Transactable, obj: &ObjId, key: &str, value: &Json) -> Result<(), automerge::AutomergeError> {
+    if let Json::String(s) = value {
+        if let Ok(Some((Value::Object(ObjType::Text), text_id))) = tx.get(obj, key) {
+            return tx.update_text(&text_id, s);
+        }
+        if is_long_text(key) {
+            let text_id = tx.put_object(obj, key, ObjType::Text)?;
+            return tx.update_text(&text_id, s);
+        }
+    }
+    match value {
+        Json::Object(fields) => {
+            let map = tx.put_object(obj, key, ObjType::Map)?;
+            fill_map(tx, &map, fields)
+        }
+        Json::Array(items) => {
+            let list = tx.put_object(obj, key, ObjType::List)?;
+            fill_list(tx, &list, key, items)
+        }
+        scalar => tx.put(obj, key, json_to_scalar(scalar)),
+    }
+}
+
+/// Insert `value` into the list `list` at `index`. `list_key` is the key the list
+/// sits under (list items of strings under a long-text key become Text).
+pub fn insert(
+    tx: &mut impl Transactable,
+    list: &ObjId,
+    list_key: &str,
+    index: usize,
+    value: &Json,
+) -> Result<(), automerge::AutomergeError> {
+    match value {
+        Json::Object(fields) => {
+            let map = tx.insert_object(list, index, ObjType::Map)?;
+            fill_map(tx, &map, fields)
+        }
+        Json::Array(items) => {
+            let sub = tx.insert_object(list, index, ObjType::List)?;
+            fill_list(tx, &sub, list_key, items)
+        }
+        Json::String(s) if is_long_text(list_key) => {
+            let text_id = tx.insert_object(list, index, ObjType::Text)?;
+            tx.update_text(&text_id, s)
+        }
+        scalar => tx.insert(list, index, json_to_scalar(scalar)),
+    }
+}
+
+fn fill_map(tx: &mut impl Transactable, map: &ObjId, fields: &Map<String, Json>) -> Result<(), automerge::AutomergeError> {
+    for (k, v) in fields {
+        put(tx, map, k, v)?;
+    }
+    Ok(())
+}
+
+fn fill_list(
+    tx: &mut impl Transactable,
+    list: &ObjId,
+    key: &str,
+    items: &[Json],
+) -> Result<(), automerge::AutomergeError> {
+    for (i, item) in items.iter().enumerate() {
+        insert(tx, list, key, i, item)?;
+    }
+    Ok(())
+}
+
+fn json_to_scalar(value: &Json) -> ScalarValue {
+    match value {
+        Json::Bool(b) => ScalarValue::Boolean(*b),
+        Json::Number(n) => {
+            if let Some(i) = n.as_i64() {
+                ScalarValue::Int(i)
+            } else if let Some(u) = n.as_u64() {
+                ScalarValue::Uint(u)
+            } else {
+                let f = n.as_f64().unwrap_or(0.0);
+                // Whole floats are stored as Int so that an integer field reads back as one.
+                if f.fract() == 0.0 && f.abs() < 9.0e15 { ScalarValue::Int(f as i64) } else { ScalarValue::F64(f) }
+            }
+        }
+        Json::String(s) => ScalarValue::Str(s.as_str().into()),
+        Json::Null | Json::Object(_) | Json::Array(_) => ScalarValue::Null,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use automerge::{ActorId, Automerge};
+    use serde_json::json;
+
+    #[test]
+    fn round_trips_json_with_text_and_lists() {
+        let mut doc = Automerge::new();
+        let value = json!({"title": "Plan", "notes": "long text", "n": 3, "x": 2.5, "items": [{"id": "a", "statement": "s"}], "tags": ["t1"]});
+        doc.transact::<_, _, automerge::AutomergeError>(|tx| {
+            for (k, v) in value.as_object().into_iter().flatten() {
+                put(tx, &automerge::ROOT, k, v)?;
+            }
+            Ok(())
+        })
+        .expect("write");
+        let (read_back, conflicts) = read(&doc, None);
+        assert_eq!(read_back, value);
+        assert!(conflicts.is_empty());
+        let (notes, _) = doc.get(automerge::ROOT, "notes").expect("get").expect("present");
+        assert_eq!(notes, Value::Object(ObjType::Text), "notes must be mergeable text");
+    }
+
+    #[test]
+    fn concurrent_scalar_writes_are_reported_with_their_actors() {
+        let mut a = Automerge::new().with_actor(ActorId::from(vec![1u8; 16]));
+        a.transact::<_, _, automerge::AutomergeError>(|tx| put(tx, &automerge::ROOT, "budget", &json!(100)))
+            .expect("write");
+        let mut b = a.fork().with_actor(ActorId::from(vec![2u8; 16]));
+        a.transact::<_, _, automerge::AutomergeError>(|tx| put(tx, &automerge::ROOT, "budget", &json!(12000)))
+            .expect("write");
+        b.transact::<_, _, automerge::AutomergeError>(|tx| put(tx, &automerge::ROOT, "budget", &json!(9500)))
+            .expect("write");
+        a.merge(&mut b).expect("merge");
+        let (_, conflicts) = read(&a, None);
+        assert_eq!(conflicts.len(), 1, "the budget holds two concurrent values");
+        let mut values: Vec<_> = conflicts[0].values.iter().map(|v| (v.value.clone(), v.actor.clone())).collect();
+        values.sort_by_key(|(v, _)| v.as_i64());
+        assert_eq!(values[0], (json!(9500), "02".repeat(16)));
+        assert_eq!(values[1], (json!(12000), "01".repeat(16)));
+    }
+}

@@ -1,0 +1,240 @@
+//! Phases 4 and 5: the monitoring document of a plan for a reporting period —
+//! activity progress, indicator measurements, training events with Kirkpatrick
+//! results and disaggregated participants, implementation issues and lessons.
+//!
+//! Document schema: changing field names breaks documents in the field.
+
+use crate::error::Problems;
+use crate::vocabulary::{ActivityStatus, AgeGroup, Criterion, Severity, Sex};
+use crate::Date;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Monitoring {
+    pub title: String,
+    pub plan_id: String,
+    pub starts_on: Option<Date>,
+    pub ends_on: Option<Date>,
+    pub progress: Vec<ProgressUpdate>,
+    pub measurements: Vec<Measurement>,
+    pub trainings: Vec<Training>,
+    pub issues: Vec<Issue>,
+    pub lessons: Vec<Lesson>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ProgressUpdate {
+    pub id: String,
+    pub activity_id: String,
+    pub date: Option<Date>,
+    pub status: ActivityStatus,
+    pub percent_complete: f64,
+    /// Cumulative spend on the activity as of this update.
+    pub spent: f64,
+    pub narrative: String,
+    pub outputs_delivered: String,
+}
+
+impl Default for ProgressUpdate {
+    fn default() -> ProgressUpdate {
+        ProgressUpdate {
+            id: String::new(),
+            activity_id: String::new(),
+            date: None,
+            status: ActivityStatus::InProgress,
+            percent_complete: 0.0,
+            spent: 0.0,
+            narrative: String::new(),
+            outputs_delivered: String::new(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Measurement {
+    pub id: String,
+    pub indicator_id: String,
+    pub date: Option<Date>,
+    pub value: f64,
+    pub source: String,
+    pub notes: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Training {
+    pub id: String,
+    pub activity_id: Option<String>,
+    pub title: String,
+    pub starts_on: Option<Date>,
+    pub ends_on: Option<Date>,
+    pub location: String,
+    pub participants: Vec<ParticipantGroup>,
+    pub kirkpatrick: Kirkpatrick,
+    pub notes: String,
+}
+
+/// A count of participants sharing sex, age group and institution.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ParticipantGroup {
+    pub id: String,
+    pub institution: String,
+    pub sex: Sex,
+    pub age_group: AgeGroup,
+    pub count: u32,
+}
+
+impl Default for ParticipantGroup {
+    fn default() -> ParticipantGroup {
+        ParticipantGroup {
+            id: String::new(),
+            institution: String::new(),
+            sex: Sex::NotRecorded,
+            age_group: AgeGroup::NotRecorded,
+            count: 0,
+        }
+    }
+}
+
+/// Results of a training on Kirkpatrick's four levels.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Kirkpatrick {
+    /// Level 1: mean satisfaction, 1–5.
+    pub reaction: Option<f64>,
+    /// Level 2: mean pre- and post-test scores, percent.
+    pub pre_test: Option<f64>,
+    pub post_test: Option<f64>,
+    /// Level 3: use on the job, observed some months later.
+    pub behaviour_notes: String,
+    /// Level 4: results for the organisation.
+    pub results_notes: String,
+}
+
+impl Kirkpatrick {
+    /// Learning gain in percentage points, when both tests were run.
+    pub fn learning_gain(&self) -> Option<f64> {
+        self.pre_test.zip(self.post_test).map(|(pre, post)| post - pre)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Issue {
+    pub id: String,
+    pub date: Option<Date>,
+    pub description: String,
+    pub severity: Severity,
+    pub action: String,
+    pub resolved: bool,
+}
+
+impl Default for Issue {
+    fn default() -> Issue {
+        Issue {
+            id: String::new(),
+            date: None,
+            description: String::new(),
+            severity: Severity::Medium,
+            action: String::new(),
+            resolved: false,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Lesson {
+    pub id: String,
+    pub date: Option<Date>,
+    pub criterion: Option<Criterion>,
+    pub lesson: String,
+}
+
+/// Participants of a training, totalled by sex.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct Headcount {
+    pub total: u32,
+    pub female: u32,
+    pub male: u32,
+    pub other: u32,
+    pub not_recorded: u32,
+}
+
+impl Training {
+    pub fn headcount(&self) -> Headcount {
+        let mut h = Headcount::default();
+        for g in &self.participants {
+            h.total += g.count;
+            match g.sex {
+                Sex::Female => h.female += g.count,
+                Sex::Male => h.male += g.count,
+                Sex::Other => h.other += g.count,
+                Sex::NotRecorded => h.not_recorded += g.count,
+            }
+        }
+        h
+    }
+}
+
+impl Monitoring {
+    /// The latest measurement of an indicator (by date, then id for a stable tie-break).
+    pub fn latest(&self, indicator_id: &str) -> Option<(Date, f64)> {
+        self.measurements
+            .iter()
+            .filter(|m| m.indicator_id == indicator_id)
+            .filter_map(|m| m.date.map(|d| (d, m.id.as_str(), m.value)))
+            .max_by(|a, b| a.0.cmp(&b.0).then(a.1.cmp(b.1)))
+            .map(|(d, _, v)| (d, v))
+    }
+
+    pub(crate) fn check(&self, p: &mut Problems) {
+        p.required("title", &self.title);
+        p.period("ends_on", self.starts_on, self.ends_on);
+        for u in &self.progress {
+            let at = format!("progress/{}", u.id);
+            p.range(&format!("{at}/percent_complete"), u.percent_complete, 0.0, 100.0);
+            p.non_negative(&format!("{at}/spent"), u.spent);
+        }
+        for t in &self.trainings {
+            let at = format!("trainings/{}", t.id);
+            p.required(&format!("{at}/title"), &t.title);
+            p.period(&format!("{at}/ends_on"), t.starts_on, t.ends_on);
+            if let Some(r) = t.kirkpatrick.reaction {
+                p.range(&format!("{at}/kirkpatrick/reaction"), r, 1.0, 5.0);
+            }
+            for (name, v) in [("pre_test", t.kirkpatrick.pre_test), ("post_test", t.kirkpatrick.post_test)] {
+                if let Some(v) = v {
+                    p.range(&format!("{at}/kirkpatrick/{name}"), v, 0.0, 100.0);
+                }
+            }
+        }
+        for m in &self.measurements {
+            if !m.value.is_finite() {
+                p.add(format!("measurements/{}/value", m.id), "must be a number");
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn headcount_and_learning_gain() {
+        let g = |sex, count| ParticipantGroup { sex, count, ..ParticipantGroup::default() };
+        let t = Training {
+            participants: vec![g(Sex::Female, 7), g(Sex::Male, 11), g(Sex::Female, 2)],
+            kirkpatrick: Kirkpatrick { pre_test: Some(48.5), post_test: Some(81.0), ..Kirkpatrick::default() },
+            ..Training::default()
+        };
+        let h = t.headcount();
+        assert_eq!((h.total, h.female, h.male), (20, 9, 11));
+        assert_eq!(t.kirkpatrick.learning_gain(), Some(32.5));
+    }
+}

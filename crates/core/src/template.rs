@@ -1,0 +1,155 @@
+//! Assessment templates: data files (`data/templates/*.json`) that define the
+//! questions, their dimensions and the rating scale of an assessment.
+//!
+//! Templates are checked when loaded; a bad one is refused with the file and the
+//! field named. An assessment keeps a frozen copy of its template, so it stays
+//! readable after the template changes.
+
+use crate::error::Error;
+use crate::vocabulary::{CoreIssue, FunctionalCapacity, Level};
+use serde::{Deserialize, Serialize};
+use std::collections::HashSet;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Template {
+    pub id: String,
+    pub version: u32,
+    pub title: String,
+    pub description: String,
+    pub scale: Scale,
+    pub sections: Vec<Section>,
+}
+
+/// The rating scale agreed before scoring.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scale {
+    pub points: Vec<ScalePoint>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScalePoint {
+    pub value: i64,
+    pub label: String,
+    pub descriptor: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Section {
+    pub id: String,
+    pub title: String,
+    pub questions: Vec<Question>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Question {
+    pub id: String,
+    pub text: String,
+    #[serde(default)]
+    pub guidance: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub level: Option<Level>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub core_issue: Option<CoreIssue>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub functional_capacity: Option<FunctionalCapacity>,
+}
+
+impl Scale {
+    pub fn min(&self) -> i64 {
+        self.points.first().map_or(0, |p| p.value)
+    }
+
+    pub fn max(&self) -> i64 {
+        self.points.last().map_or(0, |p| p.value)
+    }
+
+    pub fn contains(&self, value: i64) -> bool {
+        self.points.iter().any(|p| p.value == value)
+    }
+
+    /// The allowed values, for error messages: `1, 2, 3, 4 or 5`.
+    pub fn allowed(&self) -> String {
+        let values: Vec<String> = self.points.iter().map(|p| p.value.to_string()).collect();
+        match values.split_last() {
+            Some((last, rest)) if !rest.is_empty() => format!("{} or {last}", rest.join(", ")),
+            Some((last, _)) => last.clone(),
+            None => "nothing (the scale is empty)".into(),
+        }
+    }
+}
+
+impl Template {
+    /// Parse and check a template file's text. `file` names the file in errors.
+    pub fn parse(file: &str, text: &str) -> Result<Template, Error> {
+        let data_error = |problem: String| Error::Data { file: file.to_owned(), problem };
+        let template: Template = serde_json::from_str(text).map_err(|e| data_error(e.to_string()))?;
+        template.check().map_err(data_error)?;
+        Ok(template)
+    }
+
+    /// Every question with the section it belongs to, in order.
+    pub fn questions(&self) -> impl Iterator<Item = (&Section, &Question)> {
+        self.sections.iter().flat_map(|s| s.questions.iter().map(move |q| (s, q)))
+    }
+
+    pub fn question(&self, id: &str) -> Option<(&Section, &Question)> {
+        self.questions().find(|(_, q)| q.id == id)
+    }
+
+    fn check(&self) -> Result<(), String> {
+        if self.id.trim().is_empty() {
+            return Err("field `id` is blank".into());
+        }
+        if self.title.trim().is_empty() {
+            return Err("field `title` is blank".into());
+        }
+        if self.scale.points.len() < 2 {
+            return Err("field `scale.points` needs at least two points".into());
+        }
+        if let Some(w) = self.scale.points.windows(2).find(|w| w[1].value <= w[0].value) {
+            return Err(format!(
+                "field `scale.points`: values must increase, but {} follows {}",
+                w[1].value, w[0].value
+            ));
+        }
+        if self.sections.is_empty() {
+            return Err("field `sections` is empty".into());
+        }
+        let mut ids = HashSet::new();
+        for (i, section) in self.sections.iter().enumerate() {
+            if section.questions.is_empty() {
+                return Err(format!("field `sections[{i}].questions` (section `{}`) is empty", section.id));
+            }
+            for (j, q) in section.questions.iter().enumerate() {
+                if q.text.trim().is_empty() {
+                    return Err(format!("field `sections[{i}].questions[{j}].text` is blank"));
+                }
+                if !ids.insert(q.id.as_str()) {
+                    return Err(format!("field `sections[{i}].questions[{j}].id`: `{}` is used twice", q.id));
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_bad_template_names_file_and_field() {
+        let text = r#"{"id":"t","version":1,"title":"T","description":"","scale":{"points":[{"value":2,"label":"a","descriptor":""},{"value":1,"label":"b","descriptor":""}]},"sections":[]}"#;
+        let err = Template::parse("bad.json", text).expect_err("decreasing scale must be refused").to_string();
+        assert!(err.starts_with("bad.json: field `scale.points`"), "{err}");
+
+        let text = r#"{"id":"t","version":1,"title":"T","description":"","scale":{"points":[]},"sections":[],"colour":"red"}"#;
+        let err = Template::parse("odd.json", text).expect_err("unknown field must be refused").to_string();
+        assert!(err.contains("odd.json") && err.contains("colour"), "{err}");
+    }
+}

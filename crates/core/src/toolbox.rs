@@ -1,0 +1,81 @@
+//! The toolbox: the catalogue of tools and case examples, loaded from data files
+//! (`data/toolbox/*.json`) into the workspace-independent `toolbox` document.
+
+use crate::error::{Error, Problems};
+use crate::vocabulary::{Area, CoreIssue, Level};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Toolbox {
+    pub title: String,
+    pub entries: Vec<Entry>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EntryKind {
+    #[default]
+    Tool,
+    CaseExample,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Entry {
+    pub id: String,
+    pub name: String,
+    pub kind: EntryKind,
+    pub purpose: String,
+    pub summary: String,
+    pub phases: Vec<u8>,
+    pub levels: Vec<Level>,
+    pub core_issues: Vec<CoreIssue>,
+    pub areas: Vec<Area>,
+    pub references: Vec<Reference>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Reference {
+    pub title: String,
+    pub publisher: String,
+    pub year: Option<u16>,
+}
+
+impl Entry {
+    /// Parse and check one toolbox data file. `file` names the file in errors.
+    pub fn parse(file: &str, text: &str) -> Result<Entry, Error> {
+        let data_error = |problem: String| Error::Data { file: file.to_owned(), problem };
+        let value: serde_json::Value = serde_json::from_str(text).map_err(|e| data_error(e.to_string()))?;
+        for required in ["id", "name", "summary", "phases"] {
+            if value.get(required).is_none() {
+                return Err(data_error(format!("field `{required}` is missing")));
+            }
+        }
+        let entry: Entry = serde_json::from_value(value).map_err(|e| data_error(e.to_string()))?;
+        let mut p = Problems::default();
+        entry.check(&mut p, "");
+        match p.0.into_iter().next() {
+            Some(e) => Err(data_error(format!("field `{}` {}", e.field, e.message))),
+            None => Ok(entry),
+        }
+    }
+
+    fn check(&self, p: &mut Problems, at: &str) {
+        p.required(&format!("{at}id"), &self.id);
+        p.required(&format!("{at}name"), &self.name);
+        p.required(&format!("{at}summary"), &self.summary);
+        if self.phases.is_empty() || self.phases.iter().any(|ph| !(1..=5).contains(ph)) {
+            p.add(format!("{at}phases"), "must list phases numbered 1 to 5");
+        }
+    }
+}
+
+impl Toolbox {
+    pub(crate) fn check(&self, p: &mut Problems) {
+        for e in &self.entries {
+            e.check(p, &format!("entries/{}/", e.id));
+        }
+    }
+}
