@@ -1,1 +1,476 @@
-//! x
+//! # cd4mm-store — the durable local store of a device
+//!
+//! One SQLite file per profile (WAL, `synchronous = FULL`). Each document is a
+//! snapshot plus the Automerge changes after it. An edit is checked by the core,
+//! then its change and the document's projections are written in one
+//! transaction before [`Store::edit`] returns: a call that returned is on disk,
+//! even if the process is killed, or the power fails, the next moment.
+//!
+//! ```no_run
+//! use cd4mm_core::{Content, Edit, engagement::Engagement};
+//! # fn main() -> Result<(), cd4mm_store::StoreError> {
+//! let mut store = cd4mm_store::Store::open(std::path::Path::new("profile.sqlite3"))?;
+//! let content = Content::Engagement(Engagement { title: "Border agency".into(), ..Engagement::default() });
+//! store.create("eng-1", "ws-1", &content, 1_780_000_000_000)?;
+//! store.edit("eng-1", &Edit::Set { path: "country".into(), value: "Ghana".into() }, 1_780_000_001_000)?;
+//! # Ok(()) }
+//! ```
+//!
+//! Modules: [`migrations`] (schema at open), `projections` (rows for lists,
+//! dashboards and search, written with every change).
+
+pub mod migrations;
+mod projections;
+
+use cd4mm_core::automerge::{ActorId, Automerge, Change, ChangeHash, ReadDoc};
+use cd4mm_core::projection::Rows;
+use cd4mm_core::{Content, Document, Edit, Snapshot};
+use rusqlite::{Connection, OpenFlags, OptionalExtension, TransactionBehavior, params};
+use serde::Serialize;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+/// What can go wrong in the store, in words for the person at the keyboard.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("{path} is not a CD4MM Field data file (it is not an SQLite database); it was left untouched")]
+    NotADatabase { path: PathBuf },
+    #[error(
+        "{path} was written by a newer version of CD4MM Field (data format {found}; this app knows up to {supported}); update the app. The file was left untouched"
+    )]
+    TooNew { path: PathBuf, found: i64, supported: i64 },
+    #[error("there is no document `{0}` on this device")]
+    NoSuchDocument(String),
+    #[error("a document `{0}` already exists")]
+    Exists(String),
+    #[error("the changes received for `{id}` cannot be used: {reason}")]
+    BadChanges { id: String, reason: String },
+    #[error(transparent)]
+    Core(#[from] cd4mm_core::Error),
+    #[error("the local database failed: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("the local data file could not be read: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// A line of a document list, from the projections (no document is loaded).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DocumentSummary {
+    pub id: String,
+    pub kind: String,
+    pub workspace: String,
+    pub title: String,
+    pub conflicts: i64,
+    pub updated_at: i64,
+}
+
+/// A full-text search hit.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SearchHit {
+    pub doc_id: String,
+    pub kind: String,
+    pub item_id: String,
+    pub title: String,
+    /// The matching passage, with matches between `[` and `]`.
+    pub snippet: String,
+}
+
+#[derive(Debug)]
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+    actor: ActorId,
+    /// Documents loaded in memory, so an edit does not reload its document.
+    docs: HashMap<String, Document>,
+}
+
+const SQLITE_MAGIC: &[u8; 16] = b"SQLite format 3\0";
+
+/// Id of the workspace-independent toolbox document.
+pub const TOOLBOX_ID: &str = "toolbox";
+/// The actor that publishes the toolbox (16 bytes, the same on every device).
+const TOOLBOX_PUBLISHER: &[u8; 16] = b"cd4mm-toolbox-01";
+
+impl Store {
+    /// Open (or create) the store at `path`. A file that is not SQLite, or that
+    /// comes from a newer app, is refused and never written to.
+    pub fn open(path: &Path) -> Result<Store> {
+        if let Ok(mut file) = std::fs::File::open(path) {
+            use std::io::Read;
+            let mut header = [0u8; 16];
+            let n = file.read(&mut header)?;
+            if n > 0 && (n < 16 || &header != SQLITE_MAGIC) {
+                return Err(StoreError::NotADatabase { path: path.to_owned() });
+            }
+        }
+        let conn = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?;
+        let not_a_db = |e: rusqlite::Error| match e.sqlite_error_code() {
+            Some(rusqlite::ErrorCode::NotADatabase) => StoreError::NotADatabase { path: path.to_owned() },
+            _ => StoreError::Sqlite(e),
+        };
+        // Read the version before writing anything: a newer file stays untouched.
+        let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).map_err(not_a_db)?;
+        let supported = migrations::latest();
+        if version > supported {
+            return Err(StoreError::TooNew { path: path.to_owned(), found: version, supported });
+        }
+        conn.busy_timeout(std::time::Duration::from_secs(10))?;
+        conn.pragma_update(None, "journal_mode", "WAL").map_err(not_a_db)?;
+        // FULL: a committed edit survives a power cut, not only a crash.
+        conn.pragma_update(None, "synchronous", "FULL")?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        let mut conn = conn;
+        migrations::run(&mut conn)?;
+        let actor = Store::device_actor(&conn)?;
+        Ok(Store { conn, path: path.to_owned(), actor, docs: HashMap::new() })
+    }
+
+    /// The device's Automerge actor: made once, then reused forever.
+    fn device_actor(conn: &Connection) -> Result<ActorId> {
+        let stored: Option<String> =
+            conn.query_row("SELECT value FROM meta WHERE key = 'actor'", [], |r| r.get(0)).optional()?;
+        if let Some(actor) = stored.and_then(|hex| ActorId::try_from(hex.as_str()).ok()) {
+            return Ok(actor);
+        }
+        let actor = ActorId::random();
+        conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('actor', ?1)", [actor.to_hex_string()])?;
+        Ok(actor)
+    }
+
+    pub fn actor(&self) -> &ActorId {
+        &self.actor
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Create a document holding `content` in `workspace`.
+    pub fn create(&mut self, id: &str, workspace: &str, content: &Content, now_ms: i64) -> Result<ChangeHash> {
+        self.create_as(id, workspace, content, self.actor.clone(), now_ms)
+    }
+
+    /// Put the toolbox shipped with the app in its document (`toolbox`), if it
+    /// is not there yet. It is written by a fixed publisher actor at time 0, so
+    /// every device makes the very same change and syncing them never conflicts.
+    pub fn install_toolbox(&mut self) -> Result<bool> {
+        if self.exists(TOOLBOX_ID)? {
+            return Ok(false);
+        }
+        let toolbox = cd4mm_core::data::toolbox()?;
+        self.create_as(TOOLBOX_ID, "", &Content::Toolbox(toolbox), ActorId::from(TOOLBOX_PUBLISHER.to_vec()), 0)?;
+        // Forget the publisher's copy: when loaded again, edits made on this
+        // device carry the device's own actor.
+        self.docs.remove(TOOLBOX_ID);
+        Ok(true)
+    }
+
+    fn create_as(&mut self, id: &str, workspace: &str, content: &Content, actor: ActorId, now_ms: i64) -> Result<ChangeHash> {
+        if self.exists(id)? {
+            return Err(StoreError::Exists(id.to_owned()));
+        }
+        let doc = Document::create(workspace, content, actor, now_ms)?;
+        let change = doc.last_local_change().ok_or_else(|| StoreError::Exists(id.to_owned()))?;
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        tx.execute(
+            "INSERT INTO documents (id, kind, workspace, schema, updated_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![id, doc.kind().code(), workspace, doc.schema() as i64, now_ms],
+        )?;
+        insert_change(&tx, id, &change, true)?;
+        projections::write(&tx, id, &doc, now_ms)?;
+        tx.commit()?;
+        let hash = change.hash();
+        self.docs.insert(id.to_owned(), doc);
+        Ok(hash)
+    }
+
+    /// Apply a user's edit: checked, then durable before this returns. `None`
+    /// when the edit changed nothing.
+    pub fn edit(&mut self, id: &str, edit: &Edit, now_ms: i64) -> Result<Option<ChangeHash>> {
+        self.ensure_loaded(id)?;
+        let doc = self.docs.get_mut(id).ok_or_else(|| StoreError::NoSuchDocument(id.to_owned()))?;
+        let Some(hash) = doc.apply(edit, now_ms)? else { return Ok(None) };
+        let result = (|| {
+            let change = doc.last_local_change().ok_or_else(|| StoreError::NoSuchDocument(id.to_owned()))?;
+            let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            insert_change(&tx, id, &change, true)?;
+            projections::write(&tx, id, doc, now_ms)?;
+            tx.commit()?;
+            Ok(Some(hash))
+        })();
+        if result.is_err() {
+            // Memory holds an edit the disk does not: forget it, reload next time.
+            self.docs.remove(id);
+        }
+        result
+    }
+
+    /// Merge changes that came from elsewhere (another device, the server).
+    /// Idempotent: changes already here are skipped. A document not yet on this
+    /// device is created from them. Returns how many changes were new.
+    pub fn apply_remote(&mut self, id: &str, changes: &[Vec<u8>], now_ms: i64) -> Result<usize> {
+        let bad = |reason: String| StoreError::BadChanges { id: id.to_owned(), reason };
+        let mut decoded = Vec::with_capacity(changes.len());
+        for bytes in changes {
+            decoded.push(Change::from_bytes(bytes.clone()).map_err(|e| bad(format!("a change does not decode ({e})")))?);
+        }
+        if !self.exists(id)? {
+            return self.create_from_remote(id, decoded, now_ms);
+        }
+        self.ensure_loaded(id)?;
+        let doc = self.docs.get_mut(id).ok_or_else(|| StoreError::NoSuchDocument(id.to_owned()))?;
+        let new: Vec<Change> =
+            decoded.into_iter().filter(|c| doc.automerge().get_change_by_hash(&c.hash()).is_none()).collect();
+        if new.is_empty() {
+            return Ok(0);
+        }
+        doc.apply_changes(new.clone())?;
+        let result = (|| {
+            let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            for change in &new {
+                insert_change(&tx, id, change, false)?;
+            }
+            projections::write(&tx, id, doc, now_ms)?;
+            tx.commit()?;
+            Ok(new.len())
+        })();
+        if result.is_err() {
+            self.docs.remove(id);
+        }
+        result
+    }
+
+    /// A document first seen in changes from elsewhere.
+    fn create_from_remote(&mut self, id: &str, changes: Vec<Change>, now_ms: i64) -> Result<usize> {
+        let bad = |reason: String| StoreError::BadChanges { id: id.to_owned(), reason };
+        let mut raw = Automerge::new();
+        raw.apply_changes(changes.clone()).map_err(|e| bad(e.to_string()))?;
+        let before = raw.get_heads();
+        let doc = Document::from_automerge(raw, self.actor.clone(), now_ms).map_err(|e| match e {
+            cd4mm_core::Error::NotADocument(_) => bad("the change that creates the document has not arrived".into()),
+            other => StoreError::Core(other),
+        })?;
+        let upgrade = doc.changes_since(&before);
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        tx.execute(
+            "INSERT INTO documents (id, kind, workspace, schema, updated_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![id, doc.kind().code(), doc.workspace(), doc.schema() as i64, now_ms],
+        )?;
+        for change in &changes {
+            insert_change(&tx, id, change, false)?;
+        }
+        for change in &upgrade {
+            insert_change(&tx, id, change, true)?;
+        }
+        projections::write(&tx, id, &doc, now_ms)?;
+        tx.commit()?;
+        self.docs.insert(id.to_owned(), doc);
+        Ok(changes.len())
+    }
+
+    /// The document with its conflicts.
+    pub fn read(&mut self, id: &str) -> Result<Snapshot> {
+        self.ensure_loaded(id)?;
+        Ok(self.document(id)?.read())
+    }
+
+    /// The typed content of a document.
+    pub fn content(&mut self, id: &str) -> Result<Content> {
+        self.ensure_loaded(id)?;
+        Ok(self.document(id)?.content()?)
+    }
+
+    /// Every change of the document, encoded, in causal order.
+    pub fn changes(&mut self, id: &str) -> Result<Vec<Vec<u8>>> {
+        self.changes_since(id, &[])
+    }
+
+    /// The changes a peer that has `heads` lacks.
+    pub fn changes_since(&mut self, id: &str, heads: &[ChangeHash]) -> Result<Vec<Vec<u8>>> {
+        self.ensure_loaded(id)?;
+        Ok(self.document(id)?.changes_since(heads).iter().map(|c| c.raw_bytes().to_vec()).collect())
+    }
+
+    pub fn heads(&mut self, id: &str) -> Result<Vec<ChangeHash>> {
+        self.ensure_loaded(id)?;
+        Ok(self.document(id)?.heads())
+    }
+
+    /// Documents, from the projections, optionally of one workspace.
+    pub fn list(&self, workspace: Option<&str>) -> Result<Vec<DocumentSummary>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id, kind, workspace, title, conflicts, updated_at FROM documents
+             WHERE ?1 IS NULL OR workspace = ?1 ORDER BY kind, title, id",
+        )?;
+        let rows = stmt.query_map([workspace], |r| {
+            Ok(DocumentSummary {
+                id: r.get(0)?,
+                kind: r.get(1)?,
+                workspace: r.get(2)?,
+                title: r.get(3)?,
+                conflicts: r.get(4)?,
+                updated_at: r.get(5)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Full-text search over toolbox entries, notes and evidence. Words are
+    /// matched as prefixes; the query language of FTS5 is not exposed.
+    pub fn search(&self, query: &str, limit: usize) -> Result<Vec<SearchHit>> {
+        let terms: Vec<String> = query
+            .split_whitespace()
+            .map(|w| w.chars().filter(|c| c.is_alphanumeric()).collect::<String>())
+            .filter(|w| !w.is_empty())
+            .map(|w| format!("\"{w}\"*"))
+            .collect();
+        if terms.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT doc_id, kind, item_id, title, snippet(search, 4, '[', ']', '…', 12)
+             FROM search WHERE search MATCH ?1 ORDER BY rank LIMIT ?2",
+        )?;
+        let rows = stmt.query_map(params![terms.join(" "), limit as i64], |r| {
+            Ok(SearchHit { doc_id: r.get(0)?, kind: r.get(1)?, item_id: r.get(2)?, title: r.get(3)?, snippet: r.get(4)? })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Replace the document's changes by one compact snapshot. Safe to run from
+    /// another connection while this one writes: it works inside one immediate
+    /// transaction, and only drops changes that the new snapshot contains.
+    pub fn compact(&mut self, id: &str) -> Result<()> {
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let raw = load_raw(&tx, id)?;
+        let snapshot = raw.save();
+        let hashes: Vec<Vec<u8>> = {
+            let mut stmt = tx.prepare("SELECT hash FROM changes WHERE doc_id = ?1")?;
+            let rows = stmt.query_map([id], |r| r.get::<_, Vec<u8>>(0))?;
+            rows.collect::<Result<_, _>>()?
+        };
+        for hash in hashes {
+            let included = ChangeHash::try_from(hash.as_slice()).is_ok_and(|h| raw.get_change_by_hash(&h).is_some());
+            if included {
+                tx.execute("DELETE FROM changes WHERE doc_id = ?1 AND hash = ?2", params![id, hash])?;
+            }
+        }
+        tx.execute("UPDATE documents SET snapshot = ?2 WHERE id = ?1", params![id, snapshot])?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Compact every document with more than `threshold` changes after its snapshot.
+    pub fn compact_all(&mut self, threshold: usize) -> Result<usize> {
+        let ids: Vec<String> = {
+            let mut stmt =
+                self.conn.prepare("SELECT doc_id FROM changes GROUP BY doc_id HAVING count(*) > ?1 ORDER BY doc_id")?;
+            let rows = stmt.query_map([threshold as i64], |r| r.get(0))?;
+            rows.collect::<Result<_, _>>()?
+        };
+        for id in &ids {
+            self.compact(id)?;
+        }
+        Ok(ids.len())
+    }
+
+    /// Drop every projection and rebuild it from the documents.
+    pub fn rebuild_projections(&mut self, now_ms: i64) -> Result<usize> {
+        self.docs.clear();
+        let ids: Vec<String> = {
+            let mut stmt = self.conn.prepare("SELECT id FROM documents ORDER BY id")?;
+            let rows = stmt.query_map([], |r| r.get(0))?;
+            rows.collect::<Result<_, _>>()?
+        };
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        projections::clear_all(&tx)?;
+        for id in &ids {
+            let doc = Document::from_automerge(load_raw(&tx, id)?, self.actor.clone(), now_ms)?;
+            let updated: i64 = tx.query_row("SELECT updated_at FROM documents WHERE id = ?1", [id], |r| r.get(0))?;
+            projections::write(&tx, id, &doc, updated)?;
+        }
+        tx.commit()?;
+        Ok(ids.len())
+    }
+
+    /// Every projection row, as text, in a stable order: for comparing stores
+    /// and checking a rebuild.
+    pub fn projection_dump(&self) -> Result<Vec<String>> {
+        projections::dump(&self.conn)
+    }
+
+    /// The rows the core derives for a document (what the projections hold).
+    pub fn rows(&mut self, id: &str) -> Result<Rows> {
+        Ok(cd4mm_core::projection::rows(&self.content(id)?))
+    }
+
+    /// SQLite's own integrity check; `ok` when the file is sound.
+    pub fn integrity_check(&self) -> Result<String> {
+        Ok(self.conn.query_row("PRAGMA integrity_check", [], |r| r.get(0))?)
+    }
+
+    fn exists(&self, id: &str) -> Result<bool> {
+        Ok(self.conn.query_row("SELECT count(*) FROM documents WHERE id = ?1", [id], |r| r.get::<_, i64>(0))? > 0)
+    }
+
+    fn document(&self, id: &str) -> Result<&Document> {
+        self.docs.get(id).ok_or_else(|| StoreError::NoSuchDocument(id.to_owned()))
+    }
+
+    /// Load a document from its snapshot and later changes, once. An upgrade
+    /// made while opening is stored like any other edit.
+    fn ensure_loaded(&mut self, id: &str) -> Result<()> {
+        if self.docs.contains_key(id) {
+            return Ok(());
+        }
+        let raw = load_raw(&self.conn, id)?;
+        let before = raw.get_heads();
+        let now_ms = now_ms();
+        let doc = Document::from_automerge(raw, self.actor.clone(), now_ms)?;
+        let upgrade = doc.changes_since(&before);
+        if !upgrade.is_empty() {
+            let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            for change in &upgrade {
+                insert_change(&tx, id, change, true)?;
+            }
+            projections::write(&tx, id, &doc, now_ms)?;
+            tx.commit()?;
+        }
+        self.docs.insert(id.to_owned(), doc);
+        Ok(())
+    }
+}
+
+fn now_ms() -> i64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_millis() as i64)
+}
+
+fn insert_change(conn: &Connection, id: &str, change: &Change, local: bool) -> Result<()> {
+    conn.prepare_cached("INSERT OR IGNORE INTO changes (doc_id, hash, bytes, local) VALUES (?1, ?2, ?3, ?4)")?
+        .execute(params![id, change.hash().as_ref(), change.raw_bytes(), local])?;
+    Ok(())
+}
+
+/// The Automerge document as stored: snapshot, then the changes after it.
+fn load_raw(conn: &Connection, id: &str) -> Result<Automerge> {
+    let snapshot: Option<Option<Vec<u8>>> =
+        conn.query_row("SELECT snapshot FROM documents WHERE id = ?1", [id], |r| r.get(0)).optional()?;
+    let Some(snapshot) = snapshot else { return Err(StoreError::NoSuchDocument(id.to_owned())) };
+    let bad = |reason: String| StoreError::BadChanges { id: id.to_owned(), reason };
+    let mut doc = match snapshot {
+        Some(bytes) => Automerge::load(&bytes).map_err(|e| bad(format!("the stored snapshot does not decode ({e})")))?,
+        None => Automerge::new(),
+    };
+    let mut stmt = conn.prepare_cached("SELECT bytes FROM changes WHERE doc_id = ?1 ORDER BY rowid")?;
+    let mut changes = Vec::new();
+    for bytes in stmt.query_map([id], |r| r.get::<_, Vec<u8>>(0))? {
+        changes.push(Change::from_bytes(bytes?).map_err(|e| bad(format!("a stored change does not decode ({e})")))?);
+    }
+    doc.apply_changes(changes).map_err(|e| bad(e.to_string()))?;
+    Ok(doc)
+}
