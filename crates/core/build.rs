@@ -21,7 +21,8 @@ fn main() {
         for f in files {
             let name = f.file_name().and_then(|n| n.to_str()).expect("utf-8 file name");
             let abs = std::fs::canonicalize(&f).expect("file exists");
-            writeln!(code, "    ({:?}, include_str!({:?})),", format!("{folder}/{name}"), abs.display()).expect("write");
+            writeln!(code, "    ({:?}, include_str!({:?})),", format!("{folder}/{name}"), abs.display())
+                .expect("write");
         }
         code.push_str("];\n");
     }

@@ -5,10 +5,10 @@
 //!
 //! Document schema: changing field names breaks documents in the field.
 
+use crate::Date;
 use crate::error::Problems;
 use crate::template::Template;
 use crate::vocabulary::{Confidence, CoreIssue, FunctionalCapacity, Level, Method, Sex, Validation};
-use crate::Date;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -186,7 +186,9 @@ impl Assessment {
 
     /// Every question of the template with its ratings and gap, in template order.
     pub fn gaps(&self) -> Vec<QuestionGap> {
-        let Some(template) = &self.template else { return Vec::new() };
+        let Some(template) = &self.template else {
+            return Vec::new();
+        };
         template
             .questions()
             .map(|(section, q)| {
@@ -295,13 +297,13 @@ impl Assessment {
                 p.add(&at, format!("the template `{}` has no question `{qid}`", template.id));
             }
             for (name, value) in [("existing", r.existing), ("desired", r.desired)] {
-                if let Some(v) = value {
-                    if !template.scale.contains(v) {
-                        p.add(
-                            format!("{at}/{name}"),
-                            format!("{v} is not on this assessment's scale; use {}", template.scale.allowed()),
-                        );
-                    }
+                if let Some(v) = value
+                    && !template.scale.contains(v)
+                {
+                    p.add(
+                        format!("{at}/{name}"),
+                        format!("{v} is not on this assessment's scale; use {}", template.scale.allowed()),
+                    );
                 }
             }
             p.range(&format!("{at}/priority"), f64::from(r.priority), 1.0, f64::from(PRIORITY_MAX));
@@ -377,7 +379,8 @@ mod tests {
         assert_eq!((s1.existing, s1.desired, s1.gap), (Some(1.5), Some(4.0), Some(2.5)));
         let s2 = find(Dimension::Section { section: "s2".into() });
         assert_eq!((s2.existing, s2.rated, s2.questions), (Some(3.0), 1, 2));
-        let engage = find(Dimension::FunctionalCapacity { functional_capacity: FunctionalCapacity::EngageStakeholders });
+        let engage =
+            find(Dimension::FunctionalCapacity { functional_capacity: FunctionalCapacity::EngageStakeholders });
         assert_eq!(engage.existing, Some(1.5));
         // Cell = mean of FC averages: existing (1.5 + 3) / 2 = 2.25, not (1+2+3)/3 = 2.
         let cell = find(Dimension::LevelCoreIssue { level: Level::Organisation, core_issue: CoreIssue::Leadership });

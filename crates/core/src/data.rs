@@ -16,7 +16,10 @@ pub fn load_templates<'a>(files: impl IntoIterator<Item = (&'a str, &'a str)>) -
     for (file, text) in files {
         let t = Template::parse(file, text)?;
         if out.iter().any(|o| o.id == t.id) {
-            return Err(Error::Data { file: file.to_owned(), problem: format!("field `id`: `{}` is used by another template", t.id) });
+            return Err(Error::Data {
+                file: file.to_owned(),
+                problem: format!("field `id`: `{}` is used by another template", t.id),
+            });
         }
         out.push(t);
     }
@@ -29,7 +32,10 @@ pub fn load_toolbox<'a>(files: impl IntoIterator<Item = (&'a str, &'a str)>) -> 
     for (file, text) in files {
         let e = Entry::parse(file, text)?;
         if entries.iter().any(|o| o.id == e.id) {
-            return Err(Error::Data { file: file.to_owned(), problem: format!("field `id`: `{}` is used by another entry", e.id) });
+            return Err(Error::Data {
+                file: file.to_owned(),
+                problem: format!("field `id`: `{}` is used by another entry", e.id),
+            });
         }
         entries.push(e);
     }
@@ -63,7 +69,9 @@ mod tests {
             for &c in CoreIssue::ALL {
                 for &f in FunctionalCapacity::ALL {
                     assert!(
-                        generic.questions().any(|(_, q)| q.level == Some(l) && q.core_issue == Some(c) && q.functional_capacity == Some(f)),
+                        generic.questions().any(|(_, q)| q.level == Some(l)
+                            && q.core_issue == Some(c)
+                            && q.functional_capacity == Some(f)),
                         "generic template asks about {l:?} × {c:?} × {f:?}"
                     );
                 }
@@ -71,7 +79,10 @@ mod tests {
         }
         let mgi = templates.iter().find(|t| t.id == "migration_governance").expect("mgi");
         assert_eq!(mgi.sections.len(), 6, "six MGI domains");
-        assert_eq!(mgi.scale.points.iter().map(|p| p.label.as_str()).collect::<Vec<_>>(), ["Absent", "Partial", "Complete"]);
+        assert_eq!(
+            mgi.scale.points.iter().map(|p| p.label.as_str()).collect::<Vec<_>>(),
+            ["Absent", "Partial", "Complete"]
+        );
         let border = templates.iter().find(|t| t.id == "border_management").expect("border");
         assert_eq!(
             border.sections.iter().map(|s| s.id.as_str()).collect::<Vec<_>>(),
@@ -95,7 +106,10 @@ mod tests {
     #[test]
     fn a_bad_data_file_is_refused_with_its_name_and_field() {
         let good = embedded::TEMPLATES[0];
-        let bad = ("templates/broken.json", r#"{"id":"x","version":1,"title":"","description":"","scale":{"points":[]},"sections":[]}"#);
+        let bad = (
+            "templates/broken.json",
+            r#"{"id":"x","version":1,"title":"","description":"","scale":{"points":[]},"sections":[]}"#,
+        );
         let err = load_templates([good, bad]).expect_err("blank title refused").to_string();
         assert_eq!(err, "templates/broken.json: field `title` is blank");
         let err = load_toolbox([("toolbox/x.json", r#"{"id":"x","name":"X","summary":"s","phases":[7]}"#)])

@@ -77,8 +77,9 @@ impl Serialize for Date {
 impl<'de> Deserialize<'de> for Date {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let s = String::deserialize(d)?;
-        Date::parse(&s)
-            .ok_or_else(|| serde::de::Error::custom(format!("`{s}` is not a date; write it as YYYY-MM-DD, e.g. 2026-03-31")))
+        Date::parse(&s).ok_or_else(|| {
+            serde::de::Error::custom(format!("`{s}` is not a date; write it as YYYY-MM-DD, e.g. 2026-03-31"))
+        })
     }
 }
 

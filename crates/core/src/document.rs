@@ -220,7 +220,11 @@ impl Document {
 
     /// Why this document cannot be edited, if it cannot.
     pub fn read_only(&self) -> Option<Error> {
-        (self.schema > SCHEMA).then(|| Error::ReadOnly { kind: self.kind.code(), found: self.schema, supported: SCHEMA })
+        (self.schema > SCHEMA).then(|| Error::ReadOnly {
+            kind: self.kind.code(),
+            found: self.schema,
+            supported: SCHEMA,
+        })
     }
 
     /// The content as JSON and every field that holds concurrent values.
@@ -238,7 +242,8 @@ impl Document {
         }
         // Equal values written concurrently (e.g. two devices upgrading the same
         // document) are not a disagreement worth a person's attention.
-        conflicts.retain(|c| !HEADER.contains(&c.path.as_str()) && c.values.iter().any(|v| v.value != c.values[0].value));
+        conflicts
+            .retain(|c| !HEADER.contains(&c.path.as_str()) && c.values.iter().any(|v| v.value != c.values[0].value));
         Snapshot {
             kind: self.kind,
             schema: self.schema,
@@ -330,46 +335,52 @@ impl Document {
                 return Ok(None);
             }
         }
-        let result = self.doc.transact_with::<_, _, Error, _>(
-            |_| commit(now_ms, &edit.describe()),
-            |tx| {
-                match edit {
-                    Edit::Set { .. } => {
-                        let (last, parent) = target_segs.split_last().ok_or_else(|| invalid(&target, "empty path".into()))?;
-                        let obj = resolve(tx, parent, true).map_err(|m| invalid(&target, m))?;
-                        mapping::put(tx, &obj, last, &normal_value)?;
+        let result =
+            self.doc.transact_with::<_, _, Error, _>(
+                |_| commit(now_ms, &edit.describe()),
+                |tx| {
+                    match edit {
+                        Edit::Set { .. } => {
+                            let (last, parent) =
+                                target_segs.split_last().ok_or_else(|| invalid(&target, "empty path".into()))?;
+                            let obj = resolve(tx, parent, true).map_err(|m| invalid(&target, m))?;
+                            mapping::put(tx, &obj, last, &normal_value)?;
+                        }
+                        Edit::Insert { list, before, .. } => {
+                            let obj = resolve(tx, &segments(list).map_err(|m| invalid(list, m))?, false)
+                                .map_err(|m| invalid(list, m))?;
+                            let at = match before {
+                                Some(b) => index_of(tx, &obj, b)
+                                    .ok_or_else(|| invalid(list, format!("there is no item `{b}`")))?,
+                                None => tx.length(&obj),
+                            };
+                            mapping::insert(tx, &obj, last_key(list), at, &normal_value)?;
+                        }
+                        Edit::Remove { list, id } => {
+                            let obj = resolve(tx, &segments(list).map_err(|m| invalid(list, m))?, false)
+                                .map_err(|m| invalid(list, m))?;
+                            let at = index_of(tx, &obj, id)
+                                .ok_or_else(|| invalid(list, format!("there is no item `{id}`")))?;
+                            tx.delete(&obj, at)?;
+                        }
+                        Edit::Move { list, id, before } => {
+                            let obj = resolve(tx, &segments(list).map_err(|m| invalid(list, m))?, false)
+                                .map_err(|m| invalid(list, m))?;
+                            let from = index_of(tx, &obj, id)
+                                .ok_or_else(|| invalid(list, format!("there is no item `{id}`")))?;
+                            let item = locate(&current, &target_segs).cloned().unwrap_or(Json::Null);
+                            tx.delete(&obj, from)?;
+                            let to = match before {
+                                Some(b) => index_of(tx, &obj, b)
+                                    .ok_or_else(|| invalid(list, format!("there is no item `{b}`")))?,
+                                None => tx.length(&obj),
+                            };
+                            mapping::insert(tx, &obj, last_key(list), to, &item)?;
+                        }
                     }
-                    Edit::Insert { list, before, .. } => {
-                        let obj = resolve(tx, &segments(list).map_err(|m| invalid(list, m))?, false)
-                            .map_err(|m| invalid(list, m))?;
-                        let at = match before {
-                            Some(b) => index_of(tx, &obj, b).ok_or_else(|| invalid(list, format!("there is no item `{b}`")))?,
-                            None => tx.length(&obj),
-                        };
-                        mapping::insert(tx, &obj, last_key(list), at, &normal_value)?;
-                    }
-                    Edit::Remove { list, id } => {
-                        let obj = resolve(tx, &segments(list).map_err(|m| invalid(list, m))?, false)
-                            .map_err(|m| invalid(list, m))?;
-                        let at = index_of(tx, &obj, id).ok_or_else(|| invalid(list, format!("there is no item `{id}`")))?;
-                        tx.delete(&obj, at)?;
-                    }
-                    Edit::Move { list, id, before } => {
-                        let obj = resolve(tx, &segments(list).map_err(|m| invalid(list, m))?, false)
-                            .map_err(|m| invalid(list, m))?;
-                        let from = index_of(tx, &obj, id).ok_or_else(|| invalid(list, format!("there is no item `{id}`")))?;
-                        let item = locate(&current, &target_segs).cloned().unwrap_or(Json::Null);
-                        tx.delete(&obj, from)?;
-                        let to = match before {
-                            Some(b) => index_of(tx, &obj, b).ok_or_else(|| invalid(list, format!("there is no item `{b}`")))?,
-                            None => tx.length(&obj),
-                        };
-                        mapping::insert(tx, &obj, last_key(list), to, &item)?;
-                    }
-                }
-                Ok(())
-            },
-        );
+                    Ok(())
+                },
+            );
         match result {
             Ok(success) => Ok(success.hash),
             Err(failure) => Err(failure.error),
@@ -465,9 +476,7 @@ fn insertion_point(items: &[Json], list: &str, before: Option<&str>) -> Result<u
 fn concerns(field: &str, target: &str, parent: &str, edit: &Edit) -> bool {
     let inside = |prefix: &str| field == prefix || field.starts_with(&format!("{prefix}/"));
     match edit {
-        Edit::Set { .. } => {
-            inside(target) || field.rsplit_once('/').map_or(parent.is_empty(), |(p, _)| p == parent)
-        }
+        Edit::Set { .. } => inside(target) || field.rsplit_once('/').map_or(parent.is_empty(), |(p, _)| p == parent),
         Edit::Insert { .. } => inside(target),
         Edit::Remove { .. } | Edit::Move { .. } => false,
     }

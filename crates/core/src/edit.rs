@@ -87,7 +87,9 @@ pub(crate) fn locate_mut<'a>(mut node: &'a mut Json, segs: &[&str], create: bool
                 .iter_mut()
                 .find(|item| item.get("id").and_then(Json::as_str) == Some(seg))
                 .ok_or_else(|| format!("there is no item `{seg}` in `{}`", segs[..i].join("/")))?,
-            _ => return Err(format!("`{}` holds a single value, not fields or items", segs[..i].join("/"))),
+            _ => {
+                return Err(format!("`{}` holds a single value, not fields or items", segs[..i].join("/")));
+            }
         };
     }
     Ok(node)

@@ -3,9 +3,9 @@
 //!
 //! Document schema: changing field names breaks documents in the field.
 
+use crate::Date;
 use crate::error::Problems;
 use crate::vocabulary::{Area, ContactKind, CoreIssue, Level, PhaseState, Quadrant, StakeholderType, Stance};
-use crate::Date;
 use serde::{Deserialize, Serialize};
 
 /// One workspace's capacity-development engagement.

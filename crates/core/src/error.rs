@@ -70,10 +70,10 @@ impl Problems {
 
     /// Check that a period does not end before it starts.
     pub fn period(&mut self, field: &str, start: Option<crate::Date>, end: Option<crate::Date>) {
-        if let (Some(s), Some(e)) = (start, end) {
-            if e < s {
-                self.add(field, format!("ends on {e}, before it starts on {s}"));
-            }
+        if let (Some(s), Some(e)) = (start, end)
+            && e < s
+        {
+            self.add(field, format!("ends on {e}, before it starts on {s}"));
         }
     }
 

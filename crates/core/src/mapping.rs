@@ -97,7 +97,9 @@ impl<D: ReadDoc> Reader<'_, D> {
             }
             .unwrap_or_default();
             let child_path = join(path, &key);
-            let Some((winner_value, winner_id)) = all.last().cloned() else { continue };
+            let Some((winner_value, winner_id)) = all.last().cloned() else {
+                continue;
+            };
             if all.len() > 1 {
                 let values = all
                     .iter()
@@ -241,7 +243,11 @@ pub fn insert(
     }
 }
 
-fn fill_map(tx: &mut impl Transactable, map: &ObjId, fields: &Map<String, Json>) -> Result<(), automerge::AutomergeError> {
+fn fill_map(
+    tx: &mut impl Transactable,
+    map: &ObjId,
+    fields: &Map<String, Json>,
+) -> Result<(), automerge::AutomergeError> {
     for (k, v) in fields {
         put(tx, map, k, v)?;
     }

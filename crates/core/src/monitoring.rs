@@ -4,9 +4,9 @@
 //!
 //! Document schema: changing field names breaks documents in the field.
 
+use crate::Date;
 use crate::error::Problems;
 use crate::vocabulary::{ActivityStatus, AgeGroup, Criterion, Severity, Sex};
-use crate::Date;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]

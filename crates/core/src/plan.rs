@@ -4,10 +4,10 @@
 //!
 //! Document schema: changing field names breaks documents in the field.
 
+use crate::Date;
 use crate::error::Problems;
 use crate::monitoring::Monitoring;
 use crate::vocabulary::{ActivityStatus, ActivityType, CoreIssue, Direction, Level, Rating};
-use crate::Date;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -183,7 +183,9 @@ impl Indicator {
     /// the baseline date to the target date; once the target date has passed
     /// without reaching the target the indicator is off track.
     pub fn status(&self, latest: Option<(Date, f64)>) -> IndicatorStatus {
-        let Some((on, value)) = latest else { return IndicatorStatus::NoData };
+        let Some((on, value)) = latest else {
+            return IndicatorStatus::NoData;
+        };
         let span = self.target - self.baseline;
         let achieved = match self.direction {
             Direction::Increase => value >= self.target,
@@ -197,7 +199,9 @@ impl Indicator {
         }
         let actual = (value - self.baseline) / span;
         let expected = match (self.baseline_on, self.target_on) {
-            (Some(b), Some(t)) if t > b => ((on.days() - b.days()) as f64 / (t.days() - b.days()) as f64).clamp(0.0, 1.0),
+            (Some(b), Some(t)) if t > b => {
+                ((on.days() - b.days()) as f64 / (t.days() - b.days()) as f64).clamp(0.0, 1.0)
+            }
             (_, Some(t)) if on >= t => 1.0,
             _ => 0.0,
         };
@@ -254,8 +258,9 @@ impl Plan {
 
     /// Whether some activity addresses the given assessment question.
     pub fn addresses(&self, assessment_id: &str, question_id: &str) -> bool {
-        self.activities()
-            .any(|(_, _, a)| a.addresses.iter().any(|g| g.assessment_id == assessment_id && g.question_id == question_id))
+        self.activities().any(|(_, _, a)| {
+            a.addresses.iter().any(|g| g.assessment_id == assessment_id && g.question_id == question_id)
+        })
     }
 
     /// Progress by activities and budget; spending comes from the monitoring

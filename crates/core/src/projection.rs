@@ -84,7 +84,11 @@ pub struct SearchRow {
 
 fn search(item_id: &str, title: &str, parts: &[&str]) -> Option<SearchRow> {
     let body = parts.iter().filter(|p| !p.trim().is_empty()).copied().collect::<Vec<_>>().join("\n");
-    (!body.is_empty() || !title.is_empty()).then(|| SearchRow { item_id: item_id.to_owned(), title: title.to_owned(), body })
+    (!body.is_empty() || !title.is_empty()).then(|| SearchRow {
+        item_id: item_id.to_owned(),
+        title: title.to_owned(),
+        body,
+    })
 }
 
 /// The rows of one document's content.

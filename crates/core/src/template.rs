@@ -148,7 +148,8 @@ mod tests {
         let err = Template::parse("bad.json", text).expect_err("decreasing scale must be refused").to_string();
         assert!(err.starts_with("bad.json: field `scale.points`"), "{err}");
 
-        let text = r#"{"id":"t","version":1,"title":"T","description":"","scale":{"points":[]},"sections":[],"colour":"red"}"#;
+        let text =
+            r#"{"id":"t","version":1,"title":"T","description":"","scale":{"points":[]},"sections":[],"colour":"red"}"#;
         let err = Template::parse("odd.json", text).expect_err("unknown field must be refused").to_string();
         assert!(err.contains("odd.json") && err.contains("colour"), "{err}");
     }

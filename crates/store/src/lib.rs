@@ -170,7 +170,14 @@ impl Store {
         Ok(true)
     }
 
-    fn create_as(&mut self, id: &str, workspace: &str, content: &Content, actor: ActorId, now_ms: i64) -> Result<ChangeHash> {
+    fn create_as(
+        &mut self,
+        id: &str,
+        workspace: &str,
+        content: &Content,
+        actor: ActorId,
+        now_ms: i64,
+    ) -> Result<ChangeHash> {
         if self.exists(id)? {
             return Err(StoreError::Exists(id.to_owned()));
         }
@@ -194,7 +201,9 @@ impl Store {
     pub fn edit(&mut self, id: &str, edit: &Edit, now_ms: i64) -> Result<Option<ChangeHash>> {
         self.ensure_loaded(id)?;
         let doc = self.docs.get_mut(id).ok_or_else(|| StoreError::NoSuchDocument(id.to_owned()))?;
-        let Some(hash) = doc.apply(edit, now_ms)? else { return Ok(None) };
+        let Some(hash) = doc.apply(edit, now_ms)? else {
+            return Ok(None);
+        };
         let result = (|| {
             let change = doc.last_local_change().ok_or_else(|| StoreError::NoSuchDocument(id.to_owned()))?;
             let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -217,7 +226,8 @@ impl Store {
         let bad = |reason: String| StoreError::BadChanges { id: id.to_owned(), reason };
         let mut decoded = Vec::with_capacity(changes.len());
         for bytes in changes {
-            decoded.push(Change::from_bytes(bytes.clone()).map_err(|e| bad(format!("a change does not decode ({e})")))?);
+            decoded
+                .push(Change::from_bytes(bytes.clone()).map_err(|e| bad(format!("a change does not decode ({e})")))?);
         }
         if !self.exists(id)? {
             return self.create_from_remote(id, decoded, now_ms);
@@ -337,7 +347,13 @@ impl Store {
              FROM search WHERE search MATCH ?1 ORDER BY rank LIMIT ?2",
         )?;
         let rows = stmt.query_map(params![terms.join(" "), limit as i64], |r| {
-            Ok(SearchHit { doc_id: r.get(0)?, kind: r.get(1)?, item_id: r.get(2)?, title: r.get(3)?, snippet: r.get(4)? })
+            Ok(SearchHit {
+                doc_id: r.get(0)?,
+                kind: r.get(1)?,
+                item_id: r.get(2)?,
+                title: r.get(3)?,
+                snippet: r.get(4)?,
+            })
         })?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
@@ -460,10 +476,14 @@ fn insert_change(conn: &Connection, id: &str, change: &Change, local: bool) -> R
 fn load_raw(conn: &Connection, id: &str) -> Result<Automerge> {
     let snapshot: Option<Option<Vec<u8>>> =
         conn.query_row("SELECT snapshot FROM documents WHERE id = ?1", [id], |r| r.get(0)).optional()?;
-    let Some(snapshot) = snapshot else { return Err(StoreError::NoSuchDocument(id.to_owned())) };
+    let Some(snapshot) = snapshot else {
+        return Err(StoreError::NoSuchDocument(id.to_owned()));
+    };
     let bad = |reason: String| StoreError::BadChanges { id: id.to_owned(), reason };
     let mut doc = match snapshot {
-        Some(bytes) => Automerge::load(&bytes).map_err(|e| bad(format!("the stored snapshot does not decode ({e})")))?,
+        Some(bytes) => {
+            Automerge::load(&bytes).map_err(|e| bad(format!("the stored snapshot does not decode ({e})")))?
+        }
         None => Automerge::new(),
     };
     let mut stmt = conn.prepare_cached("SELECT bytes FROM changes WHERE doc_id = ?1 ORDER BY rowid")?;

@@ -1,8 +1,8 @@
 //! Writes the core's projection rows (`cd4mm_core::projection`) into the
 //! `p_*` tables and the `search` index, replacing the document's old rows.
 
-use cd4mm_core::Document;
 use cd4mm_core::projection::rows;
+use cd4mm_core::{Content, Document};
 use rusqlite::{Connection, params};
 
 const TABLES: &[&str] = &["p_stakeholders", "p_questions", "p_activities", "p_indicators", "p_measurements", "search"];
@@ -13,13 +13,14 @@ pub(crate) fn write(conn: &Connection, id: &str, doc: &Document, now_ms: i64) ->
         conn.prepare_cached(&format!("DELETE FROM {table} WHERE doc_id = ?1"))?.execute([id])?;
     }
     let snapshot = doc.read();
+    let conflicts = snapshot.conflicts.len() as i64;
     // A document whose content does not fit the model (e.g. from a newer app)
     // still gets its line in lists; it just contributes no rows.
-    let r = doc.content().map(|c| rows(&c)).unwrap_or_default();
+    let r = Content::from_json(doc.kind(), snapshot.value).map(|c| rows(&c)).unwrap_or_default();
     conn.prepare_cached(
         "UPDATE documents SET title = ?2, schema = ?3, conflicts = ?4, updated_at = max(updated_at, ?5) WHERE id = ?1",
     )?
-    .execute(params![id, r.title, doc.schema() as i64, snapshot.conflicts.len() as i64, now_ms])?;
+    .execute(params![id, r.title, doc.schema() as i64, conflicts, now_ms])?;
     let kind = doc.kind().code();
     let mut stmt = conn.prepare_cached(
         "INSERT INTO p_stakeholders (doc_id, id, name, type, power, interest, stance, quadrant) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
@@ -33,7 +34,16 @@ pub(crate) fn write(conn: &Connection, id: &str, doc: &Document, now_ms: i64) ->
     )?;
     for q in &r.questions {
         stmt.execute(params![
-            id, q.question_id, q.section_id, q.level, q.core_issue, q.functional_capacity, q.existing, q.desired, q.gap, q.priority
+            id,
+            q.question_id,
+            q.section_id,
+            q.level,
+            q.core_issue,
+            q.functional_capacity,
+            q.existing,
+            q.desired,
+            q.gap,
+            q.priority
         ])?;
     }
     let mut stmt = conn.prepare_cached(
@@ -42,7 +52,17 @@ pub(crate) fn write(conn: &Connection, id: &str, doc: &Document, now_ms: i64) ->
     )?;
     for a in &r.activities {
         stmt.execute(params![
-            id, a.id, a.outcome_id, a.output_id, a.title, a.activity_type, a.status, a.budget, a.owner, a.starts_on, a.ends_on
+            id,
+            a.id,
+            a.outcome_id,
+            a.output_id,
+            a.title,
+            a.activity_type,
+            a.status,
+            a.budget,
+            a.owner,
+            a.starts_on,
+            a.ends_on
         ])?;
     }
     let mut stmt = conn.prepare_cached(
@@ -76,10 +96,9 @@ pub(crate) fn clear_all(conn: &Connection) -> crate::Result<()> {
 /// conflict count), as text, sorted.
 pub(crate) fn dump(conn: &Connection) -> crate::Result<Vec<String>> {
     let mut out = Vec::new();
-    let queries = TABLES
-        .iter()
-        .map(|t| format!("SELECT '{t}', * FROM {t}"))
-        .chain(std::iter::once("SELECT 'documents', id, kind, workspace, title, schema, conflicts FROM documents".to_owned()));
+    let queries = TABLES.iter().map(|t| format!("SELECT '{t}', * FROM {t}")).chain(std::iter::once(
+        "SELECT 'documents', id, kind, workspace, title, schema, conflicts FROM documents".to_owned(),
+    ));
     for sql in queries {
         let mut stmt = conn.prepare(&sql)?;
         let columns = stmt.column_count();

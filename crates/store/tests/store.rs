@@ -11,7 +11,11 @@ use std::path::Path;
 const T0: i64 = 1_780_000_000_000;
 
 fn engagement() -> Content {
-    Content::Engagement(Engagement { title: "Border agency engagement".into(), country: "Ghana".into(), ..Engagement::default() })
+    Content::Engagement(Engagement {
+        title: "Border agency engagement".into(),
+        country: "Ghana".into(),
+        ..Engagement::default()
+    })
 }
 
 fn border_assessment() -> Content {
@@ -120,7 +124,12 @@ fn projections_rebuild_to_the_same_rows_and_search_finds_text() {
         .expect("evidence");
 
     let before = store.projection_dump().expect("dump");
-    assert!(before.iter().any(|r| r.contains("p_questions") && r.contains("adm_structure") && r.contains("Integer(2)|Integer(5)|Integer(3)")), "a gap of 3 is projected");
+    assert!(
+        before.iter().any(|r| r.contains("p_questions")
+            && r.contains("adm_structure")
+            && r.contains("Integer(2)|Integer(5)|Integer(3)")),
+        "a gap of 3 is projected"
+    );
     assert_eq!(store.rebuild_projections(T0 + 9).expect("rebuild"), 3);
     assert_eq!(store.projection_dump().expect("dump"), before, "rebuild gives the same rows");
 
@@ -154,7 +163,11 @@ fn compaction_keeps_everything_even_with_a_writer_on_another_connection() {
         writer
             .edit(
                 "eng",
-                &Edit::Insert { list: "log".into(), item: json!({"id": format!("l{i}"), "summary": format!("Meeting {i}")}), before: None },
+                &Edit::Insert {
+                    list: "log".into(),
+                    item: json!({"id": format!("l{i}"), "summary": format!("Meeting {i}")}),
+                    before: None,
+                },
                 T0 + i,
             )
             .expect("edit");
@@ -175,7 +188,11 @@ fn changes_from_elsewhere_merge_once_and_the_toolbox_never_conflicts() {
     let mut b = Store::open(&dir.path().join("b.sqlite3")).expect("open b");
     a.install_toolbox().expect("toolbox a");
     b.install_toolbox().expect("toolbox b");
-    assert_eq!(a.heads("toolbox").expect("heads"), b.heads("toolbox").expect("heads"), "same toolbox change everywhere");
+    assert_eq!(
+        a.heads("toolbox").expect("heads"),
+        b.heads("toolbox").expect("heads"),
+        "same toolbox change everywhere"
+    );
 
     a.create("eng", "ws", &engagement(), T0).expect("create");
     let changes = a.changes("eng").expect("changes");

@@ -11,7 +11,10 @@ fn actor(n: u8) -> ActorId {
 fn plan_with_activity() -> Content {
     Content::Plan(Plan {
         title: "Response plan".into(),
-        objective: crate::plan::Objective { statement: "Border officials manage mixed flows.".into(), indicators: vec![] },
+        objective: crate::plan::Objective {
+            statement: "Border officials manage mixed flows.".into(),
+            indicators: vec![],
+        },
         outcomes: vec![Outcome {
             id: "oc1".into(),
             statement: "SOPs in use".into(),
@@ -20,7 +23,12 @@ fn plan_with_activity() -> Content {
                 id: "op1".into(),
                 statement: "SOPs written".into(),
                 indicators: vec![],
-                activities: vec![Activity { id: "sop".into(), title: "SOP development".into(), budget: 5000.0, ..Activity::default() }],
+                activities: vec![Activity {
+                    id: "sop".into(),
+                    title: "SOP development".into(),
+                    budget: 5000.0,
+                    ..Activity::default()
+                }],
             }],
         }],
         ..Plan::default()
@@ -43,13 +51,18 @@ fn plan(doc: &Document) -> Plan {
 #[test]
 fn an_edit_is_one_change_with_time_and_actor() {
     let mut doc = Document::create("ws", &plan_with_activity(), actor(1), T0).expect("create");
-    let hash = doc.apply(&set(&format!("{ACTIVITIES}/sop/budget"), json!(12000)), T0 + 5).expect("apply").expect("a change");
+    let hash =
+        doc.apply(&set(&format!("{ACTIVITIES}/sop/budget"), json!(12000)), T0 + 5).expect("apply").expect("a change");
     let change = doc.last_local_change().expect("change");
     assert_eq!(change.hash(), hash);
     assert_eq!(change.timestamp(), T0 + 5);
     assert_eq!(change.actor_id(), &actor(1));
     assert_eq!(plan(&doc).activities().next().expect("activity").2.budget, 12000.0);
-    assert_eq!(doc.apply(&set(&format!("{ACTIVITIES}/sop/budget"), json!(12000)), T0 + 6).expect("apply"), None, "no-op");
+    assert_eq!(
+        doc.apply(&set(&format!("{ACTIVITIES}/sop/budget"), json!(12000)), T0 + 6).expect("apply"),
+        None,
+        "no-op"
+    );
 }
 
 #[test]
@@ -57,10 +70,26 @@ fn bad_values_name_the_field_and_write_nothing() {
     let mut doc = Document::create("ws", &plan_with_activity(), actor(1), T0).expect("create");
     let heads = doc.heads();
     let cases = [
-        (set(&format!("{ACTIVITIES}/sop/type"), json!("party")), "outcomes/oc1/outputs/op1/activities/sop/type", "expected one of"),
-        (set(&format!("{ACTIVITIES}/sop/budget"), json!(-3)), "outcomes/oc1/outputs/op1/activities/sop/budget", "negative"),
-        (set(&format!("{ACTIVITIES}/sop/bugdet"), json!(3)), "outcomes/oc1/outputs/op1/activities/sop/bugdet", "no field `bugdet`"),
-        (set(&format!("{ACTIVITIES}/nope/budget"), json!(3)), "outcomes/oc1/outputs/op1/activities/nope/budget", "no item `nope`"),
+        (
+            set(&format!("{ACTIVITIES}/sop/type"), json!("party")),
+            "outcomes/oc1/outputs/op1/activities/sop/type",
+            "expected one of",
+        ),
+        (
+            set(&format!("{ACTIVITIES}/sop/budget"), json!(-3)),
+            "outcomes/oc1/outputs/op1/activities/sop/budget",
+            "negative",
+        ),
+        (
+            set(&format!("{ACTIVITIES}/sop/bugdet"), json!(3)),
+            "outcomes/oc1/outputs/op1/activities/sop/bugdet",
+            "no field `bugdet`",
+        ),
+        (
+            set(&format!("{ACTIVITIES}/nope/budget"), json!(3)),
+            "outcomes/oc1/outputs/op1/activities/nope/budget",
+            "no item `nope`",
+        ),
         (set("starts_on", json!("2026-02-30")), "starts_on", "not a date"),
         (set("title", json!("  ")), "title", "required"),
         (set("kind", json!("plan")), "kind", "set by the app"),
@@ -69,7 +98,11 @@ fn bad_values_name_the_field_and_write_nothing() {
             ACTIVITIES,
             "already there",
         ),
-        (Edit::Insert { list: ACTIVITIES.into(), item: json!({"id": "x", "title": ""}), before: None }, "outcomes/oc1/outputs/op1/activities/x/title", "required"),
+        (
+            Edit::Insert { list: ACTIVITIES.into(), item: json!({"id": "x", "title": ""}), before: None },
+            "outcomes/oc1/outputs/op1/activities/x/title",
+            "required",
+        ),
     ];
     for (edit, field, message) in cases {
         match doc.apply(&edit, T0 + 1) {
@@ -112,8 +145,12 @@ fn concurrent_edits_are_reported_as_conflicts_and_resolvable() {
     officer.apply(&set(&budget, json!(9500)), T0 + 1).expect("officer sets budget");
     counterpart.apply(&set(&budget, json!(12000)), T0 + 2).expect("counterpart sets budget");
     // Both reword the objective, in different sentences.
-    officer.apply(&set("objective/statement", json!("Border officials manage mixed flows safely.")), T0 + 3).expect("o");
-    counterpart.apply(&set("objective/statement", json!("All border officials manage mixed flows.")), T0 + 4).expect("c");
+    officer
+        .apply(&set("objective/statement", json!("Border officials manage mixed flows safely.")), T0 + 3)
+        .expect("o");
+    counterpart
+        .apply(&set("objective/statement", json!("All border officials manage mixed flows.")), T0 + 4)
+        .expect("c");
 
     officer.apply_changes(counterpart.changes_since(&[])).expect("merge into officer");
     counterpart.apply_changes(officer.changes_since(&[])).expect("merge into counterpart");
@@ -127,7 +164,11 @@ fn concurrent_edits_are_reported_as_conflicts_and_resolvable() {
             c.values.iter().map(|v| (v.value.as_i64().expect("number"), v.actor.clone())).collect();
         values.sort();
         assert_eq!(values, vec![(9500, actor(1).to_hex_string()), (12000, actor(2).to_hex_string())]);
-        assert_eq!(plan(doc).objective.statement, "All border officials manage mixed flows safely.", "both wording edits kept");
+        assert_eq!(
+            plan(doc).objective.statement,
+            "All border officials manage mixed flows safely.",
+            "both wording edits kept"
+        );
     }
     assert_eq!(officer.read(), counterpart.read(), "both sides see the same document");
 
