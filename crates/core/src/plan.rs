@@ -368,4 +368,55 @@ mod tests {
         assert_eq!(down.status(Some((date("2026-07-02"), 28.0))), IndicatorStatus::OffTrack);
         assert_eq!(down.status(Some((date("2026-07-02"), 9.0))), IndicatorStatus::Achieved);
     }
+    #[test]
+    fn progress_counts_activities_and_latest_spend() {
+        use crate::monitoring::{Monitoring, ProgressUpdate};
+        let act = |id: &str, status, budget| Activity {
+            id: id.into(),
+            title: id.into(),
+            status,
+            budget,
+            ..Activity::default()
+        };
+        let plan = Plan {
+            outcomes: vec![Outcome {
+                id: "oc".into(),
+                outputs: vec![Output {
+                    id: "op".into(),
+                    activities: vec![
+                        act("a", ActivityStatus::Completed, 10_000.0),
+                        act("b", ActivityStatus::InProgress, 6_000.0),
+                        act("c", ActivityStatus::Cancelled, 4_000.0),
+                        act("d", ActivityStatus::Planned, 0.0),
+                    ],
+                    ..Output::default()
+                }],
+                ..Outcome::default()
+            }],
+            ..Plan::default()
+        };
+        let update = |id: &str, activity: &str, on: &str, spent| ProgressUpdate {
+            id: id.into(),
+            activity_id: activity.into(),
+            date: Some(date(on)),
+            spent,
+            ..ProgressUpdate::default()
+        };
+        let m = Monitoring {
+            // Cumulative spend: the latest update counts, not the sum.
+            progress: vec![
+                update("u1", "a", "2026-03-31", 4_000.0),
+                update("u2", "a", "2026-06-30", 9_000.0),
+                update("u3", "b", "2026-06-30", 1_000.0),
+            ],
+            ..Monitoring::default()
+        };
+        let p = plan.progress(&[&m]);
+        assert_eq!(p.activities, 4);
+        assert_eq!(p.by_status.get(&ActivityStatus::Completed), Some(&1));
+        // 1 completed of 3 not cancelled.
+        assert!((p.completion - 1.0 / 3.0).abs() < 1e-9);
+        assert_eq!((p.budget, p.spent), (20_000.0, 10_000.0));
+        assert_eq!(p.budget_used, 0.5);
+    }
 }

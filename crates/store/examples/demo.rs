@@ -8,7 +8,7 @@ use cd4mm_core::assessment::{Assessment, Dimension};
 use cd4mm_core::engagement::{CapacityArea, Engagement, Stakeholder};
 use cd4mm_core::monitoring::{Kirkpatrick, Measurement, Monitoring, ParticipantGroup, ProgressUpdate, Training};
 use cd4mm_core::plan::{Activity, GapRef, Indicator, Outcome, Output, Plan};
-use cd4mm_core::vocabulary::{ActivityStatus, ActivityType, Area, Sex, Stance, StakeholderType};
+use cd4mm_core::vocabulary::{ActivityStatus, ActivityType, Area, Sex, StakeholderType, Stance};
 use cd4mm_core::{Content, Date, Edit};
 use cd4mm_store::Store;
 use serde_json::json;
@@ -85,9 +85,17 @@ fn seed(store: &mut Store, t0: i64) -> Result<(), Box<dyn std::error::Error>> {
         for (i, q) in questions.iter().enumerate() {
             let existing = 1 + ((i * 7 + round * 3) % 3) as i64 + round as i64;
             let now = start + i as i64 * 60_000;
-            store.edit(id, &Edit::Set { path: format!("responses/{q}/existing"), value: json!(existing.min(5)) }, now)?;
+            store.edit(
+                id,
+                &Edit::Set { path: format!("responses/{q}/existing"), value: json!(existing.min(5)) },
+                now,
+            )?;
             store.edit(id, &Edit::Set { path: format!("responses/{q}/desired"), value: json!(5) }, now + 1)?;
-            store.edit(id, &Edit::Set { path: format!("responses/{q}/priority"), value: json!(1 + (i % 5)) }, now + 2)?;
+            store.edit(
+                id,
+                &Edit::Set { path: format!("responses/{q}/priority"), value: json!(1 + (i % 5)) },
+                now + 2,
+            )?;
         }
         store.edit(
             id,
@@ -119,7 +127,11 @@ fn seed(store: &mut Store, t0: i64) -> Result<(), Box<dyn std::error::Error>> {
             starts_on: date("2026-02-01"),
             ends_on: date("2026-11-30"),
             status: ActivityStatus::InProgress,
-            addresses: vec![GapRef { id: format!("g{i}"), assessment_id: "baseline".into(), question_id: gap.question_id.clone() }],
+            addresses: vec![GapRef {
+                id: format!("g{i}"),
+                assessment_id: "baseline".into(),
+                question_id: gap.question_id.clone(),
+            }],
             indicators: vec![Indicator {
                 id: format!("ind{i}"),
                 name: format!("Rating of `{}`", gap.question_id),
@@ -139,7 +151,12 @@ fn seed(store: &mut Store, t0: i64) -> Result<(), Box<dyn std::error::Error>> {
         outcomes: vec![Outcome {
             id: "oc1".into(),
             statement: "Border officials examine documents consistently and refer vulnerable migrants.".into(),
-            outputs: vec![Output { id: "op1".into(), statement: "Trained trainers, SOPs, a working group".into(), activities, ..Output::default() }],
+            outputs: vec![Output {
+                id: "op1".into(),
+                statement: "Trained trainers, SOPs, a working group".into(),
+                activities,
+                ..Output::default()
+            }],
             ..Outcome::default()
         }],
         ..Plan::default()
@@ -187,10 +204,27 @@ fn seed(store: &mut Store, t0: i64) -> Result<(), Box<dyn std::error::Error>> {
         starts_on: date("2026-04-13"),
         ends_on: date("2026-04-17"),
         participants: vec![
-            ParticipantGroup { id: "g1".into(), institution: "Immigration Service".into(), sex: Sex::Female, count: 9, ..ParticipantGroup::default() },
-            ParticipantGroup { id: "g2".into(), institution: "Immigration Service".into(), sex: Sex::Male, count: 13, ..ParticipantGroup::default() },
+            ParticipantGroup {
+                id: "g1".into(),
+                institution: "Immigration Service".into(),
+                sex: Sex::Female,
+                count: 9,
+                ..ParticipantGroup::default()
+            },
+            ParticipantGroup {
+                id: "g2".into(),
+                institution: "Immigration Service".into(),
+                sex: Sex::Male,
+                count: 13,
+                ..ParticipantGroup::default()
+            },
         ],
-        kirkpatrick: Kirkpatrick { reaction: Some(4.4), pre_test: Some(52.0), post_test: Some(81.0), ..Kirkpatrick::default() },
+        kirkpatrick: Kirkpatrick {
+            reaction: Some(4.4),
+            pre_test: Some(52.0),
+            post_test: Some(81.0),
+            ..Kirkpatrick::default()
+        },
         ..Training::default()
     };
     store.edit(
