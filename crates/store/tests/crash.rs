@@ -67,31 +67,30 @@ fn killed_writer_loses_no_acknowledged_edit() {
             .spawn()
             .expect("start child");
         let stdout = child.stdout.take().expect("child stdout");
+        let (tx, rx) = std::sync::mpsc::channel();
         let reader = std::thread::spawn(move || {
-            BufReader::new(stdout)
-                .lines()
-                .map_while(Result::ok)
-                .filter_map(|l| l.strip_prefix("ACK ").map(str::to_owned))
-                .collect::<Vec<_>>()
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                if let Some(id) = line.strip_prefix("ACK ") {
+                    let _ = tx.send(id.to_owned());
+                }
+            }
         });
-        // Wait for the child to be writing, then kill it at a random moment.
-        std::thread::sleep(Duration::from_millis(150 + random_below(500)));
+        // Wait until the child is writing (however slow the machine), then kill
+        // it at a random moment while it writes.
+        let first = rx.recv_timeout(Duration::from_secs(60)).expect("the child acknowledges its first edit");
+        std::thread::sleep(Duration::from_millis(random_below(400)));
         child.kill().expect("SIGKILL the child");
         child.wait().expect("reap child");
-        let acks = reader.join().expect("reader");
-        assert!(!acks.is_empty() || round > 0, "the child acknowledged edits before it was killed");
+        reader.join().expect("reader");
+        let acks: Vec<String> = std::iter::once(first).chain(rx.try_iter()).collect();
         acknowledged.extend(acks);
 
         let mut store = Store::open(&path).expect("reopen after the kill");
         assert_eq!(store.integrity_check().expect("integrity check"), "ok");
-        if acknowledged.is_empty() {
-            continue;
-        }
         let log = store.read("eng").expect("read").value["log"].as_array().expect("log").clone();
         let present: HashSet<String> = log.iter().filter_map(|e| e["id"].as_str().map(str::to_owned)).collect();
         let lost: Vec<&String> = acknowledged.difference(&present).collect();
         assert!(lost.is_empty(), "round {round}: acknowledged edits lost after SIGKILL: {lost:?}");
     }
-    assert!(acknowledged.len() > ROUNDS, "the child made real progress ({} edits)", acknowledged.len());
     eprintln!("crash test: {} acknowledged edits over {ROUNDS} kills, none lost", acknowledged.len());
 }
