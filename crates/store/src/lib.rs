@@ -21,6 +21,9 @@
 
 pub mod migrations;
 mod projections;
+mod sync_state;
+
+pub use sync_state::Pending;
 
 use cd4mm_core::automerge::{ActorId, Automerge, Change, ChangeHash, ReadDoc};
 use cd4mm_core::projection::Rows;
@@ -79,9 +82,9 @@ pub struct SearchHit {
 
 #[derive(Debug)]
 pub struct Store {
-    conn: Connection,
+    pub(crate) conn: Connection,
     path: PathBuf,
-    actor: ActorId,
+    pub(crate) actor: ActorId,
     /// Documents loaded in memory, so an edit does not reload its document.
     docs: HashMap<String, Document>,
 }
@@ -181,6 +184,9 @@ impl Store {
         if self.exists(id)? {
             return Err(StoreError::Exists(id.to_owned()));
         }
+        // Changes by another actor (the toolbox publisher) are not this device's
+        // to send.
+        let own = actor == self.actor;
         let doc = Document::create(workspace, content, actor, now_ms)?;
         let change = doc.last_local_change().ok_or_else(|| StoreError::Exists(id.to_owned()))?;
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -188,7 +194,7 @@ impl Store {
             "INSERT INTO documents (id, kind, workspace, schema, updated_at) VALUES (?1, ?2, ?3, ?4, ?5)",
             params![id, doc.kind().code(), workspace, doc.schema() as i64, now_ms],
         )?;
-        insert_change(&tx, id, &change, true)?;
+        insert_change(&tx, id, &change, own)?;
         projections::write(&tx, id, &doc, now_ms)?;
         tx.commit()?;
         let hash = change.hash();
@@ -373,7 +379,12 @@ impl Store {
         for hash in hashes {
             let included = ChangeHash::try_from(hash.as_slice()).is_ok_and(|h| raw.get_change_by_hash(&h).is_some());
             if included {
-                tx.execute("DELETE FROM changes WHERE doc_id = ?1 AND hash = ?2", params![id, hash])?;
+                // A local change the server has not acknowledged stays: the next
+                // sync sends it.
+                tx.execute(
+                    "DELETE FROM changes WHERE doc_id = ?1 AND hash = ?2 AND (local = 0 OR acked = 1)",
+                    params![id, hash],
+                )?;
             }
         }
         tx.execute("UPDATE documents SET snapshot = ?2 WHERE id = ?1", params![id, snapshot])?;
@@ -466,14 +477,14 @@ fn now_ms() -> i64 {
     std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_millis() as i64)
 }
 
-fn insert_change(conn: &Connection, id: &str, change: &Change, local: bool) -> Result<()> {
+pub(crate) fn insert_change(conn: &Connection, id: &str, change: &Change, local: bool) -> Result<()> {
     conn.prepare_cached("INSERT OR IGNORE INTO changes (doc_id, hash, bytes, local) VALUES (?1, ?2, ?3, ?4)")?
         .execute(params![id, change.hash().as_ref(), change.raw_bytes(), local])?;
     Ok(())
 }
 
 /// The Automerge document as stored: snapshot, then the changes after it.
-fn load_raw(conn: &Connection, id: &str) -> Result<Automerge> {
+pub(crate) fn load_raw(conn: &Connection, id: &str) -> Result<Automerge> {
     let snapshot: Option<Option<Vec<u8>>> =
         conn.query_row("SELECT snapshot FROM documents WHERE id = ?1", [id], |r| r.get(0)).optional()?;
     let Some(snapshot) = snapshot else {

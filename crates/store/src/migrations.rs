@@ -6,7 +6,10 @@ use rusqlite::Connection;
 
 /// Migration `n` (1-based) is `MIGRATIONS[n - 1]`. Append only: never edit one
 /// that has shipped, devices in the field have already run it.
-const MIGRATIONS: &[(&str, &str)] = &[("0001_init.sql", include_str!("../../../migrations/store/0001_init.sql"))];
+const MIGRATIONS: &[(&str, &str)] = &[
+    ("0001_init.sql", include_str!("../../../migrations/store/0001_init.sql")),
+    ("0002_sync.sql", include_str!("../../../migrations/store/0002_sync.sql")),
+];
 
 /// The version a fully migrated store has.
 pub fn latest() -> i64 {

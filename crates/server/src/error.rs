@@ -1,0 +1,62 @@
+//! The one conversion of errors to HTTP: a status, a stable machine-readable
+//! code and a message for people. Database details are logged, never echoed.
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use cd4mm_sync::wire::{ErrorBody, FrameError};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiError {
+    pub status: StatusCode,
+    pub code: &'static str,
+    pub message: String,
+}
+
+impl ApiError {
+    pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> ApiError {
+        ApiError { status, code, message: message.into() }
+    }
+
+    pub fn bad_request(code: &'static str, message: impl Into<String>) -> ApiError {
+        ApiError::new(StatusCode::BAD_REQUEST, code, message)
+    }
+
+    pub fn unauthorised(message: impl Into<String>) -> ApiError {
+        ApiError::new(StatusCode::UNAUTHORIZED, "unauthorised", message)
+    }
+
+    pub fn forbidden(code: &'static str, message: impl Into<String>) -> ApiError {
+        ApiError::new(StatusCode::FORBIDDEN, code, message)
+    }
+
+    /// Something broke on our side: log the detail, tell the client little.
+    pub fn internal(detail: impl std::fmt::Display) -> ApiError {
+        tracing::error!(%detail, "internal error");
+        ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "the server failed; try again later")
+    }
+}
+
+impl From<rusqlite::Error> for ApiError {
+    fn from(e: rusqlite::Error) -> ApiError {
+        ApiError::internal(e)
+    }
+}
+
+impl From<FrameError> for ApiError {
+    fn from(e: FrameError) -> ApiError {
+        match e {
+            FrameError::Version(_) => ApiError::bad_request("unsupported_protocol", e.to_string()),
+            FrameError::TooLarge(_) => ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "too_large", e.to_string()),
+            FrameError::NotSync | FrameError::Malformed(_) | FrameError::Compression(_) => {
+                ApiError::bad_request("malformed", e.to_string())
+            }
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let body = ErrorBody { code: self.code.to_owned(), message: self.message };
+        (self.status, axum::Json(body)).into_response()
+    }
+}

@@ -1,0 +1,130 @@
+//! # cd4mm-server — the regional sync server
+//!
+//! Devices that were offline for days send their changes and receive everyone
+//! else's in one HTTP round trip (`POST /v1/sync`, see `cd4mm_sync::wire`).
+//! Accounts, devices and per-workspace roles decide who may read and write
+//! what; every request is checked (`access.rs`, `storage::check_change`).
+//!
+//! [`serve`] takes a listener and a shutdown future, so tests bind port 0 and
+//! stop the server when they are done; the `cd4mm-server` binary is a thin
+//! shell over it and over the admin commands in [`admin`].
+//!
+//! Routes: `GET /healthz`, `POST /v1/enrol`, `GET /v1/me`, `POST /v1/sync`,
+//! `GET /v1/events` (Server-Sent Events: "workspace X has news").
+
+pub mod access;
+pub mod admin;
+mod auth;
+mod error;
+mod events;
+pub mod sqlite;
+pub mod storage;
+mod sync;
+
+pub use auth::Device;
+pub use error::ApiError;
+pub use storage::Storage;
+
+use axum::Router;
+use axum::routing::{get, post};
+use serde::Deserialize;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use tokio::sync::broadcast;
+
+/// How the server runs. From the command line, `CD4MM_*` environment variables
+/// or a TOML file; see `cd4mm-server --help`.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    /// Address to listen on.
+    pub listen: SocketAddr,
+    /// Directory for the SQLite database (created if missing).
+    pub data: PathBuf,
+    /// `postgres://…` to use PostgreSQL instead of SQLite.
+    pub database: Option<String>,
+    /// Largest request body accepted, in bytes (after decompression too).
+    pub max_body_bytes: usize,
+    /// Size at which a sync answer is capped (the device asks again).
+    pub max_response_bytes: usize,
+}
+
+impl Default for Config {
+    fn default() -> Config {
+        Config {
+            listen: SocketAddr::from(([127, 0, 0, 1], 8640)),
+            data: PathBuf::from("cd4mm-server-data"),
+            database: None,
+            max_body_bytes: 8 * 1024 * 1024,
+            max_response_bytes: 4 * 1024 * 1024,
+        }
+    }
+}
+
+/// What every handler shares.
+#[derive(Clone)]
+pub struct AppState {
+    pub(crate) db: Arc<dyn Storage>,
+    pub(crate) config: Arc<Config>,
+    /// Workspaces with news, for live subscribers.
+    pub(crate) news: broadcast::Sender<String>,
+}
+
+impl std::fmt::Debug for AppState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AppState").field("config", &self.config).finish_non_exhaustive()
+    }
+}
+
+/// Open the storage the configuration names.
+pub fn open_storage(config: &Config) -> Result<Arc<dyn Storage>, String> {
+    if let Some(url) = &config.database {
+        return Err(format!(
+            "`--database {}`: PostgreSQL storage is not available in this build yet; leave --database out to use SQLite",
+            redact(url)
+        ));
+    }
+    std::fs::create_dir_all(&config.data)
+        .map_err(|e| format!("cannot create the data directory {}: {e}", config.data.display()))?;
+    Ok(Arc::new(sqlite::Sqlite::open(&config.data.join("cd4mm-server.sqlite3"))?))
+}
+
+/// A database URL without its password, for messages and logs.
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => format!("{}://…@{}", &url[..scheme], &url[at + 1..]),
+        _ => url.to_owned(),
+    }
+}
+
+/// The HTTP routes over a storage.
+pub fn router(db: Arc<dyn Storage>, config: Config) -> Router {
+    let (news, _) = broadcast::channel(1024);
+    let state = AppState { db, config: Arc::new(config), news };
+    Router::new()
+        .route("/healthz", get(sync::healthz))
+        .route("/v1/enrol", post(sync::enrol))
+        .route("/v1/me", get(sync::me))
+        .route("/v1/sync", post(sync::sync))
+        .route("/v1/events", get(events::events))
+        .with_state(state)
+}
+
+/// Serve until `shutdown` resolves, then finish the requests in flight.
+pub async fn serve(
+    config: Config,
+    listener: tokio::net::TcpListener,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> Result<(), String> {
+    let db = open_storage(&config)?;
+    let addr = listener.local_addr().map_err(|e| e.to_string())?;
+    tracing::info!(%addr, epoch = %db.epoch().map_err(|e| e.message)?, "cd4mm-server listening");
+    axum::serve(listener, router(db, config)).with_graceful_shutdown(shutdown).await.map_err(|e| e.to_string())?;
+    tracing::info!("cd4mm-server stopped");
+    Ok(())
+}
+
+pub(crate) fn now_ms() -> i64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_millis() as i64)
+}

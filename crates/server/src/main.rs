@@ -1,0 +1,168 @@
+//! `cd4mm-server`: serve, or run an admin command. See `--help`.
+
+use cd4mm_server::Config;
+use cd4mm_server::admin::{self, Command};
+use clap::{Parser, Subcommand};
+use std::io::BufRead;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+/// The CD4MM Field regional sync server.
+///
+/// With no arguments it serves on 127.0.0.1:8640 with an SQLite database in
+/// ./cd4mm-server-data: no other setup. Settings come from, in order of
+/// precedence: command-line options, CD4MM_* environment variables, a TOML file
+/// given with --config (keys: listen, data, database, max_body_bytes,
+/// max_response_bytes), and the defaults.
+#[derive(Debug, Parser)]
+#[command(version, about, long_about)]
+struct Cli {
+    /// Address to listen on, e.g. 0.0.0.0:8640 behind a TLS proxy.
+    #[arg(long, env = "CD4MM_LISTEN", global = true)]
+    listen: Option<SocketAddr>,
+    /// Directory of the SQLite database (created if missing).
+    #[arg(long, env = "CD4MM_DATA", global = true)]
+    data: Option<PathBuf>,
+    /// Use PostgreSQL: postgres://user:password@host:port/database.
+    #[arg(long, env = "CD4MM_DATABASE", global = true)]
+    database: Option<String>,
+    /// A TOML file with the settings above.
+    #[arg(long, env = "CD4MM_CONFIG", global = true)]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Option<Admin>,
+}
+
+#[derive(Debug, Subcommand)]
+enum Admin {
+    /// Users: `user add NAME [--admin]`; the password is read from
+    /// CD4MM_PASSWORD or the first line of standard input.
+    #[command(subcommand)]
+    User(UserCmd),
+    /// Workspaces: `workspace add ID --name NAME [--country COUNTRY]`.
+    #[command(subcommand)]
+    Workspace(WorkspaceCmd),
+    /// Roles: `member add WORKSPACE USER ROLE` (owner, editor, counterpart, viewer).
+    #[command(subcommand)]
+    Member(MemberCmd),
+    /// Devices: `device list`, `device revoke DEVICE_ID`.
+    #[command(subcommand)]
+    Device(DeviceCmd),
+    /// After restoring a backup: `epoch new`, so devices send again what was lost.
+    #[command(subcommand)]
+    Epoch(EpochCmd),
+}
+
+#[derive(Debug, Subcommand)]
+enum UserCmd {
+    Add {
+        username: String,
+        #[arg(long)]
+        admin: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum WorkspaceCmd {
+    Add {
+        id: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long, default_value = "")]
+        country: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum MemberCmd {
+    Add { workspace: String, username: String, role: String },
+}
+
+#[derive(Debug, Subcommand)]
+enum DeviceCmd {
+    List,
+    Revoke { device_id: String },
+}
+
+#[derive(Debug, Subcommand)]
+enum EpochCmd {
+    New,
+}
+
+fn config(cli: &Cli) -> anyhow_free::Result<Config> {
+    let mut config = match &cli.config {
+        Some(path) => {
+            let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+            toml::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?
+        }
+        None => Config::default(),
+    };
+    if let Some(listen) = cli.listen {
+        config.listen = listen;
+    }
+    if let Some(data) = &cli.data {
+        config.data = data.clone();
+    }
+    if let Some(database) = &cli.database {
+        config.database = Some(database.clone());
+    }
+    Ok(config)
+}
+
+/// Errors at this edge are plain strings for people.
+mod anyhow_free {
+    pub type Result<T> = std::result::Result<T, String>;
+}
+
+fn password() -> anyhow_free::Result<String> {
+    if let Ok(p) = std::env::var("CD4MM_PASSWORD") {
+        return Ok(p);
+    }
+    let mut line = String::new();
+    std::io::stdin().lock().read_line(&mut line).map_err(|e| e.to_string())?;
+    Ok(line.trim_end_matches(['\r', '\n']).to_owned())
+}
+
+fn admin_command(admin: Admin) -> anyhow_free::Result<Command> {
+    Ok(match admin {
+        Admin::User(UserCmd::Add { username, admin }) => Command::AddUser { username, password: password()?, admin },
+        Admin::Workspace(WorkspaceCmd::Add { id, name, country }) => Command::AddWorkspace { id, name, country },
+        Admin::Member(MemberCmd::Add { workspace, username, role }) => Command::AddMember { workspace, username, role },
+        Admin::Device(DeviceCmd::List) => Command::ListDevices,
+        Admin::Device(DeviceCmd::Revoke { device_id }) => Command::RevokeDevice { device_id },
+        Admin::Epoch(EpochCmd::New) => Command::NewEpoch,
+    })
+}
+
+fn main() -> std::process::ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::try_from_env("CD4MM_LOG").unwrap_or_else(|_| "info".into()))
+        .with_writer(std::io::stderr)
+        .init();
+    match run(Cli::parse()) {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("cd4mm-server: {message}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(mut cli: Cli) -> anyhow_free::Result<()> {
+    let config = config(&cli)?;
+    if let Some(admin) = cli.command.take() {
+        let db = cd4mm_server::open_storage(&config)?;
+        println!("{}", admin::run(db.as_ref(), admin_command(admin)?)?);
+        return Ok(());
+    }
+    let runtime = tokio::runtime::Runtime::new().map_err(|e| e.to_string())?;
+    runtime.block_on(async {
+        let listener = tokio::net::TcpListener::bind(config.listen)
+            .await
+            .map_err(|e| format!("cannot listen on {}: {e}", config.listen))?;
+        let shutdown = async {
+            let _ = tokio::signal::ctrl_c().await;
+        };
+        cd4mm_server::serve(config, listener, shutdown).await
+    })
+}

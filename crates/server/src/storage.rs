@@ -1,0 +1,166 @@
+//! The server's database, behind one trait: SQLite (`sqlite.rs`, the default,
+//! a single file) and PostgreSQL for deployments that outgrow one machine.
+//! The checks a sync must pass are written once, here, and every backend
+//! calls them inside its transaction.
+
+use crate::access::Role;
+use crate::auth::Device;
+use crate::error::ApiError;
+use cd4mm_core::Kind;
+use cd4mm_core::automerge::{Automerge, Change};
+use cd4mm_sync::wire::{OutChange, SyncRequest, SyncResponse};
+use serde::Serialize;
+use std::collections::HashMap;
+
+/// A workspace a user belongs to, with their role.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Membership {
+    pub workspace: String,
+    pub name: String,
+    pub country: String,
+    pub role: Role,
+}
+
+/// What enrolling a device gives back.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Enrolment {
+    pub device_id: String,
+    /// `DEVICE_ID.SECRET`; shown once, stored only as a digest.
+    pub token: String,
+    pub username: String,
+    pub admin: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DeviceInfo {
+    pub device_id: String,
+    pub username: String,
+    pub name: String,
+    pub actor: String,
+    pub revoked: bool,
+}
+
+/// The outcome of a sync round, and which workspaces got news from it.
+#[derive(Debug)]
+pub struct SyncOutcome {
+    pub response: SyncResponse,
+    pub news: Vec<String>,
+}
+
+pub trait Storage: Send + Sync + 'static {
+    fn epoch(&self) -> Result<String, ApiError>;
+    /// The device with this id whose token digest matches, if not revoked.
+    fn authenticate(&self, device_id: &str, digest: &[u8]) -> Result<Device, ApiError>;
+    /// Check a password and register a new device with its Automerge actor.
+    fn enrol(
+        &self,
+        username: &str,
+        password: &str,
+        device_name: &str,
+        actor: &str,
+        now_ms: i64,
+    ) -> Result<Enrolment, ApiError>;
+    /// The workspaces the user may see (every workspace for an admin).
+    fn memberships(&self, device: &Device) -> Result<Vec<Membership>, ApiError>;
+    /// One sync round, in one transaction.
+    fn sync(&self, device: &Device, request: &SyncRequest, cap: usize, now_ms: i64) -> Result<SyncOutcome, ApiError>;
+
+    fn add_user(&self, username: &str, password: &str, admin: bool, now_ms: i64) -> Result<i64, ApiError>;
+    fn add_workspace(&self, id: &str, name: &str, country: &str, now_ms: i64) -> Result<(), ApiError>;
+    fn add_member(&self, workspace: &str, username: &str, role: Role) -> Result<(), ApiError>;
+    fn revoke_device(&self, device_id: &str, now_ms: i64) -> Result<(), ApiError>;
+    fn devices(&self) -> Result<Vec<DeviceInfo>, ApiError>;
+    /// Start a new epoch: after restoring a backup, devices send again what the
+    /// server lost.
+    fn new_epoch(&self) -> Result<String, ApiError>;
+}
+
+/// The role a device's user has in each workspace (admins: owner everywhere).
+pub fn roles(memberships: &[Membership]) -> HashMap<&str, Role> {
+    memberships.iter().map(|m| (m.workspace.as_str(), m.role)).collect()
+}
+
+/// A change from a request, checked: may this device write it?
+#[derive(Debug)]
+pub struct Checked {
+    pub hash: [u8; 32],
+    pub kind: Kind,
+}
+
+/// Check one incoming change: the workspace is the user's, the role may write
+/// this kind, the document stays in its workspace and kind, the change decodes
+/// and was made by the device's own actor. `existing` is the document's
+/// registered workspace and kind, if the server knows it.
+pub fn check_change(
+    device: &Device,
+    roles: &HashMap<&str, Role>,
+    change: &OutChange,
+    existing: Option<(String, String)>,
+) -> Result<Checked, ApiError> {
+    let role = if device.admin {
+        Role::Owner
+    } else {
+        *roles.get(change.workspace.as_str()).ok_or_else(|| {
+            ApiError::forbidden("not_a_member", format!("you are not a member of workspace `{}`", change.workspace))
+        })?
+    };
+    let kind = Kind::from_code(&change.kind)
+        .ok_or_else(|| ApiError::bad_request("bad_kind", format!("`{}` is not a kind of document", change.kind)))?;
+    if let Some((workspace, known_kind)) = existing
+        && (workspace != change.workspace || known_kind != change.kind)
+    {
+        return Err(ApiError::bad_request(
+            "document_mismatch",
+            format!("document `{}` is a {known_kind} of workspace `{workspace}`", change.doc_id),
+        ));
+    }
+    if !role.may_write(kind) {
+        return Err(ApiError::forbidden(
+            "role_forbids",
+            format!("your role ({}) may not change {} documents in `{}`", role.code(), change.kind, change.workspace),
+        ));
+    }
+    let decoded = Change::from_bytes(change.bytes.clone()).map_err(|e| {
+        ApiError::bad_request("bad_change", format!("a change for `{}` does not decode: {e}", change.doc_id))
+    })?;
+    if decoded.actor_id().to_hex_string() != device.actor {
+        return Err(ApiError::forbidden(
+            "foreign_actor",
+            "a change was made by an actor not registered to this device; changes can only be sent by the device that made them",
+        ));
+    }
+    let mut hash = [0u8; 32];
+    hash.copy_from_slice(decoded.hash().as_ref());
+    Ok(Checked { hash, kind })
+}
+
+/// The workspace a cursor names must be the user's.
+pub fn check_read(device: &Device, roles: &HashMap<&str, Role>, workspace: &str) -> Result<(), ApiError> {
+    if device.admin || roles.contains_key(workspace) {
+        Ok(())
+    } else {
+        Err(ApiError::forbidden("not_a_member", format!("you are not a member of workspace `{workspace}`")))
+    }
+}
+
+/// A device has read further than this server's log goes: the server lost part
+/// of its log (restored from a backup without a new epoch). The device starts
+/// over, as on a new epoch.
+pub fn cursor_ahead(workspace: &str) -> ApiError {
+    ApiError::new(
+        axum::http::StatusCode::CONFLICT,
+        "cursor_ahead",
+        format!("this device has read further in `{workspace}` than the server holds; it will send its changes again"),
+    )
+}
+
+/// A compact snapshot from a cached snapshot and the changes after it.
+pub fn snapshot(cached: Option<&[u8]>, changes: impl IntoIterator<Item = Vec<u8>>) -> Result<Vec<u8>, ApiError> {
+    let mut doc = match cached {
+        Some(bytes) => Automerge::load(bytes).map_err(ApiError::internal)?,
+        None => Automerge::new(),
+    };
+    let changes: Vec<Change> = changes.into_iter().filter_map(|b| Change::from_bytes(b).ok()).collect();
+    doc.apply_changes(changes).map_err(ApiError::internal)?;
+    Ok(doc.save())
+}

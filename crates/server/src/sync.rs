@@ -1,0 +1,119 @@
+//! Thin handlers: parse, call the storage once, map the result.
+
+use crate::auth::Device;
+use crate::error::ApiError;
+use crate::storage::{Enrolment, Membership};
+use crate::{AppState, now_ms};
+use axum::Json;
+use axum::body::Body;
+use axum::extract::State;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use cd4mm_sync::wire::{self, SyncRequest};
+use serde::{Deserialize, Serialize};
+
+/// Run blocking storage work off the async threads.
+async fn blocking<T: Send + 'static>(f: impl FnOnce() -> Result<T, ApiError> + Send + 'static) -> Result<T, ApiError> {
+    tokio::task::spawn_blocking(f).await.map_err(ApiError::internal)?
+}
+
+#[derive(Debug, Serialize)]
+pub struct Health {
+    status: &'static str,
+    epoch: String,
+    protocol: u16,
+}
+
+pub async fn healthz(State(state): State<AppState>) -> Result<Json<Health>, ApiError> {
+    let db = state.db.clone();
+    let epoch = blocking(move || db.epoch()).await?;
+    Ok(Json(Health { status: "ok", epoch, protocol: wire::PROTOCOL }))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct EnrolRequest {
+    username: String,
+    password: String,
+    device_name: String,
+    /// Hex id of the device's Automerge actor.
+    actor: String,
+}
+
+pub async fn enrol(State(state): State<AppState>, body: axum::body::Bytes) -> Result<Json<Enrolment>, ApiError> {
+    let request: EnrolRequest = serde_json::from_slice(&body)
+        .map_err(|e| ApiError::bad_request("malformed", format!("the enrolment request is not valid: {e}")))?;
+    let db = state.db.clone();
+    let enrolment = blocking(move || {
+        db.enrol(&request.username, &request.password, &request.device_name, &request.actor, now_ms())
+    })
+    .await?;
+    tracing::info!(user = %enrolment.username, device = %enrolment.device_id, "device enrolled");
+    Ok(Json(enrolment))
+}
+
+#[derive(Debug, Serialize)]
+pub struct Me {
+    username: String,
+    device_id: String,
+    admin: bool,
+    workspaces: Vec<Membership>,
+}
+
+pub async fn me(State(state): State<AppState>, device: Device) -> Result<Json<Me>, ApiError> {
+    let db = state.db.clone();
+    let d = device.clone();
+    let workspaces = blocking(move || db.memberships(&d)).await?;
+    Ok(Json(Me { username: device.username, device_id: device.device_id, admin: device.admin, workspaces }))
+}
+
+/// `POST /v1/sync`: one round, one transaction.
+pub async fn sync(
+    State(state): State<AppState>,
+    device: Device,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<Response, ApiError> {
+    let limit = state.config.max_body_bytes;
+    let raw = axum::body::to_bytes(body, limit).await.map_err(|_| {
+        ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "too_large",
+            format!("the request is larger than the limit of {limit} bytes, or was cut off"),
+        )
+    })?;
+    let plain = match headers.get(header::CONTENT_ENCODING).map(HeaderValue::to_str) {
+        None | Some(Ok("identity")) => raw.to_vec(),
+        Some(Ok(wire::ZSTD)) => wire::decompress(&raw, limit)?,
+        Some(other) => {
+            return Err(ApiError::new(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported_encoding",
+                format!("content encoding {:?} is not supported; use zstd or none", other.unwrap_or("?")),
+            ));
+        }
+    };
+    let request: SyncRequest = wire::decode(&plain)?;
+    let (db, cap, d) = (state.db.clone(), state.config.max_response_bytes, device.clone());
+    let sent = request.changes.len();
+    let outcome = blocking(move || db.sync(&d, &request, cap, now_ms())).await?;
+    for workspace in &outcome.news {
+        // Nobody listening is fine.
+        let _ = state.news.send(workspace.clone());
+    }
+    let received: usize = outcome.response.workspaces.iter().map(|w| w.changes.len() + w.snapshots.len()).sum();
+    tracing::info!(device = %device.device_id, sent, received, more = outcome.response.more, "sync round");
+    let body = wire::encode(&outcome.response);
+    let accepts_zstd = headers
+        .get(header::ACCEPT_ENCODING)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(',').any(|e| e.trim().split(';').next() == Some(wire::ZSTD)));
+    let mut response = if accepts_zstd {
+        let mut r = wire::compress(&body).into_response();
+        r.headers_mut().insert(header::CONTENT_ENCODING, HeaderValue::from_static(wire::ZSTD));
+        r
+    } else {
+        body.into_response()
+    };
+    response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(wire::CONTENT_TYPE));
+    Ok(response)
+}

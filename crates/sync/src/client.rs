@@ -1,0 +1,382 @@
+//! The device side of sync: rounds of `POST /v1/sync` against the local store
+//! until nothing is left to send or receive, with retries and backoff,
+//! progress reports and cancellation; and the live news subscription.
+
+use crate::wire::{self, Cursor, ErrorBody, FrameError, OutChange, SyncRequest, SyncResponse};
+use cd4mm_store::{Store, StoreError};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::time::Duration;
+use tokio::sync::watch;
+
+/// Changes sent per round, at most (bytes, before compression).
+const MAX_UPLOAD: usize = 1024 * 1024;
+/// Rounds in one `sync` call, at most: a guard against a server that always says `more`.
+const MAX_ROUNDS: u32 = 10_000;
+
+#[derive(Debug, thiserror::Error)]
+pub enum SyncError {
+    /// The server refused the request; `code` is machine-readable.
+    #[error("the server refused: {message}")]
+    Refused { status: u16, code: String, message: String },
+    /// The server could not be reached, after retries.
+    #[error("the server could not be reached ({0}); your edits are safe on this device and will be sent later")]
+    Network(String),
+    #[error("the server's answer could not be read: {0}")]
+    Protocol(#[from] FrameError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("sync was cancelled")]
+    Cancelled,
+}
+
+/// How often and how patiently to retry a round that failed on the way.
+#[derive(Debug, Clone, Copy)]
+pub struct Retry {
+    pub attempts: u32,
+    pub first_delay: Duration,
+    pub max_delay: Duration,
+    /// Time allowed for one request and its answer.
+    pub timeout: Duration,
+}
+
+impl Default for Retry {
+    fn default() -> Retry {
+        Retry {
+            attempts: 6,
+            first_delay: Duration::from_millis(200),
+            max_delay: Duration::from_secs(10),
+            timeout: Duration::from_secs(60),
+        }
+    }
+}
+
+/// Where a sync stands, for a progress bar.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Progress {
+    pub rounds: u32,
+    /// HTTP requests made, retries included.
+    pub requests: u32,
+    pub changes_sent: u64,
+    /// Local changes that were waiting when the sync started.
+    pub changes_to_send: u64,
+    pub documents_received: u64,
+    pub bytes_sent: u64,
+    pub bytes_received: u64,
+}
+
+/// What enrolling a device returns.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct Enrolment {
+    pub device_id: String,
+    pub token: String,
+    pub username: String,
+    pub admin: bool,
+}
+
+/// A workspace the signed-in user belongs to.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct Membership {
+    pub workspace: String,
+    pub name: String,
+    pub country: String,
+    pub role: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct Me {
+    pub username: String,
+    pub device_id: String,
+    pub admin: bool,
+    pub workspaces: Vec<Membership>,
+}
+
+/// A device's connection to one server.
+#[derive(Debug, Clone)]
+pub struct Client {
+    http: reqwest::Client,
+    base: String,
+    token: String,
+    pub retry: Retry,
+}
+
+async fn refused(response: reqwest::Response) -> SyncError {
+    let status = response.status().as_u16();
+    match response.json::<ErrorBody>().await {
+        Ok(body) => SyncError::Refused { status, code: body.code, message: body.message },
+        Err(_) => SyncError::Refused { status, code: "unknown".into(), message: format!("HTTP status {status}") },
+    }
+}
+
+impl Client {
+    pub fn new(base_url: &str, token: &str) -> Client {
+        Client {
+            http: reqwest::Client::new(),
+            base: base_url.trim_end_matches('/').to_owned(),
+            token: token.to_owned(),
+            retry: Retry::default(),
+        }
+    }
+
+    /// Enrol this device (its store's actor) with a user's password.
+    pub async fn enrol(
+        base_url: &str,
+        username: &str,
+        password: &str,
+        device_name: &str,
+        store: &Store,
+    ) -> Result<Client, SyncError> {
+        let base = base_url.trim_end_matches('/');
+        let body = serde_json::json!({
+            "username": username, "password": password, "device_name": device_name,
+            "actor": store.actor().to_hex_string(),
+        });
+        let response = reqwest::Client::new()
+            .post(format!("{base}/v1/enrol"))
+            .json(&body)
+            .send()
+            .await
+            .map_err(|e| SyncError::Network(e.to_string()))?;
+        if !response.status().is_success() {
+            return Err(refused(response).await);
+        }
+        let enrolment: Enrolment = response.json().await.map_err(|e| SyncError::Network(e.to_string()))?;
+        Ok(Client::new(base, &enrolment.token))
+    }
+
+    pub fn token(&self) -> &str {
+        &self.token
+    }
+
+    /// Who this device is signed in as, and the workspaces it may see.
+    pub async fn me(&self) -> Result<Me, SyncError> {
+        let response = self
+            .http
+            .get(format!("{}/v1/me", self.base))
+            .bearer_auth(&self.token)
+            .send()
+            .await
+            .map_err(|e| SyncError::Network(e.to_string()))?;
+        if !response.status().is_success() {
+            return Err(refused(response).await);
+        }
+        response.json().await.map_err(|e| SyncError::Network(e.to_string()))
+    }
+
+    /// Sync `workspaces` until nothing is left: send every unacknowledged local
+    /// change, receive everything new. An ordinary sync is one round trip.
+    /// `cancel` set to `true` stops between and during requests; nothing is
+    /// lost, the next sync continues.
+    pub async fn sync(
+        &self,
+        store: &mut Store,
+        workspaces: &[String],
+        cancel: &mut watch::Receiver<bool>,
+        progress: &mut dyn FnMut(&Progress),
+    ) -> Result<Progress, SyncError> {
+        let mut p = Progress { changes_to_send: store.unacked_count()?, ..Progress::default() };
+        progress(&p);
+        while p.rounds < MAX_ROUNDS {
+            if *cancel.borrow() {
+                return Err(SyncError::Cancelled);
+            }
+            let epoch = store.server_epoch()?;
+            let pending = store.unacked(MAX_UPLOAD)?;
+            let request = SyncRequest {
+                epoch: epoch.clone(),
+                cursors: workspaces
+                    .iter()
+                    .map(|w| Ok(Cursor { workspace: w.clone(), seq: store.cursor(w)? }))
+                    .collect::<Result<_, StoreError>>()?,
+                changes: pending
+                    .iter()
+                    .map(|c| OutChange {
+                        workspace: c.workspace.clone(),
+                        doc_id: c.doc_id.clone(),
+                        kind: c.kind.clone(),
+                        bytes: c.bytes.clone(),
+                    })
+                    .collect(),
+            };
+            let body = wire::compress(&wire::encode(&request));
+            let response = match self.round(body, cancel, &mut p).await {
+                Err(SyncError::Refused { code, .. }) if code == "cursor_ahead" => {
+                    // The server lost part of its log (restored backup, same epoch).
+                    store.forget_sync_state()?;
+                    p.rounds += 1;
+                    continue;
+                }
+                other => other?,
+            };
+            p.rounds += 1;
+            if epoch.as_deref().is_some_and(|e| e != response.epoch) {
+                // A new epoch: the server was restored. Send again everything this
+                // device made and read every workspace from the start; the
+                // server keeps each change once, so nothing is duplicated.
+                store.forget_sync_state()?;
+                store.set_server_epoch(&response.epoch)?;
+                p.changes_to_send = store.unacked_count()?;
+                progress(&p);
+                continue;
+            }
+            store.set_server_epoch(&response.epoch)?;
+            store.mark_acked(&response.acked)?;
+            p.changes_sent += response.acked.len() as u64;
+            let now = now_ms();
+            for news in &response.workspaces {
+                for s in &news.snapshots {
+                    store.merge_snapshot(&s.doc_id, &s.bytes, now)?;
+                    p.documents_received += 1;
+                }
+                // Apply per document, keeping log order within each.
+                let mut by_doc: BTreeMap<&str, Vec<Vec<u8>>> = BTreeMap::new();
+                for c in &news.changes {
+                    by_doc.entry(c.doc_id.as_str()).or_default().push(c.bytes.clone());
+                }
+                for (doc_id, changes) in by_doc {
+                    store.apply_remote(doc_id, &changes, now)?;
+                    p.documents_received += 1;
+                }
+                store.set_cursor(&news.workspace, news.cursor)?;
+            }
+            progress(&p);
+            if !response.more && store.unacked_count()? == 0 {
+                break;
+            }
+        }
+        Ok(p)
+    }
+
+    /// One request with retries and exponential backoff.
+    async fn round(
+        &self,
+        body: Vec<u8>,
+        cancel: &mut watch::Receiver<bool>,
+        p: &mut Progress,
+    ) -> Result<SyncResponse, SyncError> {
+        let mut delay = self.retry.first_delay;
+        let mut last_error = String::new();
+        for attempt in 0..self.retry.attempts.max(1) {
+            if attempt > 0 {
+                tokio::select! {
+                    _ = tokio::time::sleep(delay) => {}
+                    _ = cancel.changed() => return Err(SyncError::Cancelled),
+                }
+                delay = (delay * 2).min(self.retry.max_delay);
+            }
+            p.requests += 1;
+            p.bytes_sent += body.len() as u64;
+            let send = self
+                .http
+                .post(format!("{}/v1/sync", self.base))
+                .bearer_auth(&self.token)
+                .header(reqwest::header::CONTENT_TYPE, wire::CONTENT_TYPE)
+                .header(reqwest::header::CONTENT_ENCODING, wire::ZSTD)
+                .header(reqwest::header::ACCEPT_ENCODING, wire::ZSTD)
+                .timeout(self.retry.timeout)
+                .body(body.clone())
+                .send();
+            let response = tokio::select! {
+                r = send => r,
+                _ = cancel.changed() => return Err(SyncError::Cancelled),
+            };
+            let response = match response {
+                Ok(r) => r,
+                Err(e) => {
+                    last_error = e.to_string();
+                    continue;
+                }
+            };
+            let status = response.status();
+            if status.is_server_error() || status.as_u16() == 429 {
+                last_error = format!("HTTP status {status}");
+                continue;
+            }
+            if !status.is_success() {
+                return Err(refused(response).await);
+            }
+            let zstd = response
+                .headers()
+                .get(reqwest::header::CONTENT_ENCODING)
+                .is_some_and(|v| v.as_bytes() == wire::ZSTD.as_bytes());
+            let bytes = match response.bytes().await {
+                Ok(b) => b,
+                Err(e) => {
+                    // Cut off mid-answer: ask again; the server keeps each change once.
+                    last_error = e.to_string();
+                    continue;
+                }
+            };
+            p.bytes_received += bytes.len() as u64;
+            let plain = if zstd { wire::decompress(&bytes, 512 * 1024 * 1024)? } else { bytes.to_vec() };
+            return Ok(wire::decode(&plain)?);
+        }
+        Err(SyncError::Network(last_error))
+    }
+
+    /// Subscribe to live news: the returned stream yields the id of each
+    /// workspace that changed on the server (`*`: maybe several).
+    pub async fn subscribe(&self) -> Result<News, SyncError> {
+        let response = self
+            .http
+            .get(format!("{}/v1/events", self.base))
+            .bearer_auth(&self.token)
+            .send()
+            .await
+            .map_err(|e| SyncError::Network(e.to_string()))?;
+        if !response.status().is_success() {
+            return Err(refused(response).await);
+        }
+        let mut news = News { response, buffer: String::new() };
+        // Wait for the server's hello, so news sent from now on is not missed.
+        match news.next_event().await {
+            Some((event, _)) if event == "ready" => Ok(news),
+            _ => Err(SyncError::Network("the news stream did not start".into())),
+        }
+    }
+}
+
+/// Live news from the server (Server-Sent Events).
+#[derive(Debug)]
+pub struct News {
+    response: reqwest::Response,
+    buffer: String,
+}
+
+impl News {
+    /// The next workspace with news; `None` when the connection ends.
+    pub async fn next(&mut self) -> Option<String> {
+        loop {
+            let (event, data) = self.next_event().await?;
+            if event == "news" {
+                return Some(data);
+            }
+        }
+    }
+
+    async fn next_event(&mut self) -> Option<(String, String)> {
+        loop {
+            if let Some(end) = self.buffer.find("\n\n") {
+                let block: String = self.buffer.drain(..end + 2).collect();
+                let (mut event, mut data) = (String::from("message"), String::new());
+                for line in block.lines() {
+                    if let Some(v) = line.strip_prefix("event:") {
+                        event = v.trim().to_owned();
+                    } else if let Some(v) = line.strip_prefix("data:") {
+                        data = v.trim().to_owned();
+                    }
+                }
+                if block.lines().all(|l| l.starts_with(':') || l.is_empty()) {
+                    continue; // keep-alive comment
+                }
+                return Some((event, data));
+            }
+            let chunk = self.response.chunk().await.ok()??;
+            self.buffer.push_str(&String::from_utf8_lossy(&chunk));
+        }
+    }
+}
+
+fn now_ms() -> i64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_millis() as i64)
+}

@@ -1,0 +1,17 @@
+//! # cd4mm-sync — the sync protocol between devices and the regional server
+//!
+//! [`wire`] holds the types of `POST /v1/sync` and their framing (a warning
+//! there: changing them breaks devices in the field). [`Client`] drives a
+//! device's [`cd4mm_store::Store`] against a server: each round sends the
+//! device's unacknowledged changes and the cursor of each workspace it follows,
+//! and receives what others wrote since, acknowledgements and new cursors. An
+//! ordinary sync is one round trip; a first sync receives compact snapshots.
+//!
+//! If the server's epoch changed (it was restored from a backup) the device
+//! forgets its cursors and sends again every change it made; the server keeps
+//! each change once, so everyone converges without duplicates.
+
+mod client;
+pub mod wire;
+
+pub use client::{Client, Enrolment, Me, Membership, News, Progress, Retry, SyncError};

@@ -1,0 +1,93 @@
+//! A real `cd4mm-server` (its `serve()` on a loopback port chosen by the OS,
+//! over a real SQLite file) and real devices (each a real store file and a sync
+//! client), for the stories in this folder.
+
+#![allow(dead_code)]
+
+use cd4mm_server::admin::{self, Command};
+use cd4mm_server::{Config, Storage};
+use cd4mm_store::Store;
+use cd4mm_sync::{Client, Progress, SyncError};
+use std::sync::Arc;
+
+pub const PASSWORD: &str = "correct horse battery";
+
+pub struct TestServer {
+    pub url: String,
+    pub db: Arc<dyn Storage>,
+    pub data: tempfile::TempDir,
+    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+    handle: Option<tokio::task::JoinHandle<Result<(), String>>>,
+}
+
+impl TestServer {
+    pub async fn start() -> TestServer {
+        TestServer::start_with(|_| {}).await
+    }
+
+    pub async fn start_with(adjust: impl FnOnce(&mut Config)) -> TestServer {
+        let data = tempfile::tempdir().expect("server data dir");
+        let mut config = Config { data: data.path().to_owned(), ..Config::default() };
+        adjust(&mut config);
+        let db = cd4mm_server::open_storage(&config).expect("server storage");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind loopback");
+        let url = format!("http://{}", listener.local_addr().expect("addr"));
+        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+        let handle = tokio::spawn(cd4mm_server::serve(config, listener, async {
+            let _ = rx.await;
+        }));
+        TestServer { url, db, data, shutdown: Some(tx), handle: Some(handle) }
+    }
+
+    pub fn admin(&self, command: Command) {
+        admin::run(self.db.as_ref(), command).expect("admin command");
+    }
+
+    /// A user with a role in a workspace (created on first use).
+    pub fn member(&self, workspace: &str, user: &str, role: &str) {
+        let _ = admin::run(
+            self.db.as_ref(),
+            Command::AddWorkspace {
+                id: workspace.into(),
+                name: format!("Workspace {workspace}"),
+                country: "GH".into(),
+            },
+        );
+        let _ = admin::run(
+            self.db.as_ref(),
+            Command::AddUser { username: user.into(), password: PASSWORD.into(), admin: false },
+        );
+        self.admin(Command::AddMember { workspace: workspace.into(), username: user.into(), role: role.into() });
+    }
+
+    pub async fn stop(mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        if let Some(handle) = self.handle.take() {
+            handle.await.expect("server task").expect("server stopped cleanly");
+        }
+    }
+}
+
+/// A device: its own store file and a client enrolled as `user`.
+pub struct Device {
+    pub store: Store,
+    pub client: Client,
+    pub dir: tempfile::TempDir,
+}
+
+pub async fn device(server: &TestServer, user: &str) -> Device {
+    let dir = tempfile::tempdir().expect("device dir");
+    let store = Store::open(&dir.path().join("device.sqlite3")).expect("device store");
+    let client = Client::enrol(&server.url, user, PASSWORD, &format!("{user}'s laptop"), &store).await.expect("enrol");
+    Device { store, client, dir }
+}
+
+impl Device {
+    pub async fn sync(&mut self, workspaces: &[&str]) -> Result<Progress, SyncError> {
+        let workspaces: Vec<String> = workspaces.iter().map(|w| (*w).to_owned()).collect();
+        let (_tx, mut cancel) = tokio::sync::watch::channel(false);
+        self.client.sync(&mut self.store, &workspaces, &mut cancel, &mut |_| {}).await
+    }
+}
