@@ -1,0 +1,213 @@
+//! Bad input gets a precise 4xx with a machine-readable code, never a 500 or a
+//! crash, and everyone else keeps being served.
+
+mod common;
+
+use cd4mm_core::plan::Plan;
+use cd4mm_core::{Content, Document};
+use cd4mm_server::admin::Command;
+use cd4mm_sync::wire::{self, ErrorBody, OutChange, SyncRequest};
+use common::{TestServer, device};
+
+const WS: &str = "ws";
+const LIMIT: usize = 64 * 1024;
+
+struct Case {
+    name: &'static str,
+    token: Option<String>,
+    encoding: Option<&'static str>,
+    body: Vec<u8>,
+    status: u16,
+    code: &'static str,
+}
+
+fn request_with(changes: Vec<OutChange>) -> Vec<u8> {
+    wire::encode(&SyncRequest { epoch: None, cursors: vec![], changes })
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bad_requests_get_precise_errors_and_the_server_keeps_serving() {
+    let server = TestServer::start_with(|c| c.max_body_bytes = LIMIT).await;
+    server.member(WS, "ama", "editor");
+    let mut ama = device(&server, "ama").await;
+    let token = ama.client.token().to_owned();
+    let revoked = device(&server, "ama").await;
+    let revoked_id = revoked.client.token().split('.').next().expect("device id").to_owned();
+    server.admin(Command::RevokeDevice { device_id: revoked_id });
+
+    let plan = Content::Plan(Plan { title: "Plan".into(), ..Plan::default() });
+    let own = Document::create(WS, &plan, ama.store.actor().clone(), 1).expect("doc");
+    let own_change = own.last_local_change().expect("change").raw_bytes().to_vec();
+    let stranger = Document::create(WS, &plan, cd4mm_core::automerge::ActorId::random(), 1).expect("doc");
+    let foreign_change = stranger.last_local_change().expect("change").raw_bytes().to_vec();
+    let change = |doc: &str, kind: &str, bytes: Vec<u8>| OutChange {
+        workspace: WS.into(),
+        doc_id: doc.into(),
+        kind: kind.into(),
+        bytes,
+    };
+    let valid = request_with(vec![change("p1", "plan", own_change.clone())]);
+    let mut wrong_version = valid.clone();
+    wrong_version[5] = 99;
+    let bomb = wire::compress(&vec![0u8; LIMIT * 4]);
+
+    let t = || Some(token.clone());
+    let cases = vec![
+        Case { name: "no token", token: None, encoding: None, body: valid.clone(), status: 401, code: "unauthorised" },
+        Case {
+            name: "wrong token",
+            token: Some(format!("{}.{}", "0".repeat(16), "f".repeat(64))),
+            encoding: None,
+            body: valid.clone(),
+            status: 401,
+            code: "unauthorised",
+        },
+        Case {
+            name: "revoked device",
+            token: Some(revoked.client.token().to_owned()),
+            encoding: None,
+            body: valid.clone(),
+            status: 401,
+            code: "unauthorised",
+        },
+        Case {
+            name: "not a sync body",
+            token: t(),
+            encoding: None,
+            body: b"{\"hello\": 1}".to_vec(),
+            status: 400,
+            code: "malformed",
+        },
+        Case {
+            name: "unknown protocol version",
+            token: t(),
+            encoding: None,
+            body: wrong_version,
+            status: 400,
+            code: "unsupported_protocol",
+        },
+        Case {
+            name: "truncated body",
+            token: t(),
+            encoding: None,
+            body: valid[..valid.len() / 2].to_vec(),
+            status: 400,
+            code: "malformed",
+        },
+        Case {
+            name: "corrupt zstd",
+            token: t(),
+            encoding: Some("zstd"),
+            body: b"not zstd at all".to_vec(),
+            status: 400,
+            code: "malformed",
+        },
+        Case {
+            name: "unknown encoding",
+            token: t(),
+            encoding: Some("brotli"),
+            body: valid.clone(),
+            status: 415,
+            code: "unsupported_encoding",
+        },
+        Case {
+            name: "oversized body",
+            token: t(),
+            encoding: None,
+            body: vec![7u8; LIMIT * 2],
+            status: 413,
+            code: "too_large",
+        },
+        Case {
+            name: "decompression bomb",
+            token: t(),
+            encoding: Some("zstd"),
+            body: bomb,
+            status: 413,
+            code: "too_large",
+        },
+        Case {
+            name: "change that does not decode",
+            token: t(),
+            encoding: None,
+            body: request_with(vec![change("p1", "plan", vec![1, 2, 3, 4])]),
+            status: 400,
+            code: "bad_change",
+        },
+        Case {
+            name: "change by someone else's actor",
+            token: t(),
+            encoding: None,
+            body: request_with(vec![change("p2", "plan", foreign_change)]),
+            status: 403,
+            code: "foreign_actor",
+        },
+        Case {
+            name: "unknown kind",
+            token: t(),
+            encoding: None,
+            body: request_with(vec![change("p3", "spreadsheet", own_change.clone())]),
+            status: 400,
+            code: "bad_kind",
+        },
+        Case {
+            name: "workspace the user is not in",
+            token: t(),
+            encoding: None,
+            body: wire::encode(&SyncRequest {
+                epoch: None,
+                cursors: vec![wire::Cursor { workspace: "secret".into(), seq: 0 }],
+                changes: vec![],
+            }),
+            status: 403,
+            code: "not_a_member",
+        },
+    ];
+
+    let http = reqwest::Client::new();
+    for case in cases {
+        let mut request = http.post(format!("{}/v1/sync", server.url)).body(case.body);
+        if let Some(token) = case.token {
+            request = request.bearer_auth(token);
+        }
+        if let Some(encoding) = case.encoding {
+            request = request.header("content-encoding", encoding);
+        }
+        let response = request.send().await.unwrap_or_else(|e| panic!("{}: the server answers ({e})", case.name));
+        let status = response.status().as_u16();
+        let body: ErrorBody = response
+            .json()
+            .await
+            .unwrap_or_else(|e| panic!("{}: the error is JSON {{code, message}} ({e})", case.name));
+        assert_eq!((status, body.code.as_str()), (case.status, case.code), "{}: {}", case.name, body.message);
+        assert!(!body.message.is_empty(), "{}: a message for people", case.name);
+    }
+
+    // The document keeps its kind: the same id sent as another kind is refused.
+    ama.store.create("p1", WS, &plan, 1).expect("local plan");
+    ama.sync(&[WS]).await.expect("a valid sync still works");
+    let mismatch = request_with(vec![change("p1", "monitoring", own_change)]);
+    let response =
+        http.post(format!("{}/v1/sync", server.url)).bearer_auth(&token).body(mismatch).send().await.expect("answer");
+    assert_eq!(response.status().as_u16(), 400);
+    assert_eq!(response.json::<ErrorBody>().await.expect("json").code, "document_mismatch");
+
+    // Enrolment errors.
+    let enrol = |body: serde_json::Value| http.post(format!("{}/v1/enrol", server.url)).json(&body).send();
+    let wrong = enrol(serde_json::json!({"username": "ama", "password": "nope", "device_name": "x", "actor": "abcd"}))
+        .await
+        .expect("answer");
+    assert_eq!(wrong.status().as_u16(), 401, "wrong password");
+    let taken = enrol(serde_json::json!({"username": "ama", "password": common::PASSWORD, "device_name": "x",
+        "actor": ama.store.actor().to_hex_string()}))
+    .await
+    .expect("answer");
+    assert_eq!(taken.status().as_u16(), 409, "an actor belongs to one device");
+    let garbage = http.post(format!("{}/v1/enrol", server.url)).body("{").send().await.expect("answer");
+    assert_eq!(garbage.status().as_u16(), 400);
+
+    // Everyone else is still served.
+    let health = http.get(format!("{}/healthz", server.url)).send().await.expect("health");
+    assert_eq!(health.status().as_u16(), 200);
+    server.stop().await;
+}

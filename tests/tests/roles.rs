@@ -1,0 +1,131 @@
+//! Every role × document kind × read/write, tried against a running server.
+//!
+//! An owner seeds one document of each kind. Then, for each role, a fresh
+//! device of a user with that role syncs (reading everything), edits the
+//! document of one kind and syncs again: the server accepts exactly what the
+//! role allows (counterparts: plans and monitoring; viewers: nothing) and
+//! refuses the rest with `role_forbids`. The toolbox is published centrally:
+//! no workspace role may write it. Someone outside the workspace can neither
+//! read nor write it.
+
+mod common;
+
+use cd4mm_core::assessment::Assessment;
+use cd4mm_core::engagement::Engagement;
+use cd4mm_core::monitoring::Monitoring;
+use cd4mm_core::plan::Plan;
+use cd4mm_core::toolbox::Toolbox;
+use cd4mm_core::{Content, Document, Edit, Kind};
+use cd4mm_sync::SyncError;
+use cd4mm_sync::wire::{self, OutChange, SyncRequest};
+use common::{TestServer, device};
+use serde_json::json;
+
+const WS: &str = "ws";
+
+fn content(kind: Kind) -> Content {
+    match kind {
+        Kind::Engagement => Content::Engagement(Engagement { title: "Engagement".into(), ..Engagement::default() }),
+        Kind::Assessment => {
+            let templates = cd4mm_core::data::templates().expect("templates");
+            Content::Assessment(Assessment::start("Assessment", &templates[0]))
+        }
+        Kind::Plan => Content::Plan(Plan { title: "Plan".into(), ..Plan::default() }),
+        Kind::Monitoring => Content::Monitoring(Monitoring { title: "Monitoring".into(), ..Monitoring::default() }),
+        Kind::Toolbox => Content::Toolbox(Toolbox { title: "Toolbox".into(), entries: vec![] }),
+    }
+}
+
+const WORKSPACE_KINDS: [Kind; 4] = [Kind::Engagement, Kind::Assessment, Kind::Plan, Kind::Monitoring];
+
+fn allowed(role: &str, kind: Kind) -> bool {
+    match role {
+        "owner" | "editor" => true,
+        "counterpart" => matches!(kind, Kind::Plan | Kind::Monitoring),
+        _ => false,
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn each_role_reads_and_writes_exactly_what_it_may() {
+    let server = TestServer::start().await;
+    server.member(WS, "boss", "owner");
+    let mut boss = device(&server, "boss").await;
+    for kind in WORKSPACE_KINDS {
+        boss.store.create(&kind.code(), WS, &content(kind), 1).expect("seed");
+    }
+    boss.sync(&[WS]).await.expect("owner seeds the workspace");
+
+    for role in ["owner", "editor", "counterpart", "viewer"] {
+        let user = format!("user-{role}");
+        server.member(WS, &user, role);
+        for kind in WORKSPACE_KINDS {
+            // Read: a first sync brings every document of the workspace.
+            let mut d = device(&server, &user).await;
+            d.sync(&[WS]).await.unwrap_or_else(|e| panic!("{role} reads the workspace: {e}"));
+            for k in WORKSPACE_KINDS {
+                assert!(d.store.read(&k.code()).is_ok(), "{role} may read the {} document", k.code());
+            }
+            // Write: change the document of this kind and send it.
+            let edit = Edit::Set { path: "title".into(), value: json!(format!("Edited by {role}")) };
+            d.store.edit(&kind.code(), &edit, 10).expect("local edits are always possible");
+            let result = d.sync(&[WS]).await;
+            match (allowed(role, kind), result) {
+                (true, Ok(_)) => {}
+                (false, Err(SyncError::Refused { status: 403, code, .. })) => {
+                    assert_eq!(code, "role_forbids", "{role} writing {}", kind.code())
+                }
+                (expected, other) => panic!("{role} writing {}: allowed = {expected}, got {other:?}", kind.code()),
+            }
+        }
+        // The toolbox: a change of a toolbox document is refused for every role.
+        let d = device(&server, &user).await;
+        let doc = Document::create(WS, &content(Kind::Toolbox), d.store.actor().clone(), 5).expect("toolbox doc");
+        let change = doc.last_local_change().expect("change");
+        let request = SyncRequest {
+            epoch: None,
+            cursors: vec![],
+            changes: vec![OutChange {
+                workspace: WS.into(),
+                doc_id: "toolbox-copy".into(),
+                kind: "toolbox".into(),
+                bytes: change.raw_bytes().to_vec(),
+            }],
+        };
+        let response = reqwest::Client::new()
+            .post(format!("{}/v1/sync", server.url))
+            .bearer_auth(d.client.token())
+            .body(wire::encode(&request))
+            .send()
+            .await
+            .expect("request");
+        assert_eq!(response.status().as_u16(), 403, "{role} may not write the toolbox");
+        let body: wire::ErrorBody = response.json().await.expect("error body");
+        assert_eq!(body.code, "role_forbids");
+    }
+
+    // The owner sees every edit that was allowed, and only those.
+    boss.sync(&[WS]).await.expect("owner syncs");
+    let plan_title = boss.store.read("plan").expect("plan").value["title"].clone();
+    let engagement_title = boss.store.read("engagement").expect("engagement").value["title"].clone();
+    assert!(plan_title.as_str().is_some_and(|t| t.starts_with("Edited by")), "{plan_title}");
+    assert!(
+        ["Edited by owner", "Edited by editor"].contains(&engagement_title.as_str().unwrap_or_default()),
+        "no counterpart or viewer edit reached the engagement: {engagement_title}"
+    );
+
+    // Outsiders: a member of another workspace can neither read nor write this one.
+    server.member("elsewhere", "outsider", "owner");
+    let mut outsider = device(&server, "outsider").await;
+    match outsider.sync(&[WS]).await {
+        Err(SyncError::Refused { status: 403, code, .. }) => assert_eq!(code, "not_a_member"),
+        other => panic!("an outsider reading {WS} must be refused, got {other:?}"),
+    }
+    let mut outsider = device(&server, "outsider").await;
+    outsider.store.create("intruder", WS, &content(Kind::Plan), 1).expect("local");
+    match outsider.sync(&["elsewhere"]).await {
+        Err(SyncError::Refused { status: 403, code, .. }) => assert_eq!(code, "not_a_member"),
+        other => panic!("an outsider writing into {WS} must be refused, got {other:?}"),
+    }
+    server.stop().await;
+}
