@@ -23,24 +23,34 @@ pub async fn events(
         .map(|m| m.workspace)
         .collect();
     let receiver = state.news.subscribe();
-    let stream = stream::unfold((receiver, readable, true), |(mut rx, readable, first)| async move {
-        if first {
-            // Say hello at once, so the device knows it is subscribed.
-            return Some((Ok(Event::default().event("ready").data("")), (rx, readable, false)));
-        }
-        loop {
-            match rx.recv().await {
-                Ok(workspace) if readable.contains(&workspace) => {
-                    return Some((Ok(Event::default().event("news").data(workspace)), (rx, readable, false)));
-                }
-                Ok(_) => continue,
-                // Missed some: tell the device to sync everything it follows.
-                Err(RecvError::Lagged(_)) => {
-                    return Some((Ok(Event::default().event("news").data("*")), (rx, readable, false)));
-                }
-                Err(RecvError::Closed) => return None,
+    let closing = state.closing.clone();
+    let stream =
+        stream::unfold((receiver, readable, closing, true), |(mut rx, readable, mut closing, first)| async move {
+            if first {
+                // Say hello at once, so the device knows it is subscribed.
+                return Some((Ok(Event::default().event("ready").data("")), (rx, readable, closing, false)));
             }
-        }
-    });
+            loop {
+                let received = tokio::select! {
+                    r = rx.recv() => r,
+                    // The server is shutting down: end the stream.
+                    _ = closing.wait_for(|c| *c) => return None,
+                };
+                match received {
+                    Ok(workspace) if readable.contains(&workspace) => {
+                        return Some((
+                            Ok(Event::default().event("news").data(workspace)),
+                            (rx, readable, closing, false),
+                        ));
+                    }
+                    Ok(_) => continue,
+                    // Missed some: tell the device to sync everything it follows.
+                    Err(RecvError::Lagged(_)) => {
+                        return Some((Ok(Event::default().event("news").data("*")), (rx, readable, closing, false)));
+                    }
+                    Err(RecvError::Closed) => return None,
+                }
+            }
+        });
     Ok(Sse::new(stream).keep_alive(KeepAlive::default()))
 }

@@ -31,7 +31,7 @@ use serde::Deserialize;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
-use tokio::sync::broadcast;
+use tokio::sync::{broadcast, watch};
 
 /// How the server runs. From the command line, `CD4MM_*` environment variables
 /// or a TOML file; see `cd4mm-server --help`.
@@ -69,6 +69,8 @@ pub struct AppState {
     pub(crate) config: Arc<Config>,
     /// Workspaces with news, for live subscribers.
     pub(crate) news: broadcast::Sender<String>,
+    /// Becomes `true` when the server shuts down, to end live streams.
+    pub(crate) closing: watch::Receiver<bool>,
 }
 
 impl std::fmt::Debug for AppState {
@@ -98,20 +100,24 @@ fn redact(url: &str) -> String {
     }
 }
 
-/// The HTTP routes over a storage.
-pub fn router(db: Arc<dyn Storage>, config: Config) -> Router {
+/// The HTTP routes over a storage, and the switch that ends live streams
+/// (send `true` before shutting down).
+pub fn router(db: Arc<dyn Storage>, config: Config) -> (Router, watch::Sender<bool>) {
     let (news, _) = broadcast::channel(1024);
-    let state = AppState { db, config: Arc::new(config), news };
-    Router::new()
+    let (close, closing) = watch::channel(false);
+    let state = AppState { db, config: Arc::new(config), news, closing };
+    let router = Router::new()
         .route("/healthz", get(sync::healthz))
         .route("/v1/enrol", post(sync::enrol))
         .route("/v1/me", get(sync::me))
         .route("/v1/sync", post(sync::sync))
         .route("/v1/events", get(events::events))
-        .with_state(state)
+        .with_state(state);
+    (router, close)
 }
 
-/// Serve until `shutdown` resolves, then finish the requests in flight.
+/// Serve until `shutdown` resolves, then finish the requests in flight (live
+/// news streams are ended first, so shutdown does not wait on them).
 pub async fn serve(
     config: Config,
     listener: tokio::net::TcpListener,
@@ -120,7 +126,12 @@ pub async fn serve(
     let db = open_storage(&config)?;
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
     tracing::info!(%addr, epoch = %db.epoch().map_err(|e| e.message)?, "cd4mm-server listening");
-    axum::serve(listener, router(db, config)).with_graceful_shutdown(shutdown).await.map_err(|e| e.to_string())?;
+    let (app, close) = router(db, config);
+    let shutdown = async move {
+        shutdown.await;
+        let _ = close.send(true);
+    };
+    axum::serve(listener, app).with_graceful_shutdown(shutdown).await.map_err(|e| e.to_string())?;
     tracing::info!("cd4mm-server stopped");
     Ok(())
 }

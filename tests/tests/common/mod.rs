@@ -26,7 +26,11 @@ impl TestServer {
     }
 
     pub async fn start_with(adjust: impl FnOnce(&mut Config)) -> TestServer {
-        let data = tempfile::tempdir().expect("server data dir");
+        TestServer::start_in(tempfile::tempdir().expect("server data dir"), adjust).await
+    }
+
+    /// Start on an existing data directory (e.g. after a restore).
+    pub async fn start_in(data: tempfile::TempDir, adjust: impl FnOnce(&mut Config)) -> TestServer {
         let mut config = Config { data: data.path().to_owned(), ..Config::default() };
         adjust(&mut config);
         let db = cd4mm_server::open_storage(&config).expect("server storage");
@@ -60,13 +64,15 @@ impl TestServer {
         self.admin(Command::AddMember { workspace: workspace.into(), username: user.into(), role: role.into() });
     }
 
-    pub async fn stop(mut self) {
+    /// Stop the server (it finishes requests in flight); its data stays.
+    pub async fn stop(mut self) -> tempfile::TempDir {
         if let Some(tx) = self.shutdown.take() {
             let _ = tx.send(());
         }
         if let Some(handle) = self.handle.take() {
             handle.await.expect("server task").expect("server stopped cleanly");
         }
+        self.data
     }
 }
 

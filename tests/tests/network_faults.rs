@@ -1,0 +1,232 @@
+//! The bad link: a proxy between device and server cuts the connection in the
+//! middle of a request, or in the middle of the answer. The next round loses
+//! nothing and duplicates nothing. And the restored server (scenario 7): after a
+//! new epoch, devices send again what the server lost and everyone converges.
+//! And live news: an online device hears of an edit and syncs at once.
+
+mod common;
+
+use cd4mm_core::engagement::Engagement;
+use cd4mm_core::{Content, Edit};
+use cd4mm_server::admin::Command;
+use cd4mm_sync::{Client, Retry, SyncError};
+use common::{TestServer, device};
+use serde_json::json;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+
+const WS: &str = "ws";
+
+/// Which direction to cut, and after how many bytes, for the next connection only.
+#[derive(Clone, Copy, Debug)]
+enum Cut {
+    Request(usize),
+    Response(usize),
+}
+
+/// A TCP proxy on loopback that cuts the next `cuts` connections as told, then
+/// passes everything through.
+async fn proxy(target: String, cut: Cut, cuts: usize) -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind proxy");
+    let url = format!("http://{}", listener.local_addr().expect("addr"));
+    let remaining = Arc::new(AtomicUsize::new(cuts));
+    tokio::spawn(async move {
+        while let Ok((client, _)) = listener.accept().await {
+            let target = target.clone();
+            let cut_this = remaining.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1)).is_ok();
+            tokio::spawn(async move {
+                let Ok(server) = TcpStream::connect(target.trim_start_matches("http://")).await else { return };
+                let (mut cr, mut cw) = client.into_split();
+                let (mut sr, mut sw) = server.into_split();
+                let (up_limit, down_limit) = match (cut_this, cut) {
+                    (true, Cut::Request(n)) => (Some(n), None),
+                    (true, Cut::Response(n)) => (None, Some(n)),
+                    (false, _) => (None, None),
+                };
+                let up = tokio::spawn(async move { pipe(&mut cr, &mut sw, up_limit).await });
+                let down = tokio::spawn(async move { pipe(&mut sr, &mut cw, down_limit).await });
+                let _ = tokio::join!(up, down);
+            });
+        }
+    });
+    url
+}
+
+/// Copy bytes until EOF, or stop (dropping both halves) after `limit` bytes.
+async fn pipe(from: &mut (impl AsyncReadExt + Unpin), to: &mut (impl AsyncWriteExt + Unpin), limit: Option<usize>) {
+    let mut buf = vec![0u8; 8192];
+    let mut sent = 0usize;
+    loop {
+        let n = match from.read(&mut buf).await {
+            Ok(0) | Err(_) => break,
+            Ok(n) => n,
+        };
+        let n = match limit {
+            Some(l) if sent + n >= l => {
+                let _ = to.write_all(&buf[..l - sent]).await;
+                let _ = to.shutdown().await;
+                return;
+            }
+            _ => n,
+        };
+        if to.write_all(&buf[..n]).await.is_err() {
+            break;
+        }
+        sent += n;
+    }
+    let _ = to.shutdown().await;
+}
+
+fn log_ids(store: &mut cd4mm_store::Store) -> Vec<String> {
+    let v = store.read("eng").expect("read").value;
+    v["log"].as_array().expect("log").iter().filter_map(|e| e["id"].as_str().map(str::to_owned)).collect()
+}
+
+fn engagement() -> Content {
+    Content::Engagement(Engagement { title: "Northern crossings".into(), ..Engagement::default() })
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cut_connections_lose_nothing_and_duplicate_nothing() {
+    let server = TestServer::start().await;
+    server.member(WS, "ama", "editor");
+    server.member(WS, "kofi", "editor");
+    let mut ama = device(&server, "ama").await;
+    let mut kofi = device(&server, "kofi").await;
+    ama.store.create("eng", WS, &engagement(), 1).expect("create");
+    ama.sync(&[WS]).await.expect("first sync");
+    kofi.sync(&[WS]).await.expect("kofi gets it");
+
+    for (round, cut) in
+        [Cut::Request(200), Cut::Response(150), Cut::Request(40), Cut::Response(400)].into_iter().enumerate()
+    {
+        // A day of edits on each side.
+        for i in 0..20 {
+            let item = json!({"id": format!("a{round}-{i}"), "summary": format!("Ama's note {i}")});
+            ama.store.edit("eng", &Edit::Insert { list: "log".into(), item, before: None }, 10).expect("edit");
+            let item = json!({"id": format!("k{round}-{i}"), "summary": format!("Kofi's note {i}")});
+            kofi.store.edit("eng", &Edit::Insert { list: "log".into(), item, before: None }, 10).expect("edit");
+        }
+        // Kofi syncs directly; Ama through a link that cuts her first attempt.
+        kofi.sync(&[WS]).await.expect("kofi syncs");
+        let flaky = proxy(server.url.clone(), cut, 1).await;
+        let mut client = Client::new(&flaky, ama.client.token());
+        client.retry = Retry { first_delay: Duration::from_millis(20), ..Retry::default() };
+        let (_tx, mut cancel) = tokio::sync::watch::channel(false);
+        let p = client
+            .sync(&mut ama.store, &[WS.to_owned()], &mut cancel, &mut |_| {})
+            .await
+            .expect("sync survives the cut");
+        assert!(p.requests >= 2, "{cut:?}: the first attempt was cut and retried ({} requests)", p.requests);
+        kofi.sync(&[WS]).await.expect("kofi syncs again");
+
+        let (a, k) = (log_ids(&mut ama.store), log_ids(&mut kofi.store));
+        assert_eq!(a, k, "{cut:?}: both devices hold the same log");
+        let unique: std::collections::HashSet<&String> = a.iter().collect();
+        assert_eq!(unique.len(), a.len(), "{cut:?}: nothing duplicated");
+        assert_eq!(a.len(), 40 * (round + 1), "{cut:?}: nothing lost");
+        assert_eq!(ama.store.unacked_count().expect("count"), 0, "every edit acknowledged");
+    }
+
+    // With the server unreachable, the device says so and keeps its edits.
+    let item = json!({"id": "offline", "summary": "typed with no network"});
+    ama.store.edit("eng", &Edit::Insert { list: "log".into(), item, before: None }, 20).expect("edit");
+    let mut dead = Client::new("http://127.0.0.1:9", ama.client.token());
+    dead.retry = Retry { attempts: 2, first_delay: Duration::from_millis(10), ..Retry::default() };
+    let (_tx, mut cancel) = tokio::sync::watch::channel(false);
+    match dead.sync(&mut ama.store, &[WS.to_owned()], &mut cancel, &mut |_| {}).await {
+        Err(e @ SyncError::Network(_)) => assert!(e.to_string().contains("safe on this device"), "{e}"),
+        other => panic!("expected a network error, got {other:?}"),
+    }
+    assert_eq!(ama.store.unacked_count().expect("count"), 1, "the edit waits for the next sync");
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_restored_server_gets_back_what_it_lost() {
+    let server = TestServer::start().await;
+    server.member(WS, "ama", "editor");
+    server.member(WS, "kofi", "editor");
+    let mut ama = device(&server, "ama").await;
+    let mut kofi = device(&server, "kofi").await;
+    ama.store.create("eng", WS, &engagement(), 1).expect("create");
+    ama.sync(&[WS]).await.expect("sync");
+    kofi.sync(&[WS]).await.expect("sync");
+
+    // The nightly backup.
+    let db_path = server.data.path().join("cd4mm-server.sqlite3");
+    let backup_dir = tempfile::tempdir().expect("backup dir");
+    let backup = backup_dir.path().join("backup.sqlite3");
+    {
+        let conn = rusqlite_backup(&db_path);
+        conn.execute("VACUUM INTO ?1", [backup.to_str().expect("utf-8 path")]).expect("backup");
+    }
+    // A day of work reaches the server, and Ama's store compacts it away.
+    for (who, d) in [("a", &mut ama), ("k", &mut kofi)] {
+        for i in 0..5 {
+            let item = json!({"id": format!("{who}{i}"), "summary": "after the backup"});
+            d.store.edit("eng", &Edit::Insert { list: "log".into(), item, before: None }, 10).expect("edit");
+        }
+        d.sync(&[WS]).await.expect("sync");
+    }
+    ama.store.compact("eng").expect("compact");
+    kofi.sync(&[WS]).await.expect("sync");
+    let data = server.stop().await;
+
+    // The disk fails; the server is restored from the backup and starts a new epoch.
+    std::fs::copy(&backup, &db_path).expect("restore");
+    for suffix in ["-wal", "-shm"] {
+        let _ = std::fs::remove_file(data.path().join(format!("cd4mm-server.sqlite3{suffix}")));
+    }
+    let restored = TestServer::start_in(data, |_| {}).await;
+    restored.admin(Command::NewEpoch);
+    let mut ama = common::Device { client: Client::new(&restored.url, ama.client.token()), ..ama };
+    let mut kofi = common::Device { client: Client::new(&restored.url, kofi.client.token()), ..kofi };
+    ama.sync(&[WS]).await.expect("ama syncs with the restored server");
+    kofi.sync(&[WS]).await.expect("kofi syncs with the restored server");
+    ama.sync(&[WS]).await.expect("ama syncs again");
+    let (a, k) = (log_ids(&mut ama.store), log_ids(&mut kofi.store));
+    assert_eq!(a.len(), 10, "every edit made after the backup is back: {a:?}");
+    assert_eq!(a, k, "both devices converge");
+    // A third device, new after the restore, gets everything from the server alone.
+    restored.member(WS, "esi", "viewer");
+    let mut esi = device(&restored, "esi").await;
+    esi.sync(&[WS]).await.expect("first sync");
+    assert_eq!(log_ids(&mut esi.store), a, "the server holds everything again, once");
+    restored.stop().await;
+}
+
+fn rusqlite_backup(path: &std::path::Path) -> rusqlite::Connection {
+    rusqlite::Connection::open(path).expect("open server db")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_online_device_hears_of_an_edit_at_once() {
+    let server = TestServer::start().await;
+    server.member(WS, "ama", "editor");
+    server.member(WS, "esi", "counterpart");
+    let mut ama = device(&server, "ama").await;
+    let mut esi = device(&server, "esi").await;
+    ama.store.create("eng", WS, &engagement(), 1).expect("create");
+    ama.sync(&[WS]).await.expect("sync");
+    esi.sync(&[WS]).await.expect("sync");
+
+    let mut news = esi.client.subscribe().await.expect("subscribe");
+    let started = Instant::now();
+    ama.store.edit("eng", &Edit::Set { path: "context".into(), value: json!("Flows rising") }, 5).expect("edit");
+    ama.sync(&[WS]).await.expect("ama sends");
+    let workspace =
+        tokio::time::timeout(Duration::from_secs(10), news.next()).await.expect("news arrives").expect("stream open");
+    assert_eq!(workspace, WS);
+    esi.sync(&[WS]).await.expect("esi syncs on news");
+    let elapsed = started.elapsed();
+    assert_eq!(esi.store.read("eng").expect("read").value["context"], json!("Flows rising"));
+    eprintln!("live news: edit on one device visible on the other after {:.1} ms", elapsed.as_secs_f64() * 1000.0);
+    // Shutdown ends the live stream instead of waiting for it.
+    let stopping = tokio::spawn(server.stop());
+    assert_eq!(tokio::time::timeout(Duration::from_secs(10), news.next()).await.expect("stream ends"), None);
+    stopping.await.expect("server stopped");
+}
