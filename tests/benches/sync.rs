@@ -1,0 +1,144 @@
+//! Sync cost for "1,000 documents, 10 changed", against a real server on
+//! loopback, next to Automerge's standard per-document sync protocol on the
+//! same documents. Prints round trips and bytes; `docs/benchmarks.md` keeps
+//! the latest figures. Bar (DESIGN.md): one round trip, and bytes ≤ 1.2 × the
+//! compressed change bytes + 1 KiB.
+//!
+//! Run: `cargo bench -p cd4mm-tests --bench sync`.
+
+use cd4mm_core::automerge::sync::{self, SyncDoc};
+use cd4mm_core::automerge::{Automerge, Change};
+use cd4mm_core::engagement::Engagement;
+use cd4mm_core::{Content, Edit};
+use cd4mm_server::admin::{self, Command};
+use cd4mm_server::Config;
+use cd4mm_store::Store;
+use cd4mm_sync::{Client, Progress};
+use serde_json::json;
+
+const DOCS: usize = 1000;
+const CHANGED: usize = 10;
+const WS: &str = "region";
+const PASSWORD: &str = "benchmark password";
+
+fn doc_of(store: &mut Store, id: &str) -> Automerge {
+    let mut doc = Automerge::new();
+    let changes: Vec<Change> =
+        store.changes(id).expect("changes").into_iter().map(|b| Change::from_bytes(b).expect("decode")).collect();
+    doc.apply_changes(changes).expect("apply");
+    doc
+}
+
+async fn sync(client: &Client, store: &mut Store) -> Progress {
+    let (_tx, mut cancel) = tokio::sync::watch::channel(false);
+    client.sync(store, &[WS.to_owned()], &mut cancel, &mut |_| {}).await.expect("sync")
+}
+
+#[tokio::main(flavor = "multi_thread", worker_threads = 2)]
+async fn main() {
+    if std::env::args().any(|a| a == "--list") {
+        return;
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    let config = Config { data: dir.path().join("server"), ..Config::default() };
+    let db = cd4mm_server::open_storage(&config).expect("storage");
+    for command in [
+        Command::AddWorkspace { id: WS.into(), name: "Region".into(), country: String::new() },
+        Command::AddUser { username: "a".into(), password: PASSWORD.into(), admin: false },
+        Command::AddUser { username: "b".into(), password: PASSWORD.into(), admin: false },
+        Command::AddMember { workspace: WS.into(), username: "a".into(), role: "editor".into() },
+        Command::AddMember { workspace: WS.into(), username: "b".into(), role: "editor".into() },
+    ] {
+        admin::run(db.as_ref(), command).expect("admin");
+    }
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let url = format!("http://{}", listener.local_addr().expect("addr"));
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(cd4mm_server::serve(config, listener, async {
+        let _ = stopped.await;
+    }));
+
+    let mut a = Store::open(&dir.path().join("a.sqlite3")).expect("store a");
+    let mut b = Store::open(&dir.path().join("b.sqlite3")).expect("store b");
+    let client_a = Client::enrol(&url, "a", PASSWORD, "laptop a", &a).await.expect("enrol a");
+    let client_b = Client::enrol(&url, "b", PASSWORD, "laptop b", &b).await.expect("enrol b");
+    for n in 0..DOCS {
+        let e = Engagement { title: format!("Engagement {n}"), country: "GH".into(), ..Engagement::default() };
+        a.create(&format!("doc-{n:04}"), WS, &Content::Engagement(e), 1).expect("create");
+    }
+    let first_up = sync(&client_a, &mut a).await;
+    let first_down = sync(&client_b, &mut b).await;
+    println!(
+        "first sync of {DOCS} documents: upload {} requests, {} B; download (snapshots) {} requests, {} B",
+        first_up.requests,
+        first_up.bytes_sent + first_up.bytes_received,
+        first_down.requests,
+        first_down.bytes_sent + first_down.bytes_received
+    );
+
+    // Keep B's documents as they are now, for the standard protocol's run.
+    let before: Vec<Automerge> = (0..DOCS).map(|n| doc_of(&mut b, &format!("doc-{n:04}"))).collect();
+
+    // Ten documents change on A: a sentence of context each.
+    let mut raw_changes = Vec::new();
+    for n in 0..CHANGED {
+        let id = format!("doc-{:04}", n * (DOCS / CHANGED));
+        let value = json!(format!("Mixed flows at crossing {n}; the register was moved to the new post in March."));
+        a.edit(&id, &Edit::Set { path: "context".into(), value }, 2).expect("edit");
+        raw_changes.extend(a.changes(&id).expect("changes").last().cloned().expect("the new change"));
+    }
+    let raw_len = raw_changes.len();
+    let compressed_len = zstd_len(&raw_changes);
+
+    let up = sync(&client_a, &mut a).await;
+    let down = sync(&client_b, &mut b).await;
+    let bar = 1.2 * compressed_len as f64 + 1024.0;
+    for (name, p) in [("upload (device A)", &up), ("download (device B)", &down)] {
+        let bytes = p.bytes_sent + p.bytes_received;
+        println!(
+            "ordinary sync, {DOCS} documents, {CHANGED} changed, {name}: {} round trip(s), {bytes} B of bodies ({} up, {} down) — bar {:.0} B: {}",
+            p.requests,
+            p.bytes_sent,
+            p.bytes_received,
+            bar,
+            if p.requests == 1 && bytes as f64 <= bar { "met" } else { "NOT MET" }
+        );
+    }
+    println!("the {CHANGED} changes themselves: {raw_len} B raw, {compressed_len} B compressed (zstd)");
+
+    // Automerge's standard protocol, one fresh sync state per document.
+    let (mut messages, mut bytes) = (0usize, 0usize);
+    for n in 0..DOCS {
+        let mut theirs = doc_of(&mut a, &format!("doc-{n:04}"));
+        let mut ours = before[n].clone();
+        let (mut s_ours, mut s_theirs) = (sync::State::new(), sync::State::new());
+        loop {
+            let mut progressed = false;
+            if let Some(m) = ours.generate_sync_message(&mut s_ours) {
+                let encoded = m.encode();
+                messages += 1;
+                bytes += encoded.len();
+                theirs.receive_sync_message(&mut s_theirs, sync::Message::decode(&encoded).expect("decode")).expect("receive");
+                progressed = true;
+            }
+            if let Some(m) = theirs.generate_sync_message(&mut s_theirs) {
+                let encoded = m.encode();
+                messages += 1;
+                bytes += encoded.len();
+                ours.receive_sync_message(&mut s_ours, sync::Message::decode(&encoded).expect("decode")).expect("receive");
+                progressed = true;
+            }
+            if !progressed {
+                break;
+            }
+        }
+    }
+    println!("Automerge's standard sync protocol on the same workload: {messages} messages, {bytes} B");
+
+    let _ = stop.send(());
+    server.await.expect("server task").expect("server stopped");
+}
+
+fn zstd_len(bytes: &[u8]) -> usize {
+    cd4mm_sync::wire::compress(bytes).len()
+}
