@@ -10,8 +10,8 @@ use cd4mm_core::automerge::sync::{self, SyncDoc};
 use cd4mm_core::automerge::{Automerge, Change};
 use cd4mm_core::engagement::Engagement;
 use cd4mm_core::{Content, Edit};
-use cd4mm_server::admin::{self, Command};
 use cd4mm_server::Config;
+use cd4mm_server::admin::{self, Command};
 use cd4mm_store::Store;
 use cd4mm_sync::{Client, Progress};
 use serde_json::json;
@@ -118,14 +118,17 @@ async fn main() {
                 let encoded = m.encode();
                 messages += 1;
                 bytes += encoded.len();
-                theirs.receive_sync_message(&mut s_theirs, sync::Message::decode(&encoded).expect("decode")).expect("receive");
+                theirs
+                    .receive_sync_message(&mut s_theirs, sync::Message::decode(&encoded).expect("decode"))
+                    .expect("receive");
                 progressed = true;
             }
             if let Some(m) = theirs.generate_sync_message(&mut s_theirs) {
                 let encoded = m.encode();
                 messages += 1;
                 bytes += encoded.len();
-                ours.receive_sync_message(&mut s_ours, sync::Message::decode(&encoded).expect("decode")).expect("receive");
+                ours.receive_sync_message(&mut s_ours, sync::Message::decode(&encoded).expect("decode"))
+                    .expect("receive");
                 progressed = true;
             }
             if !progressed {

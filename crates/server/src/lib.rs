@@ -17,6 +17,7 @@ pub mod admin;
 mod auth;
 mod error;
 mod events;
+mod round;
 pub mod sqlite;
 pub mod storage;
 mod sync;

@@ -3,9 +3,10 @@
 use crate::access::Role;
 use crate::auth::{self, Device};
 use crate::error::ApiError;
-use crate::storage::{self, DeviceInfo, Enrolment, Membership, Storage, SyncOutcome, check_change, check_read, roles};
+use crate::round::{self, CachedDoc, Entry, LogTx};
+use crate::storage::{DeviceInfo, Enrolment, Membership, Storage, SyncOutcome};
 use axum::http::StatusCode;
-use cd4mm_sync::wire::{DocBytes, SyncRequest, SyncResponse, WorkspaceNews};
+use cd4mm_sync::wire::SyncRequest;
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use std::path::Path;
 use std::sync::Mutex;
@@ -160,109 +161,11 @@ impl Storage for Sqlite {
 
     fn sync(&self, device: &Device, request: &SyncRequest, cap: usize, now_ms: i64) -> Result<SyncOutcome, ApiError> {
         self.with(|c| {
+            // IMMEDIATE: one writer at a time, so log numbers commit in order.
             let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
-            let epoch: String = tx.query_row("SELECT value FROM meta WHERE key = 'epoch'", [], |r| r.get(0))?;
-            let members = memberships(&tx, device)?;
-            let roles = roles(&members);
-            let last_seq: i64 = tx.query_row("SELECT coalesce(max(seq), 0) FROM log", [], |r| r.get(0))?;
-            for cursor in &request.cursors {
-                check_read(device, &roles, &cursor.workspace)?;
-                if cursor.seq > last_seq as u64 {
-                    return Err(storage::cursor_ahead(&cursor.workspace));
-                }
-            }
-            // Check every change before storing any: a request is all or nothing.
-            let mut checked = Vec::with_capacity(request.changes.len());
-            for change in &request.changes {
-                let existing = tx
-                    .query_row("SELECT workspace_id, kind FROM documents WHERE id = ?1", [&change.doc_id], |r| {
-                        Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
-                    })
-                    .optional()?;
-                checked.push(check_change(device, &roles, change, existing)?);
-            }
-            let mut acked = Vec::with_capacity(checked.len());
-            let mut news: Vec<String> = Vec::new();
-            for (change, check) in request.changes.iter().zip(&checked) {
-                tx.prepare_cached("INSERT OR IGNORE INTO documents (id, workspace_id, kind) VALUES (?1, ?2, ?3)")?
-                    .execute(params![change.doc_id, change.workspace, change.kind])?;
-                let inserted = tx
-                    .prepare_cached(
-                        "INSERT OR IGNORE INTO log (workspace_id, doc_id, hash, bytes, device_id, received_at)
-                         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                    )?
-                    .execute(params![change.workspace, change.doc_id, check.hash.as_slice(), change.bytes, device.device_id, now_ms])?;
-                if inserted > 0 && !news.contains(&change.workspace) {
-                    news.push(change.workspace.clone());
-                }
-                acked.push(check.hash);
-            }
-
-            let mut budget = cap;
-            let mut more = false;
-            let mut workspaces = Vec::with_capacity(request.cursors.len());
-            for cursor in &request.cursors {
-                let mut out =
-                    WorkspaceNews { workspace: cursor.workspace.clone(), cursor: cursor.seq, snapshots: vec![], changes: vec![] };
-                if cursor.seq == 0 {
-                    // First sync: one compact snapshot per document.
-                    out.cursor = tx.query_row(
-                        "SELECT coalesce(max(seq), 0) FROM log WHERE workspace_id = ?1",
-                        [&cursor.workspace],
-                        |r| r.get::<_, i64>(0),
-                    )? as u64;
-                    let docs: Vec<(String, String, Option<Vec<u8>>, i64)> = {
-                        let mut stmt = tx.prepare_cached(
-                            "SELECT id, kind, snapshot, snapshot_seq FROM documents WHERE workspace_id = ?1 ORDER BY id",
-                        )?;
-                        let rows = stmt.query_map([&cursor.workspace], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
-                        rows.collect::<Result<_, _>>()?
-                    };
-                    for (doc_id, kind, cached, cached_seq) in docs {
-                        let later: Vec<(i64, Vec<u8>)> = {
-                            let mut stmt =
-                                tx.prepare_cached("SELECT seq, bytes FROM log WHERE doc_id = ?1 AND seq > ?2 ORDER BY seq")?;
-                            let rows = stmt.query_map(params![doc_id, cached_seq], |r| Ok((r.get(0)?, r.get(1)?)))?;
-                            rows.collect::<Result<_, _>>()?
-                        };
-                        let bytes = if later.is_empty() {
-                            cached.unwrap_or_default()
-                        } else {
-                            let last = later.last().map_or(cached_seq, |(s, _)| *s);
-                            let bytes = storage::snapshot(cached.as_deref(), later.into_iter().map(|(_, b)| b))?;
-                            tx.execute(
-                                "UPDATE documents SET snapshot = ?2, snapshot_seq = ?3 WHERE id = ?1",
-                                params![doc_id, bytes, last],
-                            )?;
-                            bytes
-                        };
-                        budget = budget.saturating_sub(bytes.len());
-                        out.snapshots.push(DocBytes { doc_id, kind, bytes });
-                    }
-                } else {
-                    let mut stmt = tx.prepare_cached(
-                        "SELECT l.seq, l.doc_id, d.kind, l.bytes, l.device_id FROM log l JOIN documents d ON d.id = l.doc_id
-                         WHERE l.workspace_id = ?1 AND l.seq > ?2 ORDER BY l.seq",
-                    )?;
-                    let mut rows = stmt.query(params![cursor.workspace, cursor.seq as i64])?;
-                    while let Some(r) = rows.next()? {
-                        let bytes: Vec<u8> = r.get(3)?;
-                        if budget < bytes.len() && !out.changes.is_empty() {
-                            more = true;
-                            break;
-                        }
-                        out.cursor = r.get::<_, i64>(0)? as u64;
-                        // A device's own changes are not echoed back to it.
-                        if r.get::<_, String>(4)? != device.device_id {
-                            budget = budget.saturating_sub(bytes.len());
-                            out.changes.push(DocBytes { doc_id: r.get(1)?, kind: r.get(2)?, bytes });
-                        }
-                    }
-                }
-                workspaces.push(out);
-            }
+            let outcome = round::run(&mut Tx(&tx), device, request, cap, now_ms)?;
             tx.commit()?;
-            Ok(SyncOutcome { response: SyncResponse { epoch, acked, workspaces, more }, news })
+            Ok(outcome)
         })
     }
 
@@ -363,5 +266,114 @@ impl Storage for Sqlite {
             Ok(())
         })?;
         Ok(epoch)
+    }
+}
+
+/// A sync round's view of an SQLite transaction.
+struct Tx<'a>(&'a rusqlite::Transaction<'a>);
+
+impl LogTx for Tx<'_> {
+    fn epoch(&mut self) -> Result<String, ApiError> {
+        Ok(self.0.query_row("SELECT value FROM meta WHERE key = 'epoch'", [], |r| r.get(0))?)
+    }
+
+    fn memberships(&mut self, device: &Device) -> Result<Vec<Membership>, ApiError> {
+        memberships(self.0, device)
+    }
+
+    fn lock_workspaces(&mut self, _workspaces: &[&str]) -> Result<(), ApiError> {
+        Ok(()) // the IMMEDIATE transaction already excludes other writers
+    }
+
+    fn last_seq(&mut self) -> Result<u64, ApiError> {
+        Ok(self.0.query_row("SELECT coalesce(max(seq), 0) FROM log", [], |r| r.get::<_, i64>(0))? as u64)
+    }
+
+    fn last_seq_of(&mut self, workspace: &str) -> Result<u64, ApiError> {
+        Ok(self.0.query_row("SELECT coalesce(max(seq), 0) FROM log WHERE workspace_id = ?1", [workspace], |r| {
+            r.get::<_, i64>(0)
+        })? as u64)
+    }
+
+    fn document(&mut self, doc_id: &str) -> Result<Option<(String, String)>, ApiError> {
+        Ok(self
+            .0
+            .query_row("SELECT workspace_id, kind FROM documents WHERE id = ?1", [doc_id], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .optional()?)
+    }
+
+    fn register_document(&mut self, doc_id: &str, workspace: &str, kind: &str) -> Result<(), ApiError> {
+        self.0
+            .prepare_cached("INSERT OR IGNORE INTO documents (id, workspace_id, kind) VALUES (?1, ?2, ?3)")?
+            .execute(params![doc_id, workspace, kind])?;
+        Ok(())
+    }
+
+    fn append(
+        &mut self,
+        workspace: &str,
+        doc_id: &str,
+        hash: &[u8; 32],
+        bytes: &[u8],
+        device_id: &str,
+        now_ms: i64,
+    ) -> Result<bool, ApiError> {
+        let inserted = self
+            .0
+            .prepare_cached(
+                "INSERT OR IGNORE INTO log (workspace_id, doc_id, hash, bytes, device_id, received_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            )?
+            .execute(params![workspace, doc_id, hash.as_slice(), bytes, device_id, now_ms])?;
+        Ok(inserted > 0)
+    }
+
+    fn documents_of(&mut self, workspace: &str) -> Result<Vec<CachedDoc>, ApiError> {
+        let mut stmt = self.0.prepare_cached(
+            "SELECT id, kind, snapshot, snapshot_seq FROM documents WHERE workspace_id = ?1 ORDER BY id",
+        )?;
+        let rows = stmt.query_map([workspace], |r| {
+            Ok(CachedDoc {
+                id: r.get(0)?,
+                kind: r.get(1)?,
+                snapshot: r.get(2)?,
+                snapshot_seq: r.get::<_, i64>(3)? as u64,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    fn changes_of_after(&mut self, doc_id: &str, seq: u64) -> Result<Vec<(u64, Vec<u8>)>, ApiError> {
+        let mut stmt =
+            self.0.prepare_cached("SELECT seq, bytes FROM log WHERE doc_id = ?1 AND seq > ?2 ORDER BY seq")?;
+        let rows = stmt.query_map(params![doc_id, seq as i64], |r| Ok((r.get::<_, i64>(0)? as u64, r.get(1)?)))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    fn cache_snapshot(&mut self, doc_id: &str, snapshot: &[u8], seq: u64) -> Result<(), ApiError> {
+        self.0.execute(
+            "UPDATE documents SET snapshot = ?2, snapshot_seq = ?3 WHERE id = ?1",
+            params![doc_id, snapshot, seq as i64],
+        )?;
+        Ok(())
+    }
+
+    fn entries_after(&mut self, workspace: &str, seq: u64, limit: usize) -> Result<Vec<Entry>, ApiError> {
+        let mut stmt = self.0.prepare_cached(
+            "SELECT l.seq, l.doc_id, d.kind, l.bytes, l.device_id FROM log l JOIN documents d ON d.id = l.doc_id
+             WHERE l.workspace_id = ?1 AND l.seq > ?2 ORDER BY l.seq LIMIT ?3",
+        )?;
+        let rows = stmt.query_map(params![workspace, seq as i64, limit as i64], |r| {
+            Ok(Entry {
+                seq: r.get::<_, i64>(0)? as u64,
+                doc_id: r.get(1)?,
+                kind: r.get(2)?,
+                bytes: r.get(3)?,
+                device_id: r.get(4)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
     }
 }

@@ -1,0 +1,154 @@
+//! One sync round, written once for every backend: each backend gives a
+//! [`LogTx`] (its database transaction) and [`run`] does the rest — check
+//! every change, store the new ones, and answer from the log.
+
+use crate::auth::Device;
+use crate::error::ApiError;
+use crate::storage::{self, Membership, SyncOutcome, check_change, check_read, roles};
+use cd4mm_sync::wire::{DocBytes, SyncRequest, SyncResponse, WorkspaceNews};
+
+/// A log entry as the answer needs it.
+#[derive(Debug)]
+pub struct Entry {
+    pub seq: u64,
+    pub doc_id: String,
+    pub kind: String,
+    pub bytes: Vec<u8>,
+    pub device_id: String,
+}
+
+/// A document of a workspace with its cached snapshot.
+#[derive(Debug)]
+pub struct CachedDoc {
+    pub id: String,
+    pub kind: String,
+    pub snapshot: Option<Vec<u8>>,
+    pub snapshot_seq: u64,
+}
+
+/// What a backend's transaction must offer a sync round.
+pub trait LogTx {
+    fn epoch(&mut self) -> Result<String, ApiError>;
+    fn memberships(&mut self, device: &Device) -> Result<Vec<Membership>, ApiError>;
+    /// Serialise writers of these workspaces until the transaction ends, so log
+    /// numbers commit in order within a workspace (a no-op where the whole
+    /// transaction is already exclusive).
+    fn lock_workspaces(&mut self, workspaces: &[&str]) -> Result<(), ApiError>;
+    /// The highest log number of the whole server.
+    fn last_seq(&mut self) -> Result<u64, ApiError>;
+    fn last_seq_of(&mut self, workspace: &str) -> Result<u64, ApiError>;
+    /// The workspace and kind a document is registered with.
+    fn document(&mut self, doc_id: &str) -> Result<Option<(String, String)>, ApiError>;
+    fn register_document(&mut self, doc_id: &str, workspace: &str, kind: &str) -> Result<(), ApiError>;
+    /// Append a change; `false` if the log already holds it (same hash).
+    fn append(
+        &mut self,
+        workspace: &str,
+        doc_id: &str,
+        hash: &[u8; 32],
+        bytes: &[u8],
+        device_id: &str,
+        now_ms: i64,
+    ) -> Result<bool, ApiError>;
+    fn documents_of(&mut self, workspace: &str) -> Result<Vec<CachedDoc>, ApiError>;
+    fn changes_of_after(&mut self, doc_id: &str, seq: u64) -> Result<Vec<(u64, Vec<u8>)>, ApiError>;
+    fn cache_snapshot(&mut self, doc_id: &str, snapshot: &[u8], seq: u64) -> Result<(), ApiError>;
+    /// Entries of a workspace after `seq`, in order, at most `limit`.
+    fn entries_after(&mut self, workspace: &str, seq: u64, limit: usize) -> Result<Vec<Entry>, ApiError>;
+}
+
+/// Entries read per query when answering; the byte cap usually stops earlier.
+const ENTRIES_PER_QUERY: usize = 2_000;
+
+/// Run one round inside the backend's transaction (the caller commits).
+pub fn run(
+    tx: &mut impl LogTx,
+    device: &Device,
+    request: &SyncRequest,
+    cap: usize,
+    now_ms: i64,
+) -> Result<SyncOutcome, ApiError> {
+    let epoch = tx.epoch()?;
+    let members = tx.memberships(device)?;
+    let roles = roles(&members);
+    let last_seq = tx.last_seq()?;
+    for cursor in &request.cursors {
+        check_read(device, &roles, &cursor.workspace)?;
+        if cursor.seq > last_seq {
+            return Err(storage::cursor_ahead(&cursor.workspace));
+        }
+    }
+    let mut written: Vec<&str> = request.changes.iter().map(|c| c.workspace.as_str()).collect();
+    written.sort_unstable();
+    written.dedup();
+    tx.lock_workspaces(&written)?;
+
+    // Check every change before storing any: a request is all or nothing.
+    let mut checked = Vec::with_capacity(request.changes.len());
+    for change in &request.changes {
+        let existing = tx.document(&change.doc_id)?;
+        checked.push(check_change(device, &roles, change, existing)?);
+    }
+    let mut acked = Vec::with_capacity(checked.len());
+    let mut news: Vec<String> = Vec::new();
+    for (change, check) in request.changes.iter().zip(&checked) {
+        tx.register_document(&change.doc_id, &change.workspace, &change.kind)?;
+        if tx.append(&change.workspace, &change.doc_id, &check.hash, &change.bytes, &device.device_id, now_ms)?
+            && !news.contains(&change.workspace)
+        {
+            news.push(change.workspace.clone());
+        }
+        acked.push(check.hash);
+    }
+
+    let mut budget = cap;
+    let mut more = false;
+    let mut workspaces = Vec::with_capacity(request.cursors.len());
+    for cursor in &request.cursors {
+        let mut out = WorkspaceNews {
+            workspace: cursor.workspace.clone(),
+            cursor: cursor.seq,
+            snapshots: vec![],
+            changes: vec![],
+        };
+        if cursor.seq == 0 {
+            // First sync: one compact snapshot per document, not the history.
+            out.cursor = tx.last_seq_of(&cursor.workspace)?;
+            for doc in tx.documents_of(&cursor.workspace)? {
+                let later = tx.changes_of_after(&doc.id, doc.snapshot_seq)?;
+                let bytes = match later.last() {
+                    None => doc.snapshot.unwrap_or_default(),
+                    Some(&(last, _)) => {
+                        let bytes = storage::snapshot(doc.snapshot.as_deref(), later.into_iter().map(|(_, b)| b))?;
+                        tx.cache_snapshot(&doc.id, &bytes, last)?;
+                        bytes
+                    }
+                };
+                budget = budget.saturating_sub(bytes.len());
+                out.snapshots.push(DocBytes { doc_id: doc.id, kind: doc.kind, bytes });
+            }
+        } else {
+            'entries: loop {
+                let entries = tx.entries_after(&cursor.workspace, out.cursor, ENTRIES_PER_QUERY)?;
+                let full_page = entries.len() == ENTRIES_PER_QUERY;
+                for e in entries {
+                    if budget < e.bytes.len() && !out.changes.is_empty() {
+                        more = true;
+                        break 'entries;
+                    }
+                    out.cursor = e.seq;
+                    // A device's own changes are not echoed back to it.
+                    if e.device_id != device.device_id {
+                        budget = budget.saturating_sub(e.bytes.len());
+                        out.changes.push(DocBytes { doc_id: e.doc_id, kind: e.kind, bytes: e.bytes });
+                    }
+                }
+                if !full_page {
+                    break;
+                }
+            }
+        }
+        workspaces.push(out);
+    }
+    Ok(SyncOutcome { response: SyncResponse { epoch, acked, workspaces, more }, news })
+}
