@@ -108,9 +108,9 @@ async fn main() {
 
     // Automerge's standard protocol, one fresh sync state per document.
     let (mut messages, mut bytes) = (0usize, 0usize);
-    for n in 0..DOCS {
+    for (n, base) in before.iter().enumerate() {
         let mut theirs = doc_of(&mut a, &format!("doc-{n:04}"));
-        let mut ours = before[n].clone();
+        let mut ours = base.clone();
         let (mut s_ours, mut s_theirs) = (sync::State::new(), sync::State::new());
         loop {
             let mut progressed = false;

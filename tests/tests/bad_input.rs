@@ -7,7 +7,7 @@ use cd4mm_core::plan::Plan;
 use cd4mm_core::{Content, Document};
 use cd4mm_server::admin::Command;
 use cd4mm_sync::wire::{self, ErrorBody, OutChange, SyncRequest};
-use common::{TestServer, device};
+use common::{Backend, TestServer, device};
 
 const WS: &str = "ws";
 const LIMIT: usize = 64 * 1024;
@@ -26,8 +26,17 @@ fn request_with(changes: Vec<OutChange>) -> Vec<u8> {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn bad_requests_get_precise_errors_and_the_server_keeps_serving() {
-    let server = TestServer::start_with(|c| c.max_body_bytes = LIMIT).await;
+async fn bad_requests_get_precise_errors_and_the_server_keeps_serving_on_sqlite() {
+    bad_requests(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bad_requests_get_precise_errors_and_the_server_keeps_serving_on_postgres() {
+    bad_requests(Backend::Postgres).await;
+}
+
+async fn bad_requests(backend: Backend) {
+    let server = TestServer::start_on_with(backend, |c| c.max_body_bytes = LIMIT).await;
     server.member(WS, "ama", "editor");
     let mut ama = device(&server, "ama").await;
     let token = ama.client.token().to_owned();

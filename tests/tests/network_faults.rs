@@ -10,7 +10,7 @@ use cd4mm_core::engagement::Engagement;
 use cd4mm_core::{Content, Edit};
 use cd4mm_server::admin::Command;
 use cd4mm_sync::{Client, Retry, SyncError};
-use common::{TestServer, device};
+use common::{Backend, TestServer, device};
 use serde_json::json;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -90,8 +90,17 @@ fn engagement() -> Content {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn cut_connections_lose_nothing_and_duplicate_nothing() {
-    let server = TestServer::start().await;
+async fn cut_connections_lose_nothing_and_duplicate_nothing_on_sqlite() {
+    cut_connections(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cut_connections_lose_nothing_and_duplicate_nothing_on_postgres() {
+    cut_connections(Backend::Postgres).await;
+}
+
+async fn cut_connections(backend: Backend) {
+    let server = TestServer::start_on(backend).await;
     server.member(WS, "ama", "editor");
     server.member(WS, "kofi", "editor");
     let mut ama = device(&server, "ama").await;
@@ -204,8 +213,17 @@ fn rusqlite_backup(path: &std::path::Path) -> rusqlite::Connection {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn an_online_device_hears_of_an_edit_at_once() {
-    let server = TestServer::start().await;
+async fn an_online_device_hears_of_an_edit_at_once_on_sqlite() {
+    live_news(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_online_device_hears_of_an_edit_at_once_on_postgres() {
+    live_news(Backend::Postgres).await;
+}
+
+async fn live_news(backend: Backend) {
+    let server = TestServer::start_on(backend).await;
     server.member(WS, "ama", "editor");
     server.member(WS, "esi", "counterpart");
     let mut ama = device(&server, "ama").await;

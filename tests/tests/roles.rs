@@ -18,7 +18,7 @@ use cd4mm_core::toolbox::Toolbox;
 use cd4mm_core::{Content, Document, Edit, Kind};
 use cd4mm_sync::SyncError;
 use cd4mm_sync::wire::{self, OutChange, SyncRequest};
-use common::{TestServer, device};
+use common::{Backend, TestServer, device};
 use serde_json::json;
 
 const WS: &str = "ws";
@@ -47,8 +47,17 @@ fn allowed(role: &str, kind: Kind) -> bool {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn each_role_reads_and_writes_exactly_what_it_may() {
-    let server = TestServer::start().await;
+async fn each_role_reads_and_writes_exactly_what_it_may_on_sqlite() {
+    matrix(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn each_role_reads_and_writes_exactly_what_it_may_on_postgres() {
+    matrix(Backend::Postgres).await;
+}
+
+async fn matrix(backend: Backend) {
+    let server = TestServer::start_on(backend).await;
     server.member(WS, "boss", "owner");
     let mut boss = device(&server, "boss").await;
     for kind in WORKSPACE_KINDS {

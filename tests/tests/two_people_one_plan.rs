@@ -8,7 +8,7 @@ mod common;
 
 use cd4mm_core::plan::{Activity, Objective, Outcome, Output, Plan};
 use cd4mm_core::{Content, Edit};
-use common::{TestServer, device};
+use common::{Backend, TestServer, device};
 use serde_json::json;
 
 const WS: &str = "ghana-border";
@@ -50,8 +50,17 @@ fn add(id: &str, title: &str) -> Edit {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn two_officers_and_a_counterpart_converge_and_see_the_budget_conflict() {
-    let server = TestServer::start().await;
+async fn two_officers_and_a_counterpart_converge_and_see_the_budget_conflict_on_sqlite() {
+    story(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_officers_and_a_counterpart_converge_and_see_the_budget_conflict_on_postgres() {
+    story(Backend::Postgres).await;
+}
+
+async fn story(backend: Backend) {
+    let server = TestServer::start_on(backend).await;
     server.member(WS, "ama", "editor");
     server.member(WS, "kofi", "editor");
     server.member(WS, "esi", "counterpart");

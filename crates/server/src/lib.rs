@@ -17,6 +17,7 @@ pub mod admin;
 mod auth;
 mod error;
 mod events;
+pub mod pg;
 mod round;
 pub mod sqlite;
 pub mod storage;
@@ -72,6 +73,8 @@ pub struct AppState {
     pub(crate) news: broadcast::Sender<String>,
     /// Becomes `true` when the server shuts down, to end live streams.
     pub(crate) closing: watch::Receiver<bool>,
+    /// Whether this instance announces its own news (the storage does not).
+    pub(crate) local_news: bool,
 }
 
 impl std::fmt::Debug for AppState {
@@ -80,13 +83,15 @@ impl std::fmt::Debug for AppState {
     }
 }
 
-/// Open the storage the configuration names.
+/// Open the storage the configuration names: PostgreSQL for a `postgres://`
+/// URL, else SQLite in the data directory. Blocking: from async code, call it
+/// inside `spawn_blocking`.
 pub fn open_storage(config: &Config) -> Result<Arc<dyn Storage>, String> {
     if let Some(url) = &config.database {
-        return Err(format!(
-            "`--database {}`: PostgreSQL storage is not available in this build yet; leave --database out to use SQLite",
-            redact(url)
-        ));
+        if !(url.starts_with("postgres://") || url.starts_with("postgresql://")) {
+            return Err(format!("`--database {}` is not a postgres:// URL", redact(url)));
+        }
+        return Ok(Arc::new(pg::Postgres::open(url).map_err(|e| format!("{} ({})", e, redact(url)))?));
     }
     std::fs::create_dir_all(&config.data)
         .map_err(|e| format!("cannot create the data directory {}: {e}", config.data.display()))?;
@@ -106,7 +111,8 @@ fn redact(url: &str) -> String {
 pub fn router(db: Arc<dyn Storage>, config: Config) -> (Router, watch::Sender<bool>) {
     let (news, _) = broadcast::channel(1024);
     let (close, closing) = watch::channel(false);
-    let state = AppState { db, config: Arc::new(config), news, closing };
+    let local_news = !db.delivers_news(news.clone());
+    let state = AppState { db, config: Arc::new(config), news, closing, local_news };
     let router = Router::new()
         .route("/healthz", get(sync::healthz))
         .route("/v1/enrol", post(sync::enrol))
@@ -124,9 +130,13 @@ pub async fn serve(
     listener: tokio::net::TcpListener,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> Result<(), String> {
-    let db = open_storage(&config)?;
+    let opening = config.clone();
+    let db = tokio::task::spawn_blocking(move || open_storage(&opening)).await.map_err(|e| e.to_string())??;
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
-    tracing::info!(%addr, epoch = %db.epoch().map_err(|e| e.message)?, "cd4mm-server listening");
+    let probe = db.clone();
+    let epoch =
+        tokio::task::spawn_blocking(move || probe.epoch()).await.map_err(|e| e.to_string())?.map_err(|e| e.message)?;
+    tracing::info!(%addr, %epoch, "cd4mm-server listening");
     let (app, close) = router(db, config);
     let shutdown = async move {
         shutdown.await;

@@ -64,6 +64,11 @@ pub trait Storage: Send + Sync + 'static {
     fn memberships(&self, device: &Device) -> Result<Vec<Membership>, ApiError>;
     /// One sync round, in one transaction.
     fn sync(&self, device: &Device, request: &SyncRequest, cap: usize, now_ms: i64) -> Result<SyncOutcome, ApiError>;
+    /// Whether the storage itself tells every server instance of news (through
+    /// `news`); if not, each instance announces its own rounds' news.
+    fn delivers_news(&self, _news: tokio::sync::broadcast::Sender<String>) -> bool {
+        false
+    }
 
     fn add_user(&self, username: &str, password: &str, admin: bool, now_ms: i64) -> Result<i64, ApiError>;
     fn add_workspace(&self, id: &str, name: &str, country: &str, now_ms: i64) -> Result<(), ApiError>;

@@ -96,9 +96,11 @@ pub async fn sync(
     let (db, cap, d) = (state.db.clone(), state.config.max_response_bytes, device.clone());
     let sent = request.changes.len();
     let outcome = blocking(move || db.sync(&d, &request, cap, now_ms())).await?;
-    for workspace in &outcome.news {
-        // Nobody listening is fine.
-        let _ = state.news.send(workspace.clone());
+    if state.local_news {
+        for workspace in &outcome.news {
+            // Nobody listening is fine.
+            let _ = state.news.send(workspace.clone());
+        }
     }
     let received: usize = outcome.response.workspaces.iter().map(|w| w.changes.len() + w.snapshots.len()).sum();
     tracing::info!(device = %device.device_id, sent, received, more = outcome.response.more, "sync round");

@@ -10,6 +10,8 @@ use cd4mm_store::Store;
 use cd4mm_sync::{Client, Progress, SyncError};
 use std::sync::Arc;
 
+pub mod postgres;
+
 pub const PASSWORD: &str = "correct horse battery";
 
 pub struct TestServer {
@@ -18,6 +20,15 @@ pub struct TestServer {
     pub data: tempfile::TempDir,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
     handle: Option<tokio::task::JoinHandle<Result<(), String>>>,
+    /// The PostgreSQL cluster behind the server, stopped when the last user drops it.
+    pub cluster: Option<Arc<postgres::Cluster>>,
+}
+
+/// Where the server keeps its data.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
 }
 
 impl TestServer {
@@ -29,22 +40,64 @@ impl TestServer {
         TestServer::start_in(tempfile::tempdir().expect("server data dir"), adjust).await
     }
 
+    /// Start on the given backend: SQLite, or a throwaway PostgreSQL cluster.
+    pub async fn start_on(backend: Backend) -> TestServer {
+        TestServer::start_on_with(backend, |_| {}).await
+    }
+
+    pub async fn start_on_with(backend: Backend, adjust: impl FnOnce(&mut Config)) -> TestServer {
+        match backend {
+            Backend::Sqlite => TestServer::start_with(adjust).await,
+            Backend::Postgres => {
+                // On a plain thread: the blocking PostgreSQL client cannot run on a runtime's.
+                let (cluster, url) = std::thread::spawn(|| {
+                    let cluster = postgres::Cluster::start();
+                    let url = cluster.create_database("cd4mm");
+                    (cluster, url)
+                })
+                .join()
+                .expect("cluster");
+                let mut server = TestServer::start_with(|c| {
+                    c.database = Some(url);
+                    adjust(c);
+                })
+                .await;
+                server.cluster = Some(Arc::new(cluster));
+                server
+            }
+        }
+    }
+
+    /// Another server instance on the same PostgreSQL database.
+    pub async fn second_instance(&self) -> TestServer {
+        let cluster = self.cluster.clone().expect("a PostgreSQL server");
+        let url = cluster.url("cd4mm");
+        let mut server = TestServer::start_with(|c| c.database = Some(url)).await;
+        server.cluster = Some(cluster);
+        server
+    }
+
     /// Start on an existing data directory (e.g. after a restore).
     pub async fn start_in(data: tempfile::TempDir, adjust: impl FnOnce(&mut Config)) -> TestServer {
         let mut config = Config { data: data.path().to_owned(), ..Config::default() };
         adjust(&mut config);
-        let db = cd4mm_server::open_storage(&config).expect("server storage");
+        let opening = config.clone();
+        let db = tokio::task::spawn_blocking(move || cd4mm_server::open_storage(&opening))
+            .await
+            .expect("open storage")
+            .expect("server storage");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind loopback");
         let url = format!("http://{}", listener.local_addr().expect("addr"));
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
         let handle = tokio::spawn(cd4mm_server::serve(config, listener, async {
             let _ = rx.await;
         }));
-        TestServer { url, db, data, shutdown: Some(tx), handle: Some(handle) }
+        TestServer { url, db, data, shutdown: Some(tx), handle: Some(handle), cluster: None }
     }
 
     pub fn admin(&self, command: Command) {
-        admin::run(self.db.as_ref(), command).expect("admin command");
+        let db = self.db.clone();
+        block(move || admin::run(db.as_ref(), command)).expect("admin command");
     }
 
     /// A user with a role in a workspace (created on first use).
@@ -74,6 +127,11 @@ impl TestServer {
         }
         self.data
     }
+}
+
+/// Run blocking storage work (PostgreSQL's client blocks) from async tests.
+pub fn block<T: Send>(f: impl FnOnce() -> T + Send) -> T {
+    tokio::task::block_in_place(f)
 }
 
 /// A device: its own store file and a client enrolled as `user`.

@@ -1,0 +1,480 @@
+//! PostgreSQL storage, for deployments that outgrow one machine: several
+//! stateless server instances on one database. News of new changes crosses
+//! instances with `LISTEN/NOTIFY` on the channel `cd4mm_news`.
+//!
+//! Writers of a workspace take a transaction-scoped advisory lock on it, so
+//! within a workspace log numbers commit in the order they were handed out and
+//! a device's cursor never skips an entry that commits late.
+
+use crate::access::Role;
+use crate::auth::{self, Device};
+use crate::error::ApiError;
+use crate::round::{self, CachedDoc, Entry, LogTx};
+use crate::storage::{DeviceInfo, Enrolment, Membership, Storage, SyncOutcome};
+use axum::http::StatusCode;
+use cd4mm_sync::wire::SyncRequest;
+use postgres::error::SqlState;
+use postgres::fallible_iterator::FallibleIterator;
+use postgres::{Client, NoTls, Transaction};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use tokio::sync::broadcast;
+
+const MIGRATIONS: &[&str] = &[include_str!("../../../migrations/server-postgres/0001_init.sql")];
+/// Advisory lock held while migrating, so instances starting together migrate once.
+const MIGRATION_LOCK: i64 = 0x0cd4_0001;
+const NEWS_CHANNEL: &str = "cd4mm_news";
+/// Connections kept for reuse.
+const POOL: usize = 8;
+
+impl From<postgres::Error> for ApiError {
+    fn from(e: postgres::Error) -> ApiError {
+        ApiError::internal(e)
+    }
+}
+
+fn conflict(e: postgres::Error, what: String) -> ApiError {
+    if e.code() == Some(&SqlState::UNIQUE_VIOLATION) {
+        ApiError::new(StatusCode::CONFLICT, "exists", format!("{what} already exists"))
+    } else {
+        ApiError::internal(e)
+    }
+}
+
+pub struct Postgres {
+    url: String,
+    idle: Mutex<Vec<Client>>,
+    /// Ends the news listener when the storage is dropped.
+    stop: Arc<AtomicBool>,
+}
+
+impl Drop for Postgres {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+        // A blocking client must not be dropped on an async runtime's thread.
+        let idle = self.idle.get_mut().map(std::mem::take).unwrap_or_default();
+        let _ = std::thread::spawn(move || drop(idle)).join();
+    }
+}
+
+impl std::fmt::Debug for Postgres {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Postgres").finish_non_exhaustive()
+    }
+}
+
+impl Postgres {
+    /// Connect, migrate (once, whichever instance comes first) and make sure
+    /// there is an epoch. Blocking.
+    pub fn open(url: &str) -> Result<Postgres, String> {
+        // The blocking client runs its own small runtime, which cannot start on
+        // a thread of another runtime: do all its work on a thread of our own.
+        std::thread::scope(|s| s.spawn(|| Postgres::open_here(url)).join())
+            .map_err(|_| "PostgreSQL setup panicked".to_owned())?
+    }
+
+    fn open_here(url: &str) -> Result<Postgres, String> {
+        let mut client = Client::connect(url, NoTls).map_err(|e| format!("cannot connect to PostgreSQL: {e}"))?;
+        let fail = |e: postgres::Error| format!("PostgreSQL: {e}");
+        client.execute("SELECT pg_advisory_lock($1)", &[&MIGRATION_LOCK]).map_err(fail)?;
+        client.batch_execute("CREATE TABLE IF NOT EXISTS schema_version (version BIGINT NOT NULL)").map_err(fail)?;
+        let version: i64 =
+            client.query_opt("SELECT version FROM schema_version", &[]).map_err(fail)?.map_or(0, |r| r.get(0));
+        if version > MIGRATIONS.len() as i64 {
+            return Err(format!(
+                "the database was written by a newer cd4mm-server (version {version}); update the server"
+            ));
+        }
+        for (i, sql) in MIGRATIONS.iter().enumerate().skip(version.max(0) as usize) {
+            let mut tx = client.transaction().map_err(fail)?;
+            tx.batch_execute(sql).map_err(fail)?;
+            tx.execute("DELETE FROM schema_version", &[]).map_err(fail)?;
+            tx.execute("INSERT INTO schema_version (version) VALUES ($1)", &[&(i as i64 + 1)]).map_err(fail)?;
+            tx.commit().map_err(fail)?;
+        }
+        let epoch = auth::random_hex(8).map_err(|e| e.message)?;
+        client
+            .execute("INSERT INTO meta (key, value) VALUES ('epoch', $1) ON CONFLICT (key) DO NOTHING", &[&epoch])
+            .map_err(fail)?;
+        client.execute("SELECT pg_advisory_unlock($1)", &[&MIGRATION_LOCK]).map_err(fail)?;
+        Ok(Postgres { url: url.to_owned(), idle: Mutex::new(vec![client]), stop: Arc::new(AtomicBool::new(false)) })
+    }
+
+    /// Run `f` with a pooled connection, on a thread of our own (see `open`).
+    fn with<T: Send>(&self, f: impl FnOnce(&mut Client) -> Result<T, ApiError> + Send) -> Result<T, ApiError> {
+        std::thread::scope(|s| s.spawn(|| self.with_here(f)).join())
+            .map_err(|_| ApiError::internal("a PostgreSQL worker panicked"))?
+    }
+
+    fn with_here<T>(&self, f: impl FnOnce(&mut Client) -> Result<T, ApiError>) -> Result<T, ApiError> {
+        let pooled = self.idle.lock().map_err(|_| ApiError::internal("pool lock poisoned"))?.pop();
+        let mut client = match pooled {
+            Some(c) if !c.is_closed() => c,
+            _ => Client::connect(&self.url, NoTls)?,
+        };
+        let result = f(&mut client);
+        if !client.is_closed() {
+            let mut idle = self.idle.lock().map_err(|_| ApiError::internal("pool lock poisoned"))?;
+            if idle.len() < POOL {
+                idle.push(client);
+            }
+        }
+        result
+    }
+}
+
+fn memberships(c: &mut impl postgres::GenericClient, device: &Device) -> Result<Vec<Membership>, ApiError> {
+    let sql = if device.admin {
+        "SELECT w.id, w.name, w.country, coalesce(m.role, 'owner') FROM workspaces w
+         LEFT JOIN members m ON m.workspace_id = w.id AND m.user_id = $1 ORDER BY w.id"
+    } else {
+        "SELECT w.id, w.name, w.country, m.role FROM workspaces w
+         JOIN members m ON m.workspace_id = w.id AND m.user_id = $1 ORDER BY w.id"
+    };
+    let mut out = Vec::new();
+    for row in c.query(sql, &[&device.user_id])? {
+        let role: String = row.get(3);
+        let role = Role::parse(&role).ok_or_else(|| ApiError::internal(format!("unknown role {role}")))?;
+        out.push(Membership { workspace: row.get(0), name: row.get(1), country: row.get(2), role });
+    }
+    Ok(out)
+}
+
+impl Storage for Postgres {
+    fn epoch(&self) -> Result<String, ApiError> {
+        self.with(|c| Ok(c.query_one("SELECT value FROM meta WHERE key = 'epoch'", &[])?.get(0)))
+    }
+
+    fn authenticate(&self, device_id: &str, digest: &[u8]) -> Result<Device, ApiError> {
+        self.with(|c| {
+            let row = c.query_opt(
+                "SELECT d.id, d.user_id, u.username, u.admin, d.actor, d.token_digest, d.revoked_at
+                 FROM devices d JOIN users u ON u.id = d.user_id WHERE d.id = $1",
+                &[&device_id],
+            )?;
+            let Some(row) = row else {
+                return Err(ApiError::unauthorised("the device token is not valid; enrol the device again"));
+            };
+            let stored: Vec<u8> = row.get(5);
+            let revoked: Option<i64> = row.get(6);
+            match (stored == digest, revoked) {
+                (true, None) => Ok(Device {
+                    device_id: row.get(0),
+                    user_id: row.get(1),
+                    username: row.get(2),
+                    admin: row.get(3),
+                    actor: row.get(4),
+                }),
+                (true, Some(_)) => {
+                    Err(ApiError::unauthorised("this device was revoked by an administrator; enrol it again to sync"))
+                }
+                (false, _) => Err(ApiError::unauthorised("the device token is not valid; enrol the device again")),
+            }
+        })
+    }
+
+    fn enrol(
+        &self,
+        username: &str,
+        password: &str,
+        device_name: &str,
+        actor: &str,
+        now_ms: i64,
+    ) -> Result<Enrolment, ApiError> {
+        if actor.len() < 2 || hex::decode(actor).is_err() {
+            return Err(ApiError::bad_request("bad_actor", "the device's actor id must be hexadecimal"));
+        }
+        let user = self.with(|c| {
+            Ok(c.query_opt("SELECT id, password_hash, admin FROM users WHERE username = $1", &[&username])?
+                .map(|r| (r.get::<_, i64>(0), r.get::<_, String>(1), r.get::<_, bool>(2))))
+        })?;
+        let (user_id, admin) = match user {
+            Some((id, hash, admin)) if auth::verify_password(password, &hash) => (id, admin),
+            _ => return Err(ApiError::unauthorised("wrong user name or password")),
+        };
+        let device_id = auth::random_hex(8)?;
+        let secret = auth::random_hex(32)?;
+        self.with(|c| {
+            c.execute(
+                "INSERT INTO devices (id, user_id, name, token_digest, actor, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
+                &[&device_id, &user_id, &device_name, &auth::token_digest(&secret), &actor, &now_ms],
+            )
+            .map_err(|e| {
+                if e.code() == Some(&SqlState::UNIQUE_VIOLATION) {
+                    ApiError::new(
+                        StatusCode::CONFLICT,
+                        "actor_taken",
+                        "this device's actor id is already registered to another device",
+                    )
+                } else {
+                    ApiError::internal(e)
+                }
+            })?;
+            Ok(())
+        })?;
+        Ok(Enrolment { token: format!("{device_id}.{secret}"), device_id, username: username.to_owned(), admin })
+    }
+
+    fn memberships(&self, device: &Device) -> Result<Vec<Membership>, ApiError> {
+        self.with(|c| memberships(c, device))
+    }
+
+    fn sync(&self, device: &Device, request: &SyncRequest, cap: usize, now_ms: i64) -> Result<SyncOutcome, ApiError> {
+        self.with(|c| {
+            let mut tx = c.transaction()?;
+            let outcome = round::run(&mut Tx(&mut tx), device, request, cap, now_ms)?;
+            for workspace in &outcome.news {
+                // Delivered to every instance (this one included) on commit.
+                tx.execute("SELECT pg_notify($1, $2)", &[&NEWS_CHANNEL, workspace])?;
+            }
+            tx.commit()?;
+            Ok(outcome)
+        })
+    }
+
+    fn delivers_news(&self, news: broadcast::Sender<String>) -> bool {
+        let (url, stop) = (self.url.clone(), self.stop.clone());
+        std::thread::Builder::new().name("cd4mm-pg-news".into()).spawn(move || listen(&url, &news, &stop)).is_ok()
+    }
+
+    fn add_user(&self, username: &str, password: &str, admin: bool, now_ms: i64) -> Result<i64, ApiError> {
+        if username.trim().is_empty() || password.len() < 8 {
+            return Err(ApiError::bad_request(
+                "bad_user",
+                "a user needs a name and a password of at least 8 characters",
+            ));
+        }
+        let hash = auth::hash_password(password)?;
+        self.with(|c| {
+            let row = c
+                .query_one(
+                    "INSERT INTO users (username, password_hash, admin, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
+                    &[&username, &hash, &admin, &now_ms],
+                )
+                .map_err(|e| conflict(e, format!("user `{username}`")))?;
+            Ok(row.get(0))
+        })
+    }
+
+    fn add_workspace(&self, id: &str, name: &str, country: &str, now_ms: i64) -> Result<(), ApiError> {
+        self.with(|c| {
+            c.execute(
+                "INSERT INTO workspaces (id, name, country, created_at) VALUES ($1, $2, $3, $4)",
+                &[&id, &name, &country, &now_ms],
+            )
+            .map_err(|e| conflict(e, format!("workspace `{id}`")))?;
+            Ok(())
+        })
+    }
+
+    fn add_member(&self, workspace: &str, username: &str, role: Role) -> Result<(), ApiError> {
+        self.with(|c| {
+            let user = c.query_opt("SELECT id FROM users WHERE username = $1", &[&username])?;
+            let user: i64 =
+                user.ok_or_else(|| ApiError::bad_request("no_user", format!("there is no user `{username}`")))?.get(0);
+            if c.query_opt("SELECT 1 FROM workspaces WHERE id = $1", &[&workspace])?.is_none() {
+                return Err(ApiError::bad_request("no_workspace", format!("there is no workspace `{workspace}`")));
+            }
+            c.execute(
+                "INSERT INTO members (workspace_id, user_id, role) VALUES ($1, $2, $3)
+                 ON CONFLICT (workspace_id, user_id) DO UPDATE SET role = EXCLUDED.role",
+                &[&workspace, &user, &role.code()],
+            )?;
+            Ok(())
+        })
+    }
+
+    fn revoke_device(&self, device_id: &str, now_ms: i64) -> Result<(), ApiError> {
+        self.with(|c| {
+            let n = c.execute(
+                "UPDATE devices SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL",
+                &[&device_id, &now_ms],
+            )?;
+            if n == 0 {
+                return Err(ApiError::bad_request("no_device", format!("there is no active device `{device_id}`")));
+            }
+            Ok(())
+        })
+    }
+
+    fn devices(&self) -> Result<Vec<DeviceInfo>, ApiError> {
+        self.with(|c| {
+            let rows = c.query(
+                "SELECT d.id, u.username, d.name, d.actor, d.revoked_at IS NOT NULL FROM devices d
+                 JOIN users u ON u.id = d.user_id ORDER BY u.username, d.created_at",
+                &[],
+            )?;
+            Ok(rows
+                .iter()
+                .map(|r| DeviceInfo {
+                    device_id: r.get(0),
+                    username: r.get(1),
+                    name: r.get(2),
+                    actor: r.get(3),
+                    revoked: r.get(4),
+                })
+                .collect())
+        })
+    }
+
+    fn new_epoch(&self) -> Result<String, ApiError> {
+        let epoch = auth::random_hex(8)?;
+        self.with(|c| {
+            c.execute(
+                "INSERT INTO meta (key, value) VALUES ('epoch', $1) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value",
+                &[&epoch],
+            )?;
+            Ok(())
+        })?;
+        Ok(epoch)
+    }
+}
+
+/// Forward `NOTIFY cd4mm_news` to this instance's live subscribers until
+/// `stop` is set, reconnecting (after a pause) when the connection drops.
+fn listen(url: &str, news: &broadcast::Sender<String>, stop: &AtomicBool) {
+    while !stop.load(Ordering::Relaxed) {
+        match Client::connect(url, NoTls) {
+            Ok(mut client) => {
+                if let Err(e) = client.batch_execute(&format!("LISTEN {NEWS_CHANNEL}")) {
+                    tracing::warn!(error = %e, "cannot LISTEN on PostgreSQL; retrying");
+                } else {
+                    loop {
+                        if stop.load(Ordering::Relaxed) {
+                            return;
+                        }
+                        let mut notifications = client.notifications();
+                        let mut waiting = notifications.timeout_iter(Duration::from_millis(500));
+                        match FallibleIterator::next(&mut waiting) {
+                            Ok(Some(n)) => {
+                                let _ = news.send(n.payload().to_owned());
+                            }
+                            Ok(None) => {} // nothing within the timeout: check `stop`, wait again
+                            Err(e) => {
+                                tracing::warn!(error = %e, "lost the PostgreSQL news connection; reconnecting");
+                                break;
+                            }
+                        }
+                    }
+                }
+            }
+            Err(e) => tracing::warn!(error = %e, "cannot listen for news on PostgreSQL; retrying"),
+        }
+        std::thread::sleep(Duration::from_secs(1));
+    }
+}
+
+/// A sync round's view of a Postgres transaction.
+struct Tx<'a, 'b>(&'a mut Transaction<'b>);
+
+impl LogTx for Tx<'_, '_> {
+    fn epoch(&mut self) -> Result<String, ApiError> {
+        Ok(self.0.query_one("SELECT value FROM meta WHERE key = 'epoch'", &[])?.get(0))
+    }
+
+    fn memberships(&mut self, device: &Device) -> Result<Vec<Membership>, ApiError> {
+        memberships(self.0, device)
+    }
+
+    fn lock_workspaces(&mut self, workspaces: &[&str]) -> Result<(), ApiError> {
+        // Sorted by the caller, so two writers never wait on each other in a cycle.
+        for w in workspaces {
+            self.0.execute("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", &[w])?;
+        }
+        Ok(())
+    }
+
+    fn last_seq(&mut self) -> Result<u64, ApiError> {
+        Ok(self.0.query_one("SELECT coalesce(max(seq), 0) FROM log", &[])?.get::<_, i64>(0) as u64)
+    }
+
+    fn last_seq_of(&mut self, workspace: &str) -> Result<u64, ApiError> {
+        Ok(self
+            .0
+            .query_one("SELECT coalesce(max(seq), 0) FROM log WHERE workspace_id = $1", &[&workspace])?
+            .get::<_, i64>(0) as u64)
+    }
+
+    fn document(&mut self, doc_id: &str) -> Result<Option<(String, String)>, ApiError> {
+        Ok(self
+            .0
+            .query_opt("SELECT workspace_id, kind FROM documents WHERE id = $1", &[&doc_id])?
+            .map(|r| (r.get(0), r.get(1))))
+    }
+
+    fn register_document(&mut self, doc_id: &str, workspace: &str, kind: &str) -> Result<(), ApiError> {
+        self.0.execute(
+            "INSERT INTO documents (id, workspace_id, kind) VALUES ($1, $2, $3) ON CONFLICT (id) DO NOTHING",
+            &[&doc_id, &workspace, &kind],
+        )?;
+        Ok(())
+    }
+
+    fn append(
+        &mut self,
+        workspace: &str,
+        doc_id: &str,
+        hash: &[u8; 32],
+        bytes: &[u8],
+        device_id: &str,
+        now_ms: i64,
+    ) -> Result<bool, ApiError> {
+        let n = self.0.execute(
+            "INSERT INTO log (workspace_id, doc_id, hash, bytes, device_id, received_at)
+             VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (hash) DO NOTHING",
+            &[&workspace, &doc_id, &hash.as_slice(), &bytes, &device_id, &now_ms],
+        )?;
+        Ok(n > 0)
+    }
+
+    fn documents_of(&mut self, workspace: &str) -> Result<Vec<CachedDoc>, ApiError> {
+        let rows = self.0.query(
+            "SELECT id, kind, snapshot, snapshot_seq FROM documents WHERE workspace_id = $1 ORDER BY id",
+            &[&workspace],
+        )?;
+        Ok(rows
+            .iter()
+            .map(|r| CachedDoc {
+                id: r.get(0),
+                kind: r.get(1),
+                snapshot: r.get(2),
+                snapshot_seq: r.get::<_, i64>(3) as u64,
+            })
+            .collect())
+    }
+
+    fn changes_of_after(&mut self, doc_id: &str, seq: u64) -> Result<Vec<(u64, Vec<u8>)>, ApiError> {
+        let rows = self.0.query(
+            "SELECT seq, bytes FROM log WHERE doc_id = $1 AND seq > $2 ORDER BY seq",
+            &[&doc_id, &(seq as i64)],
+        )?;
+        Ok(rows.iter().map(|r| (r.get::<_, i64>(0) as u64, r.get(1))).collect())
+    }
+
+    fn cache_snapshot(&mut self, doc_id: &str, snapshot: &[u8], seq: u64) -> Result<(), ApiError> {
+        self.0.execute(
+            "UPDATE documents SET snapshot = $2, snapshot_seq = $3 WHERE id = $1",
+            &[&doc_id, &snapshot, &(seq as i64)],
+        )?;
+        Ok(())
+    }
+
+    fn entries_after(&mut self, workspace: &str, seq: u64, limit: usize) -> Result<Vec<Entry>, ApiError> {
+        let rows = self.0.query(
+            "SELECT l.seq, l.doc_id, d.kind, l.bytes, l.device_id FROM log l JOIN documents d ON d.id = l.doc_id
+             WHERE l.workspace_id = $1 AND l.seq > $2 ORDER BY l.seq LIMIT $3",
+            &[&workspace, &(seq as i64), &(limit as i64)],
+        )?;
+        Ok(rows
+            .iter()
+            .map(|r| Entry {
+                seq: r.get::<_, i64>(0) as u64,
+                doc_id: r.get(1),
+                kind: r.get(2),
+                bytes: r.get(3),
+                device_id: r.get(4),
+            })
+            .collect())
+    }
+}
