@@ -8,12 +8,28 @@ use crate::storage::Storage;
 /// One admin command, as parsed by the binary.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Command {
-    AddUser { username: String, password: String, admin: bool },
-    AddWorkspace { id: String, name: String, country: String },
-    AddMember { workspace: String, username: String, role: String },
+    AddUser {
+        username: String,
+        password: String,
+        admin: bool,
+    },
+    AddWorkspace {
+        id: String,
+        name: String,
+        country: String,
+    },
+    AddMember {
+        workspace: String,
+        username: String,
+        role: String,
+    },
     ListDevices,
-    RevokeDevice { device_id: String },
+    RevokeDevice {
+        device_id: String,
+    },
     NewEpoch,
+    /// A demo workspace with demo accounts.
+    Demo,
 }
 
 /// Run a command; the text to print on success, or a plain-language error.
@@ -54,6 +70,7 @@ pub fn run(db: &dyn Storage, command: Command) -> Result<String, String> {
             db.revoke_device(&device_id, now_ms()).map_err(fail)?;
             Ok(format!("device `{device_id}` revoked: its token no longer works"))
         }
+        Command::Demo => crate::demo::seed(db),
         Command::NewEpoch => {
             let epoch = db.new_epoch().map_err(fail)?;
             Ok(format!("new epoch {epoch}: devices will send again what this server lacks"))

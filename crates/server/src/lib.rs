@@ -15,6 +15,7 @@
 pub mod access;
 pub mod admin;
 mod auth;
+pub mod demo;
 mod error;
 mod events;
 pub mod pg;

@@ -51,6 +51,9 @@ enum Admin {
     /// After restoring a backup: `epoch new`, so devices send again what was lost.
     #[command(subcommand)]
     Epoch(EpochCmd),
+    /// Fill a new server with a demo workspace (`ghana-border`) and demo
+    /// accounts (officer, counterpart, admin; password `cd4mm-demo`).
+    Demo,
 }
 
 #[derive(Debug, Subcommand)]
@@ -131,6 +134,7 @@ fn admin_command(admin: Admin) -> anyhow_free::Result<Command> {
         Admin::Device(DeviceCmd::List) => Command::ListDevices,
         Admin::Device(DeviceCmd::Revoke { device_id }) => Command::RevokeDevice { device_id },
         Admin::Epoch(EpochCmd::New) => Command::NewEpoch,
+        Admin::Demo => Command::Demo,
     })
 }
 
@@ -138,6 +142,7 @@ fn main() -> std::process::ExitCode {
     tracing_subscriber::fmt()
         .with_env_filter(tracing_subscriber::EnvFilter::try_from_env("CD4MM_LOG").unwrap_or_else(|_| "info".into()))
         .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .init();
     match run(Cli::parse()) {
         Ok(()) => std::process::ExitCode::SUCCESS,
@@ -160,8 +165,13 @@ fn run(mut cli: Cli) -> anyhow_free::Result<()> {
         let listener = tokio::net::TcpListener::bind(config.listen)
             .await
             .map_err(|e| format!("cannot listen on {}: {e}", config.listen))?;
+        // Ctrl-C or SIGTERM (service managers): finish requests in flight, then stop.
         let shutdown = async {
-            let _ = tokio::signal::ctrl_c().await;
+            let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                _ = async { match term.as_mut() { Some(t) => { t.recv().await; } None => std::future::pending().await } } => {}
+            }
         };
         cd4mm_server::serve(config, listener, shutdown).await
     })

@@ -19,6 +19,7 @@
 //! Modules: [`migrations`] (schema at open), `projections` (rows for lists,
 //! dashboards and search, written with every change).
 
+pub mod demo;
 pub mod migrations;
 mod projections;
 mod sync_state;

@@ -1,0 +1,91 @@
+//! The real `cd4mm-server` binary: `--help`, the admin commands, serving on a
+//! loopback port chosen by the OS, a device syncing the demo workspace, and a
+//! graceful stop on SIGINT.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+const BIN: &str = env!("CARGO_BIN_EXE_cd4mm-server");
+
+fn run(data: &std::path::Path, args: &[&str]) -> (bool, String) {
+    let out = Command::new(BIN).arg("--data").arg(data).args(args).output().expect("run cd4mm-server");
+    (out.status.success(), format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr)))
+}
+
+#[test]
+fn help_explains_every_setting() {
+    let out = Command::new(BIN).arg("--help").output().expect("run --help");
+    let text = String::from_utf8_lossy(&out.stdout);
+    for needle in [
+        "--listen",
+        "--data",
+        "--database",
+        "--config",
+        "CD4MM_LISTEN",
+        "user",
+        "workspace",
+        "member",
+        "device",
+        "epoch",
+    ] {
+        assert!(text.contains(needle), "--help mentions {needle}:\n{text}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn serves_the_demo_workspace_and_stops_gracefully() {
+    let data = tempfile::tempdir().expect("data dir");
+    let (ok, text) = run(data.path(), &["demo"]);
+    assert!(ok, "demo: {text}");
+    let (ok, text) = run(data.path(), &["member", "add", "ghana-border", "officer", "boss"]);
+    assert!(!ok && text.contains("owner, editor, counterpart, viewer"), "a bad role is refused in words: {text}");
+    let (ok, text) = run(data.path(), &["device", "list"]);
+    assert!(ok && text.contains("officer"), "device list: {text}");
+
+    let mut server = Command::new(BIN)
+        .arg("--data")
+        .arg(data.path())
+        .args(["--listen", "127.0.0.1:0"])
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start the server");
+    let mut lines = BufReader::new(server.stderr.take().expect("stderr")).lines();
+    let addr = loop {
+        let line = lines.next().expect("the server logs its address").expect("utf-8 log");
+        if let Some(rest) = line.split("addr=").nth(1) {
+            break rest.split_whitespace().next().expect("address").to_owned();
+        }
+    };
+    let logs = std::thread::spawn(move || lines.map_while(Result::ok).collect::<Vec<_>>());
+    let url = format!("http://{addr}");
+    let health: serde_json::Value =
+        reqwest::get(format!("{url}/healthz")).await.expect("healthz").json().await.expect("json");
+    assert_eq!(health["status"], "ok");
+
+    let dir = tempfile::tempdir().expect("device dir");
+    let mut store = cd4mm_store::Store::open(&dir.path().join("d.sqlite3")).expect("store");
+    let client = cd4mm_sync::Client::enrol(&url, "officer", cd4mm_server::demo::PASSWORD, "test laptop", &store)
+        .await
+        .expect("enrol");
+    let (_tx, mut cancel) = tokio::sync::watch::channel(false);
+    client.sync(&mut store, &["ghana-border".to_owned()], &mut cancel, &mut |_| {}).await.expect("sync");
+    let kinds: Vec<String> = store.list(Some("ghana-border")).expect("list").into_iter().map(|d| d.kind).collect();
+    assert_eq!(kinds, ["assessment", "assessment", "engagement", "monitoring", "plan"], "the demo workspace arrived");
+
+    let status = Command::new("kill").args(["-INT", &server.id().to_string()]).status().expect("kill");
+    assert!(status.success());
+    let mut waited = Duration::ZERO;
+    let exit = loop {
+        if let Some(exit) = server.try_wait().expect("wait") {
+            break exit;
+        }
+        assert!(waited < Duration::from_secs(20), "the server stops after SIGINT");
+        std::thread::sleep(Duration::from_millis(50));
+        waited += Duration::from_millis(50);
+    };
+    assert!(exit.success(), "graceful stop exits 0");
+    let logs = logs.join().expect("logs").join("\n");
+    assert!(logs.contains("stopped"), "{logs}");
+    assert!(!logs.contains(client.token()), "tokens never reach the logs");
+}

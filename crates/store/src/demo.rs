@@ -1,0 +1,234 @@
+//! A demo workspace from the field scenarios (`SCENARIOS.md`): the
+//! border-crossing self-assessment and its re-assessment a year later, the plan
+//! that answers the largest gaps, and a year of monitoring. Used by the store's
+//! `demo` example and the server's `demo` command, so every shell shows the
+//! same data.
+
+use crate::{Result, Store, StoreError};
+use cd4mm_core::assessment::Assessment;
+use cd4mm_core::engagement::{CapacityArea, Engagement, Stakeholder};
+use cd4mm_core::monitoring::{Kirkpatrick, Measurement, Monitoring, ParticipantGroup, ProgressUpdate, Training};
+use cd4mm_core::plan::{Activity, GapRef, Indicator, Outcome, Output, Plan};
+use cd4mm_core::vocabulary::{ActivityStatus, ActivityType, Area, Sex, StakeholderType, Stance};
+use cd4mm_core::{Content, Date, Edit};
+use serde_json::json;
+
+const DAY: i64 = 86_400_000;
+
+/// 2026-01-01, when the demo engagement starts.
+pub const START_MS: i64 = 1_767_225_600_000;
+
+fn date(s: &str) -> Option<Date> {
+    Date::parse(s)
+}
+
+/// A list item as JSON (plain structs always serialise).
+fn item<T: serde::Serialize>(value: &T) -> serde_json::Value {
+    serde_json::to_value(value).unwrap_or(serde_json::Value::Null)
+}
+
+/// Fill `store` with the demo engagement in `workspace`, as the edits a field
+/// officer would make, dated from `t0`.
+pub fn seed(store: &mut Store, workspace: &str, t0: i64) -> Result<()> {
+    store.install_toolbox()?;
+    let engagement = Engagement {
+        title: "Northern border crossings".into(),
+        country: "Ghana".into(),
+        partner_institution: "Ghana Immigration Service".into(),
+        area: Some(Area::BorderManagement),
+        context: "Mixed flows at three land crossings; paper registers; frequent power cuts.".into(),
+        stakeholders: vec![
+            Stakeholder {
+                id: "gis".into(),
+                name: "Immigration Service, border directorate".into(),
+                stakeholder_type: StakeholderType::BorderOrMigrationAgency,
+                power: 4,
+                interest: 4,
+                stance: Stance::Supportive,
+                ..Stakeholder::default()
+            },
+            Stakeholder {
+                id: "mof".into(),
+                name: "Ministry of Finance".into(),
+                stakeholder_type: StakeholderType::Ministry,
+                power: 4,
+                interest: 1,
+                ..Stakeholder::default()
+            },
+        ],
+        capacity_areas: vec![CapacityArea {
+            id: "ca1".into(),
+            title: "Document examination at land borders".into(),
+            priority: 5,
+            ..CapacityArea::default()
+        }],
+        ..Engagement::default()
+    };
+    store.create("engagement", workspace, &Content::Engagement(engagement), t0)?;
+
+    let templates = cd4mm_core::data::templates()?;
+    let border = templates.iter().find(|t| t.id == "border_management").ok_or_else(|| {
+        StoreError::Core(cd4mm_core::Error::Data {
+            file: "templates/border_management.json".into(),
+            problem: "missing".into(),
+        })
+    })?;
+    let questions: Vec<String> = border.questions().map(|(_, q)| q.id.clone()).collect();
+    for (round, (id, title, start)) in
+        [("baseline", "Baseline self-assessment", t0), ("reassessment", "Re-assessment after one year", t0 + 365 * DAY)]
+            .into_iter()
+            .enumerate()
+    {
+        store.create(id, workspace, &Content::Assessment(Assessment::start(title, border)), start)?;
+        // The workshop: one edit per score, as typed during the session.
+        for (i, q) in questions.iter().enumerate() {
+            let existing = 1 + ((i * 7 + round * 3) % 3) as i64 + round as i64;
+            let now = start + i as i64 * 60_000;
+            store.edit(
+                id,
+                &Edit::Set { path: format!("responses/{q}/existing"), value: json!(existing.min(5)) },
+                now,
+            )?;
+            store.edit(id, &Edit::Set { path: format!("responses/{q}/desired"), value: json!(5) }, now + 1)?;
+            store.edit(
+                id,
+                &Edit::Set { path: format!("responses/{q}/priority"), value: json!(1 + (i % 5)) },
+                now + 2,
+            )?;
+        }
+        store.edit(
+            id,
+            &Edit::Set {
+                path: format!("responses/{}/evidence", questions[0]),
+                value: json!("Participants said the structure chart dates from 2014 and two posts report to nobody."),
+            },
+            start + DAY,
+        )?;
+    }
+    store.edit("reassessment", &Edit::Set { path: "baseline_id".into(), value: json!("baseline") }, t0 + 366 * DAY)?;
+
+    // The plan answers the three largest prioritised gaps.
+    let Content::Assessment(baseline) = store.content("baseline")? else {
+        return Err(StoreError::NoSuchDocument("baseline".into()));
+    };
+    let top: Vec<_> = baseline.prioritised_gaps().into_iter().take(3).collect();
+    let kinds = [ActivityType::TrainingOfTrainers, ActivityType::SopOrGuideline, ActivityType::CoordinationMechanism];
+    let activities = top
+        .iter()
+        .zip(kinds)
+        .enumerate()
+        .map(|(i, (gap, kind))| Activity {
+            id: format!("act{i}"),
+            title: format!("Address gap `{}`", gap.question_id),
+            activity_type: kind,
+            budget: [12_000.0, 9_500.0, 4_000.0][i],
+            starts_on: date("2026-02-01"),
+            ends_on: date("2026-11-30"),
+            status: ActivityStatus::InProgress,
+            addresses: vec![GapRef {
+                id: format!("g{i}"),
+                assessment_id: "baseline".into(),
+                question_id: gap.question_id.clone(),
+            }],
+            indicators: vec![Indicator {
+                id: format!("ind{i}"),
+                name: format!("Rating of `{}`", gap.question_id),
+                baseline: gap.existing.unwrap_or(1) as f64,
+                baseline_on: date("2026-01-15"),
+                target: gap.desired.unwrap_or(5) as f64,
+                target_on: date("2026-12-31"),
+                ..Indicator::default()
+            }],
+            ..Activity::default()
+        })
+        .collect();
+    let plan = Plan {
+        title: "Border capacity response 2026".into(),
+        assessment_ids: vec!["baseline".into()],
+        currency: "USD".into(),
+        outcomes: vec![Outcome {
+            id: "oc1".into(),
+            statement: "Border officials examine documents consistently and refer vulnerable migrants.".into(),
+            outputs: vec![Output {
+                id: "op1".into(),
+                statement: "Trained trainers, SOPs, a working group".into(),
+                activities,
+                ..Output::default()
+            }],
+            ..Outcome::default()
+        }],
+        ..Plan::default()
+    };
+    store.create("plan", workspace, &Content::Plan(plan), t0 + 30 * DAY)?;
+
+    // A year of monitoring: monthly progress and measurements, one training.
+    let monitoring = Monitoring { title: "Monitoring 2026".into(), plan_id: "plan".into(), ..Monitoring::default() };
+    store.create("monitoring", workspace, &Content::Monitoring(monitoring), t0 + 31 * DAY)?;
+    for month in 2..=12u32 {
+        let on = format!("2026-{month:02}-28");
+        let now = t0 + i64::from(month) * 30 * DAY;
+        for i in 0..3usize {
+            let update = ProgressUpdate {
+                id: format!("p{month}-{i}"),
+                activity_id: format!("act{i}"),
+                date: date(&on),
+                percent_complete: f64::from(month - 1) * 9.0,
+                spent: [12_000.0, 9_500.0, 4_000.0][i] * f64::from(month - 1) / 12.0,
+                ..ProgressUpdate::default()
+            };
+            store.edit(
+                "monitoring",
+                &Edit::Insert { list: "progress".into(), item: item(&update), before: None },
+                now,
+            )?;
+            let m = Measurement {
+                id: format!("m{month}-{i}"),
+                indicator_id: format!("ind{i}"),
+                date: date(&on),
+                value: 1.0 + f64::from(month) * [0.3, 0.25, 0.1][i],
+                ..Measurement::default()
+            };
+            store.edit(
+                "monitoring",
+                &Edit::Insert { list: "measurements".into(), item: item(&m), before: None },
+                now + 1,
+            )?;
+        }
+    }
+    let training = Training {
+        id: "tot1".into(),
+        activity_id: Some("act0".into()),
+        title: "Training of trainers: document examination".into(),
+        starts_on: date("2026-04-13"),
+        ends_on: date("2026-04-17"),
+        participants: vec![
+            ParticipantGroup {
+                id: "g1".into(),
+                institution: "Immigration Service".into(),
+                sex: Sex::Female,
+                count: 9,
+                ..ParticipantGroup::default()
+            },
+            ParticipantGroup {
+                id: "g2".into(),
+                institution: "Immigration Service".into(),
+                sex: Sex::Male,
+                count: 13,
+                ..ParticipantGroup::default()
+            },
+        ],
+        kirkpatrick: Kirkpatrick {
+            reaction: Some(4.4),
+            pre_test: Some(52.0),
+            post_test: Some(81.0),
+            ..Kirkpatrick::default()
+        },
+        ..Training::default()
+    };
+    store.edit(
+        "monitoring",
+        &Edit::Insert { list: "trainings".into(), item: item(&training), before: None },
+        t0 + 110 * DAY,
+    )?;
+    Ok(())
+}
