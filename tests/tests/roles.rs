@@ -16,6 +16,7 @@ use cd4mm_core::monitoring::Monitoring;
 use cd4mm_core::plan::Plan;
 use cd4mm_core::toolbox::Toolbox;
 use cd4mm_core::{Content, Document, Edit, Kind};
+use cd4mm_server::admin::Command;
 use cd4mm_sync::SyncError;
 use cd4mm_sync::wire::{self, OutChange, SyncRequest};
 use common::{Backend, TestServer, device};
@@ -37,6 +38,29 @@ fn content(kind: Kind) -> Content {
 }
 
 const WORKSPACE_KINDS: [Kind; 4] = [Kind::Engagement, Kind::Assessment, Kind::Plan, Kind::Monitoring];
+
+/// Send one new toolbox document's change straight to `/v1/sync`.
+async fn raw_toolbox_change(server: &TestServer, d: &common::Device) -> reqwest::Response {
+    let doc = Document::create(WS, &content(Kind::Toolbox), d.store.actor().clone(), 5).expect("toolbox doc");
+    let change = doc.last_local_change().expect("change");
+    let request = SyncRequest {
+        epoch: None,
+        cursors: vec![],
+        changes: vec![OutChange {
+            workspace: WS.into(),
+            doc_id: format!("toolbox-{}", d.store.actor().to_hex_string()),
+            kind: "toolbox".into(),
+            bytes: change.raw_bytes().to_vec(),
+        }],
+    };
+    reqwest::Client::new()
+        .post(format!("{}/v1/sync", server.url))
+        .bearer_auth(d.client.token())
+        .body(wire::encode(&request))
+        .send()
+        .await
+        .expect("request")
+}
 
 fn allowed(role: &str, kind: Kind) -> bool {
     match role {
@@ -89,29 +113,17 @@ async fn matrix(backend: Backend) {
         }
         // The toolbox: a change of a toolbox document is refused for every role.
         let d = device(&server, &user).await;
-        let doc = Document::create(WS, &content(Kind::Toolbox), d.store.actor().clone(), 5).expect("toolbox doc");
-        let change = doc.last_local_change().expect("change");
-        let request = SyncRequest {
-            epoch: None,
-            cursors: vec![],
-            changes: vec![OutChange {
-                workspace: WS.into(),
-                doc_id: "toolbox-copy".into(),
-                kind: "toolbox".into(),
-                bytes: change.raw_bytes().to_vec(),
-            }],
-        };
-        let response = reqwest::Client::new()
-            .post(format!("{}/v1/sync", server.url))
-            .bearer_auth(d.client.token())
-            .body(wire::encode(&request))
-            .send()
-            .await
-            .expect("request");
+        let response = raw_toolbox_change(&server, &d).await;
         assert_eq!(response.status().as_u16(), 403, "{role} may not write the toolbox");
         let body: wire::ErrorBody = response.json().await.expect("error body");
         assert_eq!(body.code, "role_forbids");
     }
+
+    // A server administrator publishes the toolbox.
+    server.admin(Command::AddUser { username: "root".into(), password: common::PASSWORD.into(), admin: true });
+    let admin_device = device(&server, "root").await;
+    let response = raw_toolbox_change(&server, &admin_device).await;
+    assert_eq!(response.status().as_u16(), 200, "an administrator may write the toolbox");
 
     // The owner sees every edit that was allowed, and only those.
     boss.sync(&[WS]).await.expect("owner syncs");
