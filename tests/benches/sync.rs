@@ -138,8 +138,81 @@ async fn main() {
     }
     println!("Automerge's standard sync protocol on the same workload: {messages} messages, {bytes} B");
 
+    slow_link(&url, &mut a, &client_a).await;
+
     let _ = stop.send(());
     server.await.expect("server task").expect("server stopped");
+}
+
+/// Scenario 1's phone hotspot: 64 kbit/s each way and 600 ms round trip. A
+/// two-day workshop (every question of the border assessment rated, with an
+/// evidence note each) syncs through a proxy that shapes the link so.
+async fn slow_link(url: &str, store: &mut Store, client: &Client) {
+    let templates = cd4mm_core::data::templates().expect("templates");
+    let border = templates.iter().find(|t| t.id == "border_management").expect("border template");
+    let questions: Vec<String> = border.questions().map(|(_, q)| q.id.clone()).collect();
+    let assessment = cd4mm_core::assessment::Assessment::start("Workshop at the crossing", border);
+    store.create("workshop", WS, &Content::Assessment(assessment), 3).expect("create");
+    let mut edits = 1;
+    for (i, q) in questions.iter().enumerate() {
+        for (field, value) in [
+            ("existing", json!(1 + i % 4)),
+            ("desired", json!(5)),
+            ("evidence", json!(format!("Participants from post {i} described how the procedure works today, with examples."))),
+        ] {
+            store.edit("workshop", &Edit::Set { path: format!("responses/{q}/{field}"), value }, 4).expect("edit");
+            edits += 1;
+        }
+    }
+    let shaped = shaping_proxy(url.trim_start_matches("http://").to_owned()).await;
+    let slow = Client::new(&shaped, client.token());
+    let started = std::time::Instant::now();
+    let p = sync(&slow, store).await;
+    let took = started.elapsed();
+    println!(
+        "slow link (64 kbit/s, 600 ms round trip): a workshop of {edits} edits synced in {:.1} s, {} round trip(s), {} B — bar 30 s: {}",
+        took.as_secs_f64(),
+        p.requests,
+        p.bytes_sent + p.bytes_received,
+        if took.as_secs() < 30 { "met" } else { "NOT MET" }
+    );
+}
+
+/// A loopback proxy that delays each burst by 300 ms and passes 8,000 bytes a
+/// second in each direction.
+async fn shaping_proxy(target: String) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let url = format!("http://{}", listener.local_addr().expect("addr"));
+    tokio::spawn(async move {
+        while let Ok((client, _)) = listener.accept().await {
+            let Ok(server) = tokio::net::TcpStream::connect(&target).await else { continue };
+            let (mut cr, mut cw) = client.into_split();
+            let (mut sr, mut sw) = server.into_split();
+            async fn shape(from: &mut (impl AsyncReadExt + Unpin), to: &mut (impl AsyncWriteExt + Unpin)) {
+                let mut buf = vec![0u8; 1024];
+                let mut last = std::time::Instant::now() - std::time::Duration::from_secs(1);
+                loop {
+                    let n = match from.read(&mut buf).await {
+                        Ok(0) | Err(_) => break,
+                        Ok(n) => n,
+                    };
+                    if last.elapsed() > std::time::Duration::from_millis(100) {
+                        tokio::time::sleep(std::time::Duration::from_millis(300)).await; // one-way latency
+                    }
+                    tokio::time::sleep(std::time::Duration::from_micros(n as u64 * 1_000_000 / 8_000)).await;
+                    if to.write_all(&buf[..n]).await.is_err() {
+                        break;
+                    }
+                    last = std::time::Instant::now();
+                }
+                let _ = to.shutdown().await;
+            }
+            tokio::spawn(async move { shape(&mut cr, &mut sw).await });
+            tokio::spawn(async move { shape(&mut sr, &mut cw).await });
+        }
+    });
+    url
 }
 
 fn zstd_len(bytes: &[u8]) -> usize {
