@@ -158,7 +158,10 @@ async fn slow_link(url: &str, store: &mut Store, client: &Client) {
         for (field, value) in [
             ("existing", json!(1 + i % 4)),
             ("desired", json!(5)),
-            ("evidence", json!(format!("Participants from post {i} described how the procedure works today, with examples."))),
+            (
+                "evidence",
+                json!(format!("Participants from post {i} described how the procedure works today, with examples.")),
+            ),
         ] {
             store.edit("workshop", &Edit::Set { path: format!("responses/{q}/{field}"), value }, 4).expect("edit");
             edits += 1;
