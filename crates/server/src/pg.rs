@@ -10,7 +10,7 @@ use crate::access::Role;
 use crate::auth::{self, Device};
 use crate::error::ApiError;
 use crate::round::{self, CachedDoc, Entry, LogTx};
-use crate::storage::{DeviceInfo, Enrolment, Membership, Storage, SyncOutcome};
+use crate::storage::{self, DeviceInfo, DeviceRecord, Membership, NewDevice, Storage, SyncOutcome};
 use axum::http::StatusCode;
 use cd4mm_sync::wire::SyncRequest;
 use postgres::error::SqlState;
@@ -146,74 +146,67 @@ impl Storage for Postgres {
         self.with(|c| Ok(c.query_one("SELECT value FROM meta WHERE key = 'epoch'", &[])?.get(0)))
     }
 
-    fn authenticate(&self, device_id: &str, digest: &[u8]) -> Result<Device, ApiError> {
+    fn set_epoch(&self, epoch: &str) -> Result<(), ApiError> {
         self.with(|c| {
-            let row = c.query_opt(
-                "SELECT d.id, d.user_id, u.username, u.admin, d.actor, d.token_digest, d.revoked_at
-                 FROM devices d JOIN users u ON u.id = d.user_id WHERE d.id = $1",
-                &[&device_id],
+            c.execute(
+                "INSERT INTO meta (key, value) VALUES ('epoch', $1) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value",
+                &[&epoch],
             )?;
-            let Some(row) = row else {
-                return Err(ApiError::unauthorised("the device token is not valid; enrol the device again"));
-            };
-            let stored: Vec<u8> = row.get(5);
-            let revoked: Option<i64> = row.get(6);
-            match (stored == digest, revoked) {
-                (true, None) => Ok(Device {
-                    device_id: row.get(0),
-                    user_id: row.get(1),
-                    username: row.get(2),
-                    admin: row.get(3),
-                    actor: row.get(4),
-                }),
-                (true, Some(_)) => {
-                    Err(ApiError::unauthorised("this device was revoked by an administrator; enrol it again to sync"))
-                }
-                (false, _) => Err(ApiError::unauthorised("the device token is not valid; enrol the device again")),
-            }
+            Ok(())
         })
     }
 
-    fn enrol(
-        &self,
-        username: &str,
-        password: &str,
-        device_name: &str,
-        actor: &str,
-        now_ms: i64,
-    ) -> Result<Enrolment, ApiError> {
-        if actor.len() < 2 || hex::decode(actor).is_err() {
-            return Err(ApiError::bad_request("bad_actor", "the device's actor id must be hexadecimal"));
-        }
-        let user = self.with(|c| {
+    fn device_record(&self, device_id: &str) -> Result<Option<DeviceRecord>, ApiError> {
+        self.with(|c| {
+            Ok(c.query_opt(
+                "SELECT d.id, d.user_id, u.username, u.admin, d.actor, d.token_digest, d.revoked_at IS NOT NULL
+                 FROM devices d JOIN users u ON u.id = d.user_id WHERE d.id = $1",
+                &[&device_id],
+            )?
+            .map(|r| DeviceRecord {
+                device: Device {
+                    device_id: r.get(0),
+                    user_id: r.get(1),
+                    username: r.get(2),
+                    admin: r.get(3),
+                    actor: r.get(4),
+                },
+                digest: r.get(5),
+                revoked: r.get(6),
+            }))
+        })
+    }
+
+    fn credentials(&self, username: &str) -> Result<Option<(i64, String, bool)>, ApiError> {
+        self.with(|c| {
             Ok(c.query_opt("SELECT id, password_hash, admin FROM users WHERE username = $1", &[&username])?
-                .map(|r| (r.get::<_, i64>(0), r.get::<_, String>(1), r.get::<_, bool>(2))))
-        })?;
-        let (user_id, admin) = match user {
-            Some((id, hash, admin)) if auth::verify_password(password, &hash) => (id, admin),
-            _ => return Err(ApiError::unauthorised("wrong user name or password")),
-        };
-        let device_id = auth::random_hex(8)?;
-        let secret = auth::random_hex(32)?;
+                .map(|r| (r.get(0), r.get(1), r.get(2))))
+        })
+    }
+
+    fn insert_device(&self, d: &NewDevice<'_>) -> Result<(), ApiError> {
         self.with(|c| {
             c.execute(
                 "INSERT INTO devices (id, user_id, name, token_digest, actor, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
-                &[&device_id, &user_id, &device_name, &auth::token_digest(&secret), &actor, &now_ms],
+                &[&d.id, &d.user_id, &d.name, &d.digest, &d.actor, &d.now_ms],
             )
             .map_err(|e| {
-                if e.code() == Some(&SqlState::UNIQUE_VIOLATION) {
-                    ApiError::new(
-                        StatusCode::CONFLICT,
-                        "actor_taken",
-                        "this device's actor id is already registered to another device",
-                    )
-                } else {
-                    ApiError::internal(e)
-                }
+                if e.code() == Some(&SqlState::UNIQUE_VIOLATION) { storage::actor_taken() } else { ApiError::internal(e) }
             })?;
             Ok(())
-        })?;
-        Ok(Enrolment { token: format!("{device_id}.{secret}"), device_id, username: username.to_owned(), admin })
+        })
+    }
+
+    fn insert_user(&self, username: &str, password_hash: &str, admin: bool, now_ms: i64) -> Result<i64, ApiError> {
+        self.with(|c| {
+            let row = c
+                .query_one(
+                    "INSERT INTO users (username, password_hash, admin, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
+                    &[&username, &password_hash, &admin, &now_ms],
+                )
+                .map_err(|e| conflict(e, format!("user `{username}`")))?;
+            Ok(row.get(0))
+        })
     }
 
     fn memberships(&self, device: &Device) -> Result<Vec<Membership>, ApiError> {
@@ -236,25 +229,6 @@ impl Storage for Postgres {
     fn delivers_news(&self, news: broadcast::Sender<String>) -> bool {
         let (url, stop) = (self.url.clone(), self.stop.clone());
         std::thread::Builder::new().name("cd4mm-pg-news".into()).spawn(move || listen(&url, &news, &stop)).is_ok()
-    }
-
-    fn add_user(&self, username: &str, password: &str, admin: bool, now_ms: i64) -> Result<i64, ApiError> {
-        if username.trim().is_empty() || password.len() < 8 {
-            return Err(ApiError::bad_request(
-                "bad_user",
-                "a user needs a name and a password of at least 8 characters",
-            ));
-        }
-        let hash = auth::hash_password(password)?;
-        self.with(|c| {
-            let row = c
-                .query_one(
-                    "INSERT INTO users (username, password_hash, admin, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
-                    &[&username, &hash, &admin, &now_ms],
-                )
-                .map_err(|e| conflict(e, format!("user `{username}`")))?;
-            Ok(row.get(0))
-        })
     }
 
     fn add_workspace(&self, id: &str, name: &str, country: &str, now_ms: i64) -> Result<(), ApiError> {
@@ -316,18 +290,6 @@ impl Storage for Postgres {
                 })
                 .collect())
         })
-    }
-
-    fn new_epoch(&self) -> Result<String, ApiError> {
-        let epoch = auth::random_hex(8)?;
-        self.with(|c| {
-            c.execute(
-                "INSERT INTO meta (key, value) VALUES ('epoch', $1) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value",
-                &[&epoch],
-            )?;
-            Ok(())
-        })?;
-        Ok(epoch)
     }
 }
 

@@ -1,10 +1,10 @@
 //! The embedded default: one SQLite file in the data directory, no setup.
 
 use crate::access::Role;
-use crate::auth::{self, Device};
+use crate::auth::Device;
 use crate::error::ApiError;
 use crate::round::{self, CachedDoc, Entry, LogTx};
-use crate::storage::{DeviceInfo, Enrolment, Membership, Storage, SyncOutcome};
+use crate::storage::{self, DeviceInfo, DeviceRecord, Membership, NewDevice, Storage, SyncOutcome};
 use axum::http::StatusCode;
 use cd4mm_sync::wire::SyncRequest;
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
@@ -55,6 +55,16 @@ impl Sqlite {
     }
 }
 
+/// A unique-constraint violation as `exists` (409), anything else as internal.
+fn unique(e: rusqlite::Error, what: String) -> ApiError {
+    match e.sqlite_error_code() {
+        Some(rusqlite::ErrorCode::ConstraintViolation) => {
+            ApiError::new(StatusCode::CONFLICT, "exists", format!("{what} already exists"))
+        }
+        _ => ApiError::internal(e),
+    }
+}
+
 fn memberships(conn: &Connection, device: &Device) -> Result<Vec<Membership>, ApiError> {
     let sql = if device.admin {
         "SELECT w.id, w.name, w.country, coalesce(m.role, 'owner') FROM workspaces w
@@ -81,78 +91,69 @@ impl Storage for Sqlite {
         self.with(|c| Ok(c.query_row("SELECT value FROM meta WHERE key = 'epoch'", [], |r| r.get(0))?))
     }
 
-    fn authenticate(&self, device_id: &str, digest: &[u8]) -> Result<Device, ApiError> {
+    fn set_epoch(&self, epoch: &str) -> Result<(), ApiError> {
         self.with(|c| {
-            let found = c
-                .query_row(
-                    "SELECT d.id, d.user_id, u.username, u.admin, d.actor, d.token_digest, d.revoked_at
-                     FROM devices d JOIN users u ON u.id = d.user_id WHERE d.id = ?1",
-                    [device_id],
-                    |r| {
-                        Ok((
-                            Device {
-                                device_id: r.get(0)?,
-                                user_id: r.get(1)?,
-                                username: r.get(2)?,
-                                admin: r.get::<_, i64>(3)? != 0,
-                                actor: r.get(4)?,
-                            },
-                            r.get::<_, Vec<u8>>(5)?,
-                            r.get::<_, Option<i64>>(6)?,
-                        ))
-                    },
-                )
-                .optional()?;
-            match found {
-                Some((device, stored, None)) if stored == digest => Ok(device),
-                Some((_, stored, Some(_))) if stored == digest => {
-                    Err(ApiError::unauthorised("this device was revoked by an administrator; enrol it again to sync"))
-                }
-                _ => Err(ApiError::unauthorised("the device token is not valid; enrol the device again")),
-            }
+            c.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('epoch', ?1)", [epoch])?;
+            Ok(())
         })
     }
 
-    fn enrol(
-        &self,
-        username: &str,
-        password: &str,
-        device_name: &str,
-        actor: &str,
-        now_ms: i64,
-    ) -> Result<Enrolment, ApiError> {
-        if actor.len() < 2 || hex::decode(actor).is_err() {
-            return Err(ApiError::bad_request("bad_actor", "the device's actor id must be hexadecimal"));
-        }
-        let user = self.with(|c| {
+    fn device_record(&self, device_id: &str) -> Result<Option<DeviceRecord>, ApiError> {
+        self.with(|c| {
+            Ok(c.query_row(
+                "SELECT d.id, d.user_id, u.username, u.admin, d.actor, d.token_digest, d.revoked_at IS NOT NULL
+                 FROM devices d JOIN users u ON u.id = d.user_id WHERE d.id = ?1",
+                [device_id],
+                |r| {
+                    Ok(DeviceRecord {
+                        device: Device {
+                            device_id: r.get(0)?,
+                            user_id: r.get(1)?,
+                            username: r.get(2)?,
+                            admin: r.get(3)?,
+                            actor: r.get(4)?,
+                        },
+                        digest: r.get(5)?,
+                        revoked: r.get(6)?,
+                    })
+                },
+            )
+            .optional()?)
+        })
+    }
+
+    fn credentials(&self, username: &str) -> Result<Option<(i64, String, bool)>, ApiError> {
+        self.with(|c| {
             Ok(c.query_row("SELECT id, password_hash, admin FROM users WHERE username = ?1", [username], |r| {
-                Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, i64>(2)? != 0))
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
             })
             .optional()?)
-        })?;
-        // Verify outside the lock: Argon2 is slow on purpose.
-        let (user_id, admin) = match user {
-            Some((id, hash, admin)) if auth::verify_password(password, &hash) => (id, admin),
-            _ => return Err(ApiError::unauthorised("wrong user name or password")),
-        };
-        let device_id = auth::random_hex(8)?;
-        let secret = auth::random_hex(32)?;
+        })
+    }
+
+    fn insert_device(&self, d: &NewDevice<'_>) -> Result<(), ApiError> {
         self.with(|c| {
-            let taken: i64 = c.query_row("SELECT count(*) FROM devices WHERE actor = ?1", [actor], |r| r.get(0))?;
-            if taken > 0 {
-                return Err(ApiError::new(
-                    StatusCode::CONFLICT,
-                    "actor_taken",
-                    "this device's actor id is already registered to another device",
-                ));
-            }
             c.execute(
                 "INSERT INTO devices (id, user_id, name, token_digest, actor, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                params![device_id, user_id, device_name, auth::token_digest(&secret), actor, now_ms],
-            )?;
+                params![d.id, d.user_id, d.name, d.digest, d.actor, d.now_ms],
+            )
+            .map_err(|e| match e.sqlite_error_code() {
+                Some(rusqlite::ErrorCode::ConstraintViolation) => storage::actor_taken(),
+                _ => ApiError::internal(e),
+            })?;
             Ok(())
-        })?;
-        Ok(Enrolment { token: format!("{device_id}.{secret}"), device_id, username: username.to_owned(), admin })
+        })
+    }
+
+    fn insert_user(&self, username: &str, password_hash: &str, admin: bool, now_ms: i64) -> Result<i64, ApiError> {
+        self.with(|c| {
+            c.execute(
+                "INSERT INTO users (username, password_hash, admin, created_at) VALUES (?1, ?2, ?3, ?4)",
+                params![username, password_hash, admin, now_ms],
+            )
+            .map_err(|e| unique(e, format!("user `{username}`")))?;
+            Ok(c.last_insert_rowid())
+        })
     }
 
     fn memberships(&self, device: &Device) -> Result<Vec<Membership>, ApiError> {
@@ -169,41 +170,13 @@ impl Storage for Sqlite {
         })
     }
 
-    fn add_user(&self, username: &str, password: &str, admin: bool, now_ms: i64) -> Result<i64, ApiError> {
-        if username.trim().is_empty() || password.len() < 8 {
-            return Err(ApiError::bad_request(
-                "bad_user",
-                "a user needs a name and a password of at least 8 characters",
-            ));
-        }
-        let hash = auth::hash_password(password)?;
-        self.with(|c| {
-            c.execute(
-                "INSERT INTO users (username, password_hash, admin, created_at) VALUES (?1, ?2, ?3, ?4)",
-                params![username, hash, admin, now_ms],
-            )
-            .map_err(|e| match e.sqlite_error_code() {
-                Some(rusqlite::ErrorCode::ConstraintViolation) => {
-                    ApiError::new(StatusCode::CONFLICT, "exists", format!("user `{username}` already exists"))
-                }
-                _ => ApiError::internal(e),
-            })?;
-            Ok(c.last_insert_rowid())
-        })
-    }
-
     fn add_workspace(&self, id: &str, name: &str, country: &str, now_ms: i64) -> Result<(), ApiError> {
         self.with(|c| {
             c.execute(
                 "INSERT INTO workspaces (id, name, country, created_at) VALUES (?1, ?2, ?3, ?4)",
                 params![id, name, country, now_ms],
             )
-            .map_err(|e| match e.sqlite_error_code() {
-                Some(rusqlite::ErrorCode::ConstraintViolation) => {
-                    ApiError::new(StatusCode::CONFLICT, "exists", format!("workspace `{id}` already exists"))
-                }
-                _ => ApiError::internal(e),
-            })?;
+            .map_err(|e| unique(e, format!("workspace `{id}`")))?;
             Ok(())
         })
     }
@@ -257,15 +230,6 @@ impl Storage for Sqlite {
             })?;
             Ok(rows.collect::<Result<_, _>>()?)
         })
-    }
-
-    fn new_epoch(&self) -> Result<String, ApiError> {
-        let epoch = auth::random_hex(8)?;
-        self.with(|c| {
-            c.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('epoch', ?1)", [&epoch])?;
-            Ok(())
-        })?;
-        Ok(epoch)
     }
 }
 

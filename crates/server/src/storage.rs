@@ -4,7 +4,7 @@
 //! calls them inside its transaction.
 
 use crate::access::Role;
-use crate::auth::Device;
+use crate::auth::{self, Device};
 use crate::error::ApiError;
 use cd4mm_core::Kind;
 use cd4mm_core::automerge::{Automerge, Change};
@@ -47,19 +47,26 @@ pub struct SyncOutcome {
     pub news: Vec<String>,
 }
 
+/// A device as stored: who it is, its token digest, and whether it was revoked.
+#[derive(Debug, Clone)]
+pub struct DeviceRecord {
+    pub device: Device,
+    pub digest: Vec<u8>,
+    pub revoked: bool,
+}
+
+/// The server's database. Backends supply the primitives; the rules (token
+/// checks, enrolment, password policy) are written once, in the provided methods.
 pub trait Storage: Send + Sync + 'static {
     fn epoch(&self) -> Result<String, ApiError>;
-    /// The device with this id whose token digest matches, if not revoked.
-    fn authenticate(&self, device_id: &str, digest: &[u8]) -> Result<Device, ApiError>;
-    /// Check a password and register a new device with its Automerge actor.
-    fn enrol(
-        &self,
-        username: &str,
-        password: &str,
-        device_name: &str,
-        actor: &str,
-        now_ms: i64,
-    ) -> Result<Enrolment, ApiError>;
+    fn set_epoch(&self, epoch: &str) -> Result<(), ApiError>;
+    fn device_record(&self, device_id: &str) -> Result<Option<DeviceRecord>, ApiError>;
+    /// A user's id, Argon2 hash and admin flag.
+    fn credentials(&self, username: &str) -> Result<Option<(i64, String, bool)>, ApiError>;
+    /// Register a device; `actor_taken` (409) if its actor belongs to another.
+    fn insert_device(&self, device: &NewDevice<'_>) -> Result<(), ApiError>;
+    /// Add a user with an already hashed password; `exists` (409) if taken.
+    fn insert_user(&self, username: &str, password_hash: &str, admin: bool, now_ms: i64) -> Result<i64, ApiError>;
     /// The workspaces the user may see (every workspace for an admin).
     fn memberships(&self, device: &Device) -> Result<Vec<Membership>, ApiError>;
     /// One sync round, in one transaction.
@@ -69,15 +76,83 @@ pub trait Storage: Send + Sync + 'static {
     fn delivers_news(&self, _news: tokio::sync::broadcast::Sender<String>) -> bool {
         false
     }
-
-    fn add_user(&self, username: &str, password: &str, admin: bool, now_ms: i64) -> Result<i64, ApiError>;
     fn add_workspace(&self, id: &str, name: &str, country: &str, now_ms: i64) -> Result<(), ApiError>;
     fn add_member(&self, workspace: &str, username: &str, role: Role) -> Result<(), ApiError>;
     fn revoke_device(&self, device_id: &str, now_ms: i64) -> Result<(), ApiError>;
     fn devices(&self) -> Result<Vec<DeviceInfo>, ApiError>;
+
+    /// The device with this id whose token digest matches, if not revoked.
+    fn authenticate(&self, device_id: &str, digest: &[u8]) -> Result<Device, ApiError> {
+        match self.device_record(device_id)? {
+            Some(r) if r.digest == digest && !r.revoked => Ok(r.device),
+            Some(r) if r.digest == digest => {
+                Err(ApiError::unauthorised("this device was revoked by an administrator; enrol it again to sync"))
+            }
+            _ => Err(ApiError::unauthorised("the device token is not valid; enrol the device again")),
+        }
+    }
+
+    /// Check a password and register a new device with its Automerge actor.
+    fn enrol(
+        &self,
+        username: &str,
+        password: &str,
+        device_name: &str,
+        actor: &str,
+        now_ms: i64,
+    ) -> Result<Enrolment, ApiError> {
+        if actor.len() < 2 || hex::decode(actor).is_err() {
+            return Err(ApiError::bad_request("bad_actor", "the device's actor id must be hexadecimal"));
+        }
+        // Argon2 is slow on purpose; no database lock is held meanwhile.
+        let (user_id, admin) = match self.credentials(username)? {
+            Some((id, hash, admin)) if auth::verify_password(password, &hash) => (id, admin),
+            _ => return Err(ApiError::unauthorised("wrong user name or password")),
+        };
+        let device_id = auth::random_hex(8)?;
+        let secret = auth::random_hex(32)?;
+        let digest = auth::token_digest(&secret);
+        self.insert_device(&NewDevice { id: &device_id, user_id, name: device_name, digest: &digest, actor, now_ms })?;
+        Ok(Enrolment { token: format!("{device_id}.{secret}"), device_id, username: username.to_owned(), admin })
+    }
+
+    fn add_user(&self, username: &str, password: &str, admin: bool, now_ms: i64) -> Result<i64, ApiError> {
+        if username.trim().is_empty() || password.len() < 8 {
+            return Err(ApiError::bad_request(
+                "bad_user",
+                "a user needs a name and a password of at least 8 characters",
+            ));
+        }
+        self.insert_user(username, &auth::hash_password(password)?, admin, now_ms)
+    }
+
     /// Start a new epoch: after restoring a backup, devices send again what the
     /// server lost.
-    fn new_epoch(&self) -> Result<String, ApiError>;
+    fn new_epoch(&self) -> Result<String, ApiError> {
+        let epoch = auth::random_hex(8)?;
+        self.set_epoch(&epoch)?;
+        Ok(epoch)
+    }
+}
+
+/// A device being enrolled.
+#[derive(Debug)]
+pub struct NewDevice<'a> {
+    pub id: &'a str,
+    pub user_id: i64,
+    pub name: &'a str,
+    pub digest: &'a [u8],
+    pub actor: &'a str,
+    pub now_ms: i64,
+}
+
+/// The answer when a device's actor is already registered to another device.
+pub fn actor_taken() -> ApiError {
+    ApiError::new(
+        axum::http::StatusCode::CONFLICT,
+        "actor_taken",
+        "this device's actor id is already registered to another device",
+    )
 }
 
 /// The role a device's user has in each workspace (admins: owner everywhere).

@@ -148,11 +148,11 @@ impl Client {
         &self.token
     }
 
-    /// Who this device is signed in as, and the workspaces it may see.
-    pub async fn me(&self) -> Result<Me, SyncError> {
+    /// `GET` a path as this device; a refusal becomes [`SyncError::Refused`].
+    async fn get(&self, path: &str) -> Result<reqwest::Response, SyncError> {
         let response = self
             .http
-            .get(format!("{}/v1/me", self.base))
+            .get(format!("{}{path}", self.base))
             .bearer_auth(&self.token)
             .send()
             .await
@@ -160,6 +160,12 @@ impl Client {
         if !response.status().is_success() {
             return Err(refused(response).await);
         }
+        Ok(response)
+    }
+
+    /// Who this device is signed in as, and the workspaces it may see.
+    pub async fn me(&self) -> Result<Me, SyncError> {
+        let response = self.get("/v1/me").await?;
         response.json().await.map_err(|e| SyncError::Network(e.to_string()))
     }
 
@@ -317,16 +323,7 @@ impl Client {
     /// Subscribe to live news: the returned stream yields the id of each
     /// workspace that changed on the server (`*`: maybe several).
     pub async fn subscribe(&self) -> Result<News, SyncError> {
-        let response = self
-            .http
-            .get(format!("{}/v1/events", self.base))
-            .bearer_auth(&self.token)
-            .send()
-            .await
-            .map_err(|e| SyncError::Network(e.to_string()))?;
-        if !response.status().is_success() {
-            return Err(refused(response).await);
-        }
+        let response = self.get("/v1/events").await?;
         let mut news = News { response, buffer: String::new() };
         // Wait for the server's hello, so news sent from now on is not missed.
         match news.next_event().await {
