@@ -30,8 +30,12 @@ fn doc_of(store: &mut Store, id: &str) -> Automerge {
 }
 
 async fn sync(client: &Client, store: &mut Store) -> Progress {
+    sync_workspaces(client, store, &[WS.to_owned()]).await
+}
+
+async fn sync_workspaces(client: &Client, store: &mut Store, workspaces: &[String]) -> Progress {
     let (_tx, mut cancel) = tokio::sync::watch::channel(false);
-    client.sync(store, &[WS.to_owned()], &mut cancel, &mut |_| {}).await.expect("sync")
+    client.sync(store, workspaces, &mut cancel, &mut |_| {}).await.expect("sync")
 }
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
@@ -139,9 +143,86 @@ async fn main() {
     println!("Automerge's standard sync protocol on the same workload: {messages} messages, {bytes} B");
 
     slow_link(&url, &mut a, &client_a).await;
+    load(&url, dir.path(), db.as_ref()).await;
 
     let _ = stop.send(());
     server.await.expect("server task").expect("server stopped");
+}
+
+const LOAD_DEVICES: usize = 32;
+const LOAD_ROUNDS: usize = 10;
+const LOAD_EDITS: usize = 5;
+
+/// Many devices syncing at once against one server on this 2-core machine,
+/// each in its own country workspace: each makes a few edits and syncs, ten
+/// times over. Reports requests per second and latency (client work included),
+/// then checks that a fresh device receives every edit.
+async fn load(url: &str, dir: &std::path::Path, db: &dyn cd4mm_server::Storage) {
+    let workspaces: Vec<String> = (0..LOAD_DEVICES).map(|n| format!("country-{n}")).collect();
+    for w in &workspaces {
+        admin::run(db, Command::AddWorkspace { id: w.clone(), name: w.clone(), country: String::new() })
+            .expect("workspace");
+        for user in ["a", "b"] {
+            admin::run(db, Command::AddMember { workspace: w.clone(), username: user.into(), role: "editor".into() })
+                .expect("member");
+        }
+    }
+    let mut clients = Vec::with_capacity(LOAD_DEVICES);
+    for n in 0..LOAD_DEVICES {
+        let store = Store::open(&dir.join(format!("load-{n}.sqlite3"))).expect("store");
+        let client = Client::enrol(url, "a", PASSWORD, &format!("device {n}"), &store).await.expect("enrol");
+        clients.push((store, client));
+    }
+    let started = std::time::Instant::now();
+    // Each device on its own thread and runtime, as separate laptops would be.
+    let handles: Vec<_> = clients
+        .into_iter()
+        .enumerate()
+        .map(|(n, (mut store, client))| {
+            std::thread::spawn(move || {
+                let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+                let (doc, workspace) = (format!("load-doc-{n}"), format!("country-{n}"));
+                let e = Engagement { title: format!("Load {n}"), ..Engagement::default() };
+                store.create(&doc, &workspace, &Content::Engagement(e), 1).expect("create");
+                let mut times = Vec::with_capacity(LOAD_ROUNDS);
+                for round in 0..LOAD_ROUNDS {
+                    for i in 0..LOAD_EDITS {
+                        let item =
+                            json!({"id": format!("r{round}-{i}"), "summary": format!("Note {i} of round {round}")});
+                        store.edit(&doc, &Edit::Insert { list: "log".into(), item, before: None }, 2).expect("edit");
+                    }
+                    let t = std::time::Instant::now();
+                    rt.block_on(sync_workspaces(&client, &mut store, std::slice::from_ref(&workspace)));
+                    times.push(t.elapsed());
+                }
+                times
+            })
+        })
+        .collect();
+    let mut times: Vec<std::time::Duration> =
+        handles.into_iter().flat_map(|h| h.join().expect("device thread")).collect();
+    let wall = started.elapsed();
+    times.sort();
+    let pct = |p: f64| times[((times.len() - 1) as f64 * p).round() as usize].as_secs_f64() * 1000.0;
+    println!(
+        "load: {LOAD_DEVICES} devices × {LOAD_ROUNDS} sync rounds ({} edits each): {:.0} sync requests/s, latency p50 {:.1} ms, p99 {:.1} ms",
+        LOAD_EDITS,
+        times.len() as f64 / wall.as_secs_f64(),
+        pct(0.5),
+        pct(0.99)
+    );
+    let mut fresh = Store::open(&dir.join("load-check.sqlite3")).expect("store");
+    let checker = Client::enrol(url, "b", PASSWORD, "checker", &fresh).await.expect("enrol");
+    sync_workspaces(&checker, &mut fresh, &workspaces).await;
+    let mut lost = 0;
+    for n in 0..LOAD_DEVICES {
+        let log = fresh.read(&format!("load-doc-{n}")).expect("every device's document arrived").value["log"]
+            .as_array()
+            .map_or(0, Vec::len);
+        lost += LOAD_ROUNDS * LOAD_EDITS - log;
+    }
+    assert_eq!(lost, 0, "no change lost under load");
+    println!("load: a fresh device received all {} edits; none lost", LOAD_DEVICES * LOAD_ROUNDS * LOAD_EDITS);
 }
 
 /// Scenario 1's phone hotspot: 64 kbit/s each way and 600 ms round trip. A
