@@ -13,12 +13,14 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(default)]
 pub struct Assessment {
     pub title: String,
     /// The template as it was when the assessment started, stored as one JSON
     /// string: it is never edited, so it need not be a mergeable structure.
     #[serde(with = "frozen")]
+    #[cfg_attr(feature = "ts", ts(type = "string | null"))]
     pub template: Option<Template>,
     pub capacity_area_ids: Vec<String>,
     pub method: Method,
@@ -59,6 +61,7 @@ impl Default for Assessment {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(default)]
 pub struct Participant {
     pub id: String,
@@ -82,6 +85,7 @@ impl Default for Participant {
 
 /// The ratings of one question.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(default)]
 pub struct Response {
     pub existing: Option<i64>,
@@ -122,6 +126,7 @@ mod frozen {
 
 /// One question's gap, with its dimensions.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct QuestionGap {
     pub question_id: String,
     pub section_id: String,
@@ -144,6 +149,7 @@ impl QuestionGap {
 
 /// A dimension along which ratings are averaged.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(tag = "by", rename_all = "snake_case")]
 pub enum Dimension {
     Section { section: String },
@@ -153,6 +159,7 @@ pub enum Dimension {
 
 /// Averages over the questions of one dimension that have ratings.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct DimensionScore {
     pub dimension: Dimension,
     pub existing: Option<f64>,
@@ -165,6 +172,7 @@ pub struct DimensionScore {
 
 /// Change of one dimension between a baseline and a re-assessment.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct DimensionChange {
     pub dimension: Dimension,
     pub baseline: Option<f64>,

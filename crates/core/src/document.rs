@@ -20,6 +20,7 @@ pub const SCHEMA: u64 = 1;
 
 /// What a document holds; one Automerge document per thing people edit together.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum Kind {
     Engagement,
@@ -43,6 +44,7 @@ impl Kind {
 
 /// The typed content of a document.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(untagged)]
 pub enum Content {
     Engagement(Engagement),
@@ -106,6 +108,7 @@ impl Content {
 
 /// What a reader gets: the content as JSON, every conflict, and the header.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Snapshot {
     pub kind: Kind,
     pub schema: u64,

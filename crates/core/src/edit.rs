@@ -10,6 +10,7 @@ use serde_json::Value as Json;
 
 /// One user action on one document. Becomes exactly one Automerge change.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(tag = "op", rename_all = "snake_case")]
 pub enum Edit {
     /// Set a field. Long text is diffed into the existing text, so concurrent

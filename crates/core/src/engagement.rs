@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 
 /// One workspace's capacity-development engagement.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(default)]
 pub struct Engagement {
     pub title: String,
@@ -27,6 +28,7 @@ pub struct Engagement {
 
 /// What the capacity is for: agreed with the partner before assessing.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(default)]
 pub struct Scope {
     pub why: String,
@@ -37,6 +39,7 @@ pub struct Scope {
 
 /// The state of each of the five phases.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(default)]
 pub struct Phases {
     pub engagement: PhaseState,
@@ -63,6 +66,7 @@ impl Default for Phases {
 pub const GRID_MAX: u8 = 4;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(default)]
 pub struct Stakeholder {
     pub id: String,
@@ -107,6 +111,7 @@ impl Stakeholder {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(default)]
 pub struct LogEntry {
     pub id: String,
@@ -132,6 +137,7 @@ impl Default for LogEntry {
 
 /// A capacity area the partner wants to work on, with its priority (1 low – 5 high).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(default)]
 pub struct CapacityArea {
     pub id: String,
@@ -159,6 +165,7 @@ impl Default for CapacityArea {
 
 /// A member of the assessment team.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(default)]
 pub struct TeamMember {
     pub id: String,

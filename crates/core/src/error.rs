@@ -4,6 +4,7 @@ use serde::Serialize;
 
 /// A value refused by validation: which field, and what is allowed there.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, thiserror::Error)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[error("{field}: {message}")]
 pub struct FieldError {
     /// Path of the field, e.g. `outcomes/o1/outputs/p1/activities/a1/budget`.

@@ -53,6 +53,7 @@ pub fn is_long_text(key: &str) -> bool {
 
 /// One value of a field that holds several concurrent values.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ConflictValue {
     pub value: Json,
     /// Hex id of the Automerge actor (device or server user) that wrote it.
@@ -63,6 +64,7 @@ pub struct ConflictValue {
 
 /// A field that holds concurrent values, found while reading a document.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Conflict {
     /// Path of the field, as an [`crate::Edit`] would name it: keys, and item ids in lists.
     pub path: String,

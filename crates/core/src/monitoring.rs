@@ -10,6 +10,7 @@ use crate::vocabulary::{ActivityStatus, AgeGroup, Criterion, Severity, Sex};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(default)]
 pub struct Monitoring {
     pub title: String,
@@ -24,6 +25,7 @@ pub struct Monitoring {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(default)]
 pub struct ProgressUpdate {
     pub id: String,
@@ -53,6 +55,7 @@ impl Default for ProgressUpdate {
 }
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(default)]
 pub struct Measurement {
     pub id: String,
@@ -64,6 +67,7 @@ pub struct Measurement {
 }
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(default)]
 pub struct Training {
     pub id: String,
@@ -79,6 +83,7 @@ pub struct Training {
 
 /// A count of participants sharing sex, age group and institution.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(default)]
 pub struct ParticipantGroup {
     pub id: String,
@@ -102,6 +107,7 @@ impl Default for ParticipantGroup {
 
 /// Results of a training on Kirkpatrick's four levels.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(default)]
 pub struct Kirkpatrick {
     /// Level 1: mean satisfaction, 1–5.
@@ -123,6 +129,7 @@ impl Kirkpatrick {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(default)]
 pub struct Issue {
     pub id: String,
@@ -147,6 +154,7 @@ impl Default for Issue {
 }
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(default)]
 pub struct Lesson {
     pub id: String,
@@ -157,6 +165,7 @@ pub struct Lesson {
 
 /// Participants of a training, totalled by sex.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Headcount {
     pub total: u32,
     pub female: u32,

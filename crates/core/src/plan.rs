@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(default)]
 pub struct Plan {
     pub title: String,
@@ -29,6 +30,7 @@ pub struct Plan {
 }
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(default)]
 pub struct Objective {
     pub statement: String,
@@ -36,6 +38,7 @@ pub struct Objective {
 }
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(default)]
 pub struct Outcome {
     pub id: String,
@@ -45,6 +48,7 @@ pub struct Outcome {
 }
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(default)]
 pub struct Output {
     pub id: String,
@@ -55,6 +59,7 @@ pub struct Output {
 
 /// An assessment gap an activity addresses.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(default)]
 pub struct GapRef {
     pub id: String,
@@ -63,6 +68,7 @@ pub struct GapRef {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(default)]
 pub struct Activity {
     pub id: String,
@@ -104,6 +110,7 @@ impl Default for Activity {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(default)]
 pub struct Indicator {
     pub id: String,
@@ -136,6 +143,7 @@ impl Default for Indicator {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(default)]
 pub struct Risk {
     pub id: String,
@@ -161,6 +169,7 @@ impl Default for Risk {
 
 /// Where an indicator stands against its target.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum IndicatorStatus {
     /// No measurement yet.
@@ -220,6 +229,7 @@ impl Indicator {
 
 /// How far the plan has come, by activities and by budget.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Progress {
     pub activities: usize,
     pub by_status: BTreeMap<ActivityStatus, usize>,

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 /// Every row one document contributes.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Rows {
     pub title: String,
     pub stakeholders: Vec<StakeholderRow>,
@@ -19,6 +20,7 @@ pub struct Rows {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct StakeholderRow {
     pub id: String,
     pub name: String,
@@ -30,6 +32,7 @@ pub struct StakeholderRow {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct QuestionRow {
     pub question_id: String,
     pub section_id: String,
@@ -43,6 +46,7 @@ pub struct QuestionRow {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ActivityRow {
     pub id: String,
     pub outcome_id: String,
@@ -57,6 +61,7 @@ pub struct ActivityRow {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct IndicatorRow {
     pub id: String,
     pub result_id: String,
@@ -67,6 +72,7 @@ pub struct IndicatorRow {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct MeasurementRow {
     pub id: String,
     pub indicator_id: String,
@@ -76,6 +82,7 @@ pub struct MeasurementRow {
 
 /// A piece of text to find with full-text search, and the item it belongs to.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct SearchRow {
     pub item_id: String,
     pub title: String,

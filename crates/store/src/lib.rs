@@ -61,6 +61,7 @@ pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
 /// A line of a document list, from the projections (no document is loaded).
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct DocumentSummary {
     pub id: String,
     pub kind: String,
@@ -72,6 +73,7 @@ pub struct DocumentSummary {
 
 /// A full-text search hit.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct SearchHit {
     pub doc_id: String,
     pub kind: String,

@@ -1,0 +1,201 @@
+//! The commands the UI can send, and what each answers. One definition: the
+//! desktop shell and the server call [`execute`]; the UI's TypeScript types
+//! are generated from these (see [`crate::bindings`]).
+
+use cd4mm_core::assessment::{Assessment, DimensionChange, DimensionScore, QuestionGap};
+use cd4mm_core::engagement::Engagement;
+use cd4mm_core::monitoring::Monitoring;
+use cd4mm_core::plan::{IndicatorStatus, Plan, Progress};
+use cd4mm_core::template::Template;
+use cd4mm_core::toolbox::Toolbox;
+use cd4mm_core::{Content, Date, Edit, Kind, Snapshot};
+use cd4mm_store::{DocumentSummary, SearchHit, Store, StoreError};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+/// What the UI asks.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(tag = "command", rename_all = "snake_case")]
+pub enum Command {
+    /// Documents, optionally of one workspace, from the projections.
+    ListDocuments { workspace: Option<String> },
+    /// A document's content and its conflicts.
+    ReadDocument { id: String },
+    /// A new document of `kind`; an assessment starts from `template`.
+    CreateDocument { id: String, workspace: String, kind: Kind, title: String, template: Option<String> },
+    /// One checked edit; answers the document as it now is.
+    EditDocument { id: String, edit: Edit },
+    /// Full-text search over the toolbox, notes and evidence.
+    Search { query: String, limit: u32 },
+    /// The assessment templates shipped with the app.
+    Templates,
+    /// Gaps, averages and priorities of an assessment, compared with its
+    /// baseline when it has one.
+    AssessmentSummary { id: String },
+    /// Progress and indicator status of a plan, from its monitoring documents.
+    PlanSummary { id: String, monitoring: Vec<String> },
+}
+
+/// What the UI gets back.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[serde(tag = "reply", content = "data", rename_all = "snake_case")]
+pub enum Reply {
+    Documents(Vec<DocumentSummary>),
+    Document(Snapshot),
+    Created { id: String },
+    SearchHits(Vec<SearchHit>),
+    Templates(Vec<Template>),
+    Assessment(AssessmentSummary),
+    Plan(PlanSummary),
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct AssessmentSummary {
+    pub gaps: Vec<QuestionGap>,
+    pub prioritised: Vec<QuestionGap>,
+    pub averages: Vec<DimensionScore>,
+    /// Empty unless the assessment names a baseline.
+    pub comparison: Vec<DimensionChange>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct PlanSummary {
+    pub progress: Progress,
+    pub indicators: Vec<IndicatorLine>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct IndicatorLine {
+    /// `objective`, or the id of the outcome, output or activity measured.
+    pub result_id: String,
+    pub indicator_id: String,
+    pub name: String,
+    pub status: IndicatorStatus,
+    pub latest_on: Option<Date>,
+    pub latest: Option<f64>,
+}
+
+/// An error as the UI sees it: a stable code to branch on and a message to show.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS, thiserror::Error)]
+#[error("{message}")]
+pub struct AppError {
+    pub code: String,
+    pub message: String,
+    /// The field a refused edit names, to highlight it.
+    pub field: Option<String>,
+}
+
+impl AppError {
+    fn new(code: &str, message: impl Into<String>) -> AppError {
+        AppError { code: code.to_owned(), message: message.into(), field: None }
+    }
+}
+
+impl From<StoreError> for AppError {
+    fn from(e: StoreError) -> AppError {
+        let code = match &e {
+            StoreError::Core(cd4mm_core::Error::Invalid(f)) => {
+                return AppError { code: "invalid".into(), message: f.message.clone(), field: Some(f.field.clone()) };
+            }
+            StoreError::Core(cd4mm_core::Error::ReadOnly { .. }) => "read_only",
+            StoreError::NoSuchDocument(_) => "not_found",
+            StoreError::Exists(_) => "exists",
+            StoreError::Core(_) | StoreError::BadChanges { .. } => "bad_document",
+            StoreError::NotADatabase { .. } | StoreError::TooNew { .. } => "bad_data_file",
+            StoreError::Sqlite(_) | StoreError::Io(_) => "storage",
+        };
+        AppError::new(code, e.to_string())
+    }
+}
+
+impl From<cd4mm_core::Error> for AppError {
+    fn from(e: cd4mm_core::Error) -> AppError {
+        AppError::from(StoreError::Core(e))
+    }
+}
+
+fn content(store: &mut Store, id: &str) -> Result<Content, AppError> {
+    Ok(store.content(id)?)
+}
+
+/// Answer one command against the device's store. `now_ms` dates an edit.
+pub fn execute(store: &mut Store, command: Command, now_ms: i64) -> Result<Reply, AppError> {
+    match command {
+        Command::ListDocuments { workspace } => Ok(Reply::Documents(store.list(workspace.as_deref())?)),
+        Command::ReadDocument { id } => Ok(Reply::Document(store.read(&id)?)),
+        Command::CreateDocument { id, workspace, kind, title, template } => {
+            let content = match kind {
+                Kind::Engagement => Content::Engagement(Engagement { title, ..Engagement::default() }),
+                Kind::Assessment => {
+                    let wanted =
+                        template.ok_or_else(|| AppError::new("invalid", "choose a template for the assessment"))?;
+                    let templates = cd4mm_core::data::templates()?;
+                    let t = templates
+                        .iter()
+                        .find(|t| t.id == wanted)
+                        .ok_or_else(|| AppError::new("not_found", format!("there is no template `{wanted}`")))?;
+                    Content::Assessment(Assessment::start(&title, t))
+                }
+                Kind::Plan => Content::Plan(Plan { title, ..Plan::default() }),
+                Kind::Monitoring => Content::Monitoring(Monitoring { title, ..Monitoring::default() }),
+                Kind::Toolbox => Content::Toolbox(Toolbox { title, entries: vec![] }),
+            };
+            store.create(&id, &workspace, &content, now_ms)?;
+            Ok(Reply::Created { id })
+        }
+        Command::EditDocument { id, edit } => {
+            store.edit(&id, &edit, now_ms)?;
+            Ok(Reply::Document(store.read(&id)?))
+        }
+        Command::Search { query, limit } => Ok(Reply::SearchHits(store.search(&query, limit as usize)?)),
+        Command::Templates => Ok(Reply::Templates(cd4mm_core::data::templates()?)),
+        Command::AssessmentSummary { id } => {
+            let Content::Assessment(a) = content(store, &id)? else {
+                return Err(AppError::new("wrong_kind", format!("`{id}` is not an assessment")));
+            };
+            let comparison = match &a.baseline_id {
+                Some(b) => match content(store, b)? {
+                    Content::Assessment(baseline) => a.compare_with(&baseline),
+                    _ => return Err(AppError::new("wrong_kind", format!("the baseline `{b}` is not an assessment"))),
+                },
+                None => Vec::new(),
+            };
+            Ok(Reply::Assessment(AssessmentSummary {
+                gaps: a.gaps(),
+                prioritised: a.prioritised_gaps(),
+                averages: a.averages(),
+                comparison,
+            }))
+        }
+        Command::PlanSummary { id, monitoring } => {
+            let Content::Plan(plan) = content(store, &id)? else {
+                return Err(AppError::new("wrong_kind", format!("`{id}` is not a plan")));
+            };
+            let mut docs = Vec::with_capacity(monitoring.len());
+            for m in &monitoring {
+                match content(store, m)? {
+                    Content::Monitoring(doc) => docs.push(doc),
+                    _ => return Err(AppError::new("wrong_kind", format!("`{m}` is not monitoring data"))),
+                }
+            }
+            let refs: Vec<&Monitoring> = docs.iter().collect();
+            let indicators = plan
+                .indicators()
+                .into_iter()
+                .map(|(result_id, i)| {
+                    // The latest measurement across every monitoring document.
+                    let latest = docs.iter().filter_map(|m| m.latest(&i.id)).max_by(|a, b| a.0.cmp(&b.0));
+                    IndicatorLine {
+                        result_id,
+                        indicator_id: i.id.clone(),
+                        name: i.name.clone(),
+                        status: i.status(latest),
+                        latest_on: latest.map(|l| l.0),
+                        latest: latest.map(|l| l.1),
+                    }
+                })
+                .collect();
+            Ok(Reply::Plan(PlanSummary { progress: plan.progress(&refs), indicators }))
+        }
+    }
+}

@@ -1,0 +1,140 @@
+//! The command API over a real store: what the UI will do, phase by phase.
+
+use cd4mm_app::{Command, Reply, execute};
+use cd4mm_core::{Edit, Kind};
+use cd4mm_store::Store;
+use serde_json::json;
+
+fn store() -> (tempfile::TempDir, Store) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = Store::open(&dir.path().join("app.sqlite3")).expect("store");
+    (dir, store)
+}
+
+fn create(store: &mut Store, id: &str, kind: Kind, template: Option<&str>) {
+    let command = Command::CreateDocument {
+        id: id.into(),
+        workspace: "ws".into(),
+        kind,
+        title: format!("The {id}"),
+        template: template.map(str::to_owned),
+    };
+    assert_eq!(execute(store, command, 1).expect("create"), Reply::Created { id: id.into() });
+}
+
+fn edit(store: &mut Store, id: &str, path: &str, value: serde_json::Value) -> Result<Reply, cd4mm_app::AppError> {
+    execute(store, Command::EditDocument { id: id.into(), edit: Edit::Set { path: path.into(), value } }, 2)
+}
+
+#[test]
+fn an_assessment_is_created_scored_and_summarised() {
+    let (_dir, mut store) = store();
+    create(&mut store, "baseline", Kind::Assessment, Some("border_management"));
+    create(&mut store, "again", Kind::Assessment, Some("border_management"));
+    for (doc, existing) in [("baseline", 2), ("again", 4)] {
+        edit(&mut store, doc, "responses/adm_structure/existing", json!(existing)).expect("score");
+        edit(&mut store, doc, "responses/adm_structure/desired", json!(5)).expect("score");
+    }
+    edit(&mut store, "again", "baseline_id", json!("baseline")).expect("link baseline");
+
+    let Reply::Assessment(summary) =
+        execute(&mut store, Command::AssessmentSummary { id: "again".into() }, 3).expect("summary")
+    else {
+        panic!("an assessment summary")
+    };
+    assert_eq!(summary.prioritised.len(), 1);
+    assert_eq!(summary.prioritised[0].gap, Some(1));
+    let administration = summary
+        .comparison
+        .iter()
+        .find(|c| matches!(&c.dimension, cd4mm_core::assessment::Dimension::Section { section } if section == "administration"))
+        .expect("administration compared");
+    assert_eq!(
+        (administration.baseline, administration.current, administration.change),
+        (Some(2.0), Some(4.0), Some(2.0))
+    );
+
+    // A score off the scale names the field and writes nothing.
+    let err = edit(&mut store, "again", "responses/adm_structure/existing", json!(9)).expect_err("refused");
+    assert_eq!(err.code, "invalid");
+    assert_eq!(err.field.as_deref(), Some("responses/adm_structure/existing"));
+    assert!(err.message.contains("1, 2, 3, 4 or 5"), "{}", err.message);
+
+    let err = execute(&mut store, Command::ReadDocument { id: "nope".into() }, 4).expect_err("missing");
+    assert_eq!(err.code, "not_found");
+    let err = execute(
+        &mut store,
+        Command::CreateDocument {
+            id: "x".into(),
+            workspace: "ws".into(),
+            kind: Kind::Assessment,
+            title: "x".into(),
+            template: None,
+        },
+        5,
+    )
+    .expect_err("an assessment needs a template");
+    assert_eq!(err.code, "invalid");
+}
+
+#[test]
+fn a_plan_summary_follows_monitoring_data() {
+    let (_dir, mut store) = store();
+    create(&mut store, "plan", Kind::Plan, None);
+    create(&mut store, "monitoring", Kind::Monitoring, None);
+    let insert = |list: &str, item: serde_json::Value| Command::EditDocument {
+        id: if list.starts_with("outcomes") { "plan".into() } else { "monitoring".into() },
+        edit: Edit::Insert { list: list.into(), item, before: None },
+    };
+    execute(&mut store, insert("outcomes", json!({"id": "oc", "statement": "Outcome"})), 2).expect("outcome");
+    execute(&mut store, insert("outcomes/oc/outputs", json!({"id": "op", "statement": "Output"})), 2).expect("output");
+    let activity = json!({"id": "a1", "title": "SOP development", "budget": 10000, "status": "in_progress",
+        "indicators": [{"id": "i1", "name": "SOPs adopted", "baseline": 0, "target": 4,
+                        "baseline_on": "2026-01-01", "target_on": "2026-12-31"}]});
+    execute(&mut store, insert("outcomes/oc/outputs/op/activities", activity), 2).expect("activity");
+    execute(
+        &mut store,
+        insert("measurements", json!({"id": "m1", "indicator_id": "i1", "date": "2026-07-02", "value": 2})),
+        3,
+    )
+    .expect("measurement");
+    execute(
+        &mut store,
+        insert("progress", json!({"id": "p1", "activity_id": "a1", "date": "2026-07-02", "spent": 2500})),
+        3,
+    )
+    .expect("progress");
+
+    let reply =
+        execute(&mut store, Command::PlanSummary { id: "plan".into(), monitoring: vec!["monitoring".into()] }, 4);
+    let Reply::Plan(summary) = reply.expect("summary") else { panic!("a plan summary") };
+    assert_eq!((summary.progress.budget, summary.progress.spent), (10000.0, 2500.0));
+    assert_eq!(summary.indicators.len(), 1);
+    assert_eq!(summary.indicators[0].status, cd4mm_core::plan::IndicatorStatus::OnTrack, "2 of 4 at mid-year");
+    assert_eq!(summary.indicators[0].latest, Some(2.0));
+
+    let reply = execute(&mut store, Command::ListDocuments { workspace: Some("ws".into()) }, 5).expect("list");
+    let Reply::Documents(docs) = reply else { panic!("documents") };
+    assert_eq!(docs.iter().map(|d| d.id.as_str()).collect::<Vec<_>>(), ["monitoring", "plan"]);
+    let err = execute(&mut store, Command::AssessmentSummary { id: "plan".into() }, 6).expect_err("wrong kind");
+    assert_eq!(err.code, "wrong_kind");
+}
+
+#[test]
+fn commands_and_replies_travel_as_json() {
+    let (_dir, mut store) = store();
+    store.install_toolbox().expect("toolbox");
+    // What the UI sends, as JSON, is what the Rust side reads.
+    let command: Command =
+        serde_json::from_value(json!({"command": "search", "query": "stakeholder grid", "limit": 5}))
+            .expect("a search command");
+    let reply = serde_json::to_value(execute(&mut store, command, 1).expect("search")).expect("json");
+    assert_eq!(reply["reply"], json!("search_hits"));
+    assert!(
+        reply["data"]
+            .as_array()
+            .is_some_and(|hits| hits.iter().any(|h| h["item_id"] == "power-interest-stakeholder-grid"))
+    );
+    let reply = serde_json::to_value(execute(&mut store, Command::Templates, 1).expect("templates")).expect("json");
+    assert_eq!(reply["data"].as_array().map(Vec::len), Some(4));
+}

@@ -1,0 +1,251 @@
+// Generated from the Rust command API (crates/app) by `UPDATE_BINDINGS=1 cargo test -p cd4mm-app`.
+// Do not edit: change the Rust types and regenerate.
+
+export type Activity = { id: string, title: string, description: string, type: ActivityType, level: Level | null, core_issue: CoreIssue | null, owner: string, starts_on: string | null, ends_on: string | null, budget: number, status: ActivityStatus, addresses: Array<GapRef>, indicators: Array<Indicator>, notes: string, };
+
+export type ActivityStatus = "planned" | "in_progress" | "delayed" | "completed" | "cancelled";
+
+export type ActivityType = "training" | "training_of_trainers" | "mentoring_coaching" | "sop_or_guideline" | "equipment_infrastructure" | "information_system" | "policy_legal_advice" | "institutional_reform" | "study_visit_peer_exchange" | "coordination_mechanism" | "awareness_raising" | "data_research";
+
+export type AgeGroup = "under25" | "from25_to39" | "from40_to54" | "from55" | "not_recorded";
+
+export type AppError = { code: string, message: string, 
+/**
+ * The field a refused edit names, to highlight it.
+ */
+field: string | null, };
+
+export type Area = "border_management" | "labour_migration" | "counter_trafficking_protection" | "return_reintegration" | "migration_development" | "migration_data" | "crisis_displacement" | "migration_health" | "policy_governance" | "cross_cutting";
+
+export type Assessment = { title: string, 
+/**
+ * The template as it was when the assessment started, stored as one JSON
+ * string: it is never edited, so it need not be a mergeable structure.
+ */
+template: string | null, capacity_area_ids: Array<string>, method: Method, entry_level: Level | null, started_on: string | null, completed_on: string | null, 
+/**
+ * The assessment this one measures again (a re-assessment), by document id.
+ */
+baseline_id: string | null, participants: Array<Participant>, 
+/**
+ * Ratings by question id. Every question gets an entry when the assessment
+ * starts, so two devices never create the same entry concurrently.
+ */
+responses: { [key in string]: Response }, validation: Validation, validated_on: string | null, validated_by: string, findings: string, };
+
+export type AssessmentSummary = { gaps: Array<QuestionGap>, prioritised: Array<QuestionGap>, averages: Array<DimensionScore>, 
+/**
+ * Empty unless the assessment names a baseline.
+ */
+comparison: Array<DimensionChange>, };
+
+export type CapacityArea = { id: string, title: string, description: string, level: Level | null, core_issue: CoreIssue | null, priority: number, rationale: string, };
+
+export type Command = { "command": "list_documents", workspace: string | null, } | { "command": "read_document", id: string, } | { "command": "create_document", id: string, workspace: string, kind: Kind, title: string, template: string | null, } | { "command": "edit_document", id: string, edit: Edit, } | { "command": "search", query: string, limit: number, } | { "command": "templates" } | { "command": "assessment_summary", id: string, } | { "command": "plan_summary", id: string, monitoring: Array<string>, };
+
+export type Confidence = "low" | "medium" | "high";
+
+export type Conflict = { 
+/**
+ * Path of the field, as an [`crate::Edit`] would name it: keys, and item ids in lists.
+ */
+path: string, values: Array<ConflictValue>, };
+
+export type ConflictValue = { value: JsonValue, 
+/**
+ * Hex id of the Automerge actor (device or server user) that wrote it.
+ */
+actor: string, 
+/**
+ * Whether Automerge shows this value by default.
+ */
+winner: boolean, };
+
+export type ContactKind = "meeting" | "workshop" | "call" | "email" | "field_visit" | "other";
+
+export type Content = Engagement | Assessment | Plan | Monitoring | Toolbox;
+
+export type CoreIssue = "institutional_arrangements" | "leadership" | "knowledge" | "accountability";
+
+export type Criterion = "relevance" | "coherence" | "effectiveness" | "efficiency" | "impact" | "sustainability";
+
+export type Dimension = { "by": "section", section: string, } | { "by": "functional_capacity", functional_capacity: FunctionalCapacity, } | { "by": "level_core_issue", level: Level, core_issue: CoreIssue, };
+
+export type DimensionChange = { dimension: Dimension, baseline: number | null, current: number | null, 
+/**
+ * current − baseline of the existing-capacity average.
+ */
+change: number | null, };
+
+export type DimensionScore = { dimension: Dimension, existing: number | null, desired: number | null, gap: number | null, 
+/**
+ * Questions with both ratings, out of `questions`.
+ */
+rated: number, questions: number, };
+
+export type Direction = "increase" | "decrease";
+
+export type DocumentSummary = { id: string, kind: string, workspace: string, title: string, conflicts: number, updated_at: number, };
+
+export type Edit = { "op": "set", path: string, value: JsonValue, } | { "op": "insert", list: string, item: JsonValue, before?: string | null, } | { "op": "remove", list: string, id: string, } | { "op": "move", list: string, id: string, before?: string | null, };
+
+export type Engagement = { title: string, country: string, partner_institution: string, area: Area | null, context: string, scope: Scope, phases: Phases, stakeholders: Array<Stakeholder>, log: Array<LogEntry>, capacity_areas: Array<CapacityArea>, team: Array<TeamMember>, };
+
+export type Entry = { id: string, name: string, kind: EntryKind, purpose: string, summary: string, phases: Array<number>, levels: Array<Level>, core_issues: Array<CoreIssue>, areas: Array<Area>, references: Array<Reference>, };
+
+export type EntryKind = "tool" | "case_example";
+
+export type FunctionalCapacity = "engage_stakeholders" | "assess_and_vision" | "formulate_policy" | "budget_manage_implement" | "evaluate";
+
+export type GapRef = { id: string, assessment_id: string, question_id: string, };
+
+export type Indicator = { id: string, name: string, unit: string, direction: Direction, baseline: number, baseline_on: string | null, target: number, target_on: string | null, means_of_verification: string, assumptions: string, };
+
+export type IndicatorLine = { 
+/**
+ * `objective`, or the id of the outcome, output or activity measured.
+ */
+result_id: string, indicator_id: string, name: string, status: IndicatorStatus, latest_on: string | null, latest: number | null, };
+
+export type IndicatorStatus = "no_data" | "on_track" | "at_risk" | "off_track" | "achieved";
+
+export type Issue = { id: string, date: string | null, description: string, severity: Severity, action: string, resolved: boolean, };
+
+export type JsonValue = number | string | boolean | Array<JsonValue> | { [key in string]: JsonValue } | null;
+
+export type Kind = "engagement" | "assessment" | "plan" | "monitoring" | "toolbox";
+
+export type Kirkpatrick = { 
+/**
+ * Level 1: mean satisfaction, 1–5.
+ */
+reaction: number | null, 
+/**
+ * Level 2: mean pre- and post-test scores, percent.
+ */
+pre_test: number | null, post_test: number | null, 
+/**
+ * Level 3: use on the job, observed some months later.
+ */
+behaviour_notes: string, 
+/**
+ * Level 4: results for the organisation.
+ */
+results_notes: string, };
+
+export type Lesson = { id: string, date: string | null, criterion: Criterion | null, lesson: string, };
+
+export type Level = "enabling_environment" | "organisation" | "individual";
+
+export type LogEntry = { id: string, date: string | null, kind: ContactKind, stakeholder_ids: Array<string>, summary: string, follow_up: string, };
+
+export type Measurement = { id: string, indicator_id: string, date: string | null, value: number, source: string, notes: string, };
+
+export type Method = "self_assessment_workshop" | "interviews" | "focus_groups" | "document_review" | "mixed";
+
+export type Monitoring = { title: string, plan_id: string, starts_on: string | null, ends_on: string | null, progress: Array<ProgressUpdate>, measurements: Array<Measurement>, trainings: Array<Training>, issues: Array<Issue>, lessons: Array<Lesson>, };
+
+export type Objective = { statement: string, indicators: Array<Indicator>, };
+
+export type Outcome = { id: string, statement: string, indicators: Array<Indicator>, outputs: Array<Output>, };
+
+export type Output = { id: string, statement: string, indicators: Array<Indicator>, activities: Array<Activity>, };
+
+export type Participant = { id: string, name: string, organisation: string, role: string, sex: Sex, };
+
+export type ParticipantGroup = { id: string, institution: string, sex: Sex, age_group: AgeGroup, count: number, };
+
+export type PhaseState = "not_started" | "in_progress" | "done";
+
+export type Phases = { engagement: PhaseState, assessment: PhaseState, response: PhaseState, implementation: PhaseState, monitoring: PhaseState, };
+
+export type Plan = { title: string, 
+/**
+ * Assessment documents this plan responds to.
+ */
+assessment_ids: Array<string>, starts_on: string | null, ends_on: string | null, 
+/**
+ * ISO 4217 code of every amount in the plan, e.g. `USD`.
+ */
+currency: string, objective: Objective, outcomes: Array<Outcome>, risks: Array<Risk>, assumptions: string, sustainability: string, };
+
+export type PlanSummary = { progress: Progress, indicators: Array<IndicatorLine>, };
+
+export type Progress = { activities: number, by_status: { [key in ActivityStatus]?: number }, 
+/**
+ * Completed activities over activities not cancelled, 0–1.
+ */
+completion: number, budget: number, spent: number, 
+/**
+ * Spent over budget, 0 when nothing is budgeted.
+ */
+budget_used: number, };
+
+export type ProgressUpdate = { id: string, activity_id: string, date: string | null, status: ActivityStatus, percent_complete: number, 
+/**
+ * Cumulative spend on the activity as of this update.
+ */
+spent: number, narrative: string, outputs_delivered: string, };
+
+export type Question = { id: string, text: string, guidance: string, level?: Level | null, core_issue?: CoreIssue | null, functional_capacity?: FunctionalCapacity | null, };
+
+export type QuestionGap = { question_id: string, section_id: string, level: Level | null, core_issue: CoreIssue | null, functional_capacity: FunctionalCapacity | null, existing: number | null, desired: number | null, 
+/**
+ * desired − existing, when both are rated.
+ */
+gap: number | null, priority: number, };
+
+export type Rating = "low" | "medium" | "high";
+
+export type Reference = { title: string, publisher: string, year: number | null, };
+
+export type Reply = { "reply": "documents", "data": Array<DocumentSummary> } | { "reply": "document", "data": Snapshot } | { "reply": "created", "data": { id: string, } } | { "reply": "search_hits", "data": Array<SearchHit> } | { "reply": "templates", "data": Array<Template> } | { "reply": "assessment", "data": AssessmentSummary } | { "reply": "plan", "data": PlanSummary };
+
+export type Response = { existing: number | null, desired: number | null, evidence: string, confidence: Confidence | null, 
+/**
+ * The partner's priority for closing this gap, 1 (low) to 5 (high).
+ */
+priority: number, };
+
+export type Risk = { id: string, description: string, likelihood: Rating, impact: Rating, mitigation: string, owner: string, };
+
+export type Scale = { points: Array<ScalePoint>, };
+
+export type ScalePoint = { value: number, label: string, descriptor: string, };
+
+export type Scope = { why: string, for_whom: string, for_what: string, agreed_on: string | null, };
+
+export type SearchHit = { doc_id: string, kind: string, item_id: string, title: string, 
+/**
+ * The matching passage, with matches between `[` and `]`.
+ */
+snippet: string, };
+
+export type Section = { id: string, title: string, questions: Array<Question>, };
+
+export type Severity = "low" | "medium" | "high";
+
+export type Sex = "female" | "male" | "other" | "not_recorded";
+
+export type Snapshot = { kind: Kind, schema: number, workspace: string, 
+/**
+ * Why the document cannot be edited, when it cannot.
+ */
+read_only: string | null, value: JsonValue, conflicts: Array<Conflict>, };
+
+export type Stakeholder = { id: string, name: string, organisation: string, type: StakeholderType, power: number, interest: number, stance: Stance, contact: string, notes: string, };
+
+export type StakeholderType = "ministry" | "border_or_migration_agency" | "local_government" | "parliament_or_judiciary" | "civil_society" | "private_sector" | "migrants_and_diaspora" | "academia" | "international_organisation" | "donor";
+
+export type Stance = "supportive" | "neutral" | "resistant";
+
+export type TeamMember = { id: string, name: string, organisation: string, role: string, };
+
+export type Template = { id: string, version: number, title: string, description: string, scale: Scale, sections: Array<Section>, };
+
+export type Toolbox = { title: string, entries: Array<Entry>, };
+
+export type Training = { id: string, activity_id: string | null, title: string, starts_on: string | null, ends_on: string | null, location: string, participants: Array<ParticipantGroup>, kirkpatrick: Kirkpatrick, notes: string, };
+
+export type Validation = "draft" | "under_validation" | "validated";
+
