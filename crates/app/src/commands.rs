@@ -101,7 +101,9 @@ impl From<StoreError> for AppError {
             StoreError::NoSuchDocument(_) => "not_found",
             StoreError::Exists(_) => "exists",
             StoreError::Core(_) | StoreError::BadChanges { .. } => "bad_document",
-            StoreError::NotADatabase { .. } | StoreError::TooNew { .. } => "bad_data_file",
+            StoreError::NotADatabase { .. } | StoreError::TooNew { .. } | StoreError::ActorMismatch { .. } => {
+                "bad_data_file"
+            }
             StoreError::Sqlite(_) | StoreError::Io(_) => "storage",
         };
         AppError::new(code, e.to_string())

@@ -7,7 +7,7 @@ use crate::access::Role;
 use crate::auth;
 use crate::storage::Storage;
 use cd4mm_store::Store;
-use cd4mm_sync::wire::{OutChange, SyncRequest};
+use cd4mm_sync::session::{self, RoundFailure};
 
 pub const WORKSPACE: &str = "ghana-border";
 /// The demo accounts' password. Demo data only: never on a real server.
@@ -36,19 +36,10 @@ pub fn seed(db: &dyn Storage) -> Result<String, String> {
             db.enrol("officer", PASSWORD, "demo data", &store.actor().to_hex_string(), now).map_err(fail)?;
         let secret = enrolment.token.split_once('.').map(|(_, s)| s).unwrap_or_default();
         let device = db.authenticate(&enrolment.device_id, &auth::token_digest(secret)).map_err(fail)?;
-        loop {
-            let pending = store.unacked(1024 * 1024).map_err(|e| e.to_string())?;
-            if pending.is_empty() {
-                break;
-            }
-            let changes = pending
-                .into_iter()
-                .map(|p| OutChange { workspace: p.workspace, doc_id: p.doc_id, kind: p.kind, bytes: p.bytes })
-                .collect();
-            let request = SyncRequest { epoch: None, cursors: vec![], changes };
-            let outcome = db.sync(&device, &request, 1024 * 1024, now).map_err(fail)?;
-            store.mark_acked(&outcome.response.acked).map_err(|e| e.to_string())?;
-        }
+        session::sync_in_process::<crate::ApiError>(&mut store, &[WORKSPACE.to_owned()], now, |request| {
+            db.sync(&device, request, 1024 * 1024, now).map(|o| o.response).map_err(RoundFailure::Failed)
+        })
+        .map_err(fail)?;
         Ok::<_, String>(())
     })();
     let _ = std::fs::remove_dir_all(&scratch);

@@ -42,6 +42,14 @@ impl From<rusqlite::Error> for ApiError {
     }
 }
 
+/// A store the server keeps (demo seeding, browser sessions) failing is the
+/// server's fault, not the client's.
+impl From<cd4mm_store::StoreError> for ApiError {
+    fn from(e: cd4mm_store::StoreError) -> ApiError {
+        ApiError::internal(e)
+    }
+}
+
 impl From<FrameError> for ApiError {
     fn from(e: FrameError) -> ApiError {
         match e {

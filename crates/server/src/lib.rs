@@ -10,11 +10,14 @@
 //! shell over it and over the admin commands in [`admin`].
 //!
 //! Routes: `GET /healthz`, `POST /v1/enrol`, `GET /v1/me`, `POST /v1/sync`,
-//! `GET /v1/events` (Server-Sent Events: "workspace X has news").
+//! `GET /v1/events` (Server-Sent Events: "workspace X has news"), and for
+//! browser users the command API (`cd4mm_app`): `POST /api/login`,
+//! `POST /api/command` (see `browser.rs`).
 
 pub mod access;
 pub mod admin;
 mod auth;
+mod browser;
 pub mod demo;
 mod error;
 mod events;
@@ -76,6 +79,8 @@ pub struct AppState {
     pub(crate) closing: watch::Receiver<bool>,
     /// Whether this instance announces its own news (the storage does not).
     pub(crate) local_news: bool,
+    /// Browser sessions' stores.
+    pub(crate) sessions: Arc<browser::Sessions>,
 }
 
 impl std::fmt::Debug for AppState {
@@ -113,13 +118,15 @@ pub fn router(db: Arc<dyn Storage>, config: Config) -> (Router, watch::Sender<bo
     let (news, _) = broadcast::channel(1024);
     let (close, closing) = watch::channel(false);
     let local_news = !db.delivers_news(news.clone());
-    let state = AppState { db, config: Arc::new(config), news, closing, local_news };
+    let state = AppState { db, config: Arc::new(config), news, closing, local_news, sessions: Arc::default() };
     let router = Router::new()
         .route("/healthz", get(sync::healthz))
         .route("/v1/enrol", post(sync::enrol))
         .route("/v1/me", get(sync::me))
         .route("/v1/sync", post(sync::sync))
         .route("/v1/events", get(events::events))
+        .route("/api/login", post(browser::login))
+        .route("/api/command", post(browser::command))
         .with_state(state);
     (router, close)
 }

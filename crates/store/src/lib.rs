@@ -43,6 +43,8 @@ pub enum StoreError {
         "{path} was written by a newer version of CD4MM Field (data format {found}; this app knows up to {supported}); update the app. The file was left untouched"
     )]
     TooNew { path: PathBuf, found: i64, supported: i64 },
+    #[error("{path} belongs to another device (its Automerge actor differs); it was left untouched")]
+    ActorMismatch { path: PathBuf },
     #[error("there is no document `{0}` on this device")]
     NoSuchDocument(String),
     #[error("a document `{0}` already exists")]
@@ -103,6 +105,21 @@ impl Store {
     /// Open (or create) the store at `path`. A file that is not SQLite, or that
     /// comes from a newer app, is refused and never written to.
     pub fn open(path: &Path) -> Result<Store> {
+        Store::open_inner(path, None)
+    }
+
+    /// Open (or create) a store whose changes carry `actor`: a store the server
+    /// keeps for a browser session, whose actor is registered to that session.
+    /// A store that already has another actor is refused.
+    pub fn open_as(path: &Path, actor: &ActorId) -> Result<Store> {
+        let store = Store::open_inner(path, Some(actor))?;
+        if &store.actor != actor {
+            return Err(StoreError::ActorMismatch { path: path.to_owned() });
+        }
+        Ok(store)
+    }
+
+    fn open_inner(path: &Path, actor: Option<&ActorId>) -> Result<Store> {
         if let Ok(mut file) = std::fs::File::open(path) {
             use std::io::Read;
             let mut header = [0u8; 16];
@@ -132,18 +149,18 @@ impl Store {
         conn.pragma_update(None, "foreign_keys", "ON")?;
         let mut conn = conn;
         migrations::run(&mut conn)?;
-        let actor = Store::device_actor(&conn)?;
+        let actor = Store::device_actor(&conn, actor)?;
         Ok(Store { conn, path: path.to_owned(), actor, docs: HashMap::new() })
     }
 
     /// The device's Automerge actor: made once, then reused forever.
-    fn device_actor(conn: &Connection) -> Result<ActorId> {
+    fn device_actor(conn: &Connection, wanted: Option<&ActorId>) -> Result<ActorId> {
         let stored: Option<String> =
             conn.query_row("SELECT value FROM meta WHERE key = 'actor'", [], |r| r.get(0)).optional()?;
         if let Some(actor) = stored.and_then(|hex| ActorId::try_from(hex.as_str()).ok()) {
             return Ok(actor);
         }
-        let actor = ActorId::random();
+        let actor = wanted.cloned().unwrap_or_else(ActorId::random);
         conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('actor', ?1)", [actor.to_hex_string()])?;
         Ok(actor)
     }

@@ -2,17 +2,12 @@
 //! until nothing is left to send or receive, with retries and backoff,
 //! progress reports and cancellation; and the live news subscription.
 
-use crate::wire::{self, Cursor, ErrorBody, FrameError, OutChange, SyncRequest, SyncResponse};
+use crate::session::{self, MAX_ROUNDS};
+use crate::wire::{self, ErrorBody, FrameError, SyncResponse};
 use cd4mm_store::{Store, StoreError};
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
 use std::time::Duration;
 use tokio::sync::watch;
-
-/// Changes sent per round, at most (bytes, before compression).
-const MAX_UPLOAD: usize = 1024 * 1024;
-/// Rounds in one `sync` call, at most: a guard against a server that always says `more`.
-const MAX_ROUNDS: u32 = 10_000;
 
 #[derive(Debug, thiserror::Error)]
 pub enum SyncError {
@@ -186,24 +181,7 @@ impl Client {
             if *cancel.borrow() {
                 return Err(SyncError::Cancelled);
             }
-            let epoch = store.server_epoch()?;
-            let pending = store.unacked(MAX_UPLOAD)?;
-            let request = SyncRequest {
-                epoch: epoch.clone(),
-                cursors: workspaces
-                    .iter()
-                    .map(|w| Ok(Cursor { workspace: w.clone(), seq: store.cursor(w)? }))
-                    .collect::<Result<_, StoreError>>()?,
-                changes: pending
-                    .iter()
-                    .map(|c| OutChange {
-                        workspace: c.workspace.clone(),
-                        doc_id: c.doc_id.clone(),
-                        kind: c.kind.clone(),
-                        bytes: c.bytes.clone(),
-                    })
-                    .collect(),
-            };
+            let request = session::request(store, workspaces)?;
             let body = wire::compress(&wire::encode(&request));
             let response = match self.round(body, cancel, &mut p).await {
                 Err(SyncError::Refused { code, .. }) if code == "cursor_ahead" => {
@@ -215,38 +193,14 @@ impl Client {
                 other => other?,
             };
             p.rounds += 1;
-            if epoch.as_deref().is_some_and(|e| e != response.epoch) {
-                // A new epoch: the server was restored. Send again everything this
-                // device made and read every workspace from the start; the
-                // server keeps each change once, so nothing is duplicated.
-                store.forget_sync_state()?;
-                store.set_server_epoch(&response.epoch)?;
+            let absorbed = session::absorb(store, &request, &response, now_ms())?;
+            if absorbed.new_epoch {
                 p.changes_to_send = store.unacked_count()?;
-                progress(&p);
-                continue;
             }
-            store.set_server_epoch(&response.epoch)?;
-            store.mark_acked(&response.acked)?;
-            p.changes_sent += response.acked.len() as u64;
-            let now = now_ms();
-            for news in &response.workspaces {
-                for s in &news.snapshots {
-                    store.merge_snapshot(&s.doc_id, &s.bytes, now)?;
-                    p.documents_received += 1;
-                }
-                // Apply per document, keeping log order within each.
-                let mut by_doc: BTreeMap<&str, Vec<Vec<u8>>> = BTreeMap::new();
-                for c in &news.changes {
-                    by_doc.entry(c.doc_id.as_str()).or_default().push(c.bytes.clone());
-                }
-                for (doc_id, changes) in by_doc {
-                    store.apply_remote(doc_id, &changes, now)?;
-                    p.documents_received += 1;
-                }
-                store.set_cursor(&news.workspace, news.cursor)?;
-            }
+            p.changes_sent += absorbed.acked;
+            p.documents_received += absorbed.documents;
             progress(&p);
-            if !response.more && store.unacked_count()? == 0 {
+            if absorbed.finished {
                 break;
             }
         }

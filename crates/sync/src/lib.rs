@@ -12,6 +12,7 @@
 //! each change once, so everyone converges without duplicates.
 
 mod client;
+pub mod session;
 pub mod wire;
 
 pub use client::{Client, Enrolment, Me, Membership, News, Progress, Retry, SyncError};

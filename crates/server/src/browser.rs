@@ -1,0 +1,176 @@
+//! The command API over HTTP, for browser users (counterparts who install
+//! nothing, regional officers): `POST /api/login`, `POST /api/command`.
+//!
+//! A browser session is a device like any other: signing in enrols one, with
+//! an Automerge actor registered to the user, so history shows who made each
+//! edit. Its documents live in a store the server keeps for the session
+//! (`DATA/browser/DEVICE.sqlite3`), synced in-process with the server's log
+//! before each command and after each edit, through the same round as any
+//! device. The store is a cache: another instance rebuilds it from the log.
+
+use crate::access::Role;
+use crate::auth::Device;
+use crate::error::ApiError;
+use crate::{AppState, now_ms};
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use cd4mm_app::{AppError, Command};
+use cd4mm_core::Kind;
+use cd4mm_core::automerge::ActorId;
+use cd4mm_store::{Store, StoreError};
+use cd4mm_sync::session::{self, RoundFailure};
+use serde::Deserialize;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+/// The stores of the browser sessions this instance has served.
+#[derive(Debug, Default)]
+pub struct Sessions {
+    stores: Mutex<HashMap<String, Arc<Mutex<Store>>>>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct Login {
+    username: String,
+    password: String,
+}
+
+/// `POST /api/login`: a new browser session for a user.
+pub async fn login(State(state): State<AppState>, body: axum::body::Bytes) -> Result<Response, ApiError> {
+    let login: Login = serde_json::from_slice(&body)
+        .map_err(|e| ApiError::bad_request("malformed", format!("the sign-in request is not valid: {e}")))?;
+    let db = state.db.clone();
+    let enrolment = tokio::task::spawn_blocking(move || {
+        let actor = ActorId::random();
+        db.enrol(&login.username, &login.password, "web browser", &actor.to_hex_string(), now_ms())
+    })
+    .await
+    .map_err(ApiError::internal)??;
+    tracing::info!(user = %enrolment.username, device = %enrolment.device_id, "browser session started");
+    Ok(Json(enrolment).into_response())
+}
+
+/// An error of the command API as HTTP: 4xx with `{code, message, field}`.
+fn refused(e: AppError) -> Response {
+    let status = match e.code.as_str() {
+        "not_found" => StatusCode::NOT_FOUND,
+        "forbidden" => StatusCode::FORBIDDEN,
+        "storage" | "bad_data_file" => StatusCode::INTERNAL_SERVER_ERROR,
+        _ => StatusCode::BAD_REQUEST,
+    };
+    (status, Json(e)).into_response()
+}
+
+/// `POST /api/command`: one command of the command API, as this session.
+pub async fn command(
+    State(state): State<AppState>,
+    device: Device,
+    body: axum::body::Bytes,
+) -> Result<Response, ApiError> {
+    let command: Command = serde_json::from_slice(&body)
+        .map_err(|e| ApiError::bad_request("malformed", format!("the command is not valid: {e}")))?;
+    let result =
+        tokio::task::spawn_blocking(move || run(&state, &device, command)).await.map_err(ApiError::internal)?;
+    Ok(match result {
+        Ok(reply) => Json(reply).into_response(),
+        Err(Failure::App(e)) => refused(e),
+        Err(Failure::Api(e)) => e.into_response(),
+    })
+}
+
+enum Failure {
+    App(AppError),
+    Api(ApiError),
+}
+
+impl From<StoreError> for Failure {
+    fn from(e: StoreError) -> Failure {
+        Failure::App(AppError::from(e))
+    }
+}
+
+impl From<ApiError> for Failure {
+    fn from(e: ApiError) -> Failure {
+        Failure::Api(e)
+    }
+}
+
+fn run(state: &AppState, device: &Device, command: Command) -> Result<cd4mm_app::Reply, Failure> {
+    let memberships = state.db.memberships(device)?;
+    let workspaces: Vec<String> = memberships.iter().map(|m| m.workspace.clone()).collect();
+    let store = session_store(state, device)?;
+    let mut store = store.lock().map_err(|_| ApiError::internal("session store lock poisoned"))?;
+    let now = now_ms();
+    pull_and_push(state, device, &mut store, &workspaces, now)?;
+
+    // Refuse an edit the role does not allow before it touches the store: a
+    // refused change would otherwise wait in the session forever.
+    let target = match &command {
+        Command::CreateDocument { workspace, kind, .. } => Some((workspace.clone(), *kind)),
+        Command::EditDocument { id, .. } => store
+            .list(None)?
+            .into_iter()
+            .find(|d| &d.id == id)
+            .and_then(|d| Kind::from_code(&d.kind).map(|k| (d.workspace, k))),
+        _ => None,
+    };
+    if let Some((workspace, kind)) = target {
+        let role = memberships.iter().find(|m| m.workspace == workspace).map(|m| m.role);
+        let allowed = device.admin || role.is_some_and(|r: Role| r.may_write(kind));
+        if !allowed {
+            return Err(Failure::App(AppError {
+                code: "forbidden".into(),
+                message: match role {
+                    Some(r) => format!("your role ({}) may not change {} documents here", r.code(), kind.code()),
+                    None => format!("you are not a member of workspace `{workspace}`"),
+                },
+                field: None,
+            }));
+        }
+    }
+    let writes = matches!(command, Command::CreateDocument { .. } | Command::EditDocument { .. });
+    let reply = cd4mm_app::execute(&mut store, command, now).map_err(Failure::App)?;
+    if writes {
+        pull_and_push(state, device, &mut store, &workspaces, now)?;
+    }
+    Ok(reply)
+}
+
+/// The session's store, opened (or rebuilt from the log) on first use.
+fn session_store(state: &AppState, device: &Device) -> Result<Arc<Mutex<Store>>, Failure> {
+    let mut stores = state.sessions.stores.lock().map_err(|_| ApiError::internal("sessions lock poisoned"))?;
+    if let Some(store) = stores.get(&device.device_id) {
+        return Ok(store.clone());
+    }
+    let actor = ActorId::try_from(device.actor.as_str()).map_err(ApiError::internal)?;
+    let dir = state.config.data.join("browser");
+    std::fs::create_dir_all(&dir).map_err(ApiError::internal)?;
+    let store = Store::open_as(&dir.join(format!("{}.sqlite3", device.device_id)), &actor)?;
+    let store = Arc::new(Mutex::new(store));
+    stores.insert(device.device_id.clone(), store.clone());
+    Ok(store)
+}
+
+/// One in-process sync of the session's store with the server's log.
+fn pull_and_push(
+    state: &AppState,
+    device: &Device,
+    store: &mut Store,
+    workspaces: &[String],
+    now: i64,
+) -> Result<(), Failure> {
+    let cap = state.config.max_response_bytes;
+    session::sync_in_process::<Failure>(store, workspaces, now, |request| {
+        let outcome = state.db.sync(device, request, cap, now).map_err(|e| {
+            if e.code == "cursor_ahead" { RoundFailure::CursorAhead } else { RoundFailure::Failed(Failure::Api(e)) }
+        })?;
+        if state.local_news {
+            for workspace in &outcome.news {
+                let _ = state.news.send(workspace.clone());
+            }
+        }
+        Ok(outcome.response)
+    })
+}

@@ -1,0 +1,159 @@
+//! Scenario 2 with the counterpart in a web browser: the server answers the
+//! command API (`/api/login`, `/api/command`) against a store it keeps for the
+//! browser session, whose edits carry an actor registered to that user. The
+//! field officer's device and the browser see each other's edits, the budget
+//! conflict shows both authors on both sides, and the counterpart's role is
+//! enforced.
+
+mod common;
+
+use cd4mm_core::plan::{Activity, Outcome, Output, Plan};
+use cd4mm_core::{Content, Edit};
+use common::{Backend, PASSWORD, TestServer, device};
+use serde_json::{Value, json};
+
+const WS: &str = "ghana-border";
+const BUDGET: &str = "outcomes/oc1/outputs/op1/activities/sop/budget";
+
+struct Browser {
+    http: reqwest::Client,
+    url: String,
+    token: String,
+}
+
+impl Browser {
+    async fn login(url: &str, user: &str, password: &str) -> Result<Browser, (u16, Value)> {
+        let http = reqwest::Client::new();
+        let r = http
+            .post(format!("{url}/api/login"))
+            .json(&json!({"username": user, "password": password}))
+            .send()
+            .await
+            .expect("login answers");
+        let status = r.status().as_u16();
+        let body: Value = r.json().await.expect("json");
+        if status != 200 {
+            return Err((status, body));
+        }
+        Ok(Browser { http, url: url.to_owned(), token: body["token"].as_str().expect("token").to_owned() })
+    }
+
+    async fn call(&self, command: Value) -> (u16, Value) {
+        let r = self
+            .http
+            .post(format!("{}/api/command", self.url))
+            .bearer_auth(&self.token)
+            .json(&command)
+            .send()
+            .await
+            .expect("command answers");
+        (r.status().as_u16(), r.json().await.expect("json"))
+    }
+}
+
+fn plan() -> Content {
+    Content::Plan(Plan {
+        title: "Border capacity response".into(),
+        outcomes: vec![Outcome {
+            id: "oc1".into(),
+            outputs: vec![Output {
+                id: "op1".into(),
+                activities: vec![Activity {
+                    id: "sop".into(),
+                    title: "SOP development".into(),
+                    budget: 5000.0,
+                    ..Activity::default()
+                }],
+                ..Output::default()
+            }],
+            ..Outcome::default()
+        }],
+        ..Plan::default()
+    })
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_counterpart_in_a_browser_co_edits_the_plan_on_sqlite() {
+    story(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_counterpart_in_a_browser_co_edits_the_plan_on_postgres() {
+    story(Backend::Postgres).await;
+}
+
+async fn story(backend: Backend) {
+    let server = TestServer::start_on(backend).await;
+    server.member(WS, "officer", "editor");
+    server.member(WS, "esi", "counterpart");
+    let mut officer = device(&server, "officer").await;
+    officer.store.create("plan", WS, &plan(), 1).expect("plan");
+    officer
+        .store
+        .create(
+            "engagement",
+            WS,
+            &Content::Engagement(cd4mm_core::engagement::Engagement { title: "E".into(), ..Default::default() }),
+            1,
+        )
+        .expect("engagement");
+    officer.sync(&[WS]).await.expect("officer syncs");
+
+    let (status, body) = match Browser::login(&server.url, "esi", "wrong password").await {
+        Err(e) => e,
+        Ok(_) => panic!("a wrong password must not sign in"),
+    };
+    assert_eq!((status, body["code"].as_str()), (401, Some("unauthorised")));
+    let esi = Browser::login(&server.url, "esi", PASSWORD).await.expect("sign in");
+
+    // The browser sees the plan, and both sides set the budget concurrently.
+    let (status, listed) = esi.call(json!({"command": "list_documents", "workspace": WS})).await;
+    assert_eq!(status, 200, "{listed}");
+    assert_eq!(listed["data"].as_array().map(Vec::len), Some(2));
+    officer.store.edit("plan", &Edit::Set { path: BUDGET.into(), value: json!(9500) }, 2).expect("officer budget");
+    let (status, reply) = esi
+        .call(json!({"command": "edit_document", "id": "plan", "edit": {"op": "set", "path": BUDGET, "value": 12000}}))
+        .await;
+    assert_eq!(status, 200, "{reply}");
+    let (status, reply) = esi
+        .call(json!({"command": "edit_document", "id": "plan", "edit": {"op": "insert",
+            "list": "outcomes/oc1/outputs/op1/activities", "item": {"id": "esi-1", "title": "Equipment"}}}))
+        .await;
+    assert_eq!(status, 200, "{reply}");
+    officer.sync(&[WS]).await.expect("officer syncs");
+
+    // Both sides: the conflict with both authors; the browser's actor is its own.
+    let (_, read) = esi.call(json!({"command": "read_document", "id": "plan"})).await;
+    let browser_conflicts = read["data"]["conflicts"].clone();
+    let device_side = officer.store.read("plan").expect("read");
+    assert_eq!(device_side.conflicts.len(), 1, "{:?}", device_side.conflicts);
+    assert_eq!(
+        serde_json::to_value(&device_side.conflicts).expect("json"),
+        browser_conflicts,
+        "same conflict on both sides"
+    );
+    let actors: Vec<&str> = device_side.conflicts[0].values.iter().map(|v| v.actor.as_str()).collect();
+    let officer_actor = officer.store.actor().to_hex_string();
+    assert!(actors.contains(&officer_actor.as_str()) && actors.len() == 2, "{actors:?}");
+    let ids: Vec<&str> = device_side.value["outcomes"][0]["outputs"][0]["activities"]
+        .as_array()
+        .expect("activities")
+        .iter()
+        .filter_map(|a| a["id"].as_str())
+        .collect();
+    assert_eq!(ids, ["sop", "esi-1"], "the browser's activity reached the device");
+
+    // The counterpart may not change the engagement, and is told so.
+    let (status, err) = esi
+        .call(json!({"command": "edit_document", "id": "engagement", "edit": {"op": "set", "path": "title", "value": "x"}}))
+        .await;
+    assert_eq!((status, err["code"].as_str()), (403, Some("forbidden")), "{err}");
+    // A bad value names the field.
+    let (status, err) = esi
+        .call(json!({"command": "edit_document", "id": "plan", "edit": {"op": "set", "path": BUDGET, "value": -1}}))
+        .await;
+    assert_eq!((status, err["code"].as_str(), err["field"].as_str()), (400, Some("invalid"), Some(BUDGET)), "{err}");
+    let (status, _) = esi.call(json!({"command": "no_such_thing"})).await;
+    assert_eq!(status, 400);
+    server.stop().await;
+}
