@@ -37,6 +37,7 @@ pub fn typescript() -> String {
     collect.visit::<Command>();
     collect.visit::<Reply>();
     collect.visit::<AppError>();
+    collect.visit::<crate::commands::SyncStatus>();
     // The content of each kind of document, to read a `Snapshot`'s value.
     collect.visit::<cd4mm_core::Content>();
     let mut out = String::from(

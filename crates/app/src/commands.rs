@@ -8,7 +8,7 @@ use cd4mm_core::monitoring::Monitoring;
 use cd4mm_core::plan::{IndicatorStatus, Plan, Progress};
 use cd4mm_core::template::Template;
 use cd4mm_core::toolbox::Toolbox;
-use cd4mm_core::{Content, Date, Edit, Kind, Snapshot};
+use cd4mm_core::{Content, Date, Edit, HistoryEntry, Kind, Snapshot};
 use cd4mm_store::{DocumentSummary, SearchHit, Store, StoreError};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -34,6 +34,12 @@ pub enum Command {
     AssessmentSummary { id: String },
     /// Progress and indicator status of a plan, from its monitoring documents.
     PlanSummary { id: String, monitoring: Vec<String> },
+    /// The workspaces this user may open, with their role in each.
+    Workspaces,
+    /// Who changed a document and when, newest first.
+    History { id: String },
+    /// A document as it stood at a moment (Unix milliseconds).
+    ReadDocumentAt { id: String, at_ms: i64 },
 }
 
 /// What the UI gets back.
@@ -47,6 +53,50 @@ pub enum Reply {
     Templates(Vec<Template>),
     Assessment(AssessmentSummary),
     Plan(PlanSummary),
+    Workspaces(Vec<WorkspaceInfo>),
+    History(Vec<HistoryEntry>),
+}
+
+/// A workspace and what this user may do in it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct WorkspaceInfo {
+    pub id: String,
+    pub name: String,
+    pub country: String,
+    /// `owner`, `editor`, `counterpart` or `viewer` (the server's roles);
+    /// `owner` for a workspace kept only on this device.
+    pub role: String,
+}
+
+/// Where the device stands with its server, for the status bar. The desktop
+/// shell sends it as the `sync-status` event; the browser derives it from its
+/// requests.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct SyncStatus {
+    pub state: SyncState,
+    /// The server's address, when signed in.
+    pub server: Option<String>,
+    pub user: Option<String>,
+    /// Edits made here that the server has not acknowledged yet.
+    pub unsent: u64,
+    pub last_sync_ms: Option<i64>,
+    /// 0..1 while a sync runs.
+    pub progress: Option<f64>,
+    /// What went wrong, in plain words, or what is happening.
+    pub message: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum SyncState {
+    /// No server: the data stays on this device.
+    LocalOnly,
+    /// Signed in, but the server cannot be reached; edits wait safely.
+    Offline,
+    Syncing,
+    Online,
+    /// The server refused (e.g. the device was revoked): a person must act.
+    Error,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
@@ -199,5 +249,33 @@ pub fn execute(store: &mut Store, command: Command, now_ms: i64) -> Result<Reply
                 .collect();
             Ok(Reply::Plan(PlanSummary { progress: plan.progress(&refs), indicators }))
         }
+        Command::Workspaces => Ok(Reply::Workspaces(local_workspaces(store)?)),
+        Command::History { id } => Ok(Reply::History(store.history(&id)?)),
+        Command::ReadDocumentAt { id, at_ms } => Ok(Reply::Document(store.read_as_of(&id, at_ms)?)),
     }
+}
+
+/// The workspaces of the documents on this device, named after their
+/// engagement. A transport that knows the user's memberships (the server, or
+/// the desktop once signed in) answers [`Command::Workspaces`] from those instead.
+pub fn local_workspaces(store: &Store) -> Result<Vec<WorkspaceInfo>, AppError> {
+    let mut out: Vec<WorkspaceInfo> = Vec::new();
+    for doc in store.list(None)? {
+        if doc.workspace.is_empty() {
+            continue; // the toolbox belongs to no workspace
+        }
+        let engagement = doc.kind == Kind::Engagement.code();
+        match out.iter_mut().find(|w| w.id == doc.workspace) {
+            Some(w) if engagement => w.name = doc.title,
+            Some(_) => {}
+            None => out.push(WorkspaceInfo {
+                name: if engagement { doc.title } else { doc.workspace.clone() },
+                id: doc.workspace,
+                country: String::new(),
+                role: "owner".into(),
+            }),
+        }
+    }
+    out.sort_by(|a, b| a.name.to_lowercase().cmp(&b.name.to_lowercase()));
+    Ok(out)
 }

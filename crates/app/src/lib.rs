@@ -10,4 +10,7 @@
 pub mod bindings;
 mod commands;
 
-pub use commands::{AppError, AssessmentSummary, Command, IndicatorLine, PlanSummary, Reply, execute};
+pub use commands::{
+    AppError, AssessmentSummary, Command, IndicatorLine, PlanSummary, Reply, SyncState, SyncStatus, WorkspaceInfo,
+    execute, local_workspaces,
+};

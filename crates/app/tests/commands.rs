@@ -138,3 +138,57 @@ fn commands_and_replies_travel_as_json() {
     let reply = serde_json::to_value(execute(&mut store, Command::Templates, 1).expect("templates")).expect("json");
     assert_eq!(reply["data"].as_array().map(Vec::len), Some(4));
 }
+
+#[test]
+fn history_names_each_change_and_a_plan_reads_as_it_stood() {
+    let (_dir, mut store) = store();
+    let at = |store: &mut Store, ms: i64, path: &str, value: serde_json::Value| {
+        let edit = Edit::Set { path: path.into(), value };
+        execute(store, Command::EditDocument { id: "plan".into(), edit }, ms).expect("edit");
+    };
+    create(&mut store, "plan", Kind::Plan, None); // at 1 ms
+    at(&mut store, 1_000, "objective/statement", json!("Faster, fairer border checks"));
+    at(&mut store, 2_000, "objective/statement", json!("Faster, fairer and safer border checks"));
+
+    let Reply::History(history) = execute(&mut store, Command::History { id: "plan".into() }, 3_000).expect("history")
+    else {
+        panic!("a history")
+    };
+    let seen: Vec<(i64, &str)> = history.iter().map(|h| (h.time_ms, h.summary.as_str())).collect();
+    assert_eq!(seen, [(2_000, "set objective/statement"), (1_000, "set objective/statement"), (1, "create plan")]);
+    let me = store.actor().to_hex_string();
+    assert!(history.iter().all(|h| h.actor == me && h.author.is_none()));
+
+    let text_at = |store: &mut Store, ms: i64| {
+        let Reply::Document(s) =
+            execute(store, Command::ReadDocumentAt { id: "plan".into(), at_ms: ms }, 3_000).expect("read at")
+        else {
+            panic!("a document")
+        };
+        s.value.pointer("/objective/statement").and_then(|v| v.as_str()).map(str::to_owned)
+    };
+    assert_eq!(text_at(&mut store, 1_500).as_deref(), Some("Faster, fairer border checks"));
+    assert_eq!(text_at(&mut store, 2_000).as_deref(), Some("Faster, fairer and safer border checks"));
+    assert_eq!(text_at(&mut store, 500).as_deref(), Some(""), "created empty, before any text");
+}
+
+#[test]
+fn local_workspaces_are_named_after_their_engagement() {
+    let (_dir, mut store) = store();
+    store.install_toolbox().expect("toolbox");
+    create(&mut store, "plan", Kind::Plan, None);
+    assert_eq!(
+        execute(&mut store, Command::Workspaces, 1).expect("workspaces"),
+        Reply::Workspaces(vec![cd4mm_app::WorkspaceInfo {
+            id: "ws".into(),
+            name: "ws".into(),
+            country: String::new(),
+            role: "owner".into()
+        }])
+    );
+    create(&mut store, "eng", Kind::Engagement, None);
+    let Reply::Workspaces(ws) = execute(&mut store, Command::Workspaces, 1).expect("workspaces") else {
+        panic!("workspaces")
+    };
+    assert_eq!(ws.iter().map(|w| w.name.as_str()).collect::<Vec<_>>(), ["The eng"], "one workspace, no toolbox");
+}

@@ -119,6 +119,21 @@ pub struct Snapshot {
     pub conflicts: Vec<Conflict>,
 }
 
+/// One change in a document's history: who, when, and what in a few words.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct HistoryEntry {
+    pub hash: String,
+    /// The Automerge actor (hex) of the device or browser session.
+    pub actor: String,
+    /// Who that actor belongs to, when the caller knows (the server does).
+    pub author: Option<String>,
+    /// The author's clock when the change was made, in Unix milliseconds.
+    pub time_ms: i64,
+    /// The edit's own description, e.g. `set outcomes/oc1/title`.
+    pub summary: String,
+}
+
 /// Header keys stored at the root of every document beside the content.
 const HEADER: [&str; 3] = ["kind", "schema", "workspace"];
 
@@ -255,6 +270,37 @@ impl Document {
             value,
             conflicts,
         }
+    }
+
+    /// Every change, newest first (by the author's clock, then causal order).
+    pub fn history(&self) -> Vec<HistoryEntry> {
+        let mut entries: Vec<HistoryEntry> = self
+            .doc
+            .get_changes_meta(&[])
+            .into_iter()
+            .map(|c| HistoryEntry {
+                hash: c.hash.to_string(),
+                actor: c.actor.to_hex_string(),
+                author: None,
+                time_ms: c.timestamp,
+                summary: c.message.map(|m| m.into_owned()).unwrap_or_default(),
+            })
+            .collect();
+        // get_changes_meta is in causal order; a stable sort keeps it for equal times.
+        entries.reverse();
+        entries.sort_by(|a, b| b.time_ms.cmp(&a.time_ms));
+        entries
+    }
+
+    /// The document as it stood at `at_ms`: every change made up to then by
+    /// its author's clock (and what those changes had already seen).
+    pub fn read_as_of(&self, at_ms: i64) -> Snapshot {
+        let changes = self.doc.get_changes_meta(&[]);
+        let included: Vec<ChangeHash> = changes.iter().filter(|c| c.timestamp <= at_ms).map(|c| c.hash).collect();
+        let seen: std::collections::HashSet<ChangeHash> =
+            changes.iter().filter(|c| c.timestamp <= at_ms).flat_map(|c| c.deps.iter().copied()).collect();
+        let heads: Vec<ChangeHash> = included.into_iter().filter(|h| !seen.contains(h)).collect();
+        self.read_at(Some(&heads))
     }
 
     /// The typed content.

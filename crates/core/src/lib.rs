@@ -45,7 +45,7 @@ pub mod toolbox;
 pub mod vocabulary;
 
 pub use date::Date;
-pub use document::{Content, Document, Kind, SCHEMA, Snapshot};
+pub use document::{Content, Document, HistoryEntry, Kind, SCHEMA, Snapshot};
 pub use edit::Edit;
 pub use error::{Error, FieldError};
 

@@ -28,7 +28,7 @@ pub use sync_state::Pending;
 
 use cd4mm_core::automerge::{ActorId, Automerge, Change, ChangeHash, ReadDoc};
 use cd4mm_core::projection::Rows;
-use cd4mm_core::{Content, Document, Edit, Snapshot};
+use cd4mm_core::{Content, Document, Edit, HistoryEntry, Snapshot};
 use rusqlite::{Connection, OpenFlags, OptionalExtension, TransactionBehavior, params};
 use serde::Serialize;
 use std::collections::HashMap;
@@ -313,6 +313,18 @@ impl Store {
     pub fn read(&mut self, id: &str) -> Result<Snapshot> {
         self.ensure_loaded(id)?;
         Ok(self.document(id)?.read())
+    }
+
+    /// Who changed the document and when, newest first.
+    pub fn history(&mut self, id: &str) -> Result<Vec<HistoryEntry>> {
+        self.ensure_loaded(id)?;
+        Ok(self.document(id)?.history())
+    }
+
+    /// The document as it stood at `at_ms` (e.g. "the plan on 1 March").
+    pub fn read_as_of(&mut self, id: &str, at_ms: i64) -> Result<Snapshot> {
+        self.ensure_loaded(id)?;
+        Ok(self.document(id)?.read_as_of(at_ms))
     }
 
     /// The typed content of a document.

@@ -41,7 +41,7 @@ comparison: Array<DimensionChange>, };
 
 export type CapacityArea = { id: string, title: string, description: string, level: Level | null, core_issue: CoreIssue | null, priority: number, rationale: string, };
 
-export type Command = { "command": "list_documents", workspace: string | null, } | { "command": "read_document", id: string, } | { "command": "create_document", id: string, workspace: string, kind: Kind, title: string, template: string | null, } | { "command": "edit_document", id: string, edit: Edit, } | { "command": "search", query: string, limit: number, } | { "command": "templates" } | { "command": "assessment_summary", id: string, } | { "command": "plan_summary", id: string, monitoring: Array<string>, };
+export type Command = { "command": "list_documents", workspace: string | null, } | { "command": "read_document", id: string, } | { "command": "create_document", id: string, workspace: string, kind: Kind, title: string, template: string | null, } | { "command": "edit_document", id: string, edit: Edit, } | { "command": "search", query: string, limit: number, } | { "command": "templates" } | { "command": "assessment_summary", id: string, } | { "command": "plan_summary", id: string, monitoring: Array<string>, } | { "command": "workspaces" } | { "command": "history", id: string, } | { "command": "read_document_at", id: string, at_ms: number, };
 
 export type Confidence = "low" | "medium" | "high";
 
@@ -98,6 +98,24 @@ export type EntryKind = "tool" | "case_example";
 export type FunctionalCapacity = "engage_stakeholders" | "assess_and_vision" | "formulate_policy" | "budget_manage_implement" | "evaluate";
 
 export type GapRef = { id: string, assessment_id: string, question_id: string, };
+
+export type HistoryEntry = { hash: string, 
+/**
+ * The Automerge actor (hex) of the device or browser session.
+ */
+actor: string, 
+/**
+ * Who that actor belongs to, when the caller knows (the server does).
+ */
+author: string | null, 
+/**
+ * The author's clock when the change was made, in Unix milliseconds.
+ */
+time_ms: number, 
+/**
+ * The edit's own description, e.g. `set outcomes/oc1/title`.
+ */
+summary: string, };
 
 export type Indicator = { id: string, name: string, unit: string, direction: Direction, baseline: number, baseline_on: string | null, target: number, target_on: string | null, means_of_verification: string, assumptions: string, };
 
@@ -199,7 +217,7 @@ export type Rating = "low" | "medium" | "high";
 
 export type Reference = { title: string, publisher: string, year: number | null, };
 
-export type Reply = { "reply": "documents", "data": Array<DocumentSummary> } | { "reply": "document", "data": Snapshot } | { "reply": "created", "data": { id: string, } } | { "reply": "search_hits", "data": Array<SearchHit> } | { "reply": "templates", "data": Array<Template> } | { "reply": "assessment", "data": AssessmentSummary } | { "reply": "plan", "data": PlanSummary };
+export type Reply = { "reply": "documents", "data": Array<DocumentSummary> } | { "reply": "document", "data": Snapshot } | { "reply": "created", "data": { id: string, } } | { "reply": "search_hits", "data": Array<SearchHit> } | { "reply": "templates", "data": Array<Template> } | { "reply": "assessment", "data": AssessmentSummary } | { "reply": "plan", "data": PlanSummary } | { "reply": "workspaces", "data": Array<WorkspaceInfo> } | { "reply": "history", "data": Array<HistoryEntry> };
 
 export type Response = { existing: number | null, desired: number | null, evidence: string, confidence: Confidence | null, 
 /**
@@ -239,6 +257,26 @@ export type StakeholderType = "ministry" | "border_or_migration_agency" | "local
 
 export type Stance = "supportive" | "neutral" | "resistant";
 
+export type SyncState = "local_only" | "offline" | "syncing" | "online" | "error";
+
+export type SyncStatus = { state: SyncState, 
+/**
+ * The server's address, when signed in.
+ */
+server: string | null, user: string | null, 
+/**
+ * Edits made here that the server has not acknowledged yet.
+ */
+unsent: number, last_sync_ms: number | null, 
+/**
+ * 0..1 while a sync runs.
+ */
+progress: number | null, 
+/**
+ * What went wrong, in plain words, or what is happening.
+ */
+message: string | null, };
+
 export type TeamMember = { id: string, name: string, organisation: string, role: string, };
 
 export type Template = { id: string, version: number, title: string, description: string, scale: Scale, sections: Array<Section>, };
@@ -248,4 +286,11 @@ export type Toolbox = { title: string, entries: Array<Entry>, };
 export type Training = { id: string, activity_id: string | null, title: string, starts_on: string | null, ends_on: string | null, location: string, participants: Array<ParticipantGroup>, kirkpatrick: Kirkpatrick, notes: string, };
 
 export type Validation = "draft" | "under_validation" | "validated";
+
+export type WorkspaceInfo = { id: string, name: string, country: string, 
+/**
+ * `owner`, `editor`, `counterpart` or `viewer` (the server's roles);
+ * `owner` for a workspace kept only on this device.
+ */
+role: string, };
 
