@@ -155,5 +155,56 @@ async fn story(backend: Backend) {
     assert_eq!((status, err["code"].as_str(), err["field"].as_str()), (400, Some("invalid"), Some(BUDGET)), "{err}");
     let (status, _) = esi.call(json!({"command": "no_such_thing"})).await;
     assert_eq!(status, 400);
+
+    // The server answers where the user belongs, and names each change's author.
+    let (_, workspaces) = esi.call(json!({"command": "workspaces"})).await;
+    assert_eq!(
+        workspaces["data"],
+        json!([{"id": WS, "name": "Workspace ghana-border", "country": "GH", "role": "counterpart"}])
+    );
+    let (_, history) = esi.call(json!({"command": "history", "id": "plan"})).await;
+    let authors: Vec<(&str, &str)> = history["data"]
+        .as_array()
+        .expect("history")
+        .iter()
+        .map(|h| (h["author"].as_str().unwrap_or("?"), h["summary"].as_str().unwrap_or("?")))
+        .collect();
+    assert!(authors.contains(&("esi", "add outcomes/oc1/outputs/op1/activities/esi-1")), "{authors:?}");
+    assert!(authors.contains(&("officer", &*format!("set {BUDGET}"))), "{authors:?}");
+    assert_eq!(authors.last(), Some(&("officer", "create plan")), "{authors:?}");
+
+    // Signing out ends the session: the token stops working, the session's
+    // store is gone, and the edits stay on the server.
+    let r = esi.http.post(format!("{}/api/logout", esi.url)).bearer_auth(&esi.token).send().await.expect("logout");
+    assert_eq!(r.status().as_u16(), 204);
+    let (status, _) = esi.call(json!({"command": "workspaces"})).await;
+    assert_eq!(status, 401);
+    let dir = server.data.path().join("browser");
+    let left: Vec<_> =
+        std::fs::read_dir(&dir).map(|d| d.flatten().map(|e| e.file_name()).collect()).unwrap_or_default();
+    assert!(left.is_empty(), "session stores left behind: {left:?}");
+    server.stop().await;
+}
+
+/// The server serves the built UI when told where it is, and nothing outside it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_web_ui_is_served_from_its_directory() {
+    let ui = tempfile::tempdir().expect("ui dir");
+    std::fs::create_dir_all(ui.path().join("assets")).expect("assets");
+    std::fs::write(ui.path().join("index.html"), "<!doctype html><title>CD4MM Field</title>").expect("index");
+    std::fs::write(ui.path().join("assets/app-1.js"), "console.log(1)").expect("js");
+    let root = ui.path().to_owned();
+    let server = TestServer::start_with(move |c| c.ui = Some(root)).await;
+    let http = reqwest::Client::new();
+    let get = |path: &str| http.get(format!("{}{path}", server.url)).send();
+    let index = get("/").await.expect("index");
+    assert_eq!(index.status().as_u16(), 200);
+    assert_eq!(index.headers()["content-type"], "text/html; charset=utf-8");
+    assert!(index.text().await.expect("text").contains("CD4MM Field"));
+    let js = get("/assets/app-1.js").await.expect("js");
+    assert_eq!(js.headers()["content-type"], "text/javascript; charset=utf-8");
+    assert!(js.headers()["cache-control"].to_str().expect("ascii").contains("immutable"));
+    assert_eq!(get("/assets/none.js").await.expect("missing").status().as_u16(), 404);
+    assert_eq!(get("/healthz").await.expect("api").status().as_u16(), 200, "API routes still win");
     server.stop().await;
 }

@@ -16,9 +16,9 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use cd4mm_app::{AppError, Command};
-use cd4mm_core::Kind;
+use cd4mm_app::{AppError, Command, Reply, WorkspaceInfo};
 use cd4mm_core::automerge::ActorId;
+use cd4mm_core::{HistoryEntry, Kind};
 use cd4mm_store::{Store, StoreError};
 use cd4mm_sync::session::{self, RoundFailure};
 use serde::Deserialize;
@@ -50,6 +50,33 @@ pub async fn login(State(state): State<AppState>, body: axum::body::Bytes) -> Re
     .map_err(ApiError::internal)??;
     tracing::info!(user = %enrolment.username, device = %enrolment.device_id, "browser session started");
     Ok(Json(enrolment).into_response())
+}
+
+/// `POST /api/logout`: end this browser session. Its token stops working and
+/// the session's store is deleted: everything in it is already on the server,
+/// since every edit is synced before its command answers.
+pub async fn logout(State(state): State<AppState>, device: Device) -> Result<Response, ApiError> {
+    tokio::task::spawn_blocking(move || {
+        state.db.revoke_device(&device.device_id, now_ms())?;
+        let store = state
+            .sessions
+            .stores
+            .lock()
+            .map_err(|_| ApiError::internal("sessions lock poisoned"))?
+            .remove(&device.device_id);
+        drop(store);
+        let base = state.config.data.join("browser").join(format!("{}.sqlite3", device.device_id));
+        for suffix in ["", "-wal", "-shm"] {
+            let mut path = base.clone().into_os_string();
+            path.push(suffix);
+            let _ = std::fs::remove_file(path); // absent when the session never ran a command
+        }
+        tracing::info!(device = %device.device_id, "browser session ended");
+        Ok::<_, ApiError>(())
+    })
+    .await
+    .map_err(ApiError::internal)??;
+    Ok(StatusCode::NO_CONTENT.into_response())
 }
 
 /// An error of the command API as HTTP: 4xx with `{code, message, field}`.
@@ -97,7 +124,7 @@ impl From<ApiError> for Failure {
     }
 }
 
-fn run(state: &AppState, device: &Device, command: Command) -> Result<cd4mm_app::Reply, Failure> {
+fn run(state: &AppState, device: &Device, command: Command) -> Result<Reply, Failure> {
     let memberships = state.db.memberships(device)?;
     let workspaces: Vec<String> = memberships.iter().map(|m| m.workspace.clone()).collect();
     let store = session_store(state, device)?;
@@ -131,11 +158,37 @@ fn run(state: &AppState, device: &Device, command: Command) -> Result<cd4mm_app:
         }
     }
     let writes = matches!(command, Command::CreateDocument { .. } | Command::EditDocument { .. });
-    let reply = cd4mm_app::execute(&mut store, command, now).map_err(Failure::App)?;
+    let reply = match command {
+        // The server, not the session's store, knows where the user belongs.
+        Command::Workspaces => Reply::Workspaces(
+            memberships
+                .into_iter()
+                .map(|m| WorkspaceInfo {
+                    id: m.workspace,
+                    name: m.name,
+                    country: m.country,
+                    role: m.role.code().into(),
+                })
+                .collect(),
+        ),
+        command => cd4mm_app::execute(&mut store, command, now).map_err(Failure::App)?,
+    };
     if writes {
         pull_and_push(state, device, &mut store, &workspaces, now)?;
     }
-    Ok(reply)
+    Ok(match reply {
+        Reply::History(entries) => Reply::History(with_authors(state, entries)?),
+        reply => reply,
+    })
+}
+
+/// Name the user behind each change's actor.
+fn with_authors(state: &AppState, mut entries: Vec<HistoryEntry>) -> Result<Vec<HistoryEntry>, Failure> {
+    let names: HashMap<String, String> = state.db.devices()?.into_iter().map(|d| (d.actor, d.username)).collect();
+    for entry in &mut entries {
+        entry.author = names.get(&entry.actor).cloned();
+    }
+    Ok(entries)
 }
 
 /// The session's store, opened (or rebuilt from the log) on first use.

@@ -12,7 +12,8 @@
 //! Routes: `GET /healthz`, `POST /v1/enrol`, `GET /v1/me`, `POST /v1/sync`,
 //! `GET /v1/events` (Server-Sent Events: "workspace X has news"), and for
 //! browser users the command API (`cd4mm_app`): `POST /api/login`,
-//! `POST /api/command` (see `browser.rs`).
+//! `POST /api/command`, `POST /api/logout` (see `browser.rs`); and the built
+//! web UI at `/` when `--ui` names it (`web.rs`).
 
 pub mod access;
 pub mod admin;
@@ -26,6 +27,7 @@ mod round;
 pub mod sqlite;
 pub mod storage;
 mod sync;
+mod web;
 
 pub use auth::Device;
 pub use error::ApiError;
@@ -50,6 +52,8 @@ pub struct Config {
     pub data: PathBuf,
     /// `postgres://…` to use PostgreSQL instead of SQLite.
     pub database: Option<String>,
+    /// Directory of the built web UI, served at `/`; `None` serves only the API.
+    pub ui: Option<PathBuf>,
     /// Largest request body accepted, in bytes (after decompression too).
     pub max_body_bytes: usize,
     /// Size at which a sync answer is capped (the device asks again).
@@ -62,6 +66,7 @@ impl Default for Config {
             listen: SocketAddr::from(([127, 0, 0, 1], 8640)),
             data: PathBuf::from("cd4mm-server-data"),
             database: None,
+            ui: None,
             max_body_bytes: 8 * 1024 * 1024,
             max_response_bytes: 4 * 1024 * 1024,
         }
@@ -127,6 +132,8 @@ pub fn router(db: Arc<dyn Storage>, config: Config) -> (Router, watch::Sender<bo
         .route("/v1/events", get(events::events))
         .route("/api/login", post(browser::login))
         .route("/api/command", post(browser::command))
+        .route("/api/logout", post(browser::logout))
+        .fallback(get(web::asset))
         .with_state(state);
     (router, close)
 }

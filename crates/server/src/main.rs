@@ -12,7 +12,7 @@ use std::path::PathBuf;
 /// With no arguments it serves on 127.0.0.1:8640 with an SQLite database in
 /// ./cd4mm-server-data: no other setup. Settings come from, in order of
 /// precedence: command-line options, CD4MM_* environment variables, a TOML file
-/// given with --config (keys: listen, data, database, max_body_bytes,
+/// given with --config (keys: listen, data, database, ui, max_body_bytes,
 /// max_response_bytes), and the defaults.
 #[derive(Debug, Parser)]
 #[command(version, about, long_about)]
@@ -26,6 +26,10 @@ struct Cli {
     /// Use PostgreSQL: postgres://user:password@host:port/database.
     #[arg(long, env = "CD4MM_DATABASE", global = true)]
     database: Option<String>,
+    /// Directory of the built web UI (`ui/dist`), served at `/` for browser
+    /// users; without it the server answers only the API.
+    #[arg(long, env = "CD4MM_UI", global = true)]
+    ui: Option<PathBuf>,
     /// A TOML file with the settings above.
     #[arg(long, env = "CD4MM_CONFIG", global = true)]
     config: Option<PathBuf>,
@@ -108,6 +112,9 @@ fn config(cli: &Cli) -> anyhow_free::Result<Config> {
     }
     if let Some(database) = &cli.database {
         config.database = Some(database.clone());
+    }
+    if let Some(ui) = &cli.ui {
+        config.ui = Some(ui.clone());
     }
     Ok(config)
 }
