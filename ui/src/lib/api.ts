@@ -1,0 +1,89 @@
+/**
+ * Typed calls of the command API: each helper sends one `Command` and returns
+ * the data of the reply it expects, so screens never unpack replies by hand.
+ */
+import type {
+  AssessmentSummary,
+  Command,
+  DocumentSummary,
+  Edit,
+  HistoryEntry,
+  Kind,
+  PlanSummary,
+  Reply,
+  SearchHit,
+  Snapshot,
+  Template,
+  WorkspaceInfo,
+} from './bindings';
+import { CommandError } from './errors';
+import type { Transport } from './transport';
+
+type ReplyData<K extends Reply['reply']> = Extract<Reply, { reply: K }>['data'];
+
+export class Api {
+  constructor(readonly transport: Transport) {}
+
+  private async ask<K extends Reply['reply']>(command: Command, kind: K): Promise<ReplyData<K>> {
+    const reply = await this.transport.call(command);
+    if (reply.reply !== kind) {
+      throw new CommandError('unexpected', `expected a ${kind} reply, got ${reply.reply}`);
+    }
+    return reply.data as ReplyData<K>;
+  }
+
+  documents(workspace: string | null): Promise<DocumentSummary[]> {
+    return this.ask({ command: 'list_documents', workspace }, 'documents');
+  }
+
+  read(id: string): Promise<Snapshot> {
+    return this.ask({ command: 'read_document', id }, 'document');
+  }
+
+  readAt(id: string, atMs: number): Promise<Snapshot> {
+    return this.ask({ command: 'read_document_at', id, at_ms: atMs }, 'document');
+  }
+
+  async create(workspace: string, kind: Kind, title: string, template: string | null = null): Promise<string> {
+    const id = newId();
+    const created = await this.ask({ command: 'create_document', id, workspace, kind, title, template }, 'created');
+    return created.id;
+  }
+
+  edit(id: string, edit: Edit): Promise<Snapshot> {
+    return this.ask({ command: 'edit_document', id, edit }, 'document');
+  }
+
+  search(query: string, limit = 50): Promise<SearchHit[]> {
+    return this.ask({ command: 'search', query, limit }, 'search_hits');
+  }
+
+  templates(): Promise<Template[]> {
+    return this.ask({ command: 'templates' }, 'templates');
+  }
+
+  assessmentSummary(id: string): Promise<AssessmentSummary> {
+    return this.ask({ command: 'assessment_summary', id }, 'assessment');
+  }
+
+  planSummary(id: string, monitoring: string[]): Promise<PlanSummary> {
+    return this.ask({ command: 'plan_summary', id, monitoring }, 'plan');
+  }
+
+  workspaces(): Promise<WorkspaceInfo[]> {
+    return this.ask({ command: 'workspaces' }, 'workspaces');
+  }
+
+  history(id: string): Promise<HistoryEntry[]> {
+    return this.ask({ command: 'history', id }, 'history');
+  }
+}
+
+/** A new id for a document or list item: unique without asking anyone, so it works offline. */
+export function newId(): string {
+  // randomUUID needs a secure context; a server reached over plain HTTP on the
+  // LAN is not one, so fall back to 128 random bits, as good for our purpose.
+  if (typeof crypto.randomUUID === 'function' && globalThis.isSecureContext !== false) return crypto.randomUUID();
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return [...bytes].map((b) => b.toString(16).padStart(2, '0')).join('');
+}

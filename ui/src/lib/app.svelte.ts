@@ -1,0 +1,165 @@
+/**
+ * The state of the running app: transport, session, sync status, route, the
+ * open documents and the workspace in view. One instance, created at start-up.
+ */
+import type { DocumentSummary, Kind, SyncStatus, WorkspaceInfo } from './bindings';
+import { Api } from './api';
+import { DocRegistry } from './document.svelte';
+import { CommandError } from './errors';
+import { Outbox } from './outbox.svelte';
+import { mayWrite } from './roles';
+import { parseRoute, type Route } from './router';
+import { chooseTransport, type Session, type Transport } from './transport';
+
+export class AppState {
+  readonly transport: Transport;
+  readonly api: Api;
+  readonly outbox = new Outbox();
+  readonly docs: DocRegistry;
+
+  session = $state<Session | null>(null);
+  /** False until the kept session, if any, has been restored. */
+  started = $state(false);
+  sync = $state<SyncStatus>({
+    state: 'offline',
+    server: null,
+    user: null,
+    unsent: 0,
+    last_sync_ms: null,
+    progress: null,
+    message: null,
+  });
+  workspaces = $state<WorkspaceInfo[]>([]);
+  route = $state<Route>({ page: 'home' });
+  /** A message for the whole screen (errors not tied to a field). */
+  notice = $state<CommandError | null>(null);
+  /** Documents of the workspace in view, from the projections. */
+  documents = $state<DocumentSummary[]>([]);
+  documentsOf = $state<string | null>(null);
+  /** A template chosen in the toolbox, offered first when starting an assessment. */
+  pendingTemplate = $state<string | null>(null);
+
+  constructor(transport: Transport = chooseTransport()) {
+    this.transport = transport;
+    this.api = new Api(transport);
+    this.docs = new DocRegistry(this.api, this.outbox, (e) => this.report(e));
+  }
+
+  async start() {
+    this.route = parseRoute(location.hash);
+    window.addEventListener('hashchange', () => {
+      this.route = parseRoute(location.hash);
+    });
+    this.transport.onSyncStatus((status) => {
+      const wasSyncing = this.sync.state === 'syncing';
+      this.sync = status;
+      // The desktop's background sync brought news: show it.
+      if (this.transport.kind === 'tauri' && wasSyncing && status.state === 'online') void this.refresh();
+    });
+    $effect.root(() => {
+      $effect(() => {
+        this.transport.setUnsent(this.outbox.items.length);
+      });
+    });
+    // Browser users see others' edits when they come back to the window, and
+    // edits that waited for the network go out as soon as it is back.
+    window.addEventListener('focus', () => void this.refresh());
+    window.addEventListener('online', () => void this.retry());
+    setInterval(() => {
+      if (this.outbox.items.length > 0) void this.retry();
+    }, 15_000);
+    try {
+      this.session = await this.transport.resume();
+      if (this.session) await this.loadWorkspaces();
+    } catch (e) {
+      this.report(CommandError.from(e));
+    }
+    this.started = true;
+  }
+
+  report(e: CommandError) {
+    if (e.code === 'unauthorized') {
+      this.session = null;
+      this.docs.clear();
+    }
+    this.notice = e;
+  }
+
+  async signIn(server: string | null, username: string, password: string) {
+    this.session = await this.transport.signIn(server, username, password);
+    this.notice = null;
+    await this.loadWorkspaces();
+  }
+
+  async workLocalOnly() {
+    this.session = await this.transport.workLocalOnly();
+    await this.loadWorkspaces();
+  }
+
+  async signOut() {
+    await this.transport.signOut();
+    this.session = null;
+    this.workspaces = [];
+    this.documents = [];
+    this.documentsOf = null;
+    this.docs.clear();
+    location.hash = '#/';
+  }
+
+  async loadWorkspaces() {
+    try {
+      this.workspaces = await this.api.workspaces();
+    } catch (e) {
+      this.report(CommandError.from(e));
+    }
+  }
+
+  workspace(id: string): WorkspaceInfo | undefined {
+    return this.workspaces.find((w) => w.id === id);
+  }
+
+  /** May the user change documents of `kind` in the workspace? */
+  mayWrite(workspace: string, kind: Kind): boolean {
+    const info = this.workspace(workspace);
+    // A workspace kept only on this desktop is the user's own.
+    const role = info?.role ?? (this.session?.server === null ? 'owner' : null);
+    return mayWrite(role, kind, this.session?.admin ?? false);
+  }
+
+  async loadDocuments(workspace: string) {
+    try {
+      const all = await this.api.documents(workspace);
+      this.documents = all.filter((d) => d.workspace === workspace);
+      this.documentsOf = workspace;
+    } catch (e) {
+      this.report(CommandError.from(e));
+    }
+  }
+
+  documentsOfKind(kind: Kind): DocumentSummary[] {
+    return this.documents.filter((d) => d.kind === kind);
+  }
+
+  async refresh() {
+    if (!this.session) return;
+    await this.retry();
+    if (this.documentsOf) await this.loadDocuments(this.documentsOf);
+    await this.docs.refreshAll();
+  }
+
+  async retry() {
+    await this.docs.flushOutbox();
+  }
+
+  async syncNow() {
+    try {
+      await this.transport.syncNow();
+      this.notice = null;
+      await this.refresh();
+    } catch (e) {
+      this.report(CommandError.from(e));
+    }
+  }
+}
+
+export const app = new AppState();

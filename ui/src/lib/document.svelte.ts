@@ -1,0 +1,162 @@
+/**
+ * A document as the UI holds it: the latest snapshot from the command API, the
+ * errors of refused edits by field, and who wrote which conflicting value.
+ * Components share one `Doc` per id, so an edit made in one place shows
+ * everywhere at once.
+ */
+import type { Conflict, Edit, JsonValue, Snapshot } from './bindings';
+import type { Api } from './api';
+import { CommandError } from './errors';
+import { conflictAt, getAt } from './paths';
+import type { Outbox } from './outbox.svelte';
+
+export type EditResult = 'sent' | 'offline' | 'refused';
+
+export class Doc {
+  snapshot = $state.raw<Snapshot | null>(null);
+  /** Error messages of refused edits, by the path of the field they name. */
+  errors = $state<Record<string, string>>({});
+  loadError = $state<CommandError | null>(null);
+  /** Names of the authors of actors, from the history (for conflicts). */
+  authors = $state<Record<string, string>>({});
+  /** Counts new snapshots, so derived summaries know when to ask again. */
+  version = $state(0);
+
+  constructor(
+    private api: Api,
+    readonly id: string,
+    private outbox: Outbox,
+    private onError: (e: CommandError) => void,
+  ) {}
+
+  get value(): JsonValue | undefined {
+    return this.snapshot?.value;
+  }
+
+  get conflicts(): Conflict[] {
+    return this.snapshot?.conflicts ?? [];
+  }
+
+  get readOnlyReason(): string | null {
+    return this.snapshot?.read_only ?? null;
+  }
+
+  get(path: string): JsonValue | undefined {
+    return getAt(this.snapshot?.value, path);
+  }
+
+  conflict(path: string): Conflict | undefined {
+    return conflictAt(this.conflicts, path);
+  }
+
+  private accept(snapshot: Snapshot) {
+    this.snapshot = snapshot;
+    this.version += 1;
+    if (snapshot.conflicts.length > 0) void this.loadAuthors();
+  }
+
+  async load(): Promise<void> {
+    try {
+      this.accept(await this.api.read(this.id));
+      this.loadError = null;
+    } catch (e) {
+      const err = CommandError.from(e);
+      this.loadError = err;
+      if (err.offline) this.onError(err);
+    }
+  }
+
+  /** Who each actor is, from the document's history. Best effort. */
+  async loadAuthors(): Promise<void> {
+    try {
+      const history = await this.api.history(this.id);
+      const authors: Record<string, string> = { ...this.authors };
+      for (const h of history) if (h.author) authors[h.actor] = h.author;
+      this.authors = authors;
+    } catch {
+      // Without names the conflict still shows each value; only the author is missing.
+    }
+  }
+
+  /** Send one edit; on a network failure it waits in the outbox. */
+  async apply(edit: Edit): Promise<EditResult> {
+    const result = await this.send(edit);
+    if (result === 'offline') this.outbox.add(this.id, edit);
+    return result;
+  }
+
+  /** Send one edit without queuing it (the outbox replays through here). */
+  async send(edit: Edit): Promise<EditResult> {
+    const target = edit.op === 'set' ? edit.path : edit.list;
+    try {
+      this.accept(await this.api.edit(this.id, edit));
+      this.clearError(target);
+      return 'sent';
+    } catch (e) {
+      const err = CommandError.from(e);
+      if (err.offline) {
+        this.onError(err);
+        return 'offline';
+      }
+      this.errors = { ...this.errors, [err.field ?? target]: err.message };
+      if (!err.field) this.onError(err);
+      return 'refused';
+    }
+  }
+
+  clearError(path: string) {
+    if (!(path in this.errors)) return;
+    const { [path]: _, ...rest } = this.errors;
+    this.errors = rest;
+  }
+
+  set(path: string, value: JsonValue): Promise<EditResult> {
+    return this.apply({ op: 'set', path, value });
+  }
+
+  insert(list: string, item: { id: string } & Record<string, JsonValue>, before: string | null = null) {
+    return this.apply({ op: 'insert', list, item, before });
+  }
+
+  remove(list: string, id: string) {
+    return this.apply({ op: 'remove', list, id });
+  }
+
+  move(list: string, id: string, before: string | null) {
+    return this.apply({ op: 'move', list, id, before });
+  }
+}
+
+/** One `Doc` per document id for the whole app. */
+export class DocRegistry {
+  private docs = new Map<string, Doc>();
+
+  constructor(
+    private api: Api,
+    private outbox: Outbox,
+    private onError: (e: CommandError) => void,
+  ) {}
+
+  open(id: string): Doc {
+    let doc = this.docs.get(id);
+    if (!doc) {
+      doc = new Doc(this.api, id, this.outbox, this.onError);
+      this.docs.set(id, doc);
+      void doc.load();
+    }
+    return doc;
+  }
+
+  /** Read every open document again: after a sync, or when the window regains focus. */
+  async refreshAll(): Promise<void> {
+    await Promise.all([...this.docs.values()].map((d) => d.load()));
+  }
+
+  clear() {
+    this.docs.clear();
+  }
+
+  async flushOutbox(): Promise<void> {
+    await this.outbox.flush((u) => this.open(u.doc).send(u.edit));
+  }
+}

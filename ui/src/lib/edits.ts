@@ -1,0 +1,173 @@
+/**
+ * New list items, complete with their fresh ids, ready for an `insert` edit.
+ * Defaults match the Rust model's, so what the UI inserts reads back unchanged.
+ */
+import type {
+  Activity,
+  ActivityType,
+  CapacityArea,
+  CoreIssue,
+  Indicator,
+  Lesson,
+  LogEntry,
+  Measurement,
+  Outcome,
+  Output,
+  ParticipantGroup,
+  ProgressUpdate,
+  QuestionGap,
+  Risk,
+  Stakeholder,
+  Training,
+} from './bindings';
+import { newId } from './api';
+
+export function stakeholder(name: string, id = newId()): Stakeholder {
+  return {
+    id,
+    name,
+    organisation: '',
+    type: 'ministry',
+    power: 2,
+    interest: 2,
+    stance: 'neutral',
+    contact: '',
+    notes: '',
+  };
+}
+
+export function logEntry(date: string | null, summary: string, id = newId()): LogEntry {
+  return { id, date, kind: 'meeting', stakeholder_ids: [], summary, follow_up: '' };
+}
+
+export function capacityArea(title: string, id = newId()): CapacityArea {
+  return { id, title, description: '', level: null, core_issue: null, priority: 3, rationale: '' };
+}
+
+export function outcome(statement: string, id = newId()): Outcome {
+  return { id, statement, indicators: [], outputs: [] };
+}
+
+export function output(statement: string, id = newId()): Output {
+  return { id, statement, indicators: [], activities: [] };
+}
+
+export function activity(title: string, id = newId()): Activity {
+  return {
+    id,
+    title,
+    description: '',
+    type: 'training',
+    level: null,
+    core_issue: null,
+    owner: '',
+    starts_on: null,
+    ends_on: null,
+    budget: 0,
+    status: 'planned',
+    addresses: [],
+    indicators: [],
+    notes: '',
+  };
+}
+
+export function indicator(name: string, id = newId()): Indicator {
+  return {
+    id,
+    name,
+    unit: '',
+    direction: 'increase',
+    baseline: 0,
+    baseline_on: null,
+    target: 0,
+    target_on: null,
+    means_of_verification: '',
+    assumptions: '',
+  };
+}
+
+export function risk(description: string, id = newId()): Risk {
+  return { id, description, likelihood: 'medium', impact: 'medium', mitigation: '', owner: '' };
+}
+
+export function progressUpdate(activityId: string, date: string | null, id = newId()): ProgressUpdate {
+  return {
+    id,
+    activity_id: activityId,
+    date,
+    status: 'in_progress',
+    percent_complete: 0,
+    spent: 0,
+    narrative: '',
+    outputs_delivered: '',
+  };
+}
+
+export function measurement(indicatorId: string, date: string | null, value: number, id = newId()): Measurement {
+  return { id, indicator_id: indicatorId, date, value, source: '', notes: '' };
+}
+
+export function training(title: string, activityId: string | null, id = newId()): Training {
+  return {
+    id,
+    activity_id: activityId,
+    title,
+    starts_on: null,
+    ends_on: null,
+    location: '',
+    participants: [],
+    kirkpatrick: { reaction: null, pre_test: null, post_test: null, behaviour_notes: '', results_notes: '' },
+    notes: '',
+  };
+}
+
+export function participantGroup(institution: string, id = newId()): ParticipantGroup {
+  return { id, institution, sex: 'not_recorded', age_group: 'not_recorded', count: 0 };
+}
+
+export function lesson(text: string, date: string | null, id = newId()): Lesson {
+  return { id, date, criterion: null, lesson: text };
+}
+
+/**
+ * The usual first lever for a gap, by core issue (DOMAIN.md: institutional
+ * arrangements → mandates and coordination, leadership → joint visioning and
+ * planning, knowledge → training, accountability → participatory monitoring).
+ * A starting point the officer changes freely.
+ */
+export const LEVER: Record<CoreIssue, ActivityType> = {
+  institutional_arrangements: 'institutional_reform',
+  leadership: 'policy_legal_advice',
+  knowledge: 'training',
+  accountability: 'coordination_mechanism',
+};
+
+/**
+ * "Address this gap": an activity linked to the gap, with an indicator whose
+ * baseline and target are the gap's existing and desired ratings.
+ */
+export function activityForGap(
+  gap: QuestionGap,
+  assessmentId: string,
+  title: string,
+  indicatorName: string,
+  ids: { activity?: string; link?: string; indicator?: string } = {},
+): Activity {
+  const a = activity(title, ids.activity ?? newId());
+  a.type = gap.core_issue ? LEVER[gap.core_issue] : 'training';
+  a.level = gap.level;
+  a.core_issue = gap.core_issue;
+  a.addresses = [{ id: ids.link ?? newId(), assessment_id: assessmentId, question_id: gap.question_id }];
+  const i = indicator(indicatorName, ids.indicator ?? newId());
+  i.baseline = gap.existing ?? 0;
+  i.target = gap.desired ?? 0;
+  a.indicators = [i];
+  return a;
+}
+
+/** Whether some activity of the plan addresses the gap (a question of an assessment). */
+export function isAddressed(activities: Activity[], assessmentId: string, questionId: string): boolean {
+  return activities.some((a) =>
+    a.addresses.some((g) => g.assessment_id === assessmentId && g.question_id === questionId),
+  );
+}

@@ -1,0 +1,57 @@
+/**
+ * Hash routes (`#/w/ghana-border/phase/2`): they work from the server and in
+ * Tauri alike, with no server-side routes.
+ */
+export type Route =
+  | { page: 'home' }
+  | { page: 'overview'; workspace: string }
+  | { page: 'phase'; workspace: string; phase: PhaseNumber; doc: string | null }
+  | { page: 'toolbox'; workspace: string; entry: string | null }
+  | { page: 'history'; workspace: string; doc: string };
+
+export type PhaseNumber = 1 | 2 | 3 | 4 | 5;
+
+export function isPhase(n: number): n is PhaseNumber {
+  return n === 1 || n === 2 || n === 3 || n === 4 || n === 5;
+}
+
+export function parseRoute(hash: string): Route {
+  const parts = hash
+    .replace(/^#\/?/, '')
+    .split('/')
+    .filter((p) => p !== '')
+    .map(decodeURIComponent);
+  if (parts[0] !== 'w' || !parts[1]) return { page: 'home' };
+  const workspace = parts[1];
+  switch (parts[2]) {
+    case undefined:
+      return { page: 'overview', workspace };
+    case 'phase': {
+      const n = Number(parts[3]);
+      if (!isPhase(n)) return { page: 'overview', workspace };
+      return { page: 'phase', workspace, phase: n, doc: parts[4] ?? null };
+    }
+    case 'toolbox':
+      return { page: 'toolbox', workspace, entry: parts[3] ?? null };
+    case 'history':
+      return parts[3] ? { page: 'history', workspace, doc: parts[3] } : { page: 'overview', workspace };
+    default:
+      return { page: 'overview', workspace };
+  }
+}
+
+export function href(route: Route): string {
+  const e = encodeURIComponent;
+  switch (route.page) {
+    case 'home':
+      return '#/';
+    case 'overview':
+      return `#/w/${e(route.workspace)}`;
+    case 'phase':
+      return `#/w/${e(route.workspace)}/phase/${route.phase}${route.doc ? `/${e(route.doc)}` : ''}`;
+    case 'toolbox':
+      return `#/w/${e(route.workspace)}/toolbox${route.entry ? `/${e(route.entry)}` : ''}`;
+    case 'history':
+      return `#/w/${e(route.workspace)}/history/${e(route.doc)}`;
+  }
+}

@@ -1,0 +1,242 @@
+/**
+ * One command API, two transports (DESIGN.md): the desktop shell answers
+ * commands through Tauri, a cd4mm-server answers them over HTTP for browser
+ * users. The rest of the UI only sees `Transport`.
+ */
+import type { Command, Reply, SyncStatus } from './bindings';
+import { CommandError, isAppError } from './errors';
+
+export interface Session {
+  username: string | null;
+  admin: boolean;
+  /** Address of the server, or null when the desktop works on its own. */
+  server: string | null;
+}
+
+export interface Transport {
+  readonly kind: 'http' | 'tauri';
+  call(command: Command): Promise<Reply>;
+  /** The session kept from before a reload, or null when signed out. */
+  resume(): Promise<Session | null>;
+  signIn(server: string | null, username: string, password: string): Promise<Session>;
+  /** Desktop only: keep data on this computer, no server. */
+  workLocalOnly(): Promise<Session>;
+  signOut(): Promise<void>;
+  onSyncStatus(listener: (status: SyncStatus) => void): () => void;
+  syncNow(): Promise<void>;
+  /** Edits that failed for want of a network, for the status bar. */
+  setUnsent(count: number): void;
+}
+
+export function chooseTransport(): Transport {
+  return '__TAURI_INTERNALS__' in window ? new TauriTransport() : new HttpTransport();
+}
+
+const TOKEN_KEY = 'cd4mm.session';
+
+interface StoredSession {
+  token: string;
+  username: string;
+  admin: boolean;
+}
+
+/** Browser users against the cd4mm-server that serves this page. */
+export class HttpTransport implements Transport {
+  readonly kind = 'http' as const;
+  private listeners = new Set<(status: SyncStatus) => void>();
+  private status: SyncStatus = {
+    state: 'offline',
+    server: null,
+    user: null,
+    unsent: 0,
+    last_sync_ms: null,
+    progress: null,
+    message: null,
+  };
+  private inFlight = 0;
+
+  constructor(
+    private base = '',
+    private storage: Storage = sessionStorage,
+    private fetcher: typeof fetch = (...args) => fetch(...args),
+  ) {
+    this.status.server = base || (typeof location !== 'undefined' ? location.origin : null);
+  }
+
+  private stored(): StoredSession | null {
+    const raw = this.storage.getItem(TOKEN_KEY);
+    if (!raw) return null;
+    try {
+      return JSON.parse(raw) as StoredSession;
+    } catch {
+      return null;
+    }
+  }
+
+  private emit(patch: Partial<SyncStatus>) {
+    this.status = { ...this.status, ...patch };
+    for (const l of this.listeners) l(this.status);
+  }
+
+  /** Every request goes through here, so the status bar follows the network. */
+  private async request(path: string, init: RequestInit): Promise<Response> {
+    this.inFlight += 1;
+    this.emit({ state: 'syncing', progress: null });
+    try {
+      const response = await this.fetcher(this.base + path, init);
+      this.emit({ state: 'online', last_sync_ms: Date.now(), message: null });
+      return response;
+    } catch {
+      this.emit({ state: 'offline', message: null });
+      throw new CommandError('offline', 'cannot reach the server');
+    } finally {
+      this.inFlight -= 1;
+      if (this.inFlight === 0 && this.status.state === 'syncing') this.emit({ state: 'online' });
+    }
+  }
+
+  private headers(): Record<string, string> {
+    const s = this.stored();
+    const h: Record<string, string> = { 'content-type': 'application/json' };
+    if (s) h.authorization = `Bearer ${s.token}`;
+    return h;
+  }
+
+  private async fail(response: Response): Promise<never> {
+    let body: unknown = null;
+    try {
+      body = await response.json();
+    } catch {
+      // Not JSON: a proxy or a crash answered; the status says enough.
+    }
+    if (response.status === 401) this.storage.removeItem(TOKEN_KEY);
+    if (isAppError(body)) throw new CommandError(body.code, body.message, body.field ?? null);
+    throw new CommandError(response.status === 401 ? 'unauthorized' : 'server', `HTTP ${response.status}`);
+  }
+
+  async call(command: Command): Promise<Reply> {
+    const response = await this.request('/api/command', {
+      method: 'POST',
+      headers: this.headers(),
+      body: JSON.stringify(command),
+    });
+    if (!response.ok) return this.fail(response);
+    return (await response.json()) as Reply;
+  }
+
+  async resume(): Promise<Session | null> {
+    const s = this.stored();
+    if (!s) return null;
+    this.emit({ user: s.username });
+    return { username: s.username, admin: s.admin, server: this.status.server };
+  }
+
+  async signIn(_server: string | null, username: string, password: string): Promise<Session> {
+    const response = await this.request('/api/login', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username, password }),
+    });
+    if (!response.ok) return this.fail(response);
+    const body = (await response.json()) as { token: string; username: string; admin: boolean };
+    this.storage.setItem(TOKEN_KEY, JSON.stringify({ token: body.token, username: body.username, admin: body.admin }));
+    this.emit({ user: body.username });
+    return { username: body.username, admin: body.admin, server: this.status.server };
+  }
+
+  async workLocalOnly(): Promise<Session> {
+    throw new CommandError('unsupported', 'a browser always works against its server');
+  }
+
+  async signOut(): Promise<void> {
+    const headers = this.headers();
+    this.storage.removeItem(TOKEN_KEY);
+    this.emit({ user: null });
+    try {
+      await this.request('/api/logout', { method: 'POST', headers });
+    } catch {
+      // Offline: the token is forgotten here; the server lets it expire.
+    }
+  }
+
+  onSyncStatus(listener: (status: SyncStatus) => void): () => void {
+    this.listeners.add(listener);
+    listener(this.status);
+    return () => this.listeners.delete(listener);
+  }
+
+  async syncNow(): Promise<void> {
+    // A browser has no local copy to sync: asking for the workspaces checks
+    // that the server is reachable again.
+    await this.call({ command: 'workspaces' });
+  }
+
+  setUnsent(count: number) {
+    this.emit({ unsent: count });
+  }
+}
+
+/** The desktop shell: commands over the local store, sync in the background. */
+export class TauriTransport implements Transport {
+  readonly kind = 'tauri' as const;
+
+  private async invoke<T>(cmd: string, args?: Record<string, unknown>): Promise<T> {
+    const { invoke } = await import('@tauri-apps/api/core');
+    try {
+      return await invoke<T>(cmd, args);
+    } catch (e) {
+      throw CommandError.from(e);
+    }
+  }
+
+  call(command: Command): Promise<Reply> {
+    return this.invoke<Reply>('command', { command });
+  }
+
+  async resume(): Promise<Session | null> {
+    const status = await this.invoke<SyncStatus>('sync_status');
+    if (status.server && status.user) return { username: status.user, admin: false, server: status.server };
+    if (localStorage.getItem('cd4mm.localOnly') === '1') return { username: null, admin: false, server: null };
+    return null;
+  }
+
+  async signIn(server: string | null, username: string, password: string): Promise<Session> {
+    const status = await this.invoke<SyncStatus>('sign_in', { server, username, password });
+    localStorage.removeItem('cd4mm.localOnly');
+    return { username: status.user ?? username, admin: false, server: status.server };
+  }
+
+  async workLocalOnly(): Promise<Session> {
+    localStorage.setItem('cd4mm.localOnly', '1');
+    return { username: null, admin: false, server: null };
+  }
+
+  async signOut(): Promise<void> {
+    localStorage.removeItem('cd4mm.localOnly');
+    await this.invoke('sign_out');
+  }
+
+  onSyncStatus(listener: (status: SyncStatus) => void): () => void {
+    let stop: (() => void) | null = null;
+    let stopped = false;
+    void this.invoke<SyncStatus>('sync_status').then(listener, () => undefined);
+    void import('@tauri-apps/api/event').then(({ listen }) =>
+      listen<SyncStatus>('sync-status', (event) => listener(event.payload)).then((unlisten) => {
+        if (stopped) unlisten();
+        else stop = unlisten;
+      }),
+    );
+    return () => {
+      stopped = true;
+      stop?.();
+    };
+  }
+
+  async syncNow(): Promise<void> {
+    await this.invoke('sync_now');
+  }
+
+  setUnsent() {
+    // The shell counts unsent edits itself: every edit is stored locally first.
+  }
+}
