@@ -2,6 +2,7 @@
  * The state of the running app: transport, session, sync status, route, the
  * open documents and the workspace in view. One instance, created at start-up.
  */
+import { untrack } from 'svelte';
 import type { DocumentSummary, Kind, SyncStatus, WorkspaceInfo } from './bindings';
 import { Api } from './api';
 import { DocRegistry } from './document.svelte';
@@ -50,15 +51,21 @@ export class AppState {
     window.addEventListener('hashchange', () => {
       this.route = parseRoute(location.hash);
     });
-    this.transport.onSyncStatus((status) => {
-      const wasSyncing = this.sync.state === 'syncing';
-      this.sync = status;
-      // The desktop's background sync brought news: show it.
-      if (this.transport.kind === 'tauri' && wasSyncing && status.state === 'online') void this.refresh();
-    });
+    // Status arrives synchronously from inside whatever effect made a request:
+    // untracked, so no effect ever depends on the status it causes.
+    this.transport.onSyncStatus((status) =>
+      untrack(() => {
+        const wasSyncing = this.sync.state === 'syncing';
+        this.sync = status;
+        // The desktop's background sync brought news: show it.
+        if (this.transport.kind === 'tauri' && wasSyncing && status.state === 'online') void this.refresh();
+      }),
+    );
     $effect.root(() => {
       $effect(() => {
-        this.transport.setUnsent(this.outbox.items.length);
+        const n = this.outbox.items.length;
+        // The transport answers with a new status, which this effect must not track.
+        untrack(() => this.transport.setUnsent(n));
       });
     });
     // Browser users see others' edits when they come back to the window, and
@@ -129,7 +136,12 @@ export class AppState {
   async loadDocuments(workspace: string) {
     try {
       const all = await this.api.documents(workspace);
-      this.documents = all.filter((d) => d.workspace === workspace);
+      const mine = all.filter((d) => d.workspace === workspace);
+      // Open (and start loading) every document here, outside any reactive
+      // computation: a signal created inside a $derived is not tracked by that
+      // same derived, so a screen that opened it there would miss its loading.
+      for (const d of mine) this.docs.open(d.id);
+      this.documents = mine;
       this.documentsOf = workspace;
     } catch (e) {
       this.report(CommandError.from(e));

@@ -78,10 +78,17 @@ export class Doc {
     }
   }
 
+  /** Edits of this document go out one after another, in the order they were made. */
+  private queue: Promise<unknown> = Promise.resolve();
+
   /** Send one edit; on a network failure it waits in the outbox. */
-  async apply(edit: Edit): Promise<EditResult> {
-    const result = await this.send(edit);
-    if (result === 'offline') this.outbox.add(this.id, edit);
+  apply(edit: Edit): Promise<EditResult> {
+    const result = this.queue.then(async () => {
+      const r = await this.send(edit);
+      if (r === 'offline') this.outbox.add(this.id, edit);
+      return r;
+    });
+    this.queue = result;
     return result;
   }
 

@@ -1,0 +1,17 @@
+import { chromium } from '@playwright/test';
+const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu'] });
+const page = await browser.newPage();
+page.on('console', (m) => console.log('console', m.type(), m.text()));
+page.on('pageerror', (e) => console.log('pageerror', e.message));
+await page.goto(process.argv[2] ?? 'http://127.0.0.1:8640/#/');
+await page.waitForTimeout(1500);
+await page.getByLabel('User name').fill('officer');
+await page.getByLabel('Password').fill('cd4mm-demo');
+await page.getByRole('button', { name: 'Sign in' }).click();
+await page.waitForTimeout(1500);
+console.log((await page.locator('main').innerText()).slice(0, 500));
+await page.goto('http://127.0.0.1:8640/#/w/ghana-border');
+await page.waitForTimeout(3000);
+console.log((await page.locator('main').innerText()).slice(0, 1500));
+await page.screenshot({ path: '/tmp/shot.png', fullPage: true });
+await browser.close();

@@ -1,0 +1,15 @@
+import { chromium } from '@playwright/test';
+const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu'] });
+const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
+page.on('pageerror', (e) => console.log('pageerror', e.message));
+page.on('request', (r) => { if (r.url().includes('/api/')) console.log('req', r.postData()?.slice(0, 100)); });
+await page.goto('http://127.0.0.1:8640/#/');
+await page.getByLabel('User name').fill('officer');
+await page.getByLabel('Password').fill('cd4mm-demo');
+await page.getByRole('button', { name: 'Sign in' }).click();
+await page.waitForTimeout(1000);
+await page.goto(process.argv[2]);
+await page.waitForTimeout(4000);
+console.log((await page.locator('main').innerText()).slice(0, 800));
+await page.screenshot({ path: '/tmp/shot.png', fullPage: false });
+await browser.close();

@@ -1,0 +1,38 @@
+import { expect, type Browser, type Page } from '@playwright/test';
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const PASSWORD = 'cd4mm-demo';
+export const JOURNEY = 'journey-ws';
+export const SCREENS = resolve(fileURLToPath(import.meta.url), '..', '..', 'test-results', 'screens');
+
+export function base(): string {
+  const url = process.env.CD4MM_BASE_URL;
+  if (!url) throw new Error('CD4MM_BASE_URL is not set: run through playwright test (global setup)');
+  return url;
+}
+
+/** A fresh browser context signed in as `user`, language English. */
+export async function signedIn(browser: Browser, user: string): Promise<Page> {
+  const context = await browser.newContext({ locale: 'en-GB' });
+  const page = await context.newPage();
+  await page.goto(`${base()}/#/`);
+  await page.evaluate(() => localStorage.setItem('cd4mm.locale', 'en'));
+  await page.reload();
+  await page.getByLabel('User name').fill(user);
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByRole('heading', { name: 'Your workspaces' })).toBeVisible();
+  return page;
+}
+
+export async function screenshot(page: Page, name: string) {
+  mkdirSync(SCREENS, { recursive: true });
+  await page.screenshot({ path: join(SCREENS, `${name}.png`), fullPage: true });
+}
+
+/** Wait until no edit is in flight (the sync bar leaves "Syncing…"). */
+export async function settled(page: Page) {
+  await expect(page.getByTestId('sync-status')).not.toContainText(/Syncing|Synchronisation|Sincronizando/);
+}

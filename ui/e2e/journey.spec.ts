@@ -1,0 +1,150 @@
+/**
+ * Scenario: a field officer opens an empty workspace, starts the engagement
+ * and walks the five phases to a re-assessment compared with the baseline.
+ */
+import { expect, test } from '@playwright/test';
+import { JOURNEY, screenshot, settled, signedIn } from './helpers';
+
+test('a field officer walks all five phases to a re-assessment', async ({ browser }) => {
+  const page = await signedIn(browser, 'officer');
+  await page.getByRole('link', { name: 'Southern labour corridor' }).click();
+
+  // Start the engagement.
+  await expect(page.getByRole('heading', { name: 'Start the engagement' })).toBeVisible();
+  await page.getByLabel('Partner institution').fill('Labour Department');
+  await page.getByRole('button', { name: 'Start engagement' }).click();
+  await expect(page.getByTestId('phase-card-1')).toBeVisible();
+  await expect(page.getByTestId('phase-card-1')).toContainText('add stakeholders to the register');
+
+  // Phase 1: stakeholders, grid, scope, log, capacity areas.
+  await page.getByRole('link', { name: /Stakeholders/ }).first().click();
+  await page.getByLabel('Name of a new stakeholder').fill('Labour Department');
+  await page.getByRole('button', { name: 'Add stakeholder' }).click();
+  await page.getByLabel('Name of a new stakeholder').fill('Recruiters association');
+  await page.getByRole('button', { name: 'Add stakeholder' }).click();
+  const marker = page.getByRole('button', { name: /^Labour Department: power 2, interest 2/ });
+  await marker.focus();
+  await page.keyboard.press('ArrowUp');
+  await page.keyboard.press('ArrowUp');
+  await expect(page.getByRole('button', { name: /^Labour Department: power 4, interest 2/ })).toBeVisible();
+  await page.keyboard.press('ArrowRight');
+  await page.keyboard.press('ArrowRight');
+  await expect(page.getByRole('button', { name: /^Labour Department: power 4, interest 4, Manage closely/ })).toBeVisible();
+  await page.getByLabel('Capacity for why?').fill('Fair recruitment of migrant workers');
+  await page.getByLabel('For whom?').fill('Labour inspectors and licensing staff');
+  await page.getByLabel('For what?').fill('License and inspect recruitment agencies');
+  await page.getByLabel('Capacity for why?').blur();
+  await page.getByLabel('What happened (a new log entry)').fill('Kick-off meeting with the Labour Department');
+  await page.getByRole('button', { name: 'Add entry' }).click();
+  await page.getByLabel('A capacity area to work on').fill('Licensing of recruitment agencies');
+  await page.getByRole('button', { name: 'Add area' }).click();
+  await settled(page);
+  await expect(page.getByText('Kick-off meeting with the Labour Department')).toBeVisible();
+  await expect(page.getByRole('button', { name: /^Recruiters association: power 2/ })).toBeVisible();
+  await screenshot(page, 'phase-1');
+
+  // Phase 2: an assessment from a template, rated with the workshop keyboard.
+  await page.getByRole('link', { name: /Assessment/ }).first().click();
+  await page.getByLabel('Template').selectOption({ label: 'Migration and border management assessment' });
+  await page.getByLabel('Title', { exact: true }).fill('Baseline at the labour corridor');
+  await page.getByRole('button', { name: 'Start assessment' }).click();
+  await expect(page.getByRole('heading', { name: 'Baseline at the labour corridor' })).toBeVisible();
+  await expect(page.getByTestId('gap-table')).toBeVisible();
+  // Question 1 is current: digits rate "existing", D switches to "desired", J moves on.
+  await page.locator('body').click({ position: { x: 5, y: 5 } });
+  for (const [existing, desired] of [[1, 4], [2, 5], [3, 4]]) {
+    await page.keyboard.press('e');
+    await page.keyboard.press(String(existing));
+    await page.keyboard.press('d');
+    await page.keyboard.press(String(desired));
+    await page.keyboard.press('j');
+  }
+  await settled(page);
+  const first = page.locator('article.question').first();
+  await expect(first.locator('.q-scores')).toHaveText('1 → 4');
+  await expect(page.locator('article.question').nth(2).locator('.q-scores')).toHaveText('3 → 4');
+  // The gap table follows: the first section now has three rated questions.
+  await expect(page.getByTestId('gap-table').locator('tbody tr').first()).toContainText('3 of');
+  await expect(page.getByTestId('gap-chart').locator('rect.bar-a').first()).toHaveAttribute('width', /^(?!0$)/);
+  await page.getByText('About this assessment').click();
+  await page.getByLabel('Validation', { exact: true }).selectOption('validated');
+  await settled(page);
+  await screenshot(page, 'phase-2');
+
+  // Phase 3: a plan answering the assessment; "address this gap" makes a linked activity.
+  await page.getByRole('link', { name: /Response plan/ }).first().click();
+  await page.getByLabel('Title', { exact: true }).fill('Fair recruitment response');
+  await page.getByRole('button', { name: 'Create plan' }).click();
+  await expect(page.getByRole('heading', { name: 'Fair recruitment response' })).toBeVisible();
+  await page.getByLabel('Objective').fill('Recruitment of migrant workers is fair and well regulated.');
+  await page.getByLabel('Objective').blur();
+  await page.getByRole('button', { name: 'Address this gap' }).first().click();
+  const activity = page.locator('details.activity').first();
+  await expect(activity).toContainText('Close the gap');
+  await expect(page.getByText('addressed').first()).toBeVisible();
+  await activity.locator(':scope > summary').click();
+  await activity.getByLabel('Budget (USD)').fill('5000');
+  await activity.getByLabel('Budget (USD)').press('Enter');
+  await activity.getByLabel('Owner').fill('Labour Department');
+  await activity.getByLabel('Owner').blur();
+  await settled(page);
+  await expect(page.getByTestId('plan-progress')).toContainText('5,000');
+  await screenshot(page, 'phase-3');
+
+  // Phase 4: a reporting period, progress of the activity, a training with participants.
+  await page.getByRole('link', { name: /Implementation/ }).first().click();
+  await page.getByLabel('Name of the period').fill('First half 2026');
+  await page.getByRole('button', { name: 'Open period' }).click();
+  await expect(page.getByText('Recording for First half 2026')).toBeVisible();
+  await page.getByRole('button', { name: 'Record progress' }).click();
+  const update = page.locator('[data-testid^="progress-"]').first();
+  await expect(update).toBeVisible();
+  await update.locator(':scope > summary').click();
+  await update.getByLabel('Percent complete').fill('40');
+  await update.getByLabel('Percent complete').press('Enter');
+  await page.getByLabel('Title of a new training').fill('Recruitment inspection basics');
+  await page.getByRole('button', { name: 'Add training' }).click();
+  const training = page.locator('[data-testid^="training-"]').first();
+  await training.locator(':scope > summary').click();
+  await training.getByLabel('Institution of a new group of participants').fill('Labour inspectorate');
+  await training.getByRole('button', { name: 'Add group' }).click();
+  const group = training.locator('tbody tr').first();
+  await group.getByLabel('Sex').selectOption('female');
+  await group.getByLabel('Number').fill('12');
+  await group.getByLabel('Number').press('Enter');
+  await training.getByLabel('2. Learning: pre-test score (%)').fill('45');
+  await training.getByLabel('2. Learning: pre-test score (%)').press('Enter');
+  await training.getByLabel('2. Learning: post-test score (%)').fill('78');
+  await training.getByLabel('2. Learning: post-test score (%)').press('Enter');
+  await settled(page);
+  await expect(training).toContainText('participants: 12 (women 12, men 0)');
+  await expect(training).toContainText('Learning gain: +33 points');
+  await screenshot(page, 'phase-4');
+
+  // Phase 5: a measurement against the target, a lesson, and a re-assessment.
+  await page.getByRole('link', { name: /Monitoring/ }).first().click();
+  await page.getByLabel('Value').fill('2');
+  await page.getByRole('button', { name: 'Record measurement' }).click();
+  await expect(page.getByTestId('indicator-table').locator('tbody tr').first()).not.toContainText('No data');
+  await page.getByLabel('A lesson learned').fill('Involve the recruiters association from the start.');
+  await page.getByRole('button', { name: 'Add lesson' }).click();
+  await expect(page.locator('[data-testid^="lesson-"]')).toHaveCount(1);
+  await page.getByRole('button', { name: 'Start a re-assessment' }).click();
+  await expect(page.getByRole('heading', { name: 'Re-assessment: Baseline at the labour corridor' })).toBeVisible();
+  await page.locator('body').click({ position: { x: 5, y: 5 } });
+  for (const existing of [3, 3, 4]) {
+    await page.keyboard.press('e');
+    await page.keyboard.press(String(existing));
+    await page.keyboard.press('j');
+  }
+  await settled(page);
+  await page.getByRole('link', { name: /Monitoring/ }).first().click();
+  await expect(page.getByTestId('comparison-chart')).toBeVisible();
+  await expect(page.getByTestId('comparison-table').locator('tbody tr').first()).toContainText('+');
+  await screenshot(page, 'phase-5');
+
+  // The overview now shows every phase with work in it.
+  await page.getByRole('link', { name: 'Overview' }).click();
+  await expect(page.getByTestId('phase-card-5')).not.toContainText('run a re-assessment');
+  await expect(page.getByTestId('phase-card-2')).not.toContainText('start an assessment');
+});
