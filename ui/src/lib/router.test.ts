@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import { href, parseRoute, type Route } from './router';
+
+describe('hash routes', () => {
+  it('read the pages of a workspace', () => {
+    expect(parseRoute('#/w/ghana-border/phase/2')).toEqual({ page: 'phase', workspace: 'ghana-border', phase: 2, doc: null });
+    expect(parseRoute('#/w/ghana-border/phase/3/plan')).toEqual({ page: 'phase', workspace: 'ghana-border', phase: 3, doc: 'plan' });
+    expect(parseRoute('#/w/x/toolbox/undp')).toEqual({ page: 'toolbox', workspace: 'x', entry: 'undp' });
+    expect(parseRoute('#/w/x/history/plan')).toEqual({ page: 'history', workspace: 'x', doc: 'plan' });
+  });
+
+  it('fall back to something sensible for nonsense', () => {
+    expect(parseRoute('')).toEqual({ page: 'home' });
+    expect(parseRoute('#/w/x/phase/9')).toEqual({ page: 'overview', workspace: 'x' });
+    expect(parseRoute('#/elsewhere')).toEqual({ page: 'home' });
+  });
+
+  it('round-trip, including ids that need escaping', () => {
+    const routes: Route[] = [
+      { page: 'home' },
+      { page: 'overview', workspace: 'a b' },
+      { page: 'phase', workspace: 'w', phase: 5, doc: 'm/1' },
+      { page: 'toolbox', workspace: 'w', entry: null },
+      { page: 'history', workspace: 'w', doc: 'plan' },
+    ];
+    for (const r of routes) expect(parseRoute(href(r))).toEqual(r);
+  });
+});

@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import type { SyncStatus } from './bindings';
+import { CommandError } from './errors';
+import { HttpTransport } from './transport';
+
+class MemoryStorage {
+  private items = new Map<string, string>();
+  getItem(k: string) {
+    return this.items.get(k) ?? null;
+  }
+  setItem(k: string, v: string) {
+    this.items.set(k, v);
+  }
+  removeItem(k: string) {
+    this.items.delete(k);
+  }
+}
+
+function json(status: number, body: unknown): Response {
+  return new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
+}
+
+describe('the HTTP transport', () => {
+  it('signs in, keeps the token for the session and sends it with commands', async () => {
+    const seen: RequestInit[] = [];
+    const fetcher = (async (url: string, init: RequestInit) => {
+      seen.push(init);
+      if (url.endsWith('/api/login')) return json(200, { device_id: 'd', token: 'd.secret', username: 'officer', admin: false });
+      return json(200, { reply: 'workspaces', data: [] });
+    }) as typeof fetch;
+    const t = new HttpTransport('http://server', new MemoryStorage() as unknown as Storage, fetcher);
+    const session = await t.signIn(null, 'officer', 'pw');
+    expect(session.username).toBe('officer');
+    expect(await t.resume()).toMatchObject({ username: 'officer' });
+    await t.call({ command: 'workspaces' });
+    expect((seen[1].headers as Record<string, string>).authorization).toBe('Bearer d.secret');
+  });
+
+  it('turns a refused command into an error naming its field', async () => {
+    const fetcher = (async () =>
+      json(400, { code: 'invalid', message: '-5 is negative', field: 'outcomes/o/budget' })) as unknown as typeof fetch;
+    const t = new HttpTransport('', new MemoryStorage() as unknown as Storage, fetcher);
+    const e = await t.call({ command: 'templates' }).catch((x) => x);
+    expect(e).toBeInstanceOf(CommandError);
+    expect(e).toMatchObject({ code: 'invalid', field: 'outcomes/o/budget' });
+    expect(e.offline).toBe(false);
+  });
+
+  it('says "offline" when the server cannot be reached, and the status bar hears it', async () => {
+    const fetcher = (async () => {
+      throw new TypeError('Failed to fetch');
+    }) as unknown as typeof fetch;
+    const t = new HttpTransport('', new MemoryStorage() as unknown as Storage, fetcher);
+    const states: SyncStatus['state'][] = [];
+    t.onSyncStatus((s) => states.push(s.state));
+    const e = await t.call({ command: 'templates' }).catch((x) => x);
+    expect(e.offline).toBe(true);
+    expect(states.at(-1)).toBe('offline');
+    t.setUnsent(2);
+    expect(states.at(-1)).toBe('offline');
+  });
+
+  it('forgets an expired session', async () => {
+    const storage = new MemoryStorage();
+    storage.setItem('cd4mm.session', JSON.stringify({ token: 'x', username: 'u', admin: false }));
+    const fetcher = (async () => json(401, { code: 'unauthorized', message: 'token revoked', field: null })) as unknown as typeof fetch;
+    const t = new HttpTransport('', storage as unknown as Storage, fetcher);
+    await expect(t.call({ command: 'templates' })).rejects.toMatchObject({ code: 'unauthorized' });
+    expect(await t.resume()).toBeNull();
+  });
+});
