@@ -276,6 +276,6 @@ pub fn local_workspaces(store: &Store) -> Result<Vec<WorkspaceInfo>, AppError> {
             }),
         }
     }
-    out.sort_by(|a, b| a.name.to_lowercase().cmp(&b.name.to_lowercase()));
+    out.sort_by_key(|w| w.name.to_lowercase());
     Ok(out)
 }

@@ -288,7 +288,7 @@ impl Document {
             .collect();
         // get_changes_meta is in causal order; a stable sort keeps it for equal times.
         entries.reverse();
-        entries.sort_by(|a, b| b.time_ms.cmp(&a.time_ms));
+        entries.sort_by_key(|e| std::cmp::Reverse(e.time_ms));
         entries
     }
 

@@ -6,6 +6,8 @@ use crate::session::{self, MAX_ROUNDS};
 use crate::wire::{self, ErrorBody, FrameError, SyncResponse};
 use cd4mm_store::{Store, StoreError};
 use serde::{Deserialize, Serialize};
+use std::borrow::BorrowMut;
+use std::sync::Mutex;
 use std::time::Duration;
 use tokio::sync::watch;
 
@@ -86,6 +88,12 @@ pub struct Me {
     pub workspaces: Vec<Membership>,
 }
 
+/// Run `f` on the store behind `store`'s lock, released when `f` returns.
+fn locked<S: BorrowMut<Store>, R>(store: &Mutex<S>, f: impl FnOnce(&mut Store) -> R) -> Result<R, SyncError> {
+    let mut guard = store.lock().map_err(|_| SyncError::Network("the local store is unavailable".into()))?;
+    Ok(f((*guard).borrow_mut()))
+}
+
 /// A device's connection to one server.
 #[derive(Debug, Clone)]
 pub struct Client {
@@ -121,10 +129,21 @@ impl Client {
         device_name: &str,
         store: &Store,
     ) -> Result<Client, SyncError> {
+        Client::enrol_as(base_url, username, password, device_name, &store.actor().to_hex_string()).await
+    }
+
+    /// [`Client::enrol`] with the store's actor (hex) given, so no store is
+    /// borrowed while the request is in flight.
+    pub async fn enrol_as(
+        base_url: &str,
+        username: &str,
+        password: &str,
+        device_name: &str,
+        actor: &str,
+    ) -> Result<Client, SyncError> {
         let base = base_url.trim_end_matches('/');
         let body = serde_json::json!({
-            "username": username, "password": password, "device_name": device_name,
-            "actor": store.actor().to_hex_string(),
+            "username": username, "password": password, "device_name": device_name, "actor": actor,
         });
         let response = reqwest::Client::new()
             .post(format!("{base}/v1/enrol"))
@@ -158,6 +177,22 @@ impl Client {
         Ok(response)
     }
 
+    /// Tell the server this device's token is done with (`POST /api/logout`).
+    pub async fn sign_out(&self) -> Result<(), SyncError> {
+        let response = self
+            .http
+            .post(format!("{}/api/logout", self.base))
+            .bearer_auth(&self.token)
+            .timeout(self.retry.timeout)
+            .send()
+            .await
+            .map_err(|e| SyncError::Network(e.to_string()))?;
+        if !response.status().is_success() {
+            return Err(refused(response).await);
+        }
+        Ok(())
+    }
+
     /// Who this device is signed in as, and the workspaces it may see.
     pub async fn me(&self) -> Result<Me, SyncError> {
         let response = self.get("/v1/me").await?;
@@ -173,30 +208,46 @@ impl Client {
         store: &mut Store,
         workspaces: &[String],
         cancel: &mut watch::Receiver<bool>,
-        progress: &mut dyn FnMut(&Progress),
+        progress: &mut (dyn FnMut(&Progress) + Send),
     ) -> Result<Progress, SyncError> {
-        let mut p = Progress { changes_to_send: store.unacked_count()?, ..Progress::default() };
+        self.sync_shared(&Mutex::new(store), workspaces, cancel, progress).await
+    }
+
+    /// [`Client::sync`] for a store others use meanwhile (the desktop app's
+    /// commands): it is locked only to build a request and to take in the
+    /// answer, never while waiting on the network.
+    pub async fn sync_shared<S: BorrowMut<Store>>(
+        &self,
+        store: &Mutex<S>,
+        workspaces: &[String],
+        cancel: &mut watch::Receiver<bool>,
+        progress: &mut (dyn FnMut(&Progress) + Send),
+    ) -> Result<Progress, SyncError> {
+        let mut p = Progress { changes_to_send: locked(store, |s| s.unacked_count())??, ..Progress::default() };
         progress(&p);
         while p.rounds < MAX_ROUNDS {
             if *cancel.borrow() {
                 return Err(SyncError::Cancelled);
             }
-            let request = session::request(store, workspaces)?;
+            let request = locked(store, |s| session::request(s, workspaces))??;
             let body = wire::compress(&wire::encode(&request));
             let response = match self.round(body, cancel, &mut p).await {
                 Err(SyncError::Refused { code, .. }) if code == "cursor_ahead" => {
                     // The server lost part of its log (restored backup, same epoch).
-                    store.forget_sync_state()?;
+                    locked(store, |s| s.forget_sync_state())??;
                     p.rounds += 1;
                     continue;
                 }
                 other => other?,
             };
             p.rounds += 1;
-            let absorbed = session::absorb(store, &request, &response, now_ms())?;
-            if absorbed.new_epoch {
-                p.changes_to_send = store.unacked_count()?;
-            }
+            let absorbed = locked(store, |s| {
+                let absorbed = session::absorb(s, &request, &response, now_ms())?;
+                if absorbed.new_epoch {
+                    p.changes_to_send = s.unacked_count()?;
+                }
+                Ok::<_, SyncError>(absorbed)
+            })??;
             p.changes_sent += absorbed.acked;
             p.documents_received += absorbed.documents;
             progress(&p);

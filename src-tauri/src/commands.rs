@@ -1,0 +1,126 @@
+//! The window's commands: thin wrappers. The work is [`cd4mm_app::execute`]
+//! and the sync task; errors reach the UI as `{code, message, field}`.
+//!
+//! Commands are `async` so Tauri runs them off the main thread; store work
+//! runs on the blocking pool.
+
+use crate::account::Account;
+use crate::sync::Desktop;
+use cd4mm_app::{AppError, Command, Reply, SyncStatus, WorkspaceInfo};
+use cd4mm_sync::{Client, SyncError};
+use std::sync::Arc;
+use tauri::State;
+
+fn error(code: &str, message: impl Into<String>) -> AppError {
+    AppError { code: code.into(), message: message.into(), field: None }
+}
+
+async fn blocking<T: Send + 'static>(f: impl FnOnce() -> Result<T, AppError> + Send + 'static) -> Result<T, AppError> {
+    tauri::async_runtime::spawn_blocking(f).await.map_err(|e| error("internal", e.to_string()))?
+}
+
+/// One command of the command API over this device's store.
+#[tauri::command]
+pub async fn command(desktop: State<'_, Arc<Desktop>>, command: Command) -> Result<Reply, AppError> {
+    let desktop = desktop.inner().clone();
+    blocking(move || {
+        if let (Command::Workspaces, Some(account)) = (&command, desktop.account()) {
+            return Ok(Reply::Workspaces(with_local(account.workspaces, &desktop)?));
+        }
+        let writes = matches!(command, Command::CreateDocument { .. } | Command::EditDocument { .. });
+        let reply = cd4mm_app::execute(&mut desktop.store(), command, now_ms())?;
+        if writes {
+            desktop.nudge();
+        }
+        Ok(reply)
+    })
+    .await
+}
+
+/// The server's memberships, and any workspace made on this device before
+/// signing in, so nothing typed offline disappears from view.
+fn with_local(mut workspaces: Vec<WorkspaceInfo>, desktop: &Desktop) -> Result<Vec<WorkspaceInfo>, AppError> {
+    for local in cd4mm_app::local_workspaces(&desktop.store())? {
+        if !workspaces.iter().any(|w| w.id == local.id) {
+            workspaces.push(local);
+        }
+    }
+    Ok(workspaces)
+}
+
+/// Sign this device in to a server (enrolling it), and start syncing.
+#[tauri::command]
+pub async fn sign_in(
+    desktop: State<'_, Arc<Desktop>>,
+    server: String,
+    username: String,
+    password: String,
+) -> Result<SyncStatus, AppError> {
+    let server = server.trim().trim_end_matches('/').to_owned();
+    if !(server.starts_with("http://") || server.starts_with("https://")) {
+        return Err(AppError {
+            field: Some("server".into()),
+            ..error("invalid", "the server address starts with https:// (or http:// on a local network)")
+        });
+    }
+    let actor = desktop.store().actor().to_hex_string();
+    let client = Client::enrol_as(&server, &username, &password, &device_name(), &actor).await.map_err(refusal)?;
+    let me = client.me().await.map_err(refusal)?;
+    let account = Account {
+        server,
+        username: me.username,
+        token: client.token().to_owned(),
+        workspaces: me
+            .workspaces
+            .into_iter()
+            .map(|m| WorkspaceInfo { id: m.workspace, name: m.name, country: m.country, role: m.role })
+            .collect(),
+    };
+    desktop.set_account(Some(account)).map_err(|e| error("storage", e.to_string()))?;
+    Ok(desktop.status())
+}
+
+/// Stop syncing and forget the sign-in. Edits not yet sent stay on the device
+/// and go out after the next sign-in.
+#[tauri::command]
+pub async fn sign_out(desktop: State<'_, Arc<Desktop>>) -> Result<SyncStatus, AppError> {
+    if let Some(account) = desktop.account() {
+        // Tell the server the token is done with; offline, it simply expires unused.
+        let _ = Client::new(&account.server, &account.token).sign_out().await;
+    }
+    desktop.set_account(None).map_err(|e| error("storage", e.to_string()))?;
+    Ok(desktop.status())
+}
+
+#[tauri::command]
+pub async fn sync_status(desktop: State<'_, Arc<Desktop>>) -> Result<SyncStatus, AppError> {
+    let desktop = desktop.inner().clone();
+    blocking(move || Ok(desktop.status())).await
+}
+
+/// Sync now rather than at the next occasion.
+#[tauri::command]
+pub async fn sync_now(desktop: State<'_, Arc<Desktop>>) -> Result<(), AppError> {
+    desktop.nudge();
+    Ok(())
+}
+
+fn refusal(e: SyncError) -> AppError {
+    match e {
+        SyncError::Refused { status: 401, message, .. } => {
+            AppError { field: Some("password".into()), ..error("unauthorised", message) }
+        }
+        SyncError::Refused { code, message, .. } => error(&code, message),
+        SyncError::Network(_) => error("offline", e.to_string()),
+        other => error("sync", other.to_string()),
+    }
+}
+
+fn device_name() -> String {
+    let host = std::env::var("HOSTNAME").ok().filter(|h| !h.is_empty());
+    format!("CD4MM Field desktop{}", host.map(|h| format!(" on {h}")).unwrap_or_default())
+}
+
+fn now_ms() -> i64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_millis() as i64)
+}

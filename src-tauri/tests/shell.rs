@@ -1,0 +1,171 @@
+//! The desktop shell on Tauri's mock runtime: the window's commands as the UI
+//! calls them (JSON over IPC), and the background sync against a real
+//! `cd4mm-server` on a loopback port.
+
+use cd4mm_server::admin::{self, Command as Admin};
+use serde_json::{Value, json};
+use std::time::{Duration, Instant};
+use tauri::ipc::{CallbackFn, InvokeBody};
+use tauri::test::{INVOKE_KEY, MockRuntime, mock_builder, mock_context, noop_assets};
+use tauri::webview::{InvokeRequest, WebviewWindow, WebviewWindowBuilder};
+
+struct Shell {
+    _app: tauri::App<MockRuntime>,
+    window: WebviewWindow<MockRuntime>,
+}
+
+fn shell(data: &std::path::Path) -> Shell {
+    let mut app = cd4mm_desktop::app(mock_builder(), Some(data.to_owned()))
+        .build(mock_context(noop_assets()))
+        .expect("the app builds");
+    // One iteration runs the setup hook (the store opens, sync starts); the
+    // mock runtime has no event loop to run beyond that.
+    #[allow(deprecated)]
+    app.run_iteration(|_, _| {});
+    let window = WebviewWindowBuilder::new(&app, "main", Default::default()).build().expect("window");
+    Shell { _app: app, window }
+}
+
+impl Shell {
+    /// Invoke a command as the UI does; `Err` is the rejection's JSON.
+    fn invoke(&self, cmd: &str, args: Value) -> Result<Value, Value> {
+        let request = InvokeRequest {
+            cmd: cmd.into(),
+            callback: CallbackFn(0),
+            error: CallbackFn(1),
+            url: "tauri://localhost".parse().expect("url"),
+            body: InvokeBody::Json(args),
+            headers: Default::default(),
+            invoke_key: INVOKE_KEY.to_string(),
+        };
+        tauri::test::get_ipc_response(&self.window, request)
+            .map(|body| body.deserialize::<Value>().expect("json reply"))
+    }
+
+    fn command(&self, command: Value) -> Result<Value, Value> {
+        self.invoke("command", json!({ "command": command }))
+    }
+
+    fn status(&self) -> Value {
+        self.invoke("sync_status", json!({})).expect("status")
+    }
+}
+
+#[test]
+fn commands_reach_the_store_and_errors_reach_the_ui_as_code_and_message() {
+    let data = tempfile::tempdir().expect("data dir");
+    let app = shell(data.path());
+    let created = app
+        .command(json!({"command": "create_document", "id": "eng", "workspace": "local",
+            "kind": "engagement", "title": "Border engagement", "template": null}))
+        .expect("create");
+    assert_eq!(created, json!({"reply": "created", "data": {"id": "eng"}}));
+    let edited = app
+        .command(json!({"command": "edit_document", "id": "eng",
+            "edit": {"op": "set", "path": "scope/why", "value": "Northern border posts"}}))
+        .expect("edit");
+    assert_eq!(edited["data"]["value"]["scope"]["why"], "Northern border posts");
+
+    let refused = app
+        .command(json!({"command": "edit_document", "id": "eng",
+            "edit": {"op": "set", "path": "no_such_field", "value": 1}}))
+        .expect_err("refused");
+    assert_eq!(refused["code"], "invalid", "{refused}");
+    assert_eq!(refused["field"], "no_such_field", "{refused}");
+    assert!(refused["message"].as_str().is_some_and(|m| !m.is_empty()));
+    let missing = app.command(json!({"command": "read_document", "id": "nothing"})).expect_err("missing");
+    assert_eq!(missing["code"], "not_found");
+
+    // The toolbox is installed on first start, and workspaces are the local ones.
+    let hits = app.command(json!({"command": "search", "query": "stakeholder", "limit": 5})).expect("search");
+    assert!(!hits["data"].as_array().expect("hits").is_empty(), "{hits}");
+    let workspaces = app.command(json!({"command": "workspaces"})).expect("workspaces");
+    assert_eq!(workspaces["data"][0]["name"], "Border engagement");
+
+    // Local only: two edits wait, nothing is lost on a restart.
+    let status = app.status();
+    assert_eq!((status["state"].as_str(), status["unsent"].as_u64()), (Some("local_only"), Some(2)), "{status}");
+    drop(app);
+    let again = shell(data.path());
+    let read = again.command(json!({"command": "read_document", "id": "eng"})).expect("read after restart");
+    assert_eq!(read["data"]["value"]["scope"]["why"], "Northern border posts");
+}
+
+#[test]
+fn signing_in_syncs_in_the_background_and_signing_out_stops() {
+    // A real server on a loopback port, on its own runtime.
+    let server_data = tempfile::tempdir().expect("server dir");
+    let config = cd4mm_server::Config { data: server_data.path().to_owned(), ..Default::default() };
+    let db = cd4mm_server::open_storage(&config).expect("storage");
+    for command in [
+        Admin::AddUser { username: "ama".into(), password: "a long passphrase".into(), admin: false },
+        Admin::AddWorkspace { id: "gh".into(), name: "Ghana border".into(), country: "GH".into() },
+        Admin::AddMember { workspace: "gh".into(), username: "ama".into(), role: "editor".into() },
+    ] {
+        admin::run(db.as_ref(), command).expect("admin");
+    }
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    let listener = runtime.block_on(tokio::net::TcpListener::bind("127.0.0.1:0")).expect("bind");
+    let url = format!("http://{}", listener.local_addr().expect("addr"));
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let served = runtime.spawn(cd4mm_server::serve(config, listener, async {
+        let _ = stopped.await;
+    }));
+
+    let data = tempfile::tempdir().expect("data dir");
+    let app = shell(data.path());
+    let wrong = app
+        .invoke("sign_in", json!({"server": url, "username": "ama", "password": "wrong"}))
+        .expect_err("wrong password");
+    assert_eq!((wrong["code"].as_str(), wrong["field"].as_str()), (Some("unauthorised"), Some("password")), "{wrong}");
+    let bad = app.invoke("sign_in", json!({"server": "ftp://x", "username": "ama", "password": "x"})).expect_err("url");
+    assert_eq!(bad["field"], "server");
+
+    // Typed before signing in: goes out with the first sync.
+    app.command(json!({"command": "create_document", "id": "plan", "workspace": "gh",
+        "kind": "plan", "title": "Border response plan", "template": null}))
+        .expect("create");
+    let status = app
+        .invoke("sign_in", json!({"server": url, "username": "ama", "password": "a long passphrase"}))
+        .expect("sign in");
+    assert_eq!(status["user"], "ama");
+    let online = wait_for(&app, |s| s["state"] == "online" && s["unsent"] == 0);
+    assert!(online["last_sync_ms"].as_i64().is_some(), "{online}");
+    let workspaces = app.command(json!({"command": "workspaces"})).expect("workspaces");
+    assert_eq!(workspaces["data"], json!([{"id": "gh", "name": "Ghana border", "country": "GH", "role": "editor"}]));
+
+    // The plan reached the server: a second device receives it.
+    let other = tempfile::tempdir().expect("other device");
+    let second = shell(other.path());
+    second
+        .invoke("sign_in", json!({"server": url, "username": "ama", "password": "a long passphrase"}))
+        .expect("second device signs in");
+    wait_for(&second, |s| s["state"] == "online");
+    let read = second.command(json!({"command": "read_document", "id": "plan"})).expect("plan arrived");
+    assert_eq!(read["data"]["value"]["title"], "Border response plan");
+
+    // A later edit is sent by itself, shortly after it is made.
+    app.command(json!({"command": "edit_document", "id": "plan",
+        "edit": {"op": "set", "path": "objective/statement", "value": "Safer, faster crossings"}}))
+        .expect("edit");
+    wait_for(&app, |s| s["state"] == "online" && s["unsent"] == 0);
+
+    let out = app.invoke("sign_out", json!({})).expect("sign out");
+    assert_eq!(out["state"], "local_only");
+    assert!(!data.path().join("account.json").exists(), "the token is forgotten");
+    let _ = stop.send(());
+    runtime.block_on(served).expect("server task").expect("server stops cleanly");
+}
+
+/// Poll the status until `done` holds (bounded: 20 s).
+fn wait_for(app: &Shell, done: impl Fn(&Value) -> bool) -> Value {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let status = app.status();
+        if done(&status) {
+            return status;
+        }
+        assert!(Instant::now() < deadline, "sync did not get there: {status}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
