@@ -14,8 +14,12 @@ export function base(): string {
 }
 
 /** A fresh browser context signed in as `user`, language English. */
-export async function signedIn(browser: Browser, user: string): Promise<Page> {
-  const context = await browser.newContext({ locale: 'en-GB' });
+export async function signedIn(
+  browser: Browser,
+  user: string,
+  viewport = { width: 1366, height: 768 },
+): Promise<Page> {
+  const context = await browser.newContext({ locale: 'en-GB', viewport });
   const page = await context.newPage();
   await page.goto(`${base()}/#/`);
   await page.evaluate(() => localStorage.setItem('cd4mm.locale', 'en'));

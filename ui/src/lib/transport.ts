@@ -44,8 +44,9 @@ interface StoredSession {
 export class HttpTransport implements Transport {
   readonly kind = 'http' as const;
   private listeners = new Set<(status: SyncStatus) => void>();
+  // The page itself just came from the server, so it starts as reachable.
   private status: SyncStatus = {
-    state: 'offline',
+    state: 'online',
     server: null,
     user: null,
     unsent: 0,
