@@ -40,8 +40,8 @@ for (const [lang, catalogue] of [
     await expect(page.locator('html')).toHaveAttribute('lang', lang);
 
     // English messages whose translation differs: none of them may be on screen.
-    const english = new Map(
-      Object.entries(en)
+    const english = new Map<string, string>(
+      Object.entries(en as Record<string, string>)
         .filter(([key, text]) => (catalogue as Record<string, string>)[key] !== text)
         .map(([key, text]) => [text, key]),
     );

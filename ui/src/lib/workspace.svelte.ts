@@ -35,3 +35,16 @@ export function workspaceContent(): WorkspaceContent {
 export function titleOf(id: string): string {
   return app.documents.find((d) => d.id === id)?.title ?? id;
 }
+
+/**
+ * Mark a phase "in progress" when its first piece of work is created, so the
+ * overview follows the work without anyone remembering to. Only moves a phase
+ * on from "not started"; a team's own choice is never overwritten.
+ */
+export async function startPhase(workspace: string, key: keyof Engagement['phases']): Promise<void> {
+  const doc = engagementDoc();
+  const engagement = doc?.value as unknown as Engagement | undefined;
+  if (!doc || !engagement || engagement.phases[key] !== 'not_started') return;
+  if (!app.mayWrite(workspace, 'engagement')) return;
+  await doc.set(`phases/${key}`, 'in_progress');
+}

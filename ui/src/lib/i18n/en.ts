@@ -232,7 +232,11 @@ const en = {
   'score.notRated': 'not rated',
 
   'gaps.title': 'Gaps',
-  'gaps.chartTitle': 'Existing and desired capacity by section',
+  'gaps.chartTitle': 'Existing and desired capacity',
+  'gaps.by': 'Chart by',
+  'gaps.bySection': 'Section',
+  'gaps.byFunction': 'Functional capacity',
+  'gaps.byLevel': 'Level × core issue',
   'gaps.tableTitle': 'Averages and gaps by dimension',
   'gaps.dimension': 'Dimension',
   'gaps.gap': 'Gap',

@@ -230,7 +230,11 @@ const es: Messages = {
   'score.notRated': 'sin puntuar',
 
   'gaps.title': 'Brechas',
-  'gaps.chartTitle': 'Capacidad actual y deseada por sección',
+  'gaps.chartTitle': 'Capacidad actual y deseada',
+  'gaps.by': 'Gráfico por',
+  'gaps.bySection': 'Sección',
+  'gaps.byFunction': 'Capacidad funcional',
+  'gaps.byLevel': 'Nivel × cuestión central',
   'gaps.tableTitle': 'Promedios y brechas por dimensión',
   'gaps.dimension': 'Dimensión',
   'gaps.gap': 'Brecha',

@@ -230,7 +230,11 @@ const fr: Messages = {
   'score.notRated': 'non noté',
 
   'gaps.title': 'Écarts',
-  'gaps.chartTitle': 'Capacités actuelles et souhaitées par section',
+  'gaps.chartTitle': 'Capacités actuelles et souhaitées',
+  'gaps.by': 'Graphique par',
+  'gaps.bySection': 'Section du questionnaire',
+  'gaps.byFunction': 'Capacité fonctionnelle',
+  'gaps.byLevel': 'Niveau × question centrale',
   'gaps.tableTitle': 'Moyennes et écarts par dimension',
   'gaps.dimension': 'Axe',
   'gaps.gap': 'Écart',
