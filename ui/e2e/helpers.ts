@@ -33,6 +33,8 @@ export async function signedIn(
 
 export async function screenshot(page: Page, name: string) {
   mkdirSync(SCREENS, { recursive: true });
+  // From the top, so the sticky status bar sits where it belongs in the picture.
+  await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: join(SCREENS, `${name}.png`), fullPage: true });
 }
 

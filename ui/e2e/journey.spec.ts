@@ -40,7 +40,14 @@ test('a field officer walks all five phases to a re-assessment', async ({ browse
   await page.getByRole('button', { name: 'Add area' }).click();
   await settled(page);
   await expect(page.getByText('Kick-off meeting with the Labour Department')).toBeVisible();
-  await expect(page.getByRole('button', { name: /^Recruiters association: power 2/ })).toBeVisible();
+  // The other stakeholder is dragged to low power, high interest.
+  const board = page.getByRole('group', { name: 'Power and interest grid' });
+  const box = (await board.boundingBox())!;
+  await page.getByRole('button', { name: /^Recruiters association: power 2/ }).hover();
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width * 0.9, box.y + box.height * 0.9, { steps: 5 });
+  await page.mouse.up();
+  await expect(page.getByRole('button', { name: /^Recruiters association: power 1, interest 4, Keep informed/ })).toBeVisible();
   await screenshot(page, 'phase-1');
 
   // Phase 2: an assessment from a template, rated with the workshop keyboard.

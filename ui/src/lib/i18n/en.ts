@@ -363,6 +363,7 @@ const en = {
 
   'measure.title': 'Indicators against targets',
   'measure.statusTitle': 'Status of each indicator',
+  'measure.indicator': 'Indicator',
   'measure.latest': 'Latest',
   'measure.status': 'Status',
   'measure.value': 'Value',

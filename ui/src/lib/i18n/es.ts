@@ -361,6 +361,7 @@ const es: Messages = {
 
   'measure.title': 'Indicadores frente a las metas',
   'measure.statusTitle': 'Estado de cada indicador',
+  'measure.indicator': 'Indicador',
   'measure.latest': 'Último valor',
   'measure.status': 'Estado',
   'measure.value': 'Valor',

@@ -361,6 +361,7 @@ const fr: Messages = {
 
   'measure.title': 'Indicateurs par rapport aux cibles',
   'measure.statusTitle': 'État de chaque indicateur',
+  'measure.indicator': 'Indicateur',
   'measure.latest': 'Dernière valeur',
   'measure.status': 'État',
   'measure.value': 'Valeur',
