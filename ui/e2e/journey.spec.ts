@@ -90,11 +90,18 @@ test('a field officer walks all five phases to a re-assessment', async ({ browse
   await expect(activity).toContainText('Close the gap');
   await expect(page.getByText('addressed').first()).toBeVisible();
   await activity.locator(':scope > summary').click();
+  // A refused value is explained next to the field the core names, and kept for correcting.
+  await activity.getByLabel('Budget (USD)').fill('-5');
+  await activity.getByLabel('Budget (USD)').press('Enter');
+  await expect(activity.getByRole('alert')).toContainText('negative');
+  await expect(activity.getByLabel('Budget (USD)')).toHaveAttribute('aria-invalid', 'true');
+  await expect(activity.getByLabel('Budget (USD)')).toHaveValue('-5');
   await activity.getByLabel('Budget (USD)').fill('5000');
   await activity.getByLabel('Budget (USD)').press('Enter');
   await activity.getByLabel('Owner').fill('Labour Department');
   await activity.getByLabel('Owner').blur();
   await settled(page);
+  await expect(activity.getByRole('alert')).toHaveCount(0);
   await expect(page.getByTestId('plan-progress')).toContainText('5,000');
   await screenshot(page, 'phase-3');
 

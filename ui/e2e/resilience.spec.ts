@@ -51,3 +51,15 @@ test('phase pages fit a 360 px wide screen', async ({ browser }) => {
   await expect(page.getByLabel('Context of the engagement')).toHaveAttribute('readonly', '');
   await settled(page);
 });
+
+test('a wrong password is said in plain words next to the form', async ({ browser }) => {
+  const page = await browser.newPage();
+  await page.goto(`${base()}/#/`);
+  await page.evaluate(() => localStorage.setItem('cd4mm.locale', 'en'));
+  await page.reload();
+  await page.getByLabel('User name').fill('officer');
+  await page.getByLabel('Password').fill('not-the-password');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByRole('alert')).toHaveText('The user name or password is not right.');
+  await expect(page.getByLabel('User name')).toHaveValue('officer');
+});

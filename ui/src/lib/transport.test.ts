@@ -63,7 +63,7 @@ describe('the HTTP transport', () => {
   it('forgets an expired session', async () => {
     const storage = new MemoryStorage();
     storage.setItem('cd4mm.session', JSON.stringify({ token: 'x', username: 'u', admin: false }));
-    const fetcher = (async () => json(401, { code: 'unauthorized', message: 'token revoked', field: null })) as unknown as typeof fetch;
+    const fetcher = (async () => json(401, { code: 'unauthorised', message: 'token revoked' })) as unknown as typeof fetch;
     const t = new HttpTransport('', storage as unknown as Storage, fetcher);
     await expect(t.call({ command: 'templates' })).rejects.toMatchObject({ code: 'unauthorized' });
     expect(await t.resume()).toBeNull();

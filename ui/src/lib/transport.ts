@@ -110,9 +110,15 @@ export class HttpTransport implements Transport {
     } catch {
       // Not JSON: a proxy or a crash answered; the status says enough.
     }
-    if (response.status === 401) this.storage.removeItem(TOKEN_KEY);
+    const message = isAppError(body) ? body.message : `HTTP ${response.status}`;
+    // Wrong password, revoked device, expired session: one code for the UI,
+    // whatever the server calls it.
+    if (response.status === 401) {
+      this.storage.removeItem(TOKEN_KEY);
+      throw new CommandError('unauthorized', message);
+    }
     if (isAppError(body)) throw new CommandError(body.code, body.message, body.field ?? null);
-    throw new CommandError(response.status === 401 ? 'unauthorized' : 'server', `HTTP ${response.status}`);
+    throw new CommandError('server', message);
   }
 
   async call(command: Command): Promise<Reply> {
