@@ -75,6 +75,11 @@ export class AppState {
     setInterval(() => {
       if (this.outbox.items.length > 0) void this.retry();
     }, 15_000);
+    // A browser has no sync events: read the open documents again now and
+    // then while the page is in view, so co-editors see each other's work.
+    setInterval(() => {
+      if (this.transport.kind === 'http' && document.visibilityState === 'visible') void this.refresh();
+    }, 30_000);
     try {
       this.session = await this.transport.resume();
       if (this.session) await this.loadWorkspaces();
