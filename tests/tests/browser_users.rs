@@ -156,6 +156,10 @@ async fn story(backend: Backend) {
     let (status, _) = esi.call(json!({"command": "no_such_thing"})).await;
     assert_eq!(status, 400);
 
+    // The toolbox is there for browser users too.
+    let (_, hits) = esi.call(json!({"command": "search", "query": "stakeholder", "limit": 3})).await;
+    assert!(hits["data"].as_array().is_some_and(|h| !h.is_empty()), "{hits}");
+
     // The server answers where the user belongs, and names each change's author.
     let (_, workspaces) = esi.call(json!({"command": "workspaces"})).await;
     assert_eq!(

@@ -200,7 +200,9 @@ fn session_store(state: &AppState, device: &Device) -> Result<Arc<Mutex<Store>>,
     let actor = ActorId::try_from(device.actor.as_str()).map_err(ApiError::internal)?;
     let dir = state.config.data.join("browser");
     std::fs::create_dir_all(&dir).map_err(ApiError::internal)?;
-    let store = Store::open_as(&dir.join(format!("{}.sqlite3", device.device_id)), &actor)?;
+    let mut store = Store::open_as(&dir.join(format!("{}.sqlite3", device.device_id)), &actor)?;
+    // The toolbox ships with the software, as on a device; it is never synced.
+    store.install_toolbox()?;
     let store = Arc::new(Mutex::new(store));
     stores.insert(device.device_id.clone(), store.clone());
     Ok(store)

@@ -1,17 +1,39 @@
 //! `cd4mm-server demo`: a demo workspace on this server, so a fresh install has
 //! something to look at. The data is the store's demo engagement
 //! (`cd4mm_store::demo`), written on a scratch device and sent through the
-//! same sync round as any device's changes.
+//! same sync round as any device's changes; a second device (the
+//! counterpart's) leaves one budget in conflict, as in scenario 2.
 
 use crate::access::Role;
-use crate::auth;
+use crate::auth::{self, Device};
 use crate::storage::Storage;
+use cd4mm_core::Edit;
 use cd4mm_store::Store;
 use cd4mm_sync::session::{self, RoundFailure};
 
 pub const WORKSPACE: &str = "ghana-border";
 /// The demo accounts' password. Demo data only: never on a real server.
 pub const PASSWORD: &str = "cd4mm-demo";
+/// The demo plan's field that holds a conflict (officer 5,200 vs counterpart 4,500).
+pub const CONFLICTED_BUDGET: &str = "outcomes/oc1/outputs/op1/activities/act2/budget";
+
+/// A device of `user` with its own store in `dir`, enrolled on this server.
+fn scratch_device(db: &dyn Storage, dir: &std::path::Path, user: &str, now: i64) -> Result<(Store, Device), String> {
+    let fail = |e: crate::ApiError| e.message;
+    let store = Store::open(&dir.join(format!("{user}.sqlite3"))).map_err(|e| e.to_string())?;
+    let enrolment = db.enrol(user, PASSWORD, "demo data", &store.actor().to_hex_string(), now).map_err(fail)?;
+    let secret = enrolment.token.split_once('.').map(|(_, s)| s).unwrap_or_default();
+    let device = db.authenticate(&enrolment.device_id, &auth::token_digest(secret)).map_err(fail)?;
+    Ok((store, device))
+}
+
+/// One in-process sync of a scratch device with the demo workspace.
+fn sync(db: &dyn Storage, store: &mut Store, device: &Device, now: i64) -> Result<(), String> {
+    session::sync_in_process::<crate::ApiError>(store, &[WORKSPACE.to_owned()], now, |request| {
+        db.sync(device, request, 1024 * 1024, now).map(|o| o.response).map_err(RoundFailure::Failed)
+    })
+    .map_err(|e| e.message)
+}
 
 /// Create the demo accounts and workspace and fill it; the text to print.
 pub fn seed(db: &dyn Storage) -> Result<String, String> {
@@ -30,16 +52,21 @@ pub fn seed(db: &dyn Storage) -> Result<String, String> {
     let scratch = std::env::temp_dir().join(format!("cd4mm-demo-{}", std::process::id()));
     std::fs::create_dir_all(&scratch).map_err(|e| e.to_string())?;
     let result = (|| {
-        let mut store = Store::open(&scratch.join("device.sqlite3")).map_err(|e| e.to_string())?;
-        cd4mm_store::demo::seed(&mut store, WORKSPACE, cd4mm_store::demo::START_MS).map_err(|e| e.to_string())?;
-        let enrolment =
-            db.enrol("officer", PASSWORD, "demo data", &store.actor().to_hex_string(), now).map_err(fail)?;
-        let secret = enrolment.token.split_once('.').map(|(_, s)| s).unwrap_or_default();
-        let device = db.authenticate(&enrolment.device_id, &auth::token_digest(secret)).map_err(fail)?;
-        session::sync_in_process::<crate::ApiError>(&mut store, &[WORKSPACE.to_owned()], now, |request| {
-            db.sync(&device, request, 1024 * 1024, now).map(|o| o.response).map_err(RoundFailure::Failed)
-        })
-        .map_err(fail)?;
+        // The officer's device records the engagement and syncs it.
+        let (mut officer, officer_device) = scratch_device(db, &scratch, "officer", now)?;
+        cd4mm_store::demo::seed(&mut officer, WORKSPACE, cd4mm_store::demo::START_MS).map_err(|e| e.to_string())?;
+        sync(db, &mut officer, &officer_device, now)?;
+        // Scenario 2's conflict, made the way it happens in the field: the
+        // counterpart's device and the officer's both change one budget while
+        // offline, then both sync. The UI shows it until someone picks a value.
+        let (mut counterpart, counterpart_device) = scratch_device(db, &scratch, "counterpart", now)?;
+        sync(db, &mut counterpart, &counterpart_device, now)?;
+        let budget = |value: f64| Edit::Set { path: CONFLICTED_BUDGET.into(), value: serde_json::json!(value) };
+        let when = cd4mm_store::demo::START_MS + 40 * 86_400_000;
+        counterpart.edit("plan", &budget(4_500.0), when).map_err(|e| e.to_string())?;
+        officer.edit("plan", &budget(5_200.0), when).map_err(|e| e.to_string())?;
+        sync(db, &mut counterpart, &counterpart_device, now)?;
+        sync(db, &mut officer, &officer_device, now)?;
         Ok::<_, String>(())
     })();
     let _ = std::fs::remove_dir_all(&scratch);

@@ -72,6 +72,13 @@ async fn serves_the_demo_workspace_and_stops_gracefully() {
     client.sync(&mut store, &["ghana-border".to_owned()], &mut cancel, &mut |_| {}).await.expect("sync");
     let kinds: Vec<String> = store.list(Some("ghana-border")).expect("list").into_iter().map(|d| d.kind).collect();
     assert_eq!(kinds, ["assessment", "assessment", "engagement", "monitoring", "plan"], "the demo workspace arrived");
+    // Scenario 2's conflict: two devices set one budget offline.
+    let plan = store.read("plan").expect("plan");
+    assert_eq!(plan.conflicts.len(), 1, "{:?}", plan.conflicts);
+    assert_eq!(plan.conflicts[0].path, cd4mm_server::demo::CONFLICTED_BUDGET);
+    let mut values: Vec<f64> = plan.conflicts[0].values.iter().filter_map(|v| v.value.as_f64()).collect();
+    values.sort_by(f64::total_cmp);
+    assert_eq!(values, [4_500.0, 5_200.0]);
 
     let status = Command::new("kill").args(["-INT", &server.id().to_string()]).status().expect("kill");
     assert!(status.success());

@@ -1,0 +1,162 @@
+//! The real `cd4mm` window under a display (Xvfb in `scripts/test`), driven
+//! through WebDriver by `tauri-driver` and WebKitWebDriver: a field officer
+//! working on this computer only creates an engagement, the app is closed and
+//! started again, and the engagement is still there.
+//!
+//! Needs `tauri-driver` on the PATH, Debian's `webkit2gtk-driver` and a
+//! display, so it is `#[ignore]`d in a plain `cargo test`; `scripts/test` runs
+//! it with `xvfb-run … -- --ignored`.
+
+use serde_json::{Value, json};
+use std::os::unix::process::CommandExt;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
+
+/// `tauri-driver` on free loopback ports; killed when dropped.
+struct Driver {
+    child: Child,
+    url: String,
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        // The whole group: tauri-driver's WebKitWebDriver (and any app it left) too.
+        let _ = Command::new("kill").args(["-TERM", "--", &format!("-{}", self.child.id())]).status();
+        let _ = self.child.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).expect("a free port")
+}
+
+async fn driver(home: &std::path::Path) -> Driver {
+    let (port, native) = (free_port(), free_port());
+    let child = Command::new("tauri-driver")
+        .args(["--port", &port.to_string(), "--native-port", &native.to_string()])
+        // The app's store and WebKit's storage in a fresh place of the test's own.
+        .env("CD4MM_DATA_DIR", home.join("store"))
+        .env("XDG_DATA_HOME", home.join("xdg-data"))
+        .env("XDG_CONFIG_HOME", home.join("xdg-config"))
+        .env("XDG_CACHE_HOME", home.join("xdg-cache"))
+        .stdout(Stdio::null())
+        .process_group(0)
+        .spawn()
+        .expect("tauri-driver on the PATH (cargo install tauri-driver)");
+    let url = format!("http://127.0.0.1:{port}");
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while reqwest::get(format!("{url}/status")).await.is_err() {
+        assert!(Instant::now() < deadline, "tauri-driver did not start");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    Driver { child, url }
+}
+
+/// One run of the app: a WebDriver session is one launch of the window.
+struct Window {
+    http: reqwest::Client,
+    session: String,
+}
+
+impl Window {
+    async fn open(driver: &Driver) -> Window {
+        let app = std::path::Path::new(env!("CARGO_BIN_EXE_cd4mm"));
+        let http = reqwest::Client::new();
+        let caps = json!({"capabilities": {"alwaysMatch": {"tauri:options": {"application": app}}}});
+        let r: Value = http
+            .post(format!("{}/session", driver.url))
+            .json(&caps)
+            .send()
+            .await
+            .expect("new session")
+            .json()
+            .await
+            .expect("json");
+        let id = r["value"]["sessionId"].as_str().unwrap_or_else(|| panic!("no session: {r}")).to_owned();
+        let window = Window { http, session: format!("{}/session/{id}", driver.url) };
+        window.call("POST", "/timeouts", json!({"implicit": 15_000})).await;
+        window
+    }
+
+    async fn call(&self, method: &str, path: &str, body: Value) -> Value {
+        let url = format!("{}{path}", self.session);
+        let request = match method {
+            "GET" => self.http.get(url),
+            "DELETE" => self.http.delete(url),
+            _ => self.http.post(url).json(&body),
+        };
+        let r: Value = request.send().await.expect("webdriver answers").json().await.expect("json");
+        assert!(r["value"]["error"].is_null(), "{method} {path}: {r}");
+        r["value"].clone()
+    }
+
+    /// The element (waiting for it to appear, up to the implicit timeout).
+    async fn find(&self, using: &str, value: &str) -> String {
+        let found = self.call("POST", "/element", json!({"using": using, "value": value})).await;
+        found[ELEMENT].as_str().expect("an element id").to_owned()
+    }
+
+    async fn button(&self, text: &str) -> String {
+        self.find("xpath", &format!("//button[normalize-space()='{text}']")).await
+    }
+
+    async fn click(&self, element: &str) {
+        self.call("POST", &format!("/element/{element}/click"), json!({})).await;
+    }
+
+    async fn type_into(&self, css: &str, text: &str) {
+        let element = self.find("css selector", css).await;
+        self.call("POST", &format!("/element/{element}/clear"), json!({})).await;
+        self.call("POST", &format!("/element/{element}/value"), json!({"text": text})).await;
+    }
+
+    /// The page's visible text, once it contains `wanted` (or after 15 s).
+    async fn text_with(&self, wanted: &str) -> String {
+        let deadline = Instant::now() + Duration::from_secs(15);
+        loop {
+            let body = self.find("css selector", "body").await;
+            let text = self.call("GET", &format!("/element/{body}/text"), json!({})).await;
+            let text = text.as_str().unwrap_or_default().to_owned();
+            if text.contains(wanted) || Instant::now() > deadline {
+                return text;
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+    }
+
+    async fn close(self) {
+        self.call("DELETE", "", json!({})).await;
+    }
+}
+
+#[tokio::test]
+#[ignore = "needs a display, tauri-driver and WebKitWebDriver; scripts/test runs it under xvfb-run"]
+async fn an_engagement_made_offline_is_there_after_a_restart() {
+    let home = tempfile::tempdir().expect("home");
+    let driver = driver(home.path()).await;
+
+    let window = Window::open(&driver).await;
+    let local = window.button("Work on this computer only").await;
+    window.click(&local).await;
+    window.type_into("#ws-name", "Tamale border post").await;
+    let create = window.button("Create workspace").await;
+    window.click(&create).await;
+    window.type_into("#eng-partner", "Ghana Immigration Service").await;
+    let start = window.find("css selector", "form.grid-form button[type=submit]").await;
+    window.click(&start).await;
+    let text = window.text_with("Ghana Immigration Service").await;
+    assert!(text.contains("Ghana Immigration Service"), "the engagement shows: {text}");
+    window.close().await;
+
+    // A new launch of the same app on the same data.
+    let window = Window::open(&driver).await;
+    let text = window.text_with("Tamale border post").await;
+    assert!(text.contains("Tamale border post"), "the workspace is listed after a restart: {text}");
+    let card = window.find("xpath", "//a[contains(., 'Tamale border post')]").await;
+    window.click(&card).await;
+    let text = window.text_with("Ghana Immigration Service").await;
+    assert!(text.contains("Ghana Immigration Service"), "the engagement survived the restart: {text}");
+    window.close().await;
+}
