@@ -90,7 +90,7 @@ export class AppState {
   }
 
   report(e: CommandError) {
-    if (e.code === 'unauthorized') {
+    if (e.unauthorised) {
       this.session = null;
       this.docs.clear();
     }

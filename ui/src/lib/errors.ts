@@ -1,4 +1,21 @@
 import type { AppError } from './bindings';
+import en, { type MessageKey } from './i18n/en';
+
+/**
+ * The codes the UI branches on, spelt as the senders spell them: the server
+ * (`crates/server/src/error.rs`, and the core's `AppError` codes it passes on)
+ * and the desktop shell (`src-tauri/src/commands.rs`).
+ */
+export const CODES = {
+  /** Wrong user name or password, revoked device, expired session (HTTP 401; the shell's refused sign-in). */
+  unauthorised: 'unauthorised',
+  /** The request never reached the server: the browser's failed fetch, the shell's network error. */
+  offline: 'offline',
+  /** A value the core refused; `field` names it. */
+  invalid: 'invalid',
+  /** The role may not change this document. */
+  forbidden: 'forbidden',
+} as const;
 
 /**
  * An error from a command, whatever the transport: the server's or the shell's
@@ -17,7 +34,12 @@ export class CommandError extends Error {
 
   /** The request did not reach the server: what was typed must be kept. */
   get offline(): boolean {
-    return this.code === 'offline';
+    return this.code === CODES.offline;
+  }
+
+  /** The server did not accept who this is: sign in (again). */
+  get unauthorised(): boolean {
+    return this.code === CODES.unauthorised;
   }
 
   static from(value: unknown): CommandError {
@@ -36,4 +58,17 @@ export function isAppError(value: unknown): value is AppError {
     typeof (value as AppError).code === 'string' &&
     typeof (value as AppError).message === 'string'
   );
+}
+
+/** The plain words for an error no field owns: `error.CODE`, or "something went wrong". */
+export function errorKey(e: CommandError): MessageKey {
+  const key = `error.${e.code}`;
+  return key in en ? (key as MessageKey) : 'error.unexpected';
+}
+
+/** What a refused sign-in says: the connection, the password, or the sender's own message (null). */
+export function signInErrorKey(e: CommandError): MessageKey | null {
+  if (e.offline) return 'signIn.offline';
+  if (e.unauthorised) return 'signIn.wrong';
+  return null;
 }

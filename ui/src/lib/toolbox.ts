@@ -29,10 +29,3 @@ export const TEMPLATE_OF_ENTRY: Record<string, string> = {
   'migration-governance-indicators': 'migration_governance',
   'kirkpatrick-training-evaluation': 'training_evaluation',
 };
-
-/** Plain words found in an entry, for stores whose search index lacks the toolbox. */
-export function matchesText(e: Entry, query: string): boolean {
-  const words = query.toLowerCase().split(/\s+/).filter(Boolean);
-  const text = `${e.name} ${e.purpose} ${e.summary}`.toLowerCase();
-  return words.every((w) => text.includes(w));
-}

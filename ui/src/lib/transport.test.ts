@@ -65,7 +65,7 @@ describe('the HTTP transport', () => {
     storage.setItem('cd4mm.session', JSON.stringify({ token: 'x', username: 'u', admin: false }));
     const fetcher = (async () => json(401, { code: 'unauthorised', message: 'token revoked' })) as unknown as typeof fetch;
     const t = new HttpTransport('', storage as unknown as Storage, fetcher);
-    await expect(t.call({ command: 'templates' })).rejects.toMatchObject({ code: 'unauthorized' });
+    await expect(t.call({ command: 'templates' })).rejects.toMatchObject({ code: 'unauthorised' });
     expect(await t.resume()).toBeNull();
   });
 });

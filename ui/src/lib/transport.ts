@@ -4,7 +4,7 @@
  * users. The rest of the UI only sees `Transport`.
  */
 import type { Command, Reply, SyncStatus } from './bindings';
-import { CommandError, isAppError } from './errors';
+import { CODES, CommandError, isAppError } from './errors';
 
 export interface Session {
   username: string | null;
@@ -89,7 +89,7 @@ export class HttpTransport implements Transport {
       return response;
     } catch {
       this.emit({ state: 'offline', message: null });
-      throw new CommandError('offline', 'cannot reach the server');
+      throw new CommandError(CODES.offline, 'cannot reach the server');
     } finally {
       this.inFlight -= 1;
       if (this.inFlight === 0 && this.status.state === 'syncing') this.emit({ state: 'online' });
@@ -111,11 +111,11 @@ export class HttpTransport implements Transport {
       // Not JSON: a proxy or a crash answered; the status says enough.
     }
     const message = isAppError(body) ? body.message : `HTTP ${response.status}`;
-    // Wrong password, revoked device, expired session: one code for the UI,
-    // whatever the server calls it.
+    // Wrong password, revoked device, expired session: the server says
+    // `unauthorised`; any 401 (a proxy's too) means the token is no good.
     if (response.status === 401) {
       this.storage.removeItem(TOKEN_KEY);
-      throw new CommandError('unauthorized', message);
+      throw new CommandError(CODES.unauthorised, message, isAppError(body) ? (body.field ?? null) : null);
     }
     if (isAppError(body)) throw new CommandError(body.code, body.message, body.field ?? null);
     throw new CommandError('server', message);

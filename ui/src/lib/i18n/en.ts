@@ -37,7 +37,7 @@ const en = {
   'error.forbidden': 'Your role does not allow this change.',
   'error.not_found': 'This document is not available on this device.',
   'error.read_only': 'This document can only be read here.',
-  'error.unauthorized': 'Your session has ended. Please sign in again.',
+  'error.unauthorised': 'Your session has ended. Please sign in again.',
   'error.storage': 'The data could not be saved on this device.',
   'error.server': 'The server could not answer.',
   'error.exists': 'Something with this id exists already.',
@@ -393,7 +393,6 @@ const en = {
   'lesson.criterion': 'Evaluation criterion',
 
   'toolbox.title': 'Toolbox',
-  'toolbox.unavailable': 'The toolbox is not available here yet.',
   'toolbox.search': 'Search the toolbox',
   'toolbox.phase': 'Phase',
   'toolbox.phaseN': 'Phase {n}',

@@ -35,7 +35,7 @@ const es: Messages = {
   'error.forbidden': 'Su función no permite este cambio.',
   'error.not_found': 'Este documento no está disponible en este dispositivo.',
   'error.read_only': 'Aquí este documento solo puede leerse.',
-  'error.unauthorized': 'Su sesión ha terminado. Vuelva a iniciar sesión.',
+  'error.unauthorised': 'Su sesión ha terminado. Vuelva a iniciar sesión.',
   'error.storage': 'No se pudieron guardar los datos en este dispositivo.',
   'error.server': 'El servidor no pudo responder.',
   'error.exists': 'Ya existe un elemento con este identificador.',
@@ -391,7 +391,6 @@ const es: Messages = {
   'lesson.criterion': 'Criterio de evaluación',
 
   'toolbox.title': 'Caja de herramientas',
-  'toolbox.unavailable': 'La caja de herramientas aún no está disponible aquí.',
   'toolbox.search': 'Buscar en la caja de herramientas',
   'toolbox.phase': 'Fase',
   'toolbox.phaseN': 'Fase {n}',

@@ -35,7 +35,7 @@ const fr: Messages = {
   'error.forbidden': 'Votre rôle ne permet pas cette modification.',
   'error.not_found': 'Ce document n’est pas disponible sur cet appareil.',
   'error.read_only': 'Ce document ne peut être que lu ici.',
-  'error.unauthorized': 'Votre session a pris fin. Veuillez vous reconnecter.',
+  'error.unauthorised': 'Votre session a pris fin. Veuillez vous reconnecter.',
   'error.storage': 'Les données n’ont pas pu être enregistrées sur cet appareil.',
   'error.server': 'Le serveur n’a pas pu répondre.',
   'error.exists': 'Un élément portant cet identifiant existe déjà.',
@@ -391,7 +391,6 @@ const fr: Messages = {
   'lesson.criterion': 'Critère d’évaluation',
 
   'toolbox.title': 'Boîte à outils',
-  'toolbox.unavailable': 'La boîte à outils n’est pas encore disponible ici.',
   'toolbox.search': 'Chercher dans la boîte à outils',
   'toolbox.phase': 'Étape',
   'toolbox.phaseN': 'Étape {n}',

@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { CODES, CommandError, errorKey, signInErrorKey } from './errors';
+
+describe('error codes as the server and the desktop send them', () => {
+  it('are spelt as in crates/server/src/error.rs and src-tauri/src/commands.rs', () => {
+    expect(CODES.unauthorised).toBe('unauthorised');
+    expect(CODES.offline).toBe('offline');
+  });
+
+  it('a wrong password, from the server or the shell, says so in plain words', () => {
+    // The server's 401 body and the shell's refused sign-in (which names the field).
+    const server = CommandError.from({ code: 'unauthorised', message: 'wrong user name or password' });
+    const shell = CommandError.from({ code: 'unauthorised', message: 'wrong user name or password', field: 'password' });
+    for (const e of [server, shell]) {
+      expect(e.unauthorised).toBe(true);
+      expect(e.offline).toBe(false);
+      expect(signInErrorKey(e)).toBe('signIn.wrong');
+      expect(errorKey(e)).toBe('error.unauthorised');
+    }
+    expect(shell.field).toBe('password');
+    // The American spelling is nobody's code.
+    expect(signInErrorKey(new CommandError('unauthorized', 'x'))).toBeNull();
+  });
+
+  it('an unreachable server is "offline", for the browser and the desktop alike', () => {
+    const shell = CommandError.from({ code: 'offline', message: 'error sending request', field: null });
+    expect(shell.offline).toBe(true);
+    expect(signInErrorKey(shell)).toBe('signIn.offline');
+    expect(errorKey(shell)).toBe('error.offline');
+  });
+
+  it('other refusals keep the sender’s message at sign-in, and known codes have words', () => {
+    const invalid = CommandError.from({ code: 'invalid', message: 'the server address starts with https://', field: 'server' });
+    expect(signInErrorKey(invalid)).toBeNull();
+    expect(errorKey(invalid)).toBe('error.invalid');
+    for (const code of ['forbidden', 'not_found', 'read_only', 'exists', 'storage', 'bad_document', 'bad_data_file', 'malformed']) {
+      expect(errorKey(new CommandError(code, 'x'))).toBe(`error.${code}`);
+    }
+    expect(errorKey(new CommandError('something_new', 'x'))).toBe('error.unexpected');
+  });
+});
