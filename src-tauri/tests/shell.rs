@@ -121,18 +121,29 @@ fn signing_in_syncs_in_the_background_and_signing_out_stops() {
     let bad = app.invoke("sign_in", json!({"server": "ftp://x", "username": "ama", "password": "x"})).expect_err("url");
     assert_eq!(bad["field"], "server");
 
-    // Typed before signing in: goes out with the first sync.
+    // Typed before signing in: the plan of a workspace the server knows goes
+    // out with the first sync; notes in a workspace kept on this computer stay
+    // here, unsent, without stopping the sync of the rest.
     app.command(json!({"command": "create_document", "id": "plan", "workspace": "gh",
         "kind": "plan", "title": "Border response plan", "template": null}))
         .expect("create");
+    app.command(json!({"command": "create_document", "id": "notes", "workspace": "my-notes",
+        "kind": "engagement", "title": "My notes", "template": null}))
+        .expect("create local");
     let status = app
         .invoke("sign_in", json!({"server": url, "username": "ama", "password": "a long passphrase"}))
         .expect("sign in");
     assert_eq!(status["user"], "ama");
-    let online = wait_for(&app, |s| s["state"] == "online" && s["unsent"] == 0);
+    let online = wait_for(&app, |s| s["state"] == "online" && s["unsent"] == 1);
     assert!(online["last_sync_ms"].as_i64().is_some(), "{online}");
     let workspaces = app.command(json!({"command": "workspaces"})).expect("workspaces");
-    assert_eq!(workspaces["data"], json!([{"id": "gh", "name": "Ghana border", "country": "GH", "role": "editor"}]));
+    assert_eq!(
+        workspaces["data"],
+        json!([
+            {"id": "gh", "name": "Ghana border", "country": "GH", "role": "editor"},
+            {"id": "my-notes", "name": "My notes", "country": "", "role": "owner"}
+        ])
+    );
 
     // The plan reached the server: a second device receives it.
     let other = tempfile::tempdir().expect("other device");
@@ -148,7 +159,8 @@ fn signing_in_syncs_in_the_background_and_signing_out_stops() {
     app.command(json!({"command": "edit_document", "id": "plan",
         "edit": {"op": "set", "path": "objective/statement", "value": "Safer, faster crossings"}}))
         .expect("edit");
-    wait_for(&app, |s| s["state"] == "online" && s["unsent"] == 0);
+    let before = online["last_sync_ms"].as_i64();
+    wait_for(&app, |s| s["state"] == "online" && s["unsent"] == 1 && s["last_sync_ms"].as_i64() > before);
 
     let out = app.invoke("sign_out", json!({})).expect("sign out");
     assert_eq!(out["state"], "local_only");

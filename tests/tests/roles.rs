@@ -41,15 +41,21 @@ const WORKSPACE_KINDS: [Kind; 4] = [Kind::Engagement, Kind::Assessment, Kind::Pl
 
 /// Send one new toolbox document's change straight to `/v1/sync`.
 async fn raw_toolbox_change(server: &TestServer, d: &common::Device) -> reqwest::Response {
-    let doc = Document::create(WS, &content(Kind::Toolbox), d.store.actor().clone(), 5).expect("toolbox doc");
+    raw_change(server, d, Kind::Toolbox, WS).await
+}
+
+/// A sync request carrying one new document of `kind` in `workspace`, sent as
+/// is (a device's client sends only changes of the workspaces it syncs).
+async fn raw_change(server: &TestServer, d: &common::Device, kind: Kind, workspace: &str) -> reqwest::Response {
+    let doc = Document::create(workspace, &content(kind), d.store.actor().clone(), 5).expect("doc");
     let change = doc.last_local_change().expect("change");
     let request = SyncRequest {
         epoch: None,
         cursors: vec![],
         changes: vec![OutChange {
-            workspace: WS.into(),
-            doc_id: format!("toolbox-{}", d.store.actor().to_hex_string()),
-            kind: "toolbox".into(),
+            workspace: workspace.into(),
+            doc_id: format!("{}-{}", kind.code(), d.store.actor().to_hex_string()),
+            kind: kind.code(),
             bytes: change.raw_bytes().to_vec(),
         }],
     };
@@ -142,11 +148,10 @@ async fn matrix(backend: Backend) {
         Err(SyncError::Refused { status: 403, code, .. }) => assert_eq!(code, "not_a_member"),
         other => panic!("an outsider reading {WS} must be refused, got {other:?}"),
     }
-    let mut outsider = device(&server, "outsider").await;
-    outsider.store.create("intruder", WS, &content(Kind::Plan), 1).expect("local");
-    match outsider.sync(&["elsewhere"]).await {
-        Err(SyncError::Refused { status: 403, code, .. }) => assert_eq!(code, "not_a_member"),
-        other => panic!("an outsider writing into {WS} must be refused, got {other:?}"),
-    }
+    let outsider = device(&server, "outsider").await;
+    let response = raw_change(&server, &outsider, Kind::Plan, WS).await;
+    assert_eq!(response.status().as_u16(), 403, "an outsider writing into {WS} must be refused");
+    let body: wire::ErrorBody = response.json().await.expect("a JSON error");
+    assert_eq!(body.code, "not_a_member");
     server.stop().await;
 }

@@ -17,14 +17,17 @@ pub struct Pending {
 }
 
 impl Store {
-    /// Unacknowledged local changes in the order they were made (causal order
-    /// per document), up to about `max_bytes` (always at least one).
-    pub fn unacked(&self, max_bytes: usize) -> Result<Vec<Pending>> {
+    /// Unacknowledged local changes of `workspaces` in the order they were made
+    /// (causal order per document), up to about `max_bytes` (always at least
+    /// one). Changes of other workspaces (made on this device before it could
+    /// sync them, say) stay here until the device syncs those workspaces.
+    pub fn unacked(&self, workspaces: &[String], max_bytes: usize) -> Result<Vec<Pending>> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT c.doc_id, d.workspace, d.kind, c.hash, c.bytes FROM changes c JOIN documents d ON d.id = c.doc_id
-             WHERE c.local = 1 AND c.acked = 0 AND d.kind != 'toolbox' ORDER BY c.rowid",
+             WHERE c.local = 1 AND c.acked = 0 AND d.kind != 'toolbox'
+               AND d.workspace IN (SELECT value FROM json_each(?1)) ORDER BY c.rowid",
         )?;
-        let mut rows = stmt.query([])?;
+        let mut rows = stmt.query([json_list(workspaces)])?;
         let (mut out, mut total) = (Vec::new(), 0usize);
         while let Some(r) = rows.next()? {
             let hash: Vec<u8> = r.get(3)?;
@@ -50,6 +53,17 @@ impl Store {
             "SELECT count(*) FROM changes c JOIN documents d ON d.id = c.doc_id
              WHERE c.local = 1 AND c.acked = 0 AND d.kind != 'toolbox'",
             [],
+            |r| r.get::<_, i64>(0),
+        )? as u64)
+    }
+
+    /// How many local edits of `workspaces` still wait for the server.
+    pub fn unacked_count_in(&self, workspaces: &[String]) -> Result<u64> {
+        Ok(self.conn.query_row(
+            "SELECT count(*) FROM changes c JOIN documents d ON d.id = c.doc_id
+             WHERE c.local = 1 AND c.acked = 0 AND d.kind != 'toolbox'
+               AND d.workspace IN (SELECT value FROM json_each(?1))",
+            [json_list(workspaces)],
             |r| r.get::<_, i64>(0),
         )? as u64)
     }
@@ -128,4 +142,9 @@ impl Store {
         let changes: Vec<Vec<u8>> = doc.get_changes(&[]).iter().map(|c| c.raw_bytes().to_vec()).collect();
         self.apply_remote(id, &changes, now_ms)
     }
+}
+
+/// A list of names as a JSON array, for `json_each` in a query.
+fn json_list(names: &[String]) -> String {
+    serde_json::Value::from(names.to_vec()).to_string()
 }

@@ -223,7 +223,8 @@ impl Client {
         cancel: &mut watch::Receiver<bool>,
         progress: &mut (dyn FnMut(&Progress) + Send),
     ) -> Result<Progress, SyncError> {
-        let mut p = Progress { changes_to_send: locked(store, |s| s.unacked_count())??, ..Progress::default() };
+        let mut p =
+            Progress { changes_to_send: locked(store, |s| s.unacked_count_in(workspaces))??, ..Progress::default() };
         progress(&p);
         while p.rounds < MAX_ROUNDS {
             if *cancel.borrow() {
@@ -244,7 +245,7 @@ impl Client {
             let absorbed = locked(store, |s| {
                 let absorbed = session::absorb(s, &request, &response, now_ms())?;
                 if absorbed.new_epoch {
-                    p.changes_to_send = s.unacked_count()?;
+                    p.changes_to_send = s.unacked_count_in(workspaces)?;
                 }
                 Ok::<_, SyncError>(absorbed)
             })??;

@@ -21,7 +21,7 @@ pub fn request(store: &Store, workspaces: &[String]) -> Result<SyncRequest, Stor
             .map(|w| Ok(Cursor { workspace: w.clone(), seq: store.cursor(w)? }))
             .collect::<Result<_, StoreError>>()?,
         changes: store
-            .unacked(MAX_UPLOAD)?
+            .unacked(workspaces, MAX_UPLOAD)?
             .into_iter()
             .map(|c| OutChange { workspace: c.workspace, doc_id: c.doc_id, kind: c.kind, bytes: c.bytes })
             .collect(),
@@ -77,8 +77,13 @@ pub fn absorb(
         new_epoch: false,
         acked: response.acked.len() as u64,
         documents,
-        finished: !response.more && store.unacked_count()? == 0,
+        finished: !response.more && store.unacked_count_in(&synced(request))? == 0,
     })
+}
+
+/// The workspaces a request synced.
+pub fn synced(request: &SyncRequest) -> Vec<String> {
+    request.cursors.iter().map(|c| c.workspace.clone()).collect()
 }
 
 /// Why a round carried in-process failed.
