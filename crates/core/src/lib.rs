@@ -40,6 +40,7 @@ pub mod mapping;
 pub mod monitoring;
 pub mod plan;
 pub mod projection;
+pub mod regional;
 pub mod template;
 pub mod toolbox;
 pub mod vocabulary;
