@@ -12,7 +12,8 @@
 //! Routes: `GET /healthz`, `POST /v1/enrol`, `GET /v1/me`, `POST /v1/sync`,
 //! `GET /v1/events` (Server-Sent Events: "workspace X has news"), and for
 //! browser users the command API (`cd4mm_app`): `POST /api/login`,
-//! `POST /api/command`, `POST /api/logout` (see `browser.rs`); and the built
+//! `POST /api/command`, `POST /api/logout` (see `browser.rs`); the regional
+//! dashboard, `GET /api/dashboard` (`regional.rs`); and the built
 //! web UI at `/` when `--ui` names it (`web.rs`).
 
 pub mod access;
@@ -23,6 +24,7 @@ pub mod demo;
 mod error;
 mod events;
 pub mod pg;
+mod regional;
 mod round;
 pub mod sqlite;
 pub mod storage;
@@ -133,6 +135,7 @@ pub fn router(db: Arc<dyn Storage>, config: Config) -> (Router, watch::Sender<bo
         .route("/api/login", post(browser::login))
         .route("/api/command", post(browser::command))
         .route("/api/logout", post(browser::logout))
+        .route("/api/dashboard", get(regional::get))
         .fallback(get(web::asset))
         .with_state(state);
     (router, close)

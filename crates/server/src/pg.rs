@@ -10,7 +10,7 @@ use crate::access::Role;
 use crate::auth::{self, Device};
 use crate::error::ApiError;
 use crate::round::{self, CachedDoc, Entry, LogTx};
-use crate::storage::{self, DeviceInfo, DeviceRecord, Membership, NewDevice, Storage, SyncOutcome};
+use crate::storage::{self, DeviceInfo, DeviceRecord, FactsRow, Membership, NewDevice, Storage, SyncOutcome};
 use axum::http::StatusCode;
 use cd4mm_sync::wire::SyncRequest;
 use postgres::error::SqlState;
@@ -21,7 +21,10 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::sync::broadcast;
 
-const MIGRATIONS: &[&str] = &[include_str!("../../../migrations/server-postgres/0001_init.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("../../../migrations/server-postgres/0001_init.sql"),
+    include_str!("../../../migrations/server-postgres/0002_facts.sql"),
+];
 /// Advisory lock held while migrating, so instances starting together migrate once.
 const MIGRATION_LOCK: i64 = 0x0cd4_0001;
 const NEWS_CHANNEL: &str = "cd4mm_news";
@@ -211,6 +214,16 @@ impl Storage for Postgres {
 
     fn memberships(&self, device: &Device) -> Result<Vec<Membership>, ApiError> {
         self.with(|c| memberships(c, device))
+    }
+
+    fn facts(&self, workspaces: &[String]) -> Result<Vec<FactsRow>, ApiError> {
+        self.with(|c| {
+            let rows = c.query(
+                "SELECT workspace_id, doc_id, facts FROM facts WHERE workspace_id = ANY($1) ORDER BY workspace_id, doc_id",
+                &[&workspaces],
+            )?;
+            Ok(rows.iter().map(|r| FactsRow { workspace: r.get(0), doc_id: r.get(1), facts: r.get(2) }).collect())
+        })
     }
 
     fn sync(&self, device: &Device, request: &SyncRequest, cap: usize, now_ms: i64) -> Result<SyncOutcome, ApiError> {
@@ -412,6 +425,26 @@ impl LogTx for Tx<'_, '_> {
             &[&doc_id, &(seq as i64)],
         )?;
         Ok(rows.iter().map(|r| (r.get::<_, i64>(0) as u64, r.get(1))).collect())
+    }
+
+    fn cached(&mut self, doc_id: &str) -> Result<Option<CachedDoc>, ApiError> {
+        let row =
+            self.0.query_opt("SELECT id, kind, snapshot, snapshot_seq FROM documents WHERE id = $1", &[&doc_id])?;
+        Ok(row.map(|r| CachedDoc {
+            id: r.get(0),
+            kind: r.get(1),
+            snapshot: r.get(2),
+            snapshot_seq: r.get::<_, i64>(3) as u64,
+        }))
+    }
+
+    fn put_facts(&mut self, doc_id: &str, workspace: &str, facts: &str, seq: u64) -> Result<(), ApiError> {
+        self.0.execute(
+            "INSERT INTO facts (doc_id, workspace_id, facts, seq) VALUES ($1, $2, $3, $4)
+             ON CONFLICT (doc_id) DO UPDATE SET facts = excluded.facts, seq = excluded.seq",
+            &[&doc_id, &workspace, &facts, &(seq as i64)],
+        )?;
+        Ok(())
     }
 
     fn cache_snapshot(&mut self, doc_id: &str, snapshot: &[u8], seq: u64) -> Result<(), ApiError> {

@@ -53,8 +53,37 @@ pub trait LogTx {
     fn documents_of(&mut self, workspace: &str) -> Result<Vec<CachedDoc>, ApiError>;
     fn changes_of_after(&mut self, doc_id: &str, seq: u64) -> Result<Vec<(u64, Vec<u8>)>, ApiError>;
     fn cache_snapshot(&mut self, doc_id: &str, snapshot: &[u8], seq: u64) -> Result<(), ApiError>;
+    /// One document with its cached snapshot.
+    fn cached(&mut self, doc_id: &str) -> Result<Option<CachedDoc>, ApiError>;
+    /// Keep a document's regional facts (JSON) as of log entry `seq`.
+    fn put_facts(&mut self, doc_id: &str, workspace: &str, facts: &str, seq: u64) -> Result<(), ApiError>;
     /// Entries of a workspace after `seq`, in order, at most `limit`.
     fn entries_after(&mut self, workspace: &str, seq: u64, limit: usize) -> Result<Vec<Entry>, ApiError>;
+}
+
+/// Changes after a cached snapshot beyond which refreshing facts also caches
+/// a new snapshot (so the next refresh, or first sync, starts from it).
+const SNAPSHOT_AFTER: usize = 16;
+
+/// Recompute a changed document's regional facts, in the round's transaction,
+/// so a dashboard read after a sync sees it. A document that cannot be read
+/// (say, from a newer version of the software) keeps its old facts.
+fn refresh_facts(tx: &mut impl LogTx, doc_id: &str, workspace: &str) -> Result<(), ApiError> {
+    let Some(doc) = tx.cached(doc_id)? else { return Ok(()) };
+    let later = tx.changes_of_after(doc_id, doc.snapshot_seq)?;
+    let seq = later.last().map_or(doc.snapshot_seq, |&(s, _)| s);
+    let pile = later.len();
+    let bytes = storage::snapshot(doc.snapshot.as_deref(), later.into_iter().map(|(_, b)| b))?;
+    if pile > SNAPSHOT_AFTER {
+        tx.cache_snapshot(doc_id, &bytes, seq)?;
+    }
+    match storage::facts(&bytes) {
+        Ok(facts) => tx.put_facts(doc_id, workspace, &facts, seq),
+        Err(why) => {
+            tracing::warn!(doc = doc_id, %why, "regional facts not refreshed");
+            Ok(())
+        }
+    }
 }
 
 /// Entries read per query when answering; the byte cap usually stops earlier.
@@ -91,14 +120,21 @@ pub fn run(
     }
     let mut acked = Vec::with_capacity(checked.len());
     let mut news: Vec<String> = Vec::new();
+    let mut changed: Vec<(&str, &str)> = Vec::new();
     for (change, check) in request.changes.iter().zip(&checked) {
         tx.register_document(&change.doc_id, &change.workspace, &change.kind)?;
-        if tx.append(&change.workspace, &change.doc_id, &check.hash, &change.bytes, &device.device_id, now_ms)?
-            && !news.contains(&change.workspace)
-        {
-            news.push(change.workspace.clone());
+        if tx.append(&change.workspace, &change.doc_id, &check.hash, &change.bytes, &device.device_id, now_ms)? {
+            if !news.contains(&change.workspace) {
+                news.push(change.workspace.clone());
+            }
+            if !changed.contains(&(&change.doc_id, &change.workspace)) {
+                changed.push((&change.doc_id, &change.workspace));
+            }
         }
         acked.push(check.hash);
+    }
+    for (doc_id, workspace) in changed {
+        refresh_facts(tx, doc_id, workspace)?;
     }
 
     let mut budget = cap;

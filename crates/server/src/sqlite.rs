@@ -4,14 +4,17 @@ use crate::access::Role;
 use crate::auth::Device;
 use crate::error::ApiError;
 use crate::round::{self, CachedDoc, Entry, LogTx};
-use crate::storage::{self, DeviceInfo, DeviceRecord, Membership, NewDevice, Storage, SyncOutcome};
+use crate::storage::{self, DeviceInfo, DeviceRecord, FactsRow, Membership, NewDevice, Storage, SyncOutcome};
 use axum::http::StatusCode;
 use cd4mm_sync::wire::SyncRequest;
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use std::path::Path;
 use std::sync::Mutex;
 
-const MIGRATIONS: &[&str] = &[include_str!("../../../migrations/server-sqlite/0001_init.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("../../../migrations/server-sqlite/0001_init.sql"),
+    include_str!("../../../migrations/server-sqlite/0002_facts.sql"),
+];
 
 #[derive(Debug)]
 pub struct Sqlite {
@@ -158,6 +161,19 @@ impl Storage for Sqlite {
 
     fn memberships(&self, device: &Device) -> Result<Vec<Membership>, ApiError> {
         self.with(|c| memberships(c, device))
+    }
+
+    fn facts(&self, workspaces: &[String]) -> Result<Vec<FactsRow>, ApiError> {
+        self.with(|c| {
+            let mut stmt = c.prepare_cached(
+                "SELECT workspace_id, doc_id, facts FROM facts
+                 WHERE workspace_id IN (SELECT value FROM json_each(?1)) ORDER BY workspace_id, doc_id",
+            )?;
+            let list = serde_json::Value::from(workspaces.to_vec()).to_string();
+            let rows =
+                stmt.query_map([list], |r| Ok(FactsRow { workspace: r.get(0)?, doc_id: r.get(1)?, facts: r.get(2)? }))?;
+            Ok(rows.collect::<Result<_, _>>()?)
+        })
     }
 
     fn sync(&self, device: &Device, request: &SyncRequest, cap: usize, now_ms: i64) -> Result<SyncOutcome, ApiError> {
@@ -314,6 +330,29 @@ impl LogTx for Tx<'_> {
             self.0.prepare_cached("SELECT seq, bytes FROM log WHERE doc_id = ?1 AND seq > ?2 ORDER BY seq")?;
         let rows = stmt.query_map(params![doc_id, seq as i64], |r| Ok((r.get::<_, i64>(0)? as u64, r.get(1)?)))?;
         Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    fn cached(&mut self, doc_id: &str) -> Result<Option<CachedDoc>, ApiError> {
+        Ok(self
+            .0
+            .query_row("SELECT id, kind, snapshot, snapshot_seq FROM documents WHERE id = ?1", [doc_id], |r| {
+                Ok(CachedDoc {
+                    id: r.get(0)?,
+                    kind: r.get(1)?,
+                    snapshot: r.get(2)?,
+                    snapshot_seq: r.get::<_, i64>(3)? as u64,
+                })
+            })
+            .optional()?)
+    }
+
+    fn put_facts(&mut self, doc_id: &str, workspace: &str, facts: &str, seq: u64) -> Result<(), ApiError> {
+        self.0.execute(
+            "INSERT INTO facts (doc_id, workspace_id, facts, seq) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT (doc_id) DO UPDATE SET facts = excluded.facts, seq = excluded.seq",
+            params![doc_id, workspace, facts, seq as i64],
+        )?;
+        Ok(())
     }
 
     fn cache_snapshot(&mut self, doc_id: &str, snapshot: &[u8], seq: u64) -> Result<(), ApiError> {

@@ -40,6 +40,14 @@ pub struct DeviceInfo {
     pub revoked: bool,
 }
 
+/// One document's regional facts (JSON of `cd4mm_core::regional::Facts`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FactsRow {
+    pub workspace: String,
+    pub doc_id: String,
+    pub facts: String,
+}
+
 /// The outcome of a sync round, and which workspaces got news from it.
 #[derive(Debug)]
 pub struct SyncOutcome {
@@ -69,6 +77,8 @@ pub trait Storage: Send + Sync + 'static {
     fn insert_user(&self, username: &str, password_hash: &str, admin: bool, now_ms: i64) -> Result<i64, ApiError>;
     /// The workspaces the user may see (every workspace for an admin).
     fn memberships(&self, device: &Device) -> Result<Vec<Membership>, ApiError>;
+    /// The regional facts of every document of these workspaces.
+    fn facts(&self, workspaces: &[String]) -> Result<Vec<FactsRow>, ApiError>;
     /// One sync round, in one transaction.
     fn sync(&self, device: &Device, request: &SyncRequest, cap: usize, now_ms: i64) -> Result<SyncOutcome, ApiError>;
     /// Whether the storage itself tells every server instance of news (through
@@ -244,4 +254,14 @@ pub fn snapshot(cached: Option<&[u8]>, changes: impl IntoIterator<Item = Vec<u8>
     let changes: Vec<Change> = changes.into_iter().filter_map(|b| Change::from_bytes(b).ok()).collect();
     doc.apply_changes(changes).map_err(ApiError::internal)?;
     Ok(doc.save())
+}
+
+/// A document's regional facts (`cd4mm_core::regional::Facts`) as JSON, from
+/// its saved bytes; `Err` says why it cannot be read.
+pub fn facts(bytes: &[u8]) -> Result<String, String> {
+    // Read-only: the actor only names changes an upgrade would make, never kept.
+    let actor = cd4mm_core::automerge::ActorId::from(b"cd4mm-regional-0".to_vec());
+    let doc = cd4mm_core::Document::load(bytes, actor, 0).map_err(|e| e.to_string())?;
+    let content = doc.content().map_err(|e| e.to_string())?;
+    serde_json::to_string(&cd4mm_core::regional::Facts::of(&content)).map_err(|e| e.to_string())
 }

@@ -1,0 +1,169 @@
+//! Regional consolidation against a running server, on SQLite and on
+//! PostgreSQL: workspaces in two countries are filled by a field officer's
+//! device; the dashboard's figures are checked against numbers worked out by
+//! hand, follow new changes as they arrive, narrow with the filters, and a
+//! counterpart sees only their own workspace.
+//!
+//! Only the `administration` section's first question is rated in each
+//! assessment, so a workspace's administration gap is desired − existing.
+
+mod common;
+
+use cd4mm_core::assessment::Assessment;
+use cd4mm_core::engagement::Engagement;
+use cd4mm_core::monitoring::{Monitoring, ProgressUpdate};
+use cd4mm_core::plan::{Activity, Outcome, Output, Plan};
+use cd4mm_core::vocabulary::PhaseState;
+use cd4mm_core::{Content, Date, Edit};
+use cd4mm_server::admin::Command;
+use common::{Backend, TestServer, device};
+use serde_json::{Value, json};
+
+const GH: &str = "gh-north";
+const SN: &str = "sn-dakar";
+const EXISTING: &str = "responses/adm_structure/existing";
+
+fn assessment(existing: i64, desired: i64) -> Content {
+    let templates = cd4mm_core::data::templates().expect("templates");
+    let template = templates.iter().find(|t| t.id == "border_management").expect("template");
+    let mut a = Assessment::start("Border self-assessment", template);
+    let r = a.responses.get_mut("adm_structure").expect("question");
+    (r.existing, r.desired) = (Some(existing), Some(desired));
+    a.completed_on = Date::parse("2026-03-01");
+    Content::Assessment(a)
+}
+
+fn engagement(title: &str, engagement_done: bool) -> Content {
+    let mut e = Engagement { title: title.into(), ..Engagement::default() };
+    if engagement_done {
+        e.phases.engagement = PhaseState::Done;
+    }
+    Content::Engagement(e)
+}
+
+fn plan() -> Content {
+    let activity = Activity { id: "a1".into(), title: "SOPs".into(), budget: 1_000.0, ..Activity::default() };
+    let output = Output { id: "op".into(), activities: vec![activity], ..Output::default() };
+    let outcome = Outcome { id: "oc".into(), outputs: vec![output], ..Outcome::default() };
+    Content::Plan(Plan { title: "Response".into(), outcomes: vec![outcome], ..Plan::default() })
+}
+
+fn monitoring() -> Content {
+    let update = ProgressUpdate {
+        id: "u1".into(),
+        activity_id: "a1".into(),
+        date: Date::parse("2026-06-30"),
+        spent: 250.0,
+        ..ProgressUpdate::default()
+    };
+    Content::Monitoring(Monitoring {
+        title: "2026".into(),
+        plan_id: "gh-plan".into(),
+        progress: vec![update],
+        ..Monitoring::default()
+    })
+}
+
+async fn get(server: &TestServer, token: &str, query: &str) -> (u16, Value) {
+    let r = reqwest::Client::new()
+        .get(format!("{}/api/dashboard{query}", server.url))
+        .bearer_auth(token)
+        .send()
+        .await
+        .expect("dashboard answers");
+    (r.status().as_u16(), r.json().await.expect("json"))
+}
+
+/// `(country, gap, assessments)` of the administration cells.
+fn administration(d: &Value) -> Vec<(String, f64, u64)> {
+    d["heatmap"]
+        .as_array()
+        .expect("heatmap")
+        .iter()
+        .filter(|c| c["dimension"]["section"] == "administration")
+        .map(|c| {
+            let country = c["country"].as_str().unwrap_or_default().to_owned();
+            (country, c["gap"].as_f64().unwrap_or(f64::NAN), c["assessments"].as_u64().unwrap_or(0))
+        })
+        .collect()
+}
+
+fn phases(d: &Value) -> Vec<(String, u64)> {
+    d["engagements"]
+        .as_array()
+        .expect("engagements")
+        .iter()
+        .map(|e| (e["workspace"].as_str().unwrap_or_default().to_owned(), e["phase"].as_u64().unwrap_or(0)))
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_regional_dashboard_on_sqlite() {
+    story(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_regional_dashboard_on_postgres() {
+    story(Backend::Postgres).await;
+}
+
+async fn story(backend: Backend) {
+    let server = TestServer::start_on(backend).await;
+    server.admin(Command::AddWorkspace { id: SN.into(), name: "Dakar port".into(), country: "Senegal".into() });
+    server.admin(Command::AddWorkspace { id: GH.into(), name: "Northern border".into(), country: "Ghana".into() });
+    server.member(GH, "officer", "editor");
+    server.member(SN, "officer", "editor");
+    server.member(GH, "esi", "counterpart");
+
+    let mut officer = device(&server, "officer").await;
+    let docs = [
+        ("gh-eng", GH, engagement("Northern border", true)),
+        ("gh-a1", GH, assessment(2, 5)),
+        ("gh-plan", GH, plan()),
+        ("gh-mon", GH, monitoring()),
+        ("sn-eng", SN, engagement("Dakar port", false)),
+        ("sn-a1", SN, assessment(3, 4)),
+    ];
+    for (id, ws, content) in &docs {
+        officer.store.create(id, ws, content, 1).expect("create");
+    }
+    officer.sync(&[GH, SN]).await.expect("officer syncs");
+    let token = officer.client.token().to_owned();
+
+    // By hand: Ghana's engagement phase is done → phase 2; Senegal's → phase 1.
+    // Gaps: Ghana 5 − 2 = 3, Senegal 4 − 3 = 1. One plan: 1,000 budgeted, 250 spent.
+    let (status, d) = get(&server, &token, "?by=section").await;
+    assert_eq!(status, 200, "{d}");
+    assert_eq!(phases(&d), [(GH.to_owned(), 2), (SN.to_owned(), 1)]);
+    assert_eq!(administration(&d), [("Ghana".to_owned(), 3.0, 1), ("Senegal".to_owned(), 1.0, 1)]);
+    assert_eq!((d["plans"]["plans"].as_u64(), d["plans"]["budget"].as_f64()), (Some(1), Some(1_000.0)));
+    assert_eq!(d["plans"]["spent"].as_f64(), Some(250.0));
+    assert_eq!(d["plans"]["activities"]["planned"].as_u64(), Some(1), "{}", d["plans"]);
+
+    // A new score changes the figure as soon as it is synced.
+    officer.store.edit("sn-a1", &Edit::Set { path: EXISTING.into(), value: json!(4) }, 2).expect("edit");
+    officer.sync(&[GH, SN]).await.expect("officer syncs");
+    let (_, d) = get(&server, &token, "?by=section").await;
+    assert_eq!(administration(&d)[1], ("Senegal".to_owned(), 0.0, 1));
+
+    // Filters: by country, and by a period that leaves every assessment out.
+    let (_, d) = get(&server, &token, "?by=section&country=ghana").await;
+    assert_eq!(phases(&d), [(GH.to_owned(), 2)]);
+    assert_eq!(administration(&d), [("Ghana".to_owned(), 3.0, 1)]);
+    let (_, d) = get(&server, &token, "?by=section&to=2025-12-31").await;
+    assert!(administration(&d).is_empty(), "{d}");
+    let (status, err) = get(&server, &token, "?from=yesterday").await;
+    assert_eq!((status, err["code"].as_str()), (400, Some("bad_filter")), "{err}");
+
+    // The counterpart sees their workspace only, in every part of the answer.
+    let esi = device(&server, "esi").await;
+    let (_, d) = get(&server, esi.client.token(), "?by=section").await;
+    assert_eq!(phases(&d), [(GH.to_owned(), 2)]);
+    assert_eq!(administration(&d), [("Ghana".to_owned(), 3.0, 1)]);
+    assert!(!d.to_string().contains("Senegal") && !d.to_string().contains(SN), "{d}");
+
+    // Without a token there is nothing to see.
+    let r = reqwest::get(format!("{}/api/dashboard", server.url)).await.expect("answers");
+    assert_eq!(r.status().as_u16(), 401);
+    server.stop().await;
+}
