@@ -10,7 +10,6 @@
 //! Run: `cargo bench -p cd4mm-tests --bench regional`.
 
 #[path = "../tests/common/mod.rs"]
-#[allow(dead_code)]
 mod common;
 
 use cd4mm_core::Content;
