@@ -11,9 +11,9 @@ mod common;
 
 use cd4mm_core::assessment::Assessment;
 use cd4mm_core::engagement::Engagement;
-use cd4mm_core::monitoring::{Monitoring, ProgressUpdate};
+use cd4mm_core::monitoring::{Measurement, Monitoring, ParticipantGroup, ProgressUpdate, Training};
 use cd4mm_core::plan::{Activity, Outcome, Output, Plan};
-use cd4mm_core::vocabulary::PhaseState;
+use cd4mm_core::vocabulary::{AgeGroup, PhaseState, Sex};
 use cd4mm_core::{Content, Date, Edit};
 use cd4mm_server::admin::Command;
 use common::{Backend, TestServer, device};
@@ -56,10 +56,36 @@ fn monitoring() -> Content {
         spent: 250.0,
         ..ProgressUpdate::default()
     };
+    let group = |id: &str, sex: Sex, age_group: AgeGroup, count: u32| ParticipantGroup {
+        id: id.into(),
+        sex,
+        age_group,
+        count,
+        ..ParticipantGroup::default()
+    };
+    let training = Training {
+        id: "t1".into(),
+        title: "Document examination".into(),
+        starts_on: Date::parse("2026-05-04"),
+        participants: vec![
+            group("g1", Sex::Female, AgeGroup::Under25, 3),
+            group("g2", Sex::Male, AgeGroup::From25To39, 2),
+        ],
+        ..Training::default()
+    };
+    let measurement = Measurement {
+        id: "m1".into(),
+        indicator_id: "i1".into(),
+        date: Date::parse("2026-06-30"),
+        value: 7.0,
+        ..Measurement::default()
+    };
     Content::Monitoring(Monitoring {
         title: "2026".into(),
         plan_id: "gh-plan".into(),
         progress: vec![update],
+        measurements: vec![measurement],
+        trainings: vec![training],
         ..Monitoring::default()
     })
 }
@@ -162,8 +188,100 @@ async fn story(backend: Backend) {
     assert_eq!(administration(&d), [("Ghana".to_owned(), 3.0, 1)]);
     assert!(!d.to_string().contains("Senegal") && !d.to_string().contains(SN), "{d}");
 
+    exports(&server, &token, esi.client.token()).await;
+
     // Without a token there is nothing to see.
     let r = reqwest::get(format!("{}/api/dashboard", server.url)).await.expect("answers");
     assert_eq!(r.status().as_u16(), 401);
     server.stop().await;
+}
+
+async fn fetch(server: &TestServer, token: &str, path: &str) -> (u16, Vec<u8>) {
+    let r = reqwest::Client::new()
+        .get(format!("{}/api/export/{path}", server.url))
+        .bearer_auth(token)
+        .send()
+        .await
+        .expect("export answers");
+    (r.status().as_u16(), r.bytes().await.expect("body").to_vec())
+}
+
+/// RFC 4180 records as fields (question texts hold quoted commas).
+fn csv(bytes: &[u8]) -> Vec<Vec<String>> {
+    let text = String::from_utf8_lossy(bytes);
+    let (mut rows, mut row, mut field, mut quoted) = (Vec::new(), Vec::new(), String::new(), false);
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match (c, quoted) {
+            ('"', true) if chars.peek() == Some(&'"') => {
+                field.push('"');
+                chars.next();
+            }
+            ('"', _) => quoted = !quoted,
+            (',', false) => row.push(std::mem::take(&mut field)),
+            ('\r', false) => {}
+            ('\n', false) => {
+                row.push(std::mem::take(&mut field));
+                rows.push(std::mem::take(&mut row));
+            }
+            (c, _) => field.push(c),
+        }
+    }
+    rows
+}
+
+fn column(table: &[Vec<String>], name: &str) -> usize {
+    table[0].iter().position(|h| h == name).unwrap_or_else(|| panic!("no column {name}"))
+}
+
+async fn exports(server: &TestServer, officer: &str, counterpart: &str) {
+    // Assessments: a row per question of both assessments (31 each), scores as rated.
+    let (status, body) = fetch(server, officer, "assessments.csv").await;
+    assert_eq!(status, 200);
+    let t = csv(&body);
+    assert_eq!(t.len(), 1 + 2 * 31, "header and 62 questions");
+    let (q, e, d, g) = (column(&t, "question"), column(&t, "existing"), column(&t, "desired"), column(&t, "gap"));
+    let gh = t.iter().find(|r| r[0] == GH && r[q] == "adm_structure").expect("Ghana's rated question");
+    assert_eq!((gh[e].as_str(), gh[d].as_str(), gh[g].as_str()), ("2", "5", "3"));
+    let sn = t.iter().find(|r| r[0] == SN && r[q] == "adm_structure").expect("Senegal's rated question");
+    assert_eq!((sn[e].as_str(), sn[g].as_str()), ("4", "0"), "the later edit is in the export");
+
+    // Monitoring: one measurement and one training, disaggregated.
+    let (_, body) = fetch(server, officer, "monitoring.csv").await;
+    let t = csv(&body);
+    assert_eq!(t.len(), 3, "{t:?}");
+    let training = t.iter().find(|r| r[column(&t, "record")] == "training").expect("training row");
+    let count = |name: &str| training[column(&t, name)].clone();
+    assert_eq!((count("participants"), count("female"), count("male")), ("5".into(), "3".into(), "2".into()));
+    assert_eq!((count("under_25"), count("25_to_39"), count("40_to_54")), ("3".into(), "2".into(), "0".into()));
+
+    // Plans as XLSX, read back with a spreadsheet reader.
+    use calamine::{Data, Reader, Xlsx};
+    let (status, body) = fetch(server, officer, "plans.xlsx").await;
+    assert_eq!(status, 200);
+    let mut book: Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(body)).expect("an XLSX file");
+    let sheet = book.worksheet_range_at(0).expect("a sheet").expect("readable");
+    let rows: Vec<&[Data]> = sheet.rows().collect();
+    assert_eq!(rows.len(), 2, "header and one activity");
+    let header: Vec<String> = rows[0].iter().map(|c| c.to_string()).collect();
+    let at = |name: &str| header.iter().position(|h| h == name).expect("column");
+    assert_eq!(rows[1][at("activity")], Data::String("a1".into()));
+    assert_eq!(rows[1][at("budget")], Data::Float(1_000.0));
+    assert_eq!(rows[1][at("workspace")], Data::String(GH.into()));
+
+    // Whole documents, for archiving.
+    let (_, body) = fetch(server, officer, &format!("documents.json?workspace={GH}")).await;
+    let docs: Value = serde_json::from_slice(&body).expect("json");
+    let ids: Vec<&str> = docs.as_array().expect("list").iter().filter_map(|d| d["id"].as_str()).collect();
+    assert_eq!(ids, ["gh-a1", "gh-eng", "gh-mon", "gh-plan"]);
+
+    // A counterpart's export holds their workspace only, and asking for
+    // another is refused.
+    let (_, body) = fetch(server, counterpart, "assessments.csv").await;
+    let t = csv(&body);
+    assert!(t.len() > 1 && t[1..].iter().all(|r| r[0] == GH), "only {GH}");
+    let (status, _) = fetch(server, counterpart, &format!("plans.csv?workspace={SN}")).await;
+    assert_eq!(status, 403);
+    let (status, _) = fetch(server, officer, "budgets.csv").await;
+    assert_eq!(status, 404);
 }

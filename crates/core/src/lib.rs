@@ -36,6 +36,7 @@ mod document;
 mod edit;
 pub mod engagement;
 mod error;
+pub mod export;
 pub mod mapping;
 pub mod monitoring;
 pub mod plan;

@@ -13,7 +13,8 @@
 //! `GET /v1/events` (Server-Sent Events: "workspace X has news"), and for
 //! browser users the command API (`cd4mm_app`): `POST /api/login`,
 //! `POST /api/command`, `POST /api/logout` (see `browser.rs`); the regional
-//! dashboard, `GET /api/dashboard` (`regional.rs`); and the built
+//! dashboard, `GET /api/dashboard` (`regional.rs`); exports,
+//! `GET /api/export/{file}` (`export.rs`); and the built
 //! web UI at `/` when `--ui` names it (`web.rs`).
 
 pub mod access;
@@ -23,6 +24,7 @@ mod browser;
 pub mod demo;
 mod error;
 mod events;
+mod export;
 pub mod pg;
 mod regional;
 mod round;
@@ -136,6 +138,7 @@ pub fn router(db: Arc<dyn Storage>, config: Config) -> (Router, watch::Sender<bo
         .route("/api/command", post(browser::command))
         .route("/api/logout", post(browser::logout))
         .route("/api/dashboard", get(regional::get))
+        .route("/api/export/{file}", get(export::get))
         .fallback(get(web::asset))
         .with_state(state);
     (router, close)

@@ -12,7 +12,7 @@ use crate::error::ApiError;
 use crate::round::{self, CachedDoc, Entry, LogTx};
 use crate::storage::{self, DeviceInfo, DeviceRecord, FactsRow, Membership, NewDevice, Storage, SyncOutcome};
 use axum::http::StatusCode;
-use cd4mm_sync::wire::SyncRequest;
+use cd4mm_sync::wire::{DocBytes, SyncRequest};
 use postgres::error::SqlState;
 use postgres::fallible_iterator::FallibleIterator;
 use postgres::{Client, NoTls, Transaction};
@@ -214,6 +214,15 @@ impl Storage for Postgres {
 
     fn memberships(&self, device: &Device) -> Result<Vec<Membership>, ApiError> {
         self.with(|c| memberships(c, device))
+    }
+
+    fn saved_documents(&self, workspace: &str) -> Result<Vec<DocBytes>, ApiError> {
+        self.with(|c| {
+            let mut tx = c.transaction()?;
+            let out = round::saved(&mut Tx(&mut tx), workspace)?;
+            tx.commit()?;
+            Ok(out)
+        })
     }
 
     fn facts(&self, workspaces: &[String]) -> Result<Vec<FactsRow>, ApiError> {

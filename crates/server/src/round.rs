@@ -61,6 +61,25 @@ pub trait LogTx {
     fn entries_after(&mut self, workspace: &str, seq: u64, limit: usize) -> Result<Vec<Entry>, ApiError>;
 }
 
+/// Every document of a workspace as one compact snapshot (caching the
+/// snapshots it had to bring up to date): for a first sync, and for exports.
+pub fn saved(tx: &mut impl LogTx, workspace: &str) -> Result<Vec<DocBytes>, ApiError> {
+    let mut out = Vec::new();
+    for doc in tx.documents_of(workspace)? {
+        let later = tx.changes_of_after(&doc.id, doc.snapshot_seq)?;
+        let bytes = match later.last() {
+            None => doc.snapshot.unwrap_or_default(),
+            Some(&(last, _)) => {
+                let bytes = storage::snapshot(doc.snapshot.as_deref(), later.into_iter().map(|(_, b)| b))?;
+                tx.cache_snapshot(&doc.id, &bytes, last)?;
+                bytes
+            }
+        };
+        out.push(DocBytes { doc_id: doc.id, kind: doc.kind, bytes });
+    }
+    Ok(out)
+}
+
 /// Changes after a cached snapshot beyond which refreshing facts also caches
 /// a new snapshot (so the next refresh, or first sync, starts from it).
 const SNAPSHOT_AFTER: usize = 16;
@@ -150,18 +169,9 @@ pub fn run(
         if cursor.seq == 0 {
             // First sync: one compact snapshot per document, not the history.
             out.cursor = tx.last_seq_of(&cursor.workspace)?;
-            for doc in tx.documents_of(&cursor.workspace)? {
-                let later = tx.changes_of_after(&doc.id, doc.snapshot_seq)?;
-                let bytes = match later.last() {
-                    None => doc.snapshot.unwrap_or_default(),
-                    Some(&(last, _)) => {
-                        let bytes = storage::snapshot(doc.snapshot.as_deref(), later.into_iter().map(|(_, b)| b))?;
-                        tx.cache_snapshot(&doc.id, &bytes, last)?;
-                        bytes
-                    }
-                };
-                budget = budget.saturating_sub(bytes.len());
-                out.snapshots.push(DocBytes { doc_id: doc.id, kind: doc.kind, bytes });
+            for doc in saved(tx, &cursor.workspace)? {
+                budget = budget.saturating_sub(doc.bytes.len());
+                out.snapshots.push(doc);
             }
         } else {
             'entries: loop {

@@ -6,7 +6,7 @@ use crate::error::ApiError;
 use crate::round::{self, CachedDoc, Entry, LogTx};
 use crate::storage::{self, DeviceInfo, DeviceRecord, FactsRow, Membership, NewDevice, Storage, SyncOutcome};
 use axum::http::StatusCode;
-use cd4mm_sync::wire::SyncRequest;
+use cd4mm_sync::wire::{DocBytes, SyncRequest};
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use std::path::Path;
 use std::sync::Mutex;
@@ -161,6 +161,15 @@ impl Storage for Sqlite {
 
     fn memberships(&self, device: &Device) -> Result<Vec<Membership>, ApiError> {
         self.with(|c| memberships(c, device))
+    }
+
+    fn saved_documents(&self, workspace: &str) -> Result<Vec<DocBytes>, ApiError> {
+        self.with(|c| {
+            let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let out = round::saved(&mut Tx(&tx), workspace)?;
+            tx.commit()?;
+            Ok(out)
+        })
     }
 
     fn facts(&self, workspaces: &[String]) -> Result<Vec<FactsRow>, ApiError> {

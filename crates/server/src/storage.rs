@@ -77,6 +77,8 @@ pub trait Storage: Send + Sync + 'static {
     fn insert_user(&self, username: &str, password_hash: &str, admin: bool, now_ms: i64) -> Result<i64, ApiError>;
     /// The workspaces the user may see (every workspace for an admin).
     fn memberships(&self, device: &Device) -> Result<Vec<Membership>, ApiError>;
+    /// Every document of a workspace, saved whole (for exports and archives).
+    fn saved_documents(&self, workspace: &str) -> Result<Vec<cd4mm_sync::wire::DocBytes>, ApiError>;
     /// The regional facts of every document of these workspaces.
     fn facts(&self, workspaces: &[String]) -> Result<Vec<FactsRow>, ApiError>;
     /// One sync round, in one transaction.
