@@ -1,7 +1,7 @@
 /**
  * A real cd4mm-server for the browser tests: a fresh data directory with the
  * demo accounts and workspace, plus an empty workspace for the field
- * officer's journey, serving the built UI on a port the OS picks.
+ * officer's journey and an empty one in Senegal for the regional pages, serving the built UI on a port the OS picks.
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -25,6 +25,9 @@ export default async function globalSetup() {
   admin('workspace', 'add', JOURNEY, '--name', 'Southern labour corridor', '--country', 'Ghana');
   admin('member', 'add', JOURNEY, 'officer', 'editor');
   admin('member', 'add', JOURNEY, 'counterpart', 'counterpart');
+  // A second country for the regional dashboard's filter (e2e/regional.spec.ts).
+  admin('workspace', 'add', 'dakar-ws', '--name', 'Dakar port', '--country', 'Senegal');
+  admin('member', 'add', 'dakar-ws', 'officer', 'editor');
 
   const child = spawn(server, ['--data', data, '--listen', '127.0.0.1:0', '--ui', dist], {
     stdio: ['ignore', 'ignore', 'pipe'],

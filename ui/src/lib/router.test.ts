@@ -7,6 +7,8 @@ describe('hash routes', () => {
     expect(parseRoute('#/w/ghana-border/phase/3/plan')).toEqual({ page: 'phase', workspace: 'ghana-border', phase: 3, doc: 'plan' });
     expect(parseRoute('#/w/x/toolbox/undp')).toEqual({ page: 'toolbox', workspace: 'x', entry: 'undp' });
     expect(parseRoute('#/w/x/history/plan')).toEqual({ page: 'history', workspace: 'x', doc: 'plan' });
+    expect(parseRoute('#/w/x/report')).toEqual({ page: 'report', workspace: 'x' });
+    expect(parseRoute('#/region')).toEqual({ page: 'region' });
   });
 
   it('fall back to something sensible for nonsense', () => {
@@ -22,6 +24,8 @@ describe('hash routes', () => {
       { page: 'phase', workspace: 'w', phase: 5, doc: 'm/1' },
       { page: 'toolbox', workspace: 'w', entry: null },
       { page: 'history', workspace: 'w', doc: 'plan' },
+      { page: 'region' },
+      { page: 'report', workspace: 'a/b' },
     ];
     for (const r of routes) expect(parseRoute(href(r))).toEqual(r);
   });

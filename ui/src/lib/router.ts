@@ -4,6 +4,8 @@
  */
 export type Route =
   | { page: 'home' }
+  | { page: 'region' }
+  | { page: 'report'; workspace: string }
   | { page: 'overview'; workspace: string }
   | { page: 'phase'; workspace: string; phase: PhaseNumber; doc: string | null }
   | { page: 'toolbox'; workspace: string; entry: string | null }
@@ -21,6 +23,7 @@ export function parseRoute(hash: string): Route {
     .split('/')
     .filter((p) => p !== '')
     .map(decodeURIComponent);
+  if (parts[0] === 'region' && parts.length === 1) return { page: 'region' };
   if (parts[0] !== 'w' || !parts[1]) return { page: 'home' };
   const workspace = parts[1];
   switch (parts[2]) {
@@ -33,6 +36,8 @@ export function parseRoute(hash: string): Route {
     }
     case 'toolbox':
       return { page: 'toolbox', workspace, entry: parts[3] ?? null };
+    case 'report':
+      return { page: 'report', workspace };
     case 'history':
       return parts[3] ? { page: 'history', workspace, doc: parts[3] } : { page: 'overview', workspace };
     default:
@@ -45,6 +50,10 @@ export function href(route: Route): string {
   switch (route.page) {
     case 'home':
       return '#/';
+    case 'region':
+      return '#/region';
+    case 'report':
+      return `#/w/${e(route.workspace)}/report`;
     case 'overview':
       return `#/w/${e(route.workspace)}`;
     case 'phase':

@@ -36,6 +36,24 @@ describe('the HTTP transport', () => {
     expect((seen[1].headers as Record<string, string>).authorization).toBe('Bearer d.secret');
   });
 
+  it('reads the regional API with the token, and reports its refusals', async () => {
+    const seen: { url: string; init: RequestInit }[] = [];
+    const fetcher = (async (url: string, init: RequestInit) => {
+      seen.push({ url, init });
+      if (url.endsWith('/api/login')) return json(200, { token: 'd.secret', username: 'officer', admin: false });
+      if (url.includes('workspace=elsewhere')) return json(403, { code: 'not_a_member', message: 'not a member' });
+      return new Response('workspace,country\r\n', { status: 200 });
+    }) as typeof fetch;
+    const t = new HttpTransport('', new MemoryStorage() as unknown as Storage, fetcher);
+    await t.signIn(null, 'officer', 'pw');
+    const r = await t.get('/api/export/plans.csv');
+    expect(await r.text()).toBe('workspace,country\r\n');
+    expect(seen[1].init.method).toBe('GET');
+    expect((seen[1].init.headers as Record<string, string>).authorization).toBe('Bearer d.secret');
+    const e = await t.get('/api/export/plans.csv?workspace=elsewhere').catch((x) => x);
+    expect(e).toMatchObject({ code: 'not_a_member' });
+  });
+
   it('turns a refused command into an error naming its field', async () => {
     const fetcher = (async () =>
       json(400, { code: 'invalid', message: '-5 is negative', field: 'outcomes/o/budget' })) as unknown as typeof fetch;

@@ -131,6 +131,21 @@ export class HttpTransport implements Transport {
     return (await response.json()) as Reply;
   }
 
+  /**
+   * A GET of the server's regional API (`/api/dashboard`, `/api/export/…`)
+   * with the session's token; the desktop has no such call (the API is the
+   * server's, see docs/regional-api.md).
+   */
+  async get(path: string): Promise<Response> {
+    const s = this.stored();
+    const response = await this.request(path, {
+      method: 'GET',
+      headers: s ? { authorization: `Bearer ${s.token}` } : {},
+    });
+    if (!response.ok) return this.fail(response);
+    return response;
+  }
+
   async resume(): Promise<Session | null> {
     const s = this.stored();
     if (!s) return null;

@@ -1,0 +1,93 @@
+import { describe, expect, it } from 'vitest';
+import {
+  HEAT_STEPS,
+  NO_DATA_COLOUR,
+  NO_FILTERS,
+  contrast,
+  countriesOf,
+  dashboardQuery,
+  exportName,
+  exportPath,
+  heatColour,
+  heatGrid,
+  heatStep,
+} from './regional';
+
+describe('dashboardQuery', () => {
+  it('is empty with no filters', () => {
+    expect(dashboardQuery(NO_FILTERS)).toBe('');
+  });
+  it('sends only the filters that are set, and by when not the default', () => {
+    expect(dashboardQuery({ ...NO_FILTERS, country: ' Côte d’Ivoire ', by: 'section', from: '2025-01-01' })).toBe(
+      '?country=C%C3%B4te+d%E2%80%99Ivoire&from=2025-01-01&by=section',
+    );
+    expect(
+      dashboardQuery({ country: 'Ghana', area: 'border_management', template: 'generic_capacity', from: '', to: '2026-12-31', by: 'level_core_issue' }),
+    ).toBe('?country=Ghana&area=border_management&template=generic_capacity&to=2026-12-31');
+  });
+});
+
+describe('heat scale', () => {
+  it('puts gaps in five steps', () => {
+    expect(heatStep(-1)).toBe(0);
+    expect(heatStep(0)).toBe(0);
+    expect(heatStep(0.5)).toBe(1);
+    expect(heatStep(1)).toBe(1);
+    expect(heatStep(1.01)).toBe(2);
+    expect(heatStep(2.9)).toBe(3);
+    expect(heatStep(3.5)).toBe(4);
+    expect(heatStep(100)).toBe(4);
+  });
+  it('has no step for missing data', () => {
+    expect(heatStep(null)).toBeNull();
+    expect(heatStep(undefined)).toBeNull();
+    expect(heatStep(NaN)).toBeNull();
+    expect(heatColour(null)).toEqual(NO_DATA_COLOUR);
+  });
+  it('keeps the numbers readable on every step (WCAG AA, 4.5:1)', () => {
+    for (const s of [...HEAT_STEPS, NO_DATA_COLOUR]) expect(contrast(s.background, s.text)).toBeGreaterThanOrEqual(4.5);
+  });
+  it('computes contrast as WCAG does', () => {
+    expect(contrast('#000000', '#ffffff')).toBeCloseTo(21, 5);
+    expect(contrast('#777777', '#777777')).toBeCloseTo(1, 5);
+  });
+});
+
+describe('heatGrid', () => {
+  it('makes rows of countries and columns of dimensions', () => {
+    const g = heatGrid([
+      { country: 'Senegal', dimension: { by: 'section', section: 'ops' }, gap: 1, assessments: 1 },
+      { country: 'Ghana', dimension: { by: 'section', section: 'admin' }, gap: 2, assessments: 2 },
+      { country: 'Ghana', dimension: { by: 'section', section: 'ops' }, gap: 3, assessments: 1 },
+    ]);
+    expect(g.countries).toEqual(['Ghana', 'Senegal']);
+    expect(g.columns).toEqual([
+      { by: 'section', section: 'ops' },
+      { by: 'section', section: 'admin' },
+    ]);
+    expect(g.cell('Ghana', { by: 'section', section: 'ops' })).toEqual({ gap: 3, assessments: 1 });
+    expect(g.cell('Senegal', { by: 'section', section: 'admin' })).toBeUndefined();
+  });
+});
+
+describe('exports', () => {
+  it('asks for one workspace or all', () => {
+    expect(exportPath('plans.csv', null)).toBe('/api/export/plans.csv');
+    expect(exportPath('plans.xlsx', 'ghana border')).toBe('/api/export/plans.xlsx?workspace=ghana%20border');
+  });
+  it('names the saved file', () => {
+    expect(exportName('assessments.csv', null)).toBe('cd4mm-assessments-region.csv');
+    expect(exportName('documents.json', 'Côte d’Ivoire')).toBe('cd4mm-documents-cote-d-ivoire.json');
+    expect(exportName('monitoring.xlsx', 'ghana-border')).toBe('cd4mm-monitoring-ghana-border.xlsx');
+  });
+});
+
+describe('countriesOf', () => {
+  it('lists each country once, sorted', () => {
+    expect(countriesOf([{ country: 'Ghana' }, { country: 'senegal' }, { country: 'ghana' }, { country: ' ' }, { country: 'Benin' }])).toEqual([
+      'Benin',
+      'Ghana',
+      'senegal',
+    ]);
+  });
+});

@@ -1,0 +1,167 @@
+/**
+ * The regional pages' pure logic: the dashboard's answer as the server sends
+ * it (docs/regional-api.md), the query string built from the filters, the
+ * heatmap's colour scale, and the export file names.
+ */
+import type { ActivityStatus, Area, Dimension, IndicatorStatus } from './bindings';
+
+export type By = 'level_core_issue' | 'functional_capacity' | 'section';
+export const BYS: readonly By[] = ['level_core_issue', 'functional_capacity', 'section'];
+
+export interface Filters {
+  country: string;
+  area: string;
+  template: string;
+  from: string;
+  to: string;
+  by: By;
+}
+
+export const NO_FILTERS: Filters = { country: '', area: '', template: '', from: '', to: '', by: 'level_core_issue' };
+
+export interface Dashboard {
+  engagements: { workspace: string; country: string; title: string; area: Area | null; phase: number }[];
+  heatmap: { country: string; dimension: Dimension; gap: number | null; assessments: number }[];
+  plans: { plans: number; activities: Partial<Record<ActivityStatus, number>>; budget: number; spent: number };
+  indicators: Partial<Record<IndicatorStatus, number>>;
+  change: { dimension: Dimension; baseline: number | null; current: number | null; change: number | null; pairs: number }[];
+}
+
+/** `?country=Ghana&by=section`: only the filters that are set; `by` only when not the default. */
+export function dashboardQuery(f: Filters): string {
+  const q = new URLSearchParams();
+  if (f.country.trim()) q.set('country', f.country.trim());
+  if (f.area) q.set('area', f.area);
+  if (f.template) q.set('template', f.template);
+  if (f.from) q.set('from', f.from);
+  if (f.to) q.set('to', f.to);
+  if (f.by !== 'level_core_issue') q.set('by', f.by);
+  const s = q.toString();
+  return s ? `?${s}` : '';
+}
+
+/** A stable key for a dimension, to build the heatmap's columns. */
+export function dimensionKey(d: Dimension): string {
+  switch (d.by) {
+    case 'section':
+      return `section:${d.section}`;
+    case 'functional_capacity':
+      return `fc:${d.functional_capacity}`;
+    case 'level_core_issue':
+      return `lci:${d.level}:${d.core_issue}`;
+  }
+}
+
+export interface HeatCell {
+  gap: number | null;
+  assessments: number;
+}
+
+export interface HeatGrid {
+  countries: string[];
+  columns: Dimension[];
+  cell(country: string, column: Dimension): HeatCell | undefined;
+}
+
+/** Rows (countries, sorted) × columns (dimensions, in the server's order). */
+export function heatGrid(cells: Dashboard['heatmap']): HeatGrid {
+  const countries = [...new Set(cells.map((c) => c.country))].sort((a, b) => a.localeCompare(b));
+  const columns: Dimension[] = [];
+  const seen = new Set<string>();
+  const byKey = new Map<string, HeatCell>();
+  for (const c of cells) {
+    const k = dimensionKey(c.dimension);
+    if (!seen.has(k)) {
+      seen.add(k);
+      columns.push(c.dimension);
+    }
+    byKey.set(`${c.country}\u0000${k}`, { gap: c.gap, assessments: c.assessments });
+  }
+  return { countries, columns, cell: (country, column) => byKey.get(`${country}\u0000${dimensionKey(column)}`) };
+}
+
+/**
+ * Five steps of gap size, from none (≤ 0) to large (≥ 3 points on the scale).
+ * Each step has a background and a text colour that keeps a contrast of at
+ * least 4.5:1 (WCAG AA), so the numbers in the cells stay readable.
+ */
+export const HEAT_STEPS = [
+  { upTo: 0, background: '#e8f5e9', text: '#1b3d1f' },
+  { upTo: 1, background: '#fff3c4', text: '#3d3000' },
+  { upTo: 2, background: '#ffc27a', text: '#3d2000' },
+  { upTo: 3, background: '#e8613c', text: '#1a0500' },
+  { upTo: Infinity, background: '#9e1c1c', text: '#ffffff' },
+] as const;
+
+export const NO_DATA_COLOUR = { background: '#f2f2f2', text: '#333333' } as const;
+
+/** The step a gap falls in: 0 for no gap (or a negative one), 4 for the largest. */
+export function heatStep(gap: number | null | undefined): number | null {
+  if (gap === null || gap === undefined || !Number.isFinite(gap)) return null;
+  const i = HEAT_STEPS.findIndex((s) => gap <= s.upTo);
+  return i === -1 ? HEAT_STEPS.length - 1 : i;
+}
+
+export function heatColour(gap: number | null | undefined): { background: string; text: string } {
+  const step = heatStep(gap);
+  return step === null ? NO_DATA_COLOUR : HEAT_STEPS[step];
+}
+
+/** WCAG relative contrast of two `#rrggbb` colours, for the test of the scale. */
+export function contrast(a: string, b: string): number {
+  const lum = (hex: string) => {
+    const [r, g, bl] = [1, 3, 5].map((i) => {
+      const c = parseInt(hex.slice(i, i + 2), 16) / 255;
+      return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+    });
+    return 0.2126 * r + 0.7152 * g + 0.0722 * bl;
+  };
+  const [x, y] = [lum(a), lum(b)].sort((p, q) => q - p);
+  return (x + 0.05) / (y + 0.05);
+}
+
+export type ExportFile =
+  | 'assessments.csv'
+  | 'assessments.xlsx'
+  | 'plans.csv'
+  | 'plans.xlsx'
+  | 'monitoring.csv'
+  | 'monitoring.xlsx'
+  | 'documents.json';
+
+export const EXPORTS: readonly ExportFile[] = [
+  'assessments.csv',
+  'assessments.xlsx',
+  'plans.csv',
+  'plans.xlsx',
+  'monitoring.csv',
+  'monitoring.xlsx',
+  'documents.json',
+];
+
+/** The export's path on the server, for one workspace or every readable one. */
+export function exportPath(file: ExportFile, workspace: string | null): string {
+  return `/api/export/${file}${workspace ? `?workspace=${encodeURIComponent(workspace)}` : ''}`;
+}
+
+/** The name the saved file gets: `cd4mm-plans-ghana-border.csv`, or `cd4mm-plans-region.csv`. */
+export function exportName(file: ExportFile, scope: string | null): string {
+  const dot = file.indexOf('.');
+  const slug = (scope ?? 'region')
+    .toLowerCase()
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '');
+  return `cd4mm-${file.slice(0, dot)}-${slug || 'region'}${file.slice(dot)}`;
+}
+
+/** Countries of the user's workspaces, once each, sorted; blanks left out. */
+export function countriesOf(workspaces: { country: string }[]): string[] {
+  const seen = new Map<string, string>();
+  for (const w of workspaces) {
+    const c = w.country.trim();
+    if (c && !seen.has(c.toLowerCase())) seen.set(c.toLowerCase(), c);
+  }
+  return [...seen.values()].sort((a, b) => a.localeCompare(b));
+}
