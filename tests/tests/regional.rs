@@ -2,7 +2,10 @@
 //! PostgreSQL: workspaces in two countries are filled by a field officer's
 //! device; the dashboard's figures are checked against numbers worked out by
 //! hand, follow new changes as they arrive, narrow with the filters, and a
-//! counterpart sees only their own workspace.
+//! counterpart sees only their own workspace; a regional officer whose role
+//! covers a country sees that country's workspaces without being a member.
+//! The facts behind the dashboard are kept by the server's own task after
+//! each sync, and filled in at start-up for documents synced before.
 //!
 //! Only the `administration` section's first question is rated in each
 //! assessment, so a workspace's administration gap is desired − existing.
@@ -162,8 +165,9 @@ async fn story(backend: Backend) {
     assert_eq!(status, 200, "{d}");
     assert_eq!(phases(&d), [(GH.to_owned(), 2), (SN.to_owned(), 1)]);
     assert_eq!(administration(&d), [("Ghana".to_owned(), 3.0, 1), ("Senegal".to_owned(), 1.0, 1)]);
-    assert_eq!((d["plans"]["plans"].as_u64(), d["plans"]["budget"].as_f64()), (Some(1), Some(1_000.0)));
-    assert_eq!(d["plans"]["spent"].as_f64(), Some(250.0));
+    let budgets = &d["plans"]["budgets"];
+    assert_eq!((d["plans"]["plans"].as_u64(), budgets[0]["planned"].as_f64()), (Some(1), Some(1_000.0)), "{d}");
+    assert_eq!((budgets[0]["spent"].as_f64(), budgets.as_array().map(Vec::len)), (Some(250.0), Some(1)));
     assert_eq!(d["plans"]["activities"]["planned"].as_u64(), Some(1), "{}", d["plans"]);
 
     // A new score changes the figure as soon as it is synced.
@@ -189,6 +193,7 @@ async fn story(backend: Backend) {
     assert!(!d.to_string().contains("Senegal") && !d.to_string().contains(SN), "{d}");
 
     exports(&server, &token, esi.client.token()).await;
+    regional_officer(&server).await;
 
     // Without a token there is nothing to see.
     let r = reqwest::get(format!("{}/api/dashboard", server.url)).await.expect("answers");
@@ -284,4 +289,96 @@ async fn exports(server: &TestServer, officer: &str, counterpart: &str) {
     assert_eq!(status, 403);
     let (status, _) = fetch(server, officer, "budgets.csv").await;
     assert_eq!(status, 404);
+}
+
+/// Kofi's role covers Senegal (spelt in lower case): he reads the Senegal
+/// workspace as a viewer, in the dashboard and the exports, but may not
+/// write there, and sees nothing of Ghana.
+async fn regional_officer(server: &TestServer) {
+    let _ = common::block(|| {
+        cd4mm_server::admin::run(
+            server.db.as_ref(),
+            Command::AddUser { username: "kofi".into(), password: common::PASSWORD.into(), admin: false },
+        )
+    });
+    server.admin(Command::Cover { username: "kofi".into(), countries: vec!["senegal".into()] });
+    let mut kofi = device(server, "kofi").await;
+    let me: Value = reqwest::Client::new()
+        .get(format!("{}/v1/me", server.url))
+        .bearer_auth(kofi.client.token())
+        .send()
+        .await
+        .expect("me")
+        .json()
+        .await
+        .expect("json");
+    let roles: Vec<(&str, &str)> = me["workspaces"]
+        .as_array()
+        .expect("workspaces")
+        .iter()
+        .map(|w| (w["workspace"].as_str().unwrap_or(""), w["role"].as_str().unwrap_or("")))
+        .collect();
+    assert_eq!(roles, [(SN, "viewer")]);
+
+    let (_, d) = get(server, kofi.client.token(), "?by=section").await;
+    assert_eq!(phases(&d), [(SN.to_owned(), 1)]);
+    assert_eq!(administration(&d), [("Senegal".to_owned(), 0.0, 1)]);
+    assert!(!d.to_string().contains("Ghana"), "{d}");
+    let (_, body) = fetch(server, kofi.client.token(), "assessments.csv").await;
+    let t = csv(&body);
+    assert!(t.len() > 1 && t[1..].iter().all(|r| r[0] == SN), "only {SN}");
+    let (status, _) = fetch(server, kofi.client.token(), &format!("plans.csv?workspace={GH}")).await;
+    assert_eq!(status, 403);
+
+    // Reading by sync works; writing is refused, and nothing is stored.
+    kofi.sync(&[SN]).await.expect("a viewer syncs to read");
+    assert!(kofi.store.read("sn-a1").is_ok(), "the Senegal assessment reached his device");
+    kofi.store.edit("sn-a1", &Edit::Set { path: EXISTING.into(), value: json!(1) }, 3).expect("local edit");
+    let refused = kofi.sync(&[SN]).await.expect_err("a viewer may not write");
+    assert!(refused.to_string().contains("viewer"), "{refused}");
+    let (_, d) = get(server, kofi.client.token(), "?by=section").await;
+    assert_eq!(administration(&d), [("Senegal".to_owned(), 0.0, 1)], "the refused score is not counted");
+}
+
+/// The number of documents of these workspaces with facts, as the server keeps them.
+fn facts_kept(server: &TestServer, workspaces: &[&str]) -> usize {
+    let ids: Vec<String> = workspaces.iter().map(|w| (*w).to_owned()).collect();
+    let db = server.db.clone();
+    common::block(move || db.facts(&ids)).expect("facts").len()
+}
+
+/// Wait (at most 20 s) until the server keeps facts for `n` documents.
+async fn wait_for_facts(server: &TestServer, workspaces: &[&str], n: usize) {
+    for _ in 0..200 {
+        if facts_kept(server, workspaces) == n {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("facts for {} documents, not {n}", facts_kept(server, workspaces));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn facts_follow_syncs_and_are_filled_in_at_start_up() {
+    let server = TestServer::start().await;
+    server.admin(Command::AddWorkspace { id: GH.into(), name: "Northern border".into(), country: "Ghana".into() });
+    server.member(GH, "officer", "editor");
+    let mut officer = device(&server, "officer").await;
+    officer.store.create("gh-eng", GH, &engagement("Northern border", true), 1).expect("create");
+    officer.store.create("gh-a1", GH, &assessment(2, 5), 1).expect("create");
+    officer.sync(&[GH]).await.expect("sync");
+    // Nobody asks for the dashboard: the server's task computes the facts.
+    wait_for_facts(&server, &[GH], 2).await;
+
+    // A server from before the facts existed: the table is empty on restart.
+    let data = server.stop().await;
+    let file = data.path().join("cd4mm-server.sqlite3");
+    let db = rusqlite::Connection::open(&file).expect("open");
+    assert_eq!(db.execute("DELETE FROM facts", []).expect("delete"), 2);
+    drop(db);
+    let server = TestServer::start_in(data, |_| {}).await;
+    wait_for_facts(&server, &[GH], 2).await;
+    let (_, d) = get(&server, officer.client.token(), "?by=section").await;
+    assert_eq!(administration(&d), [("Ghana".to_owned(), 3.0, 1)]);
+    server.stop().await;
 }

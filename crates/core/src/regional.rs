@@ -152,7 +152,17 @@ pub struct HeatCell {
 pub struct PlanTotals {
     pub plans: usize,
     pub activities: BTreeMap<ActivityStatus, usize>,
-    pub budget: f64,
+    /// Budget and spending per currency, by currency code: amounts in
+    /// different currencies are never added up (there is no exchange rate).
+    pub budgets: Vec<Budget>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct Budget {
+    /// The plans' ISO 4217 code, upper case; empty where a plan names none.
+    pub currency: String,
+    pub plans: usize,
+    pub planned: f64,
     pub spent: f64,
 }
 
@@ -244,8 +254,18 @@ pub fn dashboard(workspaces: &[WorkspaceFacts], filter: &Filter) -> Dashboard {
                 .collect();
             let progress = plan.progress(&monitoring);
             out.plans.plans += 1;
-            out.plans.budget += progress.budget;
-            out.plans.spent += progress.spent;
+            let currency = plan.currency.trim().to_uppercase();
+            let budgets = &mut out.plans.budgets;
+            let at = match budgets.binary_search_by(|b| b.currency.cmp(&currency)) {
+                Ok(at) => at,
+                Err(at) => {
+                    budgets.insert(at, Budget { currency, ..Budget::default() });
+                    at
+                }
+            };
+            budgets[at].plans += 1;
+            budgets[at].planned += progress.budget;
+            budgets[at].spent += progress.spent;
             for (status, n) in progress.by_status {
                 *out.plans.activities.entry(status).or_insert(0) += n;
             }

@@ -45,7 +45,7 @@ fn engagement(title: &str, area: Area, done: usize) -> Facts {
     }))
 }
 
-fn plan() -> Facts {
+fn plan(currency: &str) -> Facts {
     let activity = |id: &str, budget: f64, status: ActivityStatus| Activity {
         id: id.into(),
         budget,
@@ -67,6 +67,7 @@ fn plan() -> Facts {
             }],
             ..Outcome::default()
         }],
+        currency: currency.into(),
         ..Plan::default()
     }))
 }
@@ -105,7 +106,7 @@ fn region() -> Vec<WorkspaceFacts> {
                 ("eng", engagement("Northern border", Area::BorderManagement, 4)),
                 ("a1", assessment(2, 5, "2026-03-01", None)),
                 ("a2", assessment(4, 5, "2027-03-01", Some("a1"))),
-                ("plan", plan()),
+                ("plan", plan("usd")),
                 ("mon", monitoring()),
             ]),
         },
@@ -115,6 +116,7 @@ fn region() -> Vec<WorkspaceFacts> {
             documents: docs(vec![
                 ("eng", engagement("Southern corridor", Area::LabourMigration, 1)),
                 ("b1", assessment(1, 4, "2026-05-01", None)),
+                ("plan", plan("EUR")),
             ]),
         },
         WorkspaceFacts {
@@ -152,13 +154,19 @@ fn every_figure_matches_the_hand_count() {
     // The one re-assessment (a2 over a1): administration 2 → 4.
     let change = d.change.iter().find(|c| c.dimension == administration()).expect("administration change");
     assert_eq!((change.baseline, change.current, change.change, change.pairs), (2.0, 4.0, 2.0, 1));
-    // One plan: 1,000 + 500 budgeted, 400 spent (the latest cumulative figure).
-    assert_eq!((d.plans.plans, d.plans.budget, d.plans.spent), (1, 1_500.0, 400.0));
-    assert_eq!(d.plans.activities.get(&ActivityStatus::InProgress), Some(&1));
-    assert_eq!(d.plans.activities.get(&ActivityStatus::Completed), Some(&1));
-    // Indicators: i-a2 reached its target of 10; i-a1 has no measurement.
+    // Two plans, each 1,000 + 500 budgeted, in two currencies that are never
+    // added up: the USD one (its code in lower case) has 400 spent (the latest
+    // cumulative figure); the EUR one has no monitoring.
+    assert_eq!(d.plans.plans, 2);
+    let budgets: Vec<(&str, usize, f64, f64)> =
+        d.plans.budgets.iter().map(|b| (b.currency.as_str(), b.plans, b.planned, b.spent)).collect();
+    assert_eq!(budgets, [("EUR", 1, 1_500.0, 0.0), ("USD", 1, 1_500.0, 400.0)]);
+    assert_eq!(d.plans.activities.get(&ActivityStatus::InProgress), Some(&2));
+    assert_eq!(d.plans.activities.get(&ActivityStatus::Completed), Some(&2));
+    // Indicators: the USD plan's i-a2 reached its target of 10; its i-a1 and
+    // both of the EUR plan's have no measurement.
     assert_eq!(d.indicators.get(&IndicatorStatus::Achieved), Some(&1));
-    assert_eq!(d.indicators.get(&IndicatorStatus::NoData), Some(&1));
+    assert_eq!(d.indicators.get(&IndicatorStatus::NoData), Some(&3));
 }
 
 #[test]
@@ -178,6 +186,7 @@ fn filters_narrow_every_figure() {
     // By thematic area: labour migration is the southern corridor only.
     let d = dashboard(&region(), &Filter { area: Some(Area::LabourMigration), ..by_section() });
     assert_eq!(gap(&d, "Ghana"), Some((3.0, 1)));
+    assert_eq!(d.plans.budgets.iter().map(|b| b.currency.as_str()).collect::<Vec<_>>(), ["EUR"]);
 
     // By template: no assessment uses the MGI template.
     let d = dashboard(&region(), &Filter { template: Some("mgi".into()), ..by_section() });

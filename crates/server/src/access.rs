@@ -1,6 +1,8 @@
 //! Who may read and write what. Every request is checked here, once.
 //!
-//! Roles are per workspace; `admin` is server-wide and may do everything.
+//! Roles are per workspace; `admin` is server-wide and may do everything. A
+//! regional officer's role covers whole countries (`Storage::cover`): they
+//! are a viewer of every workspace there without being a member of each.
 
 use cd4mm_core::Kind;
 use serde::{Deserialize, Serialize};

@@ -1,5 +1,6 @@
 //! Administration on the server's own machine: `cd4mm-server user add …`,
-//! `workspace add …`, `member add …`, `device list|revoke …`, `epoch new`.
+//! `workspace add …`, `member add …`, `region cover …`, `device list|revoke …`,
+//! `epoch new`.
 
 use crate::access::Role;
 use crate::now_ms;
@@ -22,6 +23,11 @@ pub enum Command {
         workspace: String,
         username: String,
         role: String,
+    },
+    /// A regional officer: `username` reads every workspace of these countries.
+    Cover {
+        username: String,
+        countries: Vec<String>,
     },
     ListDevices,
     RevokeDevice {
@@ -51,6 +57,16 @@ pub fn run(db: &dyn Storage, command: Command) -> Result<String, String> {
             })?;
             db.add_member(&workspace, &username, parsed).map_err(fail)?;
             Ok(format!("`{username}` is now {role} of `{workspace}`"))
+        }
+        Command::Cover { username, countries } => {
+            let countries: Vec<&str> = countries.iter().map(|c| c.trim()).filter(|c| !c.is_empty()).collect();
+            if countries.is_empty() {
+                return Err("name at least one country, as the workspaces spell it".to_owned());
+            }
+            for country in &countries {
+                db.cover(&username, country).map_err(fail)?;
+            }
+            Ok(format!("`{username}` now reads every workspace in {}", countries.join(", ")))
         }
         Command::ListDevices => {
             let devices = db.devices().map_err(fail)?;

@@ -221,11 +221,7 @@ fn pull_and_push(
         let outcome = state.db.sync(device, request, cap, now).map_err(|e| {
             if e.code == "cursor_ahead" { RoundFailure::CursorAhead } else { RoundFailure::Failed(Failure::Api(e)) }
         })?;
-        if state.local_news {
-            for workspace in &outcome.news {
-                let _ = state.news.send(workspace.clone());
-            }
-        }
+        state.announce(&outcome.news);
         Ok(outcome.response)
     })
 }

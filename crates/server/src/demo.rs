@@ -2,7 +2,8 @@
 //! something to look at. The data is the store's demo engagement
 //! (`cd4mm_store::demo`), written on a scratch device and sent through the
 //! same sync round as any device's changes; a second device (the
-//! counterpart's) leaves one budget in conflict, as in scenario 2.
+//! counterpart's) leaves one budget in conflict, as in scenario 2. A regional
+//! officer reads every workspace of the countries their role covers.
 
 use crate::access::Role;
 use crate::auth::{self, Device};
@@ -12,6 +13,8 @@ use cd4mm_store::Store;
 use cd4mm_sync::session::{self, RoundFailure};
 
 pub const WORKSPACE: &str = "ghana-border";
+/// The countries the demo's regional officer covers.
+pub const REGION: [&str; 2] = ["Ghana", "Senegal"];
 /// The demo accounts' password. Demo data only: never on a real server.
 pub const PASSWORD: &str = "cd4mm-demo";
 /// The demo plan's field that holds a conflict (officer 5,200 vs counterpart 4,500).
@@ -40,13 +43,20 @@ pub fn seed(db: &dyn Storage) -> Result<String, String> {
     let fail = |e: crate::ApiError| e.message;
     let now = crate::now_ms();
     db.add_workspace(WORKSPACE, "Northern border crossings", "Ghana", now).map_err(fail)?;
-    for (user, role, admin) in
-        [("officer", Some(Role::Editor), false), ("counterpart", Some(Role::Counterpart), false), ("admin", None, true)]
-    {
+    for (user, role, admin) in [
+        ("officer", Some(Role::Editor), false),
+        ("counterpart", Some(Role::Counterpart), false),
+        ("regional", None, false),
+        ("admin", None, true),
+    ] {
         db.add_user(user, PASSWORD, admin, now).map_err(fail)?;
         if let Some(role) = role {
             db.add_member(WORKSPACE, user, role).map_err(fail)?;
         }
+    }
+    // The regional officer is a member of nothing: their role covers countries.
+    for country in REGION {
+        db.cover("regional", country).map_err(fail)?;
     }
 
     let scratch = std::env::temp_dir().join(format!("cd4mm-demo-{}", std::process::id()));
@@ -72,6 +82,8 @@ pub fn seed(db: &dyn Storage) -> Result<String, String> {
     let _ = std::fs::remove_dir_all(&scratch);
     result?;
     Ok(format!(
-        "demo workspace `{WORKSPACE}` ready; sign in as officer, counterpart or admin with the password `{PASSWORD}`"
+        "demo workspace `{WORKSPACE}` ready; sign in as officer, counterpart, regional (reads every workspace in {}) \
+         or admin with the password `{PASSWORD}`",
+        REGION.join(" and ")
     ))
 }

@@ -90,6 +90,25 @@ pub struct AppState {
     pub(crate) local_news: bool,
     /// Browser sessions' stores.
     pub(crate) sessions: Arc<browser::Sessions>,
+    /// Wakes the task that refreshes the regional facts (`regional::refresher`).
+    pub(crate) facts: Arc<tokio::sync::Notify>,
+}
+
+impl AppState {
+    /// After a sync round stored changes in these workspaces: tell live
+    /// subscribers, and wake the regional facts task.
+    pub(crate) fn announce(&self, news: &[String]) {
+        if news.is_empty() {
+            return;
+        }
+        self.facts.notify_one();
+        if self.local_news {
+            for workspace in news {
+                // Nobody listening is fine.
+                let _ = self.news.send(workspace.clone());
+            }
+        }
+    }
 }
 
 impl std::fmt::Debug for AppState {
@@ -121,13 +140,15 @@ fn redact(url: &str) -> String {
     }
 }
 
-/// The HTTP routes over a storage, and the switch that ends live streams
-/// (send `true` before shutting down).
+/// The HTTP routes over a storage, and the switch that ends live streams and
+/// background tasks (send `true` before shutting down). Call from within a
+/// Tokio runtime: it starts the regional facts task.
 pub fn router(db: Arc<dyn Storage>, config: Config) -> (Router, watch::Sender<bool>) {
     let (news, _) = broadcast::channel(1024);
     let (close, closing) = watch::channel(false);
     let local_news = !db.delivers_news(news.clone());
-    let state = AppState { db, config: Arc::new(config), news, closing, local_news, sessions: Arc::default() };
+    let facts = regional::refresher(db.clone(), closing.clone());
+    let state = AppState { db, config: Arc::new(config), news, closing, local_news, sessions: Arc::default(), facts };
     let router = Router::new()
         .route("/healthz", get(sync::healthz))
         .route("/v1/enrol", post(sync::enrol))

@@ -49,6 +49,10 @@ enum Admin {
     /// Roles: `member add WORKSPACE USER ROLE` (owner, editor, counterpart, viewer).
     #[command(subcommand)]
     Member(MemberCmd),
+    /// Regional officers: `region cover USER COUNTRY...` lets USER read every
+    /// workspace of those countries (as a viewer) without being a member.
+    #[command(subcommand)]
+    Region(RegionCmd),
     /// Devices: `device list`, `device revoke DEVICE_ID`.
     #[command(subcommand)]
     Device(DeviceCmd),
@@ -56,7 +60,7 @@ enum Admin {
     #[command(subcommand)]
     Epoch(EpochCmd),
     /// Fill a new server with a demo workspace (`ghana-border`) and demo
-    /// accounts (officer, counterpart, admin; password `cd4mm-demo`).
+    /// accounts (officer, counterpart, regional, admin; password `cd4mm-demo`).
     Demo,
 }
 
@@ -83,6 +87,15 @@ enum WorkspaceCmd {
 #[derive(Debug, Subcommand)]
 enum MemberCmd {
     Add { workspace: String, username: String, role: String },
+}
+
+#[derive(Debug, Subcommand)]
+enum RegionCmd {
+    Cover {
+        username: String,
+        #[arg(required = true)]
+        countries: Vec<String>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -138,6 +151,7 @@ fn admin_command(admin: Admin) -> anyhow_free::Result<Command> {
         Admin::User(UserCmd::Add { username, admin }) => Command::AddUser { username, password: password()?, admin },
         Admin::Workspace(WorkspaceCmd::Add { id, name, country }) => Command::AddWorkspace { id, name, country },
         Admin::Member(MemberCmd::Add { workspace, username, role }) => Command::AddMember { workspace, username, role },
+        Admin::Region(RegionCmd::Cover { username, countries }) => Command::Cover { username, countries },
         Admin::Device(DeviceCmd::List) => Command::ListDevices,
         Admin::Device(DeviceCmd::Revoke { device_id }) => Command::RevokeDevice { device_id },
         Admin::Epoch(EpochCmd::New) => Command::NewEpoch,

@@ -24,6 +24,7 @@ use tokio::sync::broadcast;
 const MIGRATIONS: &[&str] = &[
     include_str!("../../../migrations/server-postgres/0001_init.sql"),
     include_str!("../../../migrations/server-postgres/0002_facts.sql"),
+    include_str!("../../../migrations/server-postgres/0003_coverage.sql"),
 ];
 /// Advisory lock held while migrating, so instances starting together migrate once.
 const MIGRATION_LOCK: i64 = 0x0cd4_0001;
@@ -132,8 +133,12 @@ fn memberships(c: &mut impl postgres::GenericClient, device: &Device) -> Result<
         "SELECT w.id, w.name, w.country, coalesce(m.role, 'owner') FROM workspaces w
          LEFT JOIN members m ON m.workspace_id = w.id AND m.user_id = $1 ORDER BY w.id"
     } else {
-        "SELECT w.id, w.name, w.country, m.role FROM workspaces w
-         JOIN members m ON m.workspace_id = w.id AND m.user_id = $1 ORDER BY w.id"
+        // Members, and viewers of the countries their regional role covers.
+        "SELECT w.id, w.name, w.country, coalesce(m.role, 'viewer') FROM workspaces w
+         LEFT JOIN members m ON m.workspace_id = w.id AND m.user_id = $1
+         WHERE m.role IS NOT NULL
+            OR EXISTS (SELECT 1 FROM coverage c WHERE c.user_id = $1 AND lower(c.country) = lower(w.country))
+         ORDER BY w.id"
     };
     let mut out = Vec::new();
     for row in c.query(sql, &[&device.user_id])? {
@@ -235,6 +240,15 @@ impl Storage for Postgres {
         })
     }
 
+    fn refresh_facts(&self, workspaces: Option<&[String]>, limit: usize) -> Result<usize, ApiError> {
+        self.with(|c| {
+            let mut tx = c.transaction()?;
+            let n = round::refresh_stale(&mut Tx(&mut tx), workspaces, limit)?;
+            tx.commit()?;
+            Ok(n)
+        })
+    }
+
     fn sync(&self, device: &Device, request: &SyncRequest, cap: usize, now_ms: i64) -> Result<SyncOutcome, ApiError> {
         self.with(|c| {
             let mut tx = c.transaction()?;
@@ -276,6 +290,19 @@ impl Storage for Postgres {
                 "INSERT INTO members (workspace_id, user_id, role) VALUES ($1, $2, $3)
                  ON CONFLICT (workspace_id, user_id) DO UPDATE SET role = EXCLUDED.role",
                 &[&workspace, &user, &role.code()],
+            )?;
+            Ok(())
+        })
+    }
+
+    fn cover(&self, username: &str, country: &str) -> Result<(), ApiError> {
+        self.with(|c| {
+            let user = c.query_opt("SELECT id FROM users WHERE username = $1", &[&username])?;
+            let user: i64 =
+                user.ok_or_else(|| ApiError::bad_request("no_user", format!("there is no user `{username}`")))?.get(0);
+            c.execute(
+                "INSERT INTO coverage (user_id, country) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+                &[&user, &country],
             )?;
             Ok(())
         })
@@ -447,18 +474,30 @@ impl LogTx for Tx<'_, '_> {
         }))
     }
 
-    fn put_facts(&mut self, doc_id: &str, workspace: &str, facts: &str, seq: u64) -> Result<(), ApiError> {
+    fn put_facts(&mut self, doc_id: &str, workspace: &str, facts: Option<&str>, seq: u64) -> Result<(), ApiError> {
         self.0.execute(
-            "INSERT INTO facts (doc_id, workspace_id, facts, seq) VALUES ($1, $2, $3, $4)
-             ON CONFLICT (doc_id) DO UPDATE SET facts = excluded.facts, seq = excluded.seq",
+            "INSERT INTO facts (doc_id, workspace_id, facts, seq) VALUES ($1, $2, coalesce($3, 'null'), $4)
+             ON CONFLICT (doc_id) DO UPDATE SET facts = coalesce($3, facts.facts), seq = excluded.seq
+             WHERE facts.seq < excluded.seq",
             &[&doc_id, &workspace, &facts, &(seq as i64)],
         )?;
         Ok(())
     }
 
+    fn stale_facts(&mut self, workspaces: Option<&[String]>, limit: usize) -> Result<Vec<(String, String)>, ApiError> {
+        let rows = self.0.query(
+            "SELECT d.id, d.workspace_id FROM documents d LEFT JOIN facts f ON f.doc_id = d.id
+             WHERE ($1::text[] IS NULL OR d.workspace_id = ANY($1))
+               AND (SELECT max(l.seq) FROM log l WHERE l.doc_id = d.id) > coalesce(f.seq, 0)
+             LIMIT $2",
+            &[&workspaces, &(limit as i64)],
+        )?;
+        Ok(rows.iter().map(|r| (r.get(0), r.get(1))).collect())
+    }
+
     fn cache_snapshot(&mut self, doc_id: &str, snapshot: &[u8], seq: u64) -> Result<(), ApiError> {
         self.0.execute(
-            "UPDATE documents SET snapshot = $2, snapshot_seq = $3 WHERE id = $1",
+            "UPDATE documents SET snapshot = $2, snapshot_seq = $3 WHERE id = $1 AND snapshot_seq < $3",
             &[&doc_id, &snapshot, &(seq as i64)],
         )?;
         Ok(())

@@ -1,7 +1,10 @@
 //! Regional consolidation over HTTP: `GET /api/dashboard` answers the
 //! dashboard (`cd4mm_core::regional`) across the workspaces the caller may
-//! read, computed from the facts each sync round keeps up to date, never from
-//! the documents themselves. A counterpart, who belongs to one workspace, sees
+//! read, computed from each document's facts, never from the documents
+//! themselves. The facts are refreshed by [`refresher`], a task woken after
+//! each sync round that brought news (so syncs do not pay for it), and a
+//! dashboard first catches up on whatever that task has not reached yet, so
+//! it always shows what has been synced. A counterpart, who belongs to one workspace, sees
 //! only that one; a regional officer, every workspace they are a member of.
 //!
 //! Filters are query parameters: `country`, `area`, `template`, `from`, `to`
@@ -15,6 +18,9 @@ use axum::Json;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use cd4mm_core::regional::{Dashboard, Facts, Filter, WorkspaceFacts, dashboard};
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::{Notify, watch};
 
 /// `GET /api/dashboard?country=…&area=…&template=…&from=…&to=…&by=…`
 pub async fn get(
@@ -34,13 +40,16 @@ pub async fn get(
 pub fn readable_facts(db: &dyn Storage, device: &Device) -> Result<Vec<WorkspaceFacts>, ApiError> {
     let memberships = db.memberships(device)?;
     let ids: Vec<String> = memberships.iter().map(|m| m.workspace.clone()).collect();
+    db.catch_up_facts(Some(&ids))?;
     let mut out: Vec<WorkspaceFacts> = memberships
         .into_iter()
         .map(|m| WorkspaceFacts { id: m.workspace, country: m.country, documents: Vec::new() })
         .collect();
     for row in db.facts(&ids)? {
         let facts: Facts = match serde_json::from_str(&row.facts) {
-            Ok(f) => f,
+            Ok(Some(f)) => f,
+            // A document the server could not read (see `round::refresh_stale`).
+            Ok(None) => continue,
             Err(e) => {
                 // Written by a newer server sharing this database: leave it out.
                 tracing::warn!(doc = %row.doc_id, error = %e, "unreadable regional facts");
@@ -52,4 +61,37 @@ pub fn readable_facts(db: &dyn Storage, device: &Device) -> Result<Vec<Workspace
         }
     }
     Ok(out)
+}
+
+/// How long the facts task waits after being woken, so a burst of sync rounds
+/// is served by one pass.
+const SETTLE: Duration = Duration::from_millis(500);
+
+/// Start the task that keeps the regional facts up to date; wake it (with
+/// `notify_one`) after a sync round stored new changes. Its first pass, at
+/// start-up, fills in the facts of documents synced before the server had
+/// them. It ends when `closing` turns true. Call from within a Tokio runtime.
+pub fn refresher(db: Arc<dyn Storage>, mut closing: watch::Receiver<bool>) -> Arc<Notify> {
+    let wake = Arc::new(Notify::new());
+    wake.notify_one();
+    let woken = wake.clone();
+    tokio::spawn(async move {
+        loop {
+            tokio::select! {
+                () = woken.notified() => {}
+                _ = closing.changed() => return,
+            }
+            tokio::time::sleep(SETTLE).await;
+            let db = db.clone();
+            match tokio::task::spawn_blocking(move || db.catch_up_facts(None)).await {
+                Ok(Ok(0)) => {}
+                Ok(Ok(n)) => tracing::debug!(documents = n, "regional facts refreshed"),
+                Ok(Err(e)) => {
+                    tracing::warn!(error = %e.message, "regional facts not refreshed; will retry after the next sync")
+                }
+                Err(e) => tracing::warn!(error = %e, "regional facts task failed"),
+            }
+        }
+    });
+    wake
 }

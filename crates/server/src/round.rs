@@ -55,8 +55,13 @@ pub trait LogTx {
     fn cache_snapshot(&mut self, doc_id: &str, snapshot: &[u8], seq: u64) -> Result<(), ApiError>;
     /// One document with its cached snapshot.
     fn cached(&mut self, doc_id: &str) -> Result<Option<CachedDoc>, ApiError>;
-    /// Keep a document's regional facts (JSON) as of log entry `seq`.
-    fn put_facts(&mut self, doc_id: &str, workspace: &str, facts: &str, seq: u64) -> Result<(), ApiError>;
+    /// Keep a document's regional facts (JSON) as of log entry `seq`, unless
+    /// facts as of a later entry are already kept. `None` keeps the facts
+    /// already there (JSON `null` if none) and only moves `seq` on.
+    fn put_facts(&mut self, doc_id: &str, workspace: &str, facts: Option<&str>, seq: u64) -> Result<(), ApiError>;
+    /// Up to `limit` documents (id, workspace) whose log goes beyond their
+    /// facts, among these workspaces (`None`: all of them).
+    fn stale_facts(&mut self, workspaces: Option<&[String]>, limit: usize) -> Result<Vec<(String, String)>, ApiError>;
     /// Entries of a workspace after `seq`, in order, at most `limit`.
     fn entries_after(&mut self, workspace: &str, seq: u64, limit: usize) -> Result<Vec<Entry>, ApiError>;
 }
@@ -84,25 +89,38 @@ pub fn saved(tx: &mut impl LogTx, workspace: &str) -> Result<Vec<DocBytes>, ApiE
 /// a new snapshot (so the next refresh, or first sync, starts from it).
 const SNAPSHOT_AFTER: usize = 16;
 
-/// Recompute a changed document's regional facts, in the round's transaction,
-/// so a dashboard read after a sync sees it. A document that cannot be read
-/// (say, from a newer version of the software) keeps its old facts.
+/// Bring the regional facts of up to `limit` stale documents up to date,
+/// inside the backend's transaction; how many were looked at. The sync round
+/// does not do this (it would slow every device's sync): the server's facts
+/// task does it after each round, and a dashboard catches up before reading.
+/// A document that cannot be read (say, from a newer version of the
+/// software) keeps its old facts, marked as of its last entry so it is not
+/// retried on every pass.
+pub fn refresh_stale(tx: &mut impl LogTx, workspaces: Option<&[String]>, limit: usize) -> Result<usize, ApiError> {
+    let stale = tx.stale_facts(workspaces, limit)?;
+    for (doc_id, workspace) in &stale {
+        refresh_facts(tx, doc_id, workspace)?;
+    }
+    Ok(stale.len())
+}
+
 fn refresh_facts(tx: &mut impl LogTx, doc_id: &str, workspace: &str) -> Result<(), ApiError> {
     let Some(doc) = tx.cached(doc_id)? else { return Ok(()) };
     let later = tx.changes_of_after(doc_id, doc.snapshot_seq)?;
     let seq = later.last().map_or(doc.snapshot_seq, |&(s, _)| s);
     let pile = later.len();
-    let bytes = storage::snapshot(doc.snapshot.as_deref(), later.into_iter().map(|(_, b)| b))?;
-    if pile > SNAPSHOT_AFTER {
-        tx.cache_snapshot(doc_id, &bytes, seq)?;
+    let bytes = storage::snapshot(doc.snapshot.as_deref(), later.into_iter().map(|(_, b)| b));
+    if let Ok(bytes) = &bytes
+        && pile > SNAPSHOT_AFTER
+    {
+        tx.cache_snapshot(doc_id, bytes, seq)?;
     }
-    match storage::facts(&bytes) {
-        Ok(facts) => tx.put_facts(doc_id, workspace, &facts, seq),
-        Err(why) => {
-            tracing::warn!(doc = doc_id, %why, "regional facts not refreshed");
-            Ok(())
-        }
-    }
+    let facts = bytes
+        .map_err(|e| e.message)
+        .and_then(|bytes| storage::facts(&bytes))
+        .inspect_err(|why| tracing::warn!(doc = doc_id, %why, "regional facts not refreshed"))
+        .ok();
+    tx.put_facts(doc_id, workspace, facts.as_deref(), seq)
 }
 
 /// Entries read per query when answering; the byte cap usually stops earlier.
@@ -139,21 +157,14 @@ pub fn run(
     }
     let mut acked = Vec::with_capacity(checked.len());
     let mut news: Vec<String> = Vec::new();
-    let mut changed: Vec<(&str, &str)> = Vec::new();
     for (change, check) in request.changes.iter().zip(&checked) {
         tx.register_document(&change.doc_id, &change.workspace, &change.kind)?;
         if tx.append(&change.workspace, &change.doc_id, &check.hash, &change.bytes, &device.device_id, now_ms)? {
             if !news.contains(&change.workspace) {
                 news.push(change.workspace.clone());
             }
-            if !changed.contains(&(&change.doc_id, &change.workspace)) {
-                changed.push((&change.doc_id, &change.workspace));
-            }
         }
         acked.push(check.hash);
-    }
-    for (doc_id, workspace) in changed {
-        refresh_facts(tx, doc_id, workspace)?;
     }
 
     let mut budget = cap;

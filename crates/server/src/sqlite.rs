@@ -14,6 +14,7 @@ use std::sync::Mutex;
 const MIGRATIONS: &[&str] = &[
     include_str!("../../../migrations/server-sqlite/0001_init.sql"),
     include_str!("../../../migrations/server-sqlite/0002_facts.sql"),
+    include_str!("../../../migrations/server-sqlite/0003_coverage.sql"),
 ];
 
 #[derive(Debug)]
@@ -73,8 +74,12 @@ fn memberships(conn: &Connection, device: &Device) -> Result<Vec<Membership>, Ap
         "SELECT w.id, w.name, w.country, coalesce(m.role, 'owner') FROM workspaces w
          LEFT JOIN members m ON m.workspace_id = w.id AND m.user_id = ?1 ORDER BY w.id"
     } else {
-        "SELECT w.id, w.name, w.country, m.role FROM workspaces w
-         JOIN members m ON m.workspace_id = w.id AND m.user_id = ?1 ORDER BY w.id"
+        // Members, and viewers of the countries their regional role covers.
+        "SELECT w.id, w.name, w.country, coalesce(m.role, 'viewer') FROM workspaces w
+         LEFT JOIN members m ON m.workspace_id = w.id AND m.user_id = ?1
+         WHERE m.role IS NOT NULL
+            OR EXISTS (SELECT 1 FROM coverage c WHERE c.user_id = ?1 AND lower(c.country) = lower(w.country))
+         ORDER BY w.id"
     };
     let mut stmt = conn.prepare_cached(sql)?;
     let rows = stmt.query_map([device.user_id], |r| {
@@ -185,6 +190,15 @@ impl Storage for Sqlite {
         })
     }
 
+    fn refresh_facts(&self, workspaces: Option<&[String]>, limit: usize) -> Result<usize, ApiError> {
+        self.with(|c| {
+            let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let n = round::refresh_stale(&mut Tx(&tx), workspaces, limit)?;
+            tx.commit()?;
+            Ok(n)
+        })
+    }
+
     fn sync(&self, device: &Device, request: &SyncRequest, cap: usize, now_ms: i64) -> Result<SyncOutcome, ApiError> {
         self.with(|c| {
             // IMMEDIATE: one writer at a time, so log numbers commit in order.
@@ -221,6 +235,17 @@ impl Storage for Sqlite {
                  ON CONFLICT (workspace_id, user_id) DO UPDATE SET role = ?3",
                 params![workspace, user, role.code()],
             )?;
+            Ok(())
+        })
+    }
+
+    fn cover(&self, username: &str, country: &str) -> Result<(), ApiError> {
+        self.with(|c| {
+            let user: Option<i64> =
+                c.query_row("SELECT id FROM users WHERE username = ?1", [username], |r| r.get(0)).optional()?;
+            let user =
+                user.ok_or_else(|| ApiError::bad_request("no_user", format!("there is no user `{username}`")))?;
+            c.execute("INSERT OR IGNORE INTO coverage (user_id, country) VALUES (?1, ?2)", params![user, country])?;
             Ok(())
         })
     }
@@ -355,18 +380,32 @@ impl LogTx for Tx<'_> {
             .optional()?)
     }
 
-    fn put_facts(&mut self, doc_id: &str, workspace: &str, facts: &str, seq: u64) -> Result<(), ApiError> {
-        self.0.execute(
-            "INSERT INTO facts (doc_id, workspace_id, facts, seq) VALUES (?1, ?2, ?3, ?4)
-             ON CONFLICT (doc_id) DO UPDATE SET facts = excluded.facts, seq = excluded.seq",
-            params![doc_id, workspace, facts, seq as i64],
-        )?;
+    fn put_facts(&mut self, doc_id: &str, workspace: &str, facts: Option<&str>, seq: u64) -> Result<(), ApiError> {
+        self.0
+            .prepare_cached(
+                "INSERT INTO facts (doc_id, workspace_id, facts, seq) VALUES (?1, ?2, coalesce(?3, 'null'), ?4)
+                 ON CONFLICT (doc_id) DO UPDATE SET facts = coalesce(?3, facts.facts), seq = excluded.seq
+                 WHERE facts.seq < excluded.seq",
+            )?
+            .execute(params![doc_id, workspace, facts, seq as i64])?;
         Ok(())
+    }
+
+    fn stale_facts(&mut self, workspaces: Option<&[String]>, limit: usize) -> Result<Vec<(String, String)>, ApiError> {
+        let mut stmt = self.0.prepare_cached(
+            "SELECT d.id, d.workspace_id FROM documents d LEFT JOIN facts f ON f.doc_id = d.id
+             WHERE (?1 IS NULL OR d.workspace_id IN (SELECT value FROM json_each(?1)))
+               AND (SELECT max(l.seq) FROM log l WHERE l.doc_id = d.id) > coalesce(f.seq, 0)
+             LIMIT ?2",
+        )?;
+        let list = workspaces.map(|w| serde_json::Value::from(w.to_vec()).to_string());
+        let rows = stmt.query_map(params![list, limit as i64], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<Result<_, _>>()?)
     }
 
     fn cache_snapshot(&mut self, doc_id: &str, snapshot: &[u8], seq: u64) -> Result<(), ApiError> {
         self.0.execute(
-            "UPDATE documents SET snapshot = ?2, snapshot_seq = ?3 WHERE id = ?1",
+            "UPDATE documents SET snapshot = ?2, snapshot_seq = ?3 WHERE id = ?1 AND snapshot_seq < ?3",
             params![doc_id, snapshot, seq as i64],
         )?;
         Ok(())

@@ -75,12 +75,17 @@ pub trait Storage: Send + Sync + 'static {
     fn insert_device(&self, device: &NewDevice<'_>) -> Result<(), ApiError>;
     /// Add a user with an already hashed password; `exists` (409) if taken.
     fn insert_user(&self, username: &str, password_hash: &str, admin: bool, now_ms: i64) -> Result<i64, ApiError>;
-    /// The workspaces the user may see (every workspace for an admin).
+    /// The workspaces the user may see: those they are a member of, those of
+    /// the countries their regional role covers (as a viewer), and every
+    /// workspace for an admin.
     fn memberships(&self, device: &Device) -> Result<Vec<Membership>, ApiError>;
     /// Every document of a workspace, saved whole (for exports and archives).
     fn saved_documents(&self, workspace: &str) -> Result<Vec<cd4mm_sync::wire::DocBytes>, ApiError>;
     /// The regional facts of every document of these workspaces.
     fn facts(&self, workspaces: &[String]) -> Result<Vec<FactsRow>, ApiError>;
+    /// Bring the regional facts of up to `limit` stale documents of these
+    /// workspaces (`None`: all) up to date, in one transaction; how many.
+    fn refresh_facts(&self, workspaces: Option<&[String]>, limit: usize) -> Result<usize, ApiError>;
     /// One sync round, in one transaction.
     fn sync(&self, device: &Device, request: &SyncRequest, cap: usize, now_ms: i64) -> Result<SyncOutcome, ApiError>;
     /// Whether the storage itself tells every server instance of news (through
@@ -90,6 +95,9 @@ pub trait Storage: Send + Sync + 'static {
     }
     fn add_workspace(&self, id: &str, name: &str, country: &str, now_ms: i64) -> Result<(), ApiError>;
     fn add_member(&self, workspace: &str, username: &str, role: Role) -> Result<(), ApiError>;
+    /// Let a user read (as a viewer) every workspace of a country, present
+    /// and future: a regional officer's role.
+    fn cover(&self, username: &str, country: &str) -> Result<(), ApiError>;
     fn revoke_device(&self, device_id: &str, now_ms: i64) -> Result<(), ApiError>;
     fn devices(&self) -> Result<Vec<DeviceInfo>, ApiError>;
 
@@ -138,6 +146,19 @@ pub trait Storage: Send + Sync + 'static {
         self.insert_user(username, &auth::hash_password(password)?, admin, now_ms)
     }
 
+    /// Refresh every stale fact of these workspaces (`None`: all), a batch per
+    /// transaction so sync rounds run in between; how many were refreshed.
+    fn catch_up_facts(&self, workspaces: Option<&[String]>) -> Result<usize, ApiError> {
+        let mut total = 0;
+        loop {
+            let n = self.refresh_facts(workspaces, FACTS_BATCH)?;
+            total += n;
+            if n < FACTS_BATCH {
+                return Ok(total);
+            }
+        }
+    }
+
     /// Start a new epoch: after restoring a backup, devices send again what the
     /// server lost.
     fn new_epoch(&self) -> Result<String, ApiError> {
@@ -146,6 +167,10 @@ pub trait Storage: Send + Sync + 'static {
         Ok(epoch)
     }
 }
+
+/// Documents whose facts one transaction refreshes: small, so the SQLite
+/// backend's single connection is not held for long.
+const FACTS_BATCH: usize = 16;
 
 /// A device being enrolled.
 #[derive(Debug)]

@@ -96,12 +96,7 @@ pub async fn sync(
     let (db, cap, d) = (state.db.clone(), state.config.max_response_bytes, device.clone());
     let sent = request.changes.len();
     let outcome = blocking(move || db.sync(&d, &request, cap, now_ms())).await?;
-    if state.local_news {
-        for workspace in &outcome.news {
-            // Nobody listening is fine.
-            let _ = state.news.send(workspace.clone());
-        }
-    }
+    state.announce(&outcome.news);
     let received: usize = outcome.response.workspaces.iter().map(|w| w.changes.len() + w.snapshots.len()).sum();
     tracing::info!(device = %device.device_id, sent, received, more = outcome.response.more, "sync round");
     let body = wire::encode(&outcome.response);
