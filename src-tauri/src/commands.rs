@@ -8,6 +8,7 @@ use crate::account::Account;
 use crate::sync::Desktop;
 use cd4mm_app::{AppError, Command, Reply, SyncStatus, WorkspaceInfo};
 use cd4mm_sync::{Client, SyncError};
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use tauri::State;
 
@@ -103,6 +104,67 @@ pub async fn sync_status(desktop: State<'_, Arc<Desktop>>) -> Result<SyncStatus,
 pub async fn sync_now(desktop: State<'_, Arc<Desktop>>) -> Result<(), AppError> {
     desktop.nudge();
     Ok(())
+}
+
+/// Where exports are saved (see `crate::app`).
+pub struct Exports(pub PathBuf);
+
+/// The signed-in server's client, or a plain-words refusal.
+fn client(desktop: &Desktop) -> Result<Client, AppError> {
+    let account = desktop
+        .account()
+        .ok_or_else(|| error("signed_out", "the regional dashboard needs this computer to be signed in to a server"))?;
+    Ok(Client::new(&account.server, &account.token))
+}
+
+/// A GET of the server's regional API (`/api/dashboard?…`), answered as raw
+/// bytes (the server's JSON) so the UI reads it as the browser would.
+#[tauri::command]
+pub async fn regional(desktop: State<'_, Arc<Desktop>>, path: String) -> Result<tauri::ipc::Response, AppError> {
+    let bytes = client(&desktop)?.regional(&path).await.map_err(refusal)?;
+    Ok(tauri::ipc::Response::new(bytes))
+}
+
+/// Fetch an export (`/api/export/{file}?…`) and save it as `file_name` in the
+/// exports folder, never over an existing file; the path it was saved at.
+#[tauri::command]
+pub async fn save_export(
+    desktop: State<'_, Arc<Desktop>>,
+    exports: State<'_, Exports>,
+    path: String,
+    file_name: String,
+) -> Result<String, AppError> {
+    let name = Path::new(&file_name)
+        .file_name()
+        .and_then(|n| n.to_str())
+        .filter(|n| *n == file_name && !n.starts_with('.'))
+        .ok_or_else(|| error("invalid", format!("`{file_name}` is not a file name")))?
+        .to_owned();
+    if !path.starts_with("/api/export/") {
+        return Err(error("invalid", format!("`{path}` is not an export")));
+    }
+    let bytes = client(&desktop)?.regional(&path).await.map_err(refusal)?;
+    let dir = exports.0.clone();
+    blocking(move || {
+        let saved = free_name(&dir, &name).map_err(|e| error("storage", e.to_string()))?;
+        std::fs::write(&saved, bytes)
+            .map_err(|e| error("storage", format!("could not save {}: {e}", saved.display())))?;
+        Ok(saved.display().to_string())
+    })
+    .await
+}
+
+/// `dir/name`, or `dir/stem (2).ext` and so on when taken; creates `dir`.
+fn free_name(dir: &Path, name: &str) -> std::io::Result<PathBuf> {
+    std::fs::create_dir_all(dir)?;
+    let (stem, ext) = name.rsplit_once('.').map_or((name, String::new()), |(s, e)| (s, format!(".{e}")));
+    let mut candidate = dir.join(name);
+    let mut n = 2;
+    while candidate.exists() {
+        candidate = dir.join(format!("{stem} ({n}){ext}"));
+        n += 1;
+    }
+    Ok(candidate)
 }
 
 fn refusal(e: SyncError) -> AppError {

@@ -4,7 +4,9 @@
 //! [`cd4mm_app::execute`] over the device's store, and a background task syncs
 //! with the regional server whenever one is reachable ([`sync`]). The store
 //! lives in the app's data directory, or in `CD4MM_DATA_DIR` when set (tests,
-//! portable installs).
+//! portable installs). Regional exports are saved in the user's Downloads
+//! folder, or in `exports/` of that data directory, so a portable install
+//! keeps everything in one place.
 
 mod account;
 mod commands;
@@ -33,13 +35,19 @@ pub fn app<R: Runtime>(builder: tauri::Builder<R>, data: Option<PathBuf>) -> tau
             commands::sign_in,
             commands::sign_out,
             commands::sync_status,
-            commands::sync_now
+            commands::sync_now,
+            commands::regional,
+            commands::save_export
         ])
         .setup(move |app| {
-            let data = match data.clone() {
-                Some(dir) => dir,
-                None => app.path().app_data_dir()?,
+            let (data, exports) = match data.clone() {
+                Some(dir) => (dir.clone(), dir.join("exports")),
+                None => {
+                    let home = app.path().home_dir()?;
+                    (app.path().app_data_dir()?, app.path().download_dir().unwrap_or_else(|_| home.join("Downloads")))
+                }
             };
+            app.manage(commands::Exports(exports));
             std::fs::create_dir_all(&data)?;
             let mut store = Store::open(&store_path(&data))?;
             store.install_toolbox()?;

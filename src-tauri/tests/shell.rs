@@ -162,9 +162,33 @@ fn signing_in_syncs_in_the_background_and_signing_out_stops() {
     let before = online["last_sync_ms"].as_i64();
     wait_for(&app, |s| s["state"] == "online" && s["unsent"] == 1 && s["last_sync_ms"].as_i64() > before);
 
+    // The regional dashboard and exports come from the signed-in server, as
+    // this user; nothing else of the server is reachable that way.
+    let raw = app.invoke("regional", json!({"path": "/api/dashboard"})).expect("dashboard");
+    // Raw bytes over IPC (an ArrayBuffer in the window): the server's JSON.
+    let raw: Vec<u8> = serde_json::from_value(raw).expect("bytes");
+    let dashboard: Value = serde_json::from_slice(&raw).expect("the server's JSON");
+    assert_eq!(dashboard["plans"]["plans"], 1, "{dashboard}");
+    let other_api = app.invoke("regional", json!({"path": "/v1/me"})).expect_err("not the regional API");
+    assert_eq!(other_api["code"], "bad_path", "{other_api}");
+    let export = json!({"path": "/api/export/plans.csv?workspace=gh", "fileName": "cd4mm-plans-gh.csv"});
+    let saved = app.invoke("save_export", export.clone()).expect("saved");
+    let saved = std::path::PathBuf::from(saved.as_str().expect("a path"));
+    assert_eq!(saved, data.path().join("exports").join("cd4mm-plans-gh.csv"));
+    let csv = std::fs::read_to_string(&saved).expect("the saved export");
+    assert!(csv.starts_with("workspace,country,plan,"), "{csv}");
+    let again = app.invoke("save_export", export).expect("saved again");
+    assert!(again.as_str().is_some_and(|p| p.ends_with("cd4mm-plans-gh (2).csv")), "never overwritten: {again}");
+    let sneaky = app
+        .invoke("save_export", json!({"path": "/api/export/plans.csv", "fileName": "../account.json"}))
+        .expect_err("a path is not a file name");
+    assert_eq!(sneaky["code"], "invalid");
+
     let out = app.invoke("sign_out", json!({})).expect("sign out");
     assert_eq!(out["state"], "local_only");
     assert!(!data.path().join("account.json").exists(), "the token is forgotten");
+    let signed_out = app.invoke("regional", json!({"path": "/api/dashboard"})).expect_err("signed out");
+    assert_eq!(signed_out["code"], "signed_out");
     let _ = stop.send(());
     runtime.block_on(served).expect("server task").expect("server stops cleanly");
 }

@@ -177,6 +177,22 @@ impl Client {
         Ok(response)
     }
 
+    /// A file of the server's regional API as this device's user
+    /// (docs/regional-api.md): `/api/dashboard?…` (JSON) or
+    /// `/api/export/{file}?…`. Other paths are refused before any request.
+    pub async fn regional(&self, path: &str) -> Result<Vec<u8>, SyncError> {
+        if !(path.starts_with("/api/dashboard") || path.starts_with("/api/export/")) {
+            return Err(SyncError::Refused {
+                status: 400,
+                code: "bad_path".into(),
+                message: format!("`{path}` is not part of the regional API"),
+            });
+        }
+        let response = self.get(path).await?;
+        let bytes = response.bytes().await.map_err(|e| SyncError::Network(e.to_string()))?;
+        Ok(bytes.to_vec())
+    }
+
     /// Tell the server this device's token is done with (`POST /api/logout`).
     pub async fn sign_out(&self) -> Result<(), SyncError> {
         let response = self
