@@ -159,10 +159,10 @@ pub fn run(
     let mut news: Vec<String> = Vec::new();
     for (change, check) in request.changes.iter().zip(&checked) {
         tx.register_document(&change.doc_id, &change.workspace, &change.kind)?;
-        if tx.append(&change.workspace, &change.doc_id, &check.hash, &change.bytes, &device.device_id, now_ms)? {
-            if !news.contains(&change.workspace) {
-                news.push(change.workspace.clone());
-            }
+        if tx.append(&change.workspace, &change.doc_id, &check.hash, &change.bytes, &device.device_id, now_ms)?
+            && !news.contains(&change.workspace)
+        {
+            news.push(change.workspace.clone());
         }
         acked.push(check.hash);
     }
