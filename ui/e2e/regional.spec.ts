@@ -1,16 +1,26 @@
 /**
  * Issue 5 in the browser: the regional dashboard filtered by country, an
  * export downloaded with the session's token, and the engagement report
- * printed to PDF. Runs after coedit.spec.ts (alphabetical order, one worker),
- * so the demo's conflict is settled first.
+ * printed to PDF; the regional officer, a viewer of every workspace in Ghana
+ * and Senegal, reads but changes nothing; the Ghanaian counterpart sees
+ * nothing of Senegal; the report on a phone. Runs after coedit.spec.ts
+ * (alphabetical order, one worker), so the demo's conflict is settled first.
  */
-import { expect, test } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 import { mkdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { screenshot, signedIn } from './helpers';
 
 const OUT = resolve(fileURLToPath(import.meta.url), '..', '..', 'test-results', 'regional');
+
+/** Open a route of the app in the same session (only the hash changes). */
+async function go(page: Page, hash: string) {
+  await page.goto(page.url().replace(/#.*$/, hash));
+}
+
+/** Document fields (bound by their path) that would still take a change. */
+const openFields = (page: Page) => page.locator('main [data-path]:not([disabled]):not([readonly])');
 
 test('the officer filters the regional dashboard, downloads exports and prints the report', async ({ browser }) => {
   mkdirSync(OUT, { recursive: true });
@@ -41,6 +51,11 @@ test('the officer filters the regional dashboard, downloads exports and prints t
   await expect(heatmap.getByTestId('heat-cell').first()).toHaveText(/^[+−-]?\d/);
   await expect(scope.locator('option', { hasText: 'Dakar port' })).toHaveCount(0);
   await expect(page.getByTestId('region-indicators')).toContainText('On track');
+  // Money per currency, never added across currencies: the demo plan's is in dollars.
+  await expect(page.locator('[data-testid="region-budget"][data-currency="USD"] svg')).toHaveAttribute(
+    'aria-label',
+    /^USD: planned (US)?\$[\d,]+, spent (US)?\$[\d,]+$/,
+  );
   await page.getByLabel('Gaps by').selectOption('section');
   await expect(heatmap.locator('th.heat-col').first()).not.toHaveText('');
   await screenshot(page, 'region');
@@ -93,5 +108,94 @@ test('the officer filters the regional dashboard, downloads exports and prints t
   await page.pdf({ path: pdfPath, format: 'A4', printBackground: true });
   expect(statSync(pdfPath).size).toBeGreaterThan(5_000);
   expect(readFileSync(pdfPath).subarray(0, 5).toString('latin1')).toBe('%PDF-');
+  await page.context().close();
+});
+
+test('the regional officer reads every workspace of Ghana and Senegal and can change nothing', async ({ browser }) => {
+  const page = await signedIn(browser, 'regional');
+
+  // A member of no workspace: their regional role makes them a viewer of each one in their countries.
+  const cards = page.locator('main .cards > li');
+  await expect(cards).toHaveCount(3);
+  for (const name of ['Northern border crossings', 'Southern labour corridor', 'Dakar port']) {
+    await expect(cards.filter({ hasText: name })).toContainText('Viewer');
+  }
+
+  await page.getByRole('link', { name: 'Region', exact: true }).click();
+  await expect(page.getByRole('heading', { name: 'Regional dashboard' })).toBeVisible();
+  await expect(page.getByLabel('Country', { exact: true }).locator('option')).toHaveText(['All countries', 'Ghana', 'Senegal']);
+  const engagements = page.getByTestId('region-engagements');
+  await expect(engagements).toContainText('Northern border crossings');
+
+  // The overview, from the dashboard: the phases' states are shown, locked.
+  await engagements.getByRole('link', { name: 'Northern border crossings' }).click();
+  await expect(page.getByRole('heading', { name: 'Northern border crossings', level: 1 })).toBeVisible();
+  const states = page.getByLabel('State', { exact: true });
+  await expect(states).toHaveCount(5);
+  for (const state of await states.all()) await expect(state).toBeDisabled();
+  await expect(openFields(page)).toHaveCount(0);
+
+  // The report reads as for anyone.
+  await page.getByTestId('report-link').click();
+  const report = page.getByTestId('report');
+  await expect(report.getByRole('heading', { name: 'Northern border crossings', level: 1 })).toBeVisible();
+  await expect(report.getByTestId('gap-chart').first()).toBeVisible();
+  await expect(report.locator('input, select, textarea')).toHaveCount(0);
+
+  // Assessments: no new one, and the baseline's fields and score buttons are locked.
+  await go(page, '#/w/ghana-border/phase/2');
+  await expect(page.getByTestId('read-only')).toHaveText('Your role lets you read this part, not change it.');
+  await expect(page.getByRole('button', { name: 'Start assessment' })).toHaveCount(0);
+  await page.getByRole('link', { name: 'Baseline self-assessment' }).click();
+  await expect(page.getByRole('heading', { name: 'Baseline self-assessment', level: 2 })).toBeVisible();
+  expect(await page.locator('main [data-path]').count(), 'the assessment form shows its fields').toBeGreaterThan(0);
+  await expect(openFields(page)).toHaveCount(0);
+  expect(await page.locator('main button.score').count(), 'the score buttons are shown').toBeGreaterThan(0);
+  await expect(page.locator('main button.score:enabled')).toHaveCount(0);
+
+  // The plan: nothing to add, remove or pick.
+  await go(page, '#/w/ghana-border/phase/3/plan');
+  await expect(page.getByRole('heading', { name: 'Border capacity response 2026' })).toBeVisible();
+  await expect(page.getByTestId('read-only')).toBeVisible();
+  await expect(openFields(page)).toHaveCount(0);
+  await expect(page.getByRole('button', { name: /^(Add|Remove|Keep this|Address this gap)/ })).toHaveCount(0);
+  await page.context().close();
+});
+
+test('the Ghanaian counterpart sees nothing of Senegal on the Region page', async ({ browser }) => {
+  const page = await signedIn(browser, 'counterpart');
+
+  // The picker lists the two Ghana workspaces only.
+  const cards = page.locator('main .cards > li');
+  await expect(cards).toHaveCount(2);
+  await expect(cards.filter({ hasText: 'Dakar port' })).toHaveCount(0);
+  await expect(page.locator('main')).not.toContainText(/Senegal|Dakar/);
+
+  await page.getByRole('link', { name: 'Region', exact: true }).click();
+  await expect(page.getByRole('heading', { name: 'Regional dashboard' })).toBeVisible();
+  await expect(page.getByTestId('region-engagements')).toContainText('Northern border crossings');
+  await expect(page.getByLabel('Country', { exact: true }).locator('option')).toHaveText(['All countries', 'Ghana']);
+  const scope = page.getByLabel('Export', { exact: true }).locator('option');
+  await expect(scope).toHaveText(['The whole region', 'Northern border crossings (Ghana)', 'Southern labour corridor (Ghana)']);
+  await expect(page.getByTestId('heatmap').locator('[data-testid="heat-row"]')).toHaveCount(1);
+  // Nowhere on the page, options and chart labels included (textContent, not only what shows).
+  await expect(page.locator('body')).not.toContainText(/Senegal|Dakar/i);
+  await page.context().close();
+});
+
+test('the engagement report fits a phone screen 360 pixels wide', async ({ browser }) => {
+  const page = await signedIn(browser, 'regional', { width: 360, height: 740 });
+  await go(page, '#/w/ghana-border/report');
+  const report = page.getByTestId('report');
+  await expect(report.getByTestId('comparison-chart').first()).toBeVisible();
+  await expect(report.getByTestId('report-indicators').first()).toBeVisible();
+
+  // Wide tables scroll inside their own box; the page itself never scrolls sideways.
+  const { scroll, client } = await page.evaluate(() => ({
+    scroll: document.documentElement.scrollWidth,
+    client: document.documentElement.clientWidth,
+  }));
+  expect(scroll, `the page is ${scroll}px wide in a ${client}px screen`).toBeLessThanOrEqual(client + 1);
+  await screenshot(page, 'report-360');
   await page.context().close();
 });

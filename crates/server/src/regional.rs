@@ -63,9 +63,12 @@ pub fn readable_facts(db: &dyn Storage, device: &Device) -> Result<Vec<Workspace
     Ok(out)
 }
 
-/// How long the facts task waits after being woken, so a burst of sync rounds
-/// is served by one pass.
-const SETTLE: Duration = Duration::from_millis(500);
+/// The facts task waits for this long a pause in sync rounds before a pass,
+/// so a burst of rounds is served by one pass that reads each document once,
+/// and the pass does not compete with the rounds for the database...
+const QUIET: Duration = Duration::from_millis(500);
+/// ...but under steady traffic it passes at least this often.
+const AT_MOST: Duration = Duration::from_secs(5);
 
 /// Start the task that keeps the regional facts up to date; wake it (with
 /// `notify_one`) after a sync round stored new changes. Its first pass, at
@@ -81,7 +84,14 @@ pub fn refresher(db: Arc<dyn Storage>, mut closing: watch::Receiver<bool>) -> Ar
                 () = woken.notified() => {}
                 _ = closing.changed() => return,
             }
-            tokio::time::sleep(SETTLE).await;
+            let deadline = tokio::time::Instant::now() + AT_MOST;
+            loop {
+                tokio::select! {
+                    () = woken.notified() => {}
+                    () = tokio::time::sleep(QUIET) => break,
+                    () = tokio::time::sleep_until(deadline) => break,
+                }
+            }
             let db = db.clone();
             match tokio::task::spawn_blocking(move || db.catch_up_facts(None)).await {
                 Ok(Ok(0)) => {}

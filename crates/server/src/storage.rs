@@ -168,9 +168,10 @@ pub trait Storage: Send + Sync + 'static {
     }
 }
 
-/// Documents whose facts one transaction refreshes: small, so the SQLite
-/// backend's single connection is not held for long.
-const FACTS_BATCH: usize = 16;
+/// Documents whose facts one transaction refreshes: few enough that the
+/// SQLite backend's single connection is not held for long (tens of ms),
+/// enough that the commit's flush to disk is shared.
+const FACTS_BATCH: usize = 32;
 
 /// A device being enrolled.
 #[derive(Debug)]

@@ -3,6 +3,7 @@ import {
   HEAT_STEPS,
   NO_DATA_COLOUR,
   NO_FILTERS,
+  budgetBars,
   contrast,
   countriesOf,
   dashboardQuery,
@@ -89,5 +90,20 @@ describe('countriesOf', () => {
       'Ghana',
       'senegal',
     ]);
+  });
+});
+
+describe('budgetBars', () => {
+  it('scales each currency on its own: the larger amount fills the bar', () => {
+    expect(budgetBars({ currency: 'USD', plans: 1, planned: 26_000, spent: 13_000 })).toEqual({ planned: 1, spent: 0.5 });
+    // A small budget in another currency still fills its own bar.
+    expect(budgetBars({ currency: 'XOF', plans: 2, planned: 100, spent: 100 })).toEqual({ planned: 1, spent: 1 });
+  });
+  it('lets spending past the plan fill the bar, with the planned bar shorter', () => {
+    expect(budgetBars({ currency: 'GHS', plans: 1, planned: 300, spent: 400 })).toEqual({ planned: 0.75, spent: 1 });
+  });
+  it('draws no bars for nothing planned or spent, and never a negative one', () => {
+    expect(budgetBars({ currency: '', plans: 1, planned: 0, spent: 0 })).toEqual({ planned: 0, spent: 0 });
+    expect(budgetBars({ currency: 'EUR', plans: 1, planned: -5, spent: 10 })).toEqual({ planned: 0, spent: 1 });
   });
 });

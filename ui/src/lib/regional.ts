@@ -1,7 +1,8 @@
 /**
  * The regional pages' pure logic: the dashboard's answer as the server sends
  * it (docs/regional-api.md), the query string built from the filters, the
- * heatmap's colour scale, and the export file names.
+ * heatmap's colour scale, the budget bars per currency, and the export file
+ * names.
  */
 import type { ActivityStatus, Area, Dimension, IndicatorStatus } from './bindings';
 
@@ -22,9 +23,33 @@ export const NO_FILTERS: Filters = { country: '', area: '', template: '', from: 
 export interface Dashboard {
   engagements: { workspace: string; country: string; title: string; area: Area | null; phase: number }[];
   heatmap: { country: string; dimension: Dimension; gap: number | null; assessments: number }[];
-  plans: { plans: number; activities: Partial<Record<ActivityStatus, number>>; budget: number; spent: number };
+  plans: { plans: number; activities: Partial<Record<ActivityStatus, number>>; budgets: Budget[] };
   indicators: Partial<Record<IndicatorStatus, number>>;
   change: { dimension: Dimension; baseline: number | null; current: number | null; change: number | null; pairs: number }[];
+}
+
+/**
+ * The plans' money in one currency: an ISO 4217 code in upper case, or ""
+ * where a plan names none. The server never adds up amounts in different
+ * currencies, and neither does the UI.
+ */
+export interface Budget {
+  currency: string;
+  plans: number;
+  planned: number;
+  spent: number;
+}
+
+/**
+ * The lengths (0 to 1) of one currency's planned and spent bars. Each currency
+ * has its own scale, its larger amount filling the bar: bars of different
+ * currencies side by side would compare amounts that cannot be compared.
+ */
+export function budgetBars(b: Budget): { planned: number; spent: number } {
+  const planned = Math.max(0, b.planned);
+  const spent = Math.max(0, b.spent);
+  const top = Math.max(planned, spent);
+  return top > 0 ? { planned: planned / top, spent: spent / top } : { planned: 0, spent: 0 };
 }
 
 /** `?country=Ghana&by=section`: only the filters that are set; `by` only when not the default. */

@@ -55,4 +55,15 @@ describe('the Tauri transport', () => {
     expect(calls[0]).toEqual({ cmd: 'sign_in', args: { server: 'https://r.example', username: 'officer', password: 'pw' } });
     expect(s.username).toBe('officer');
   });
+
+  it('reads the dashboard and saves exports through the shell', async () => {
+    answer = (cmd) => (cmd === 'regional' ? new TextEncoder().encode('{"plans":{"plans":2}}').buffer : '/home/ama/Downloads/x.csv');
+    const t = new TauriTransport();
+    expect(await t.dashboard('?country=Ghana')).toEqual({ plans: { plans: 2 } });
+    expect(await t.saveExport('/api/export/plans.csv', 'x.csv')).toBe('/home/ama/Downloads/x.csv');
+    expect(calls).toEqual([
+      { cmd: 'regional', args: { path: '/api/dashboard?country=Ghana' } },
+      { cmd: 'save_export', args: { path: '/api/export/plans.csv', fileName: 'x.csv' } },
+    ]);
+  });
 });

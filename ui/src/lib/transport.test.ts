@@ -42,15 +42,15 @@ describe('the HTTP transport', () => {
       seen.push({ url, init });
       if (url.endsWith('/api/login')) return json(200, { token: 'd.secret', username: 'officer', admin: false });
       if (url.includes('workspace=elsewhere')) return json(403, { code: 'not_a_member', message: 'not a member' });
-      return new Response('workspace,country\r\n', { status: 200 });
+      return json(200, { engagements: [] });
     }) as typeof fetch;
     const t = new HttpTransport('', new MemoryStorage() as unknown as Storage, fetcher);
     await t.signIn(null, 'officer', 'pw');
-    const r = await t.get('/api/export/plans.csv');
-    expect(await r.text()).toBe('workspace,country\r\n');
+    expect(await t.dashboard('?country=Ghana')).toEqual({ engagements: [] });
+    expect(seen[1].url).toBe('/api/dashboard?country=Ghana');
     expect(seen[1].init.method).toBe('GET');
     expect((seen[1].init.headers as Record<string, string>).authorization).toBe('Bearer d.secret');
-    const e = await t.get('/api/export/plans.csv?workspace=elsewhere').catch((x) => x);
+    const e = await t.saveExport('/api/export/plans.csv?workspace=elsewhere', 'x.csv').catch((x) => x);
     expect(e).toMatchObject({ code: 'not_a_member' });
   });
 

@@ -26,6 +26,13 @@ export interface Transport {
   syncNow(): Promise<void>;
   /** Edits that failed for want of a network, for the status bar. */
   setUnsent(count: number): void;
+  /** The server's regional dashboard (`/api/dashboard?…`, docs/regional-api.md) as JSON. */
+  dashboard(query: string): Promise<unknown>;
+  /**
+   * Save an export (`/api/export/…`) as `fileName`: the browser downloads it;
+   * the desktop saves it in its exports folder and answers where.
+   */
+  saveExport(path: string, fileName: string): Promise<string | null>;
 }
 
 export function chooseTransport(): Transport {
@@ -131,12 +138,8 @@ export class HttpTransport implements Transport {
     return (await response.json()) as Reply;
   }
 
-  /**
-   * A GET of the server's regional API (`/api/dashboard`, `/api/export/…`)
-   * with the session's token; the desktop has no such call (the API is the
-   * server's, see docs/regional-api.md).
-   */
-  async get(path: string): Promise<Response> {
+  /** A GET of the server's regional API with the session's token. */
+  private async get(path: string): Promise<Response> {
     const s = this.stored();
     const response = await this.request(path, {
       method: 'GET',
@@ -144,6 +147,23 @@ export class HttpTransport implements Transport {
     });
     if (!response.ok) return this.fail(response);
     return response;
+  }
+
+  async dashboard(query: string): Promise<unknown> {
+    return (await this.get(`/api/dashboard${query}`)).json();
+  }
+
+  async saveExport(path: string, fileName: string): Promise<string | null> {
+    const blob = await (await this.get(path)).blob();
+    const url = URL.createObjectURL(blob);
+    const a = document.createElement('a');
+    a.href = url;
+    a.download = fileName;
+    document.body.append(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 10_000);
+    return null;
   }
 
   async resume(): Promise<Session | null> {
@@ -260,5 +280,15 @@ export class TauriTransport implements Transport {
 
   setUnsent() {
     // The shell counts unsent edits itself: every edit is stored locally first.
+  }
+
+  async dashboard(query: string): Promise<unknown> {
+    // The shell passes the server's JSON through as bytes.
+    const bytes = await this.invoke<ArrayBuffer>('regional', { path: `/api/dashboard${query}` });
+    return JSON.parse(new TextDecoder().decode(bytes));
+  }
+
+  saveExport(path: string, fileName: string): Promise<string | null> {
+    return this.invoke<string>('save_export', { path, fileName });
   }
 }
