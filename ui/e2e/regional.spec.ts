@@ -111,24 +111,57 @@ test('the officer filters the regional dashboard, downloads exports and prints t
   await page.context().close();
 });
 
-test('the regional officer reads every workspace of Ghana and Senegal and can change nothing', async ({ browser }) => {
+test('scenario 6: the regional officer reviews six countries, narrows to labour migration, exports and prints, and can change nothing', async ({ browser }) => {
+  mkdirSync(OUT, { recursive: true });
   const page = await signedIn(browser, 'regional');
 
-  // A member of no workspace: their regional role makes them a viewer of each one in their countries.
+  // A member of no workspace: their regional role makes them a viewer of
+  // every workspace in their six countries (the demo's and this suite's).
   const cards = page.locator('main .cards > li');
-  await expect(cards).toHaveCount(3);
-  for (const name of ['Northern border crossings', 'Southern labour corridor', 'Dakar port']) {
+  await expect(cards).toHaveCount(8);
+  for (const name of ['Northern border crossings', 'Southern labour corridor', 'Dakar port', 'Labour mobility agreements', 'Victim referral mechanism']) {
     await expect(cards.filter({ hasText: name })).toContainText('Viewer');
   }
 
   await page.getByRole('link', { name: 'Region', exact: true }).click();
   await expect(page.getByRole('heading', { name: 'Regional dashboard' })).toBeVisible();
-  await expect(page.getByLabel('Country', { exact: true }).locator('option')).toHaveText(['All countries', 'Ghana', 'Senegal']);
+  const countries = ['All countries', "Côte d'Ivoire", 'Ghana', 'Mali', 'Niger', 'Nigeria', 'Senegal'];
+  await expect(page.getByLabel('Country', { exact: true }).locator('option')).toHaveText(countries);
+  const heatmap = page.getByTestId('heatmap');
+  await expect(heatmap.getByTestId('heat-row')).toHaveCount(6);
   const engagements = page.getByTestId('region-engagements');
-  await expect(engagements).toContainText('Northern border crossings');
+  await expect(engagements).toContainText('Agadez border posts');
 
-  // The overview, from the dashboard: the phases' states are shown, locked.
+  // Labour migration only: Senegal's and Nigeria's engagements and gaps.
+  await page.getByLabel('Migration-management area').selectOption({ label: 'Labour migration' });
+  await expect(engagements).not.toContainText('Agadez border posts');
+  await expect(engagements).toContainText('Labour mobility agreements');
+  await expect(engagements).toContainText('Recruitment agencies oversight');
+  await expect(heatmap.getByTestId('heat-row')).toHaveCount(2);
+  await expect(page.getByTestId('region-plans')).toContainText('XOF');
+  await screenshot(page, 'region-labour');
+
+  // An XLSX of the whole region for a donor report.
+  const [xlsx] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-assessments.xlsx').click()]);
+  expect(xlsx.suggestedFilename()).toBe('cd4mm-assessments-region.xlsx');
+  const xlsxPath = join(OUT, xlsx.suggestedFilename());
+  await xlsx.saveAs(xlsxPath);
+  expect(readFileSync(xlsxPath).subarray(0, 2).toString('latin1')).toBe('PK');
+  expect(statSync(xlsxPath).size).toBeGreaterThan(10_000);
+
+  // Senegal's engagement report, printed to PDF.
+  await engagements.getByRole('link', { name: 'Labour mobility agreements' }).click();
+  await page.getByTestId('report-link').click();
+  await expect(page.getByTestId('report').getByRole('heading', { name: 'Labour mobility agreements', level: 1 })).toBeVisible();
+  await page.emulateMedia({ media: 'print' });
+  const pdfPath = join(OUT, 'report-senegal-labour.pdf');
+  await page.pdf({ path: pdfPath, format: 'A4', printBackground: true });
+  expect(readFileSync(pdfPath).subarray(0, 5).toString('latin1')).toBe('%PDF-');
+  await page.emulateMedia({ media: 'screen' });
+
+  await go(page, '#/region');
   await engagements.getByRole('link', { name: 'Northern border crossings' }).click();
+  // The overview, from the dashboard: the phases' states are shown, locked.
   await expect(page.getByRole('heading', { name: 'Northern border crossings', level: 1 })).toBeVisible();
   const states = page.getByLabel('State', { exact: true });
   await expect(states).toHaveCount(5);

@@ -10,11 +10,10 @@ use crate::auth::{self, Device};
 use crate::storage::Storage;
 use cd4mm_core::Edit;
 use cd4mm_store::Store;
+use cd4mm_store::demo::REGION;
 use cd4mm_sync::session::{self, RoundFailure};
 
 pub const WORKSPACE: &str = "ghana-border";
-/// The countries the demo's regional officer covers.
-pub const REGION: [&str; 2] = ["Ghana", "Senegal"];
 /// The demo accounts' password. Demo data only: never on a real server.
 pub const PASSWORD: &str = "cd4mm-demo";
 /// The demo plan's field that holds a conflict (officer 5,200 vs counterpart 4,500).
@@ -32,7 +31,17 @@ fn scratch_device(db: &dyn Storage, dir: &std::path::Path, user: &str, now: i64)
 
 /// One in-process sync of a scratch device with the demo workspace.
 fn sync(db: &dyn Storage, store: &mut Store, device: &Device, now: i64) -> Result<(), String> {
-    session::sync_in_process::<crate::ApiError>(store, &[WORKSPACE.to_owned()], now, |request| {
+    sync_all(db, store, device, &[WORKSPACE.to_owned()], now)
+}
+
+fn sync_all(
+    db: &dyn Storage,
+    store: &mut Store,
+    device: &Device,
+    workspaces: &[String],
+    now: i64,
+) -> Result<(), String> {
+    session::sync_in_process::<crate::ApiError>(store, workspaces, now, |request| {
         db.sync(device, request, 1024 * 1024, now).map(|o| o.response).map_err(RoundFailure::Failed)
     })
     .map_err(|e| e.message)
@@ -43,6 +52,9 @@ pub fn seed(db: &dyn Storage) -> Result<String, String> {
     let fail = |e: crate::ApiError| e.message;
     let now = crate::now_ms();
     db.add_workspace(WORKSPACE, "Northern border crossings", "Ghana", now).map_err(fail)?;
+    for c in &REGION {
+        db.add_workspace(c.workspace, c.title, c.country, now).map_err(fail)?;
+    }
     for (user, role, admin) in [
         ("officer", Some(Role::Editor), false),
         ("counterpart", Some(Role::Counterpart), false),
@@ -55,7 +67,7 @@ pub fn seed(db: &dyn Storage) -> Result<String, String> {
         }
     }
     // The regional officer is a member of nothing: their role covers countries.
-    for country in REGION {
+    for country in countries() {
         db.cover("regional", country).map_err(fail)?;
     }
 
@@ -77,13 +89,27 @@ pub fn seed(db: &dyn Storage) -> Result<String, String> {
         officer.edit("plan", &budget(5_200.0), when).map_err(|e| e.to_string())?;
         sync(db, &mut counterpart, &counterpart_device, now)?;
         sync(db, &mut officer, &officer_device, now)?;
+        // The other countries' engagements, for the regional review (scenario
+        // 6), written by the administrator's scratch device.
+        let (mut region, admin_device) = scratch_device(db, &scratch, "admin", now)?;
+        for c in &REGION {
+            cd4mm_store::demo::seed_country(&mut region, c, cd4mm_store::demo::START_MS).map_err(|e| e.to_string())?;
+        }
+        let ids: Vec<String> = REGION.iter().map(|c| c.workspace.to_owned()).collect();
+        sync_all(db, &mut region, &admin_device, &ids, now)?;
         Ok::<_, String>(())
     })();
     let _ = std::fs::remove_dir_all(&scratch);
     result?;
     Ok(format!(
-        "demo workspace `{WORKSPACE}` ready; sign in as officer, counterpart, regional (reads every workspace in {}) \
-         or admin with the password `{PASSWORD}`",
-        REGION.join(" and ")
+        "demo workspace `{WORKSPACE}` and {} more countries ready; sign in as officer, counterpart, regional \
+         (reads every workspace in {}) or admin with the password `{PASSWORD}`",
+        REGION.len(),
+        countries().join(", ")
     ))
+}
+
+/// Every country of the demo, Ghana first: what the regional officer covers.
+pub fn countries() -> Vec<&'static str> {
+    std::iter::once("Ghana").chain(REGION.iter().map(|c| c.country)).collect()
 }

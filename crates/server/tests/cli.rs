@@ -28,6 +28,7 @@ fn help_explains_every_setting() {
         "member",
         "device",
         "epoch",
+        "region",
     ] {
         assert!(text.contains(needle), "--help mentions {needle}:\n{text}");
     }
@@ -43,13 +44,17 @@ async fn serves_the_demo_workspace_and_stops_gracefully() {
     let (ok, text) = run(data.path(), &["device", "list"]);
     assert!(ok && text.contains("officer"), "device list: {text}");
 
-    let mut server = Command::new(BIN)
-        .arg("--data")
-        .arg(data.path())
-        .args(["--listen", "127.0.0.1:0"])
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("start the server");
+    let mut server = Stopped(
+        Command::new(BIN)
+            .arg("--data")
+            .arg(data.path())
+            .args(["--listen", "127.0.0.1:0"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start the server"),
+    );
+    let server = &mut server.0;
     let mut lines = BufReader::new(server.stderr.take().expect("stderr")).lines();
     let addr = loop {
         let line = lines.next().expect("the server logs its address").expect("utf-8 log");
@@ -80,6 +85,26 @@ async fn serves_the_demo_workspace_and_stops_gracefully() {
     values.sort_by(f64::total_cmp);
     assert_eq!(values, [4_500.0, 5_200.0]);
 
+    // Scenario 6: the regional officer, a member of nothing, reads the six
+    // countries' engagements; the dashboard filtered to labour migration
+    // keeps the two labour engagements.
+    let laptop = cd4mm_store::Store::open(&dir.path().join("r.sqlite3")).expect("store");
+    let regional =
+        cd4mm_sync::Client::enrol(&url, "regional", cd4mm_server::demo::PASSWORD, "regional laptop", &laptop)
+            .await
+            .expect("enrol");
+    let me = regional.me().await.expect("me");
+    let mut countries: Vec<&str> = me.workspaces.iter().map(|w| w.country.as_str()).collect();
+    countries.sort_unstable();
+    assert_eq!(countries, ["Côte d'Ivoire", "Ghana", "Mali", "Niger", "Nigeria", "Senegal"]);
+    assert!(me.workspaces.iter().all(|w| w.role == "viewer"), "{:?}", me.workspaces);
+    let labour = regional.regional("/api/dashboard?area=labour_migration").await.expect("dashboard");
+    let labour: serde_json::Value = serde_json::from_slice(&labour).expect("json");
+    let mut engagements: Vec<&str> =
+        labour["engagements"].as_array().expect("list").iter().filter_map(|e| e["country"].as_str()).collect();
+    engagements.sort_unstable();
+    assert_eq!(engagements, ["Nigeria", "Senegal"], "{labour}");
+
     let status = Command::new("kill").args(["-INT", &server.id().to_string()]).status().expect("kill");
     assert!(status.success());
     let mut waited = Duration::ZERO;
@@ -95,4 +120,14 @@ async fn serves_the_demo_workspace_and_stops_gracefully() {
     let logs = logs.join().expect("logs").join("\n");
     assert!(logs.contains("stopped"), "{logs}");
     assert!(!logs.contains(client.token()), "tokens never reach the logs");
+}
+
+/// A server process killed when the test ends, even by a failed assertion.
+struct Stopped(std::process::Child);
+
+impl Drop for Stopped {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
 }

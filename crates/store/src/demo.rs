@@ -2,14 +2,15 @@
 //! border-crossing self-assessment and its re-assessment a year later, the plan
 //! that answers the largest gaps, and a year of monitoring. Used by the store's
 //! `demo` example and the server's `demo` command, so every shell shows the
-//! same data.
+//! same data. [`REGION`] adds five smaller engagements in other countries, for
+//! the regional review (scenario 6).
 
 use crate::{Result, Store, StoreError};
 use cd4mm_core::assessment::Assessment;
-use cd4mm_core::engagement::{CapacityArea, Engagement, Stakeholder};
+use cd4mm_core::engagement::{CapacityArea, Engagement, Phases, Stakeholder};
 use cd4mm_core::monitoring::{Kirkpatrick, Measurement, Monitoring, ParticipantGroup, ProgressUpdate, Training};
 use cd4mm_core::plan::{Activity, GapRef, Indicator, Outcome, Output, Plan};
-use cd4mm_core::vocabulary::{ActivityStatus, ActivityType, Area, Sex, StakeholderType, Stance};
+use cd4mm_core::vocabulary::{ActivityStatus, ActivityType, Area, PhaseState, Sex, StakeholderType, Stance};
 use cd4mm_core::{Content, Date, Edit};
 use serde_json::json;
 
@@ -230,5 +231,201 @@ pub fn seed(store: &mut Store, workspace: &str, t0: i64) -> Result<()> {
         &Edit::Insert { list: "trainings".into(), item: item(&training), before: None },
         t0 + 110 * DAY,
     )?;
+    Ok(())
+}
+
+/// One country's engagement in the regional demo.
+#[derive(Debug, Clone, Copy)]
+pub struct CountryDemo {
+    pub workspace: &'static str,
+    pub country: &'static str,
+    pub title: &'static str,
+    pub partner: &'static str,
+    pub area: Area,
+    pub currency: &'static str,
+    /// How many of the five phases are done.
+    pub phases_done: usize,
+    /// Shifts the scores, so countries differ on the dashboard.
+    pub shift: usize,
+}
+
+/// Five engagements besides the Ghana one, as a regional office would see
+/// them: two on labour migration, so filtering by area narrows the view.
+pub const REGION: [CountryDemo; 5] = [
+    CountryDemo {
+        workspace: "senegal-labour",
+        country: "Senegal",
+        title: "Labour mobility agreements",
+        partner: "Ministry of Labour",
+        area: Area::LabourMigration,
+        currency: "XOF",
+        phases_done: 3,
+        shift: 1,
+    },
+    CountryDemo {
+        workspace: "niger-border",
+        country: "Niger",
+        title: "Agadez border posts",
+        partner: "Directorate of Territorial Surveillance",
+        area: Area::BorderManagement,
+        currency: "XOF",
+        phases_done: 2,
+        shift: 2,
+    },
+    CountryDemo {
+        workspace: "nigeria-labour",
+        country: "Nigeria",
+        title: "Recruitment agencies oversight",
+        partner: "Federal Ministry of Labour and Employment",
+        area: Area::LabourMigration,
+        currency: "NGN",
+        phases_done: 1,
+        shift: 3,
+    },
+    CountryDemo {
+        workspace: "mali-data",
+        country: "Mali",
+        title: "Migration statistics",
+        partner: "National Statistics Institute",
+        area: Area::MigrationData,
+        currency: "XOF",
+        phases_done: 3,
+        shift: 4,
+    },
+    CountryDemo {
+        workspace: "cotedivoire-ct",
+        country: "Côte d'Ivoire",
+        title: "Victim referral mechanism",
+        partner: "National Committee against Trafficking",
+        area: Area::CounterTraffickingProtection,
+        currency: "EUR",
+        phases_done: 4,
+        shift: 5,
+    },
+];
+
+/// A smaller engagement than [`seed`]'s in `c.workspace`: the engagement, one
+/// generic capacity assessment with scores that depend on `c.shift`, and,
+/// past phase 2, a plan of two activities with six months of monitoring.
+/// Document ids start with the workspace's id, since a server keeps one
+/// document per id.
+pub fn seed_country(store: &mut Store, c: &CountryDemo, t0: i64) -> Result<()> {
+    let id = |name: &str| format!("{}-{name}", c.workspace);
+    let state = |phase: usize| match phase.cmp(&c.phases_done) {
+        std::cmp::Ordering::Less => PhaseState::Done,
+        std::cmp::Ordering::Equal => PhaseState::InProgress,
+        std::cmp::Ordering::Greater => PhaseState::NotStarted,
+    };
+    let engagement = Engagement {
+        title: c.title.into(),
+        country: c.country.into(),
+        partner_institution: c.partner.into(),
+        area: Some(c.area),
+        phases: Phases {
+            engagement: state(0),
+            assessment: state(1),
+            response: state(2),
+            implementation: state(3),
+            monitoring: state(4),
+        },
+        ..Engagement::default()
+    };
+    store.create(&id("engagement"), c.workspace, &Content::Engagement(engagement), t0)?;
+    if c.phases_done < 1 {
+        return Ok(());
+    }
+
+    let templates = cd4mm_core::data::templates()?;
+    let generic = templates.iter().find(|t| t.id == "generic_capacity").ok_or_else(|| {
+        StoreError::Core(cd4mm_core::Error::Data {
+            file: "templates/generic_capacity.json".into(),
+            problem: "missing".into(),
+        })
+    })?;
+    let mut assessment = Assessment::start("Capacity self-assessment", generic);
+    assessment.started_on = Some(Date::from_unix_ms(t0 + 20 * DAY));
+    assessment.completed_on = Some(Date::from_unix_ms(t0 + 22 * DAY));
+    for (i, response) in assessment.responses.values_mut().enumerate() {
+        let existing = 1 + (i * 5 + c.shift * 2) % 4;
+        response.existing = Some(existing as i64);
+        response.desired = Some((existing + 1 + (i + c.shift) % 3).min(5) as i64);
+        response.priority = (1 + (i + c.shift) % 5) as u8;
+    }
+    store.create(&id("assessment"), c.workspace, &Content::Assessment(assessment), t0 + 20 * DAY)?;
+    if c.phases_done < 3 {
+        return Ok(());
+    }
+
+    let activity = |n: usize, budget: f64, status: ActivityStatus| Activity {
+        id: format!("act{n}"),
+        title: ["Training of trainers", "Standard operating procedures"][n].into(),
+        activity_type: [ActivityType::TrainingOfTrainers, ActivityType::SopOrGuideline][n],
+        budget,
+        status,
+        indicators: vec![Indicator {
+            id: format!("ind{n}"),
+            name: ["Staff trained", "Procedures adopted"][n].into(),
+            baseline: 0.0,
+            target: [40.0, 3.0][n],
+            target_on: date("2026-12-31"),
+            ..Indicator::default()
+        }],
+        ..Activity::default()
+    };
+    let scale = if c.currency == "XOF" || c.currency == "NGN" { 600.0 } else { 1.0 };
+    let plan = Plan {
+        title: format!("{} response plan", c.title),
+        assessment_ids: vec![id("assessment")],
+        currency: c.currency.into(),
+        outcomes: vec![Outcome {
+            id: "oc1".into(),
+            statement: format!("{} works to agreed standards", c.partner),
+            outputs: vec![Output {
+                id: "op1".into(),
+                statement: "Trained staff and written procedures".into(),
+                activities: vec![
+                    activity(0, 15_000.0 * scale, ActivityStatus::InProgress),
+                    activity(1, 6_000.0 * scale, ActivityStatus::Planned),
+                ],
+                ..Output::default()
+            }],
+            ..Outcome::default()
+        }],
+        ..Plan::default()
+    };
+    store.create(&id("plan"), c.workspace, &Content::Plan(plan), t0 + 40 * DAY)?;
+    let monitoring = Monitoring { title: "Monitoring".into(), plan_id: id("plan"), ..Monitoring::default() };
+    store.create(&id("monitoring"), c.workspace, &Content::Monitoring(monitoring), t0 + 41 * DAY)?;
+    for month in 2..=7u32 {
+        let on = date(&format!("2026-{month:02}-28"));
+        let now = t0 + i64::from(month) * 30 * DAY;
+        let update = ProgressUpdate {
+            id: format!("p{month}"),
+            activity_id: "act0".into(),
+            date: on,
+            percent_complete: f64::from(month - 1) * 12.0,
+            spent: 15_000.0 * scale * f64::from(month - 1) / 10.0,
+            ..ProgressUpdate::default()
+        };
+        store.edit(
+            &id("monitoring"),
+            &Edit::Insert { list: "progress".into(), item: item(&update), before: None },
+            now,
+        )?;
+        // Countries further along train faster: some on track, some behind.
+        let trained = f64::from(month) * (2.0 + c.shift as f64 * 0.8);
+        let m = Measurement {
+            id: format!("m{month}"),
+            indicator_id: "ind0".into(),
+            date: on,
+            value: trained,
+            ..Measurement::default()
+        };
+        store.edit(
+            &id("monitoring"),
+            &Edit::Insert { list: "measurements".into(), item: item(&m), before: None },
+            now + 1,
+        )?;
+    }
     Ok(())
 }
