@@ -359,8 +359,17 @@ async fn wait_for_facts(server: &TestServer, workspaces: &[&str], n: usize) {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn facts_follow_syncs_and_are_filled_in_at_start_up() {
-    let server = TestServer::start().await;
+async fn facts_follow_syncs_and_are_filled_in_at_start_up_on_sqlite() {
+    facts_story(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn facts_follow_syncs_and_are_filled_in_at_start_up_on_postgres() {
+    facts_story(Backend::Postgres).await;
+}
+
+async fn facts_story(backend: Backend) {
+    let server = TestServer::start_on(backend).await;
     server.admin(Command::AddWorkspace { id: GH.into(), name: "Northern border".into(), country: "Ghana".into() });
     server.member(GH, "officer", "editor");
     let mut officer = device(&server, "officer").await;
@@ -370,13 +379,31 @@ async fn facts_follow_syncs_and_are_filled_in_at_start_up() {
     // Nobody asks for the dashboard: the server's task computes the facts.
     wait_for_facts(&server, &[GH], 2).await;
 
-    // A server from before the facts existed: the table is empty on restart.
-    let data = server.stop().await;
-    let file = data.path().join("cd4mm-server.sqlite3");
-    let db = rusqlite::Connection::open(&file).expect("open");
-    assert_eq!(db.execute("DELETE FROM facts", []).expect("delete"), 2);
-    drop(db);
-    let server = TestServer::start_in(data, |_| {}).await;
+    // A server from before the facts existed: the table is empty when the
+    // server starts (again on SQLite; as a new instance on PostgreSQL).
+    let server = match backend {
+        Backend::Sqlite => {
+            let data = server.stop().await;
+            let file = data.path().join("cd4mm-server.sqlite3");
+            let db = rusqlite::Connection::open(&file).expect("open");
+            assert_eq!(db.execute("DELETE FROM facts", []).expect("delete"), 2);
+            drop(db);
+            TestServer::start_in(data, |_| {}).await
+        }
+        Backend::Postgres => {
+            let url = server.cluster.as_ref().expect("cluster").url("cd4mm");
+            std::thread::spawn(move || {
+                let mut db = postgres::Client::connect(&url, postgres::NoTls).expect("connect");
+                assert_eq!(db.execute("DELETE FROM facts", &[]).expect("delete"), 2);
+            })
+            .join()
+            .expect("emptied");
+            // No sync follows: only the new instance's first pass can fill them.
+            let second = server.second_instance().await;
+            server.stop().await;
+            second
+        }
+    };
     wait_for_facts(&server, &[GH], 2).await;
     let (_, d) = get(&server, officer.client.token(), "?by=section").await;
     assert_eq!(administration(&d), [("Ghana".to_owned(), 3.0, 1)]);
