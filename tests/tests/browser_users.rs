@@ -7,9 +7,8 @@
 
 mod common;
 
-use cd4mm_core::plan::{Activity, Outcome, Output, Plan};
 use cd4mm_core::{Content, Edit};
-use common::{Backend, PASSWORD, TestServer, device};
+use common::{Backend, PASSWORD, TestServer, border_plan as plan, device};
 use serde_json::{Value, json};
 
 const WS: &str = "ghana-border";
@@ -49,27 +48,6 @@ impl Browser {
             .expect("command answers");
         (r.status().as_u16(), r.json().await.expect("json"))
     }
-}
-
-fn plan() -> Content {
-    Content::Plan(Plan {
-        title: "Border capacity response".into(),
-        outcomes: vec![Outcome {
-            id: "oc1".into(),
-            outputs: vec![Output {
-                id: "op1".into(),
-                activities: vec![Activity {
-                    id: "sop".into(),
-                    title: "SOP development".into(),
-                    budget: 5000.0,
-                    ..Activity::default()
-                }],
-                ..Output::default()
-            }],
-            ..Outcome::default()
-        }],
-        ..Plan::default()
-    })
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -6,40 +6,12 @@
 
 mod common;
 
-use cd4mm_core::plan::{Activity, Objective, Outcome, Output, Plan};
-use cd4mm_core::{Content, Edit};
-use common::{Backend, TestServer, device};
+use cd4mm_core::Edit;
+use common::{Backend, TestServer, border_plan as plan, device};
 use serde_json::json;
 
 const WS: &str = "ghana-border";
 const ACTIVITIES: &str = "outcomes/oc1/outputs/op1/activities";
-
-fn plan() -> Content {
-    Content::Plan(Plan {
-        title: "Border capacity response".into(),
-        objective: Objective {
-            statement: "Officials examine travel documents. Vulnerable migrants are referred.".into(),
-            indicators: vec![],
-        },
-        outcomes: vec![Outcome {
-            id: "oc1".into(),
-            statement: "SOPs applied".into(),
-            outputs: vec![Output {
-                id: "op1".into(),
-                statement: "SOPs adopted".into(),
-                activities: vec![Activity {
-                    id: "sop".into(),
-                    title: "SOP development".into(),
-                    budget: 5000.0,
-                    ..Activity::default()
-                }],
-                ..Output::default()
-            }],
-            ..Outcome::default()
-        }],
-        ..Plan::default()
-    })
-}
 
 fn set(path: &str, value: serde_json::Value) -> Edit {
     Edit::Set { path: path.into(), value }

@@ -4,6 +4,8 @@
 
 #![allow(dead_code)]
 
+use cd4mm_core::Content;
+use cd4mm_core::plan::{Activity, Objective, Outcome, Output, Plan};
 use cd4mm_server::admin::{self, Command};
 use cd4mm_server::{Config, Storage};
 use cd4mm_store::Store;
@@ -154,4 +156,32 @@ impl Device {
         let (_tx, mut cancel) = tokio::sync::watch::channel(false);
         self.client.sync(&mut self.store, &workspaces, &mut cancel, &mut |_| {}).await
     }
+}
+
+/// Scenario 2's plan: one outcome, one output, one SOP activity of 5,000.
+pub fn border_plan() -> Content {
+    Content::Plan(Plan {
+        title: "Border capacity response".into(),
+        objective: Objective {
+            statement: "Officials examine travel documents. Vulnerable migrants are referred.".into(),
+            indicators: vec![],
+        },
+        outcomes: vec![Outcome {
+            id: "oc1".into(),
+            statement: "SOPs applied".into(),
+            outputs: vec![Output {
+                id: "op1".into(),
+                statement: "SOPs adopted".into(),
+                activities: vec![Activity {
+                    id: "sop".into(),
+                    title: "SOP development".into(),
+                    budget: 5000.0,
+                    ..Activity::default()
+                }],
+                ..Output::default()
+            }],
+            ..Outcome::default()
+        }],
+        ..Plan::default()
+    })
 }
