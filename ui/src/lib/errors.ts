@@ -1,5 +1,6 @@
 import type { AppError } from './bindings';
 import en, { type MessageKey } from './i18n/en';
+import { t } from './i18n/index.svelte';
 
 /**
  * The codes the UI branches on, spelt as the senders spell them: the server
@@ -71,4 +72,13 @@ export function signInErrorKey(e: CommandError): MessageKey | null {
   if (e.offline) return 'signIn.offline';
   if (e.unauthorised) return 'signIn.wrong';
   return null;
+}
+
+/**
+ * What a form shows beside itself when its command failed: plain words when
+ * the request never left (what was typed is kept), else the sender's message.
+ */
+export function errorText(e: unknown): string {
+  const err = CommandError.from(e);
+  return err.offline ? t('error.offline') : err.message;
 }

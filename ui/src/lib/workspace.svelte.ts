@@ -3,9 +3,11 @@
  * not stored values: called inside `$derived`, they follow every change.
  */
 import { app } from './app.svelte';
-import type { Assessment, Engagement, Kind, Monitoring, Plan } from './bindings';
+import type { Assessment, Engagement, JsonValue, Kind, Monitoring, Plan } from './bindings';
 import type { Doc } from './document.svelte';
+import { errorText } from './errors';
 import type { Held, WorkspaceContent } from './readiness';
+import { href, type PhaseNumber } from './router';
 
 export function docsOfKind(kind: Kind): Doc[] {
   return app.documentsOfKind(kind).map((d) => app.docs.open(d.id));
@@ -47,4 +49,38 @@ export async function startPhase(workspace: string, key: keyof Engagement['phase
   if (!doc || !engagement || engagement.phases[key] !== 'not_started') return;
   if (!app.mayWrite(workspace, 'engagement')) return;
   await doc.set(`phases/${key}`, 'in_progress');
+}
+
+/** A piece of work a phase page starts: a new document and where it belongs. */
+export interface NewWork {
+  kind: Kind;
+  title: string;
+  template?: string;
+  /** Set on the new document, path by path, before it is opened. */
+  fields?: Record<string, JsonValue>;
+  /** The phase the work moves on from "not started" (see `startPhase`). */
+  phase: keyof Engagement['phases'];
+  /** The phase screen that opens the new document. */
+  screen: PhaseNumber;
+}
+
+/**
+ * Start a piece of work: create its document, fill in what it starts with,
+ * list it, mark its phase started and open it on its screen. Returns what
+ * the form should show when that failed, or null when the work was started.
+ */
+export async function startWork(workspace: string, work: NewWork): Promise<string | null> {
+  try {
+    const id = await app.api.create(workspace, work.kind, work.title, work.template ?? null);
+    if (work.fields) {
+      const doc = app.docs.open(id);
+      for (const [path, value] of Object.entries(work.fields)) await doc.set(path, value);
+    }
+    await app.loadDocuments(workspace);
+    await startPhase(workspace, work.phase);
+    location.hash = href({ page: 'phase', workspace, phase: work.screen, doc: id });
+    return null;
+  } catch (e) {
+    return errorText(e);
+  }
 }
