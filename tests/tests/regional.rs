@@ -338,6 +338,17 @@ async fn regional_officer(server: &TestServer) {
     assert!(refused.to_string().contains("viewer"), "{refused}");
     let (_, d) = get(server, kofi.client.token(), "?by=section").await;
     assert_eq!(administration(&d), [("Senegal".to_owned(), 0.0, 1)], "the refused score is not counted");
+
+    // The administrator lists and takes back the country (in any case):
+    // Senegal is gone from his dashboard and exports.
+    let db = server.db.clone();
+    let listed = common::block(move || cd4mm_server::admin::run(db.as_ref(), Command::ListCoverage)).expect("list");
+    assert!(listed.lines().any(|l| l.starts_with("kofi") && l.ends_with("senegal")), "{listed}");
+    server.admin(Command::Uncover { username: "kofi".into(), countries: vec!["SENEGAL".into()] });
+    let (_, d) = get(server, kofi.client.token(), "?by=section").await;
+    assert!(phases(&d).is_empty() && administration(&d).is_empty(), "{d}");
+    let (status, _) = fetch(server, kofi.client.token(), &format!("plans.csv?workspace={SN}")).await;
+    assert_eq!(status, 403);
 }
 
 /// The number of documents of these workspaces with facts, as the server keeps them.

@@ -1,5 +1,5 @@
 //! Administration on the server's own machine: `cd4mm-server user add …`,
-//! `workspace add …`, `member add …`, `region cover …`, `device list|revoke …`,
+//! `workspace add …`, `member add …`, `region cover|uncover|list …`, `device list|revoke …`,
 //! `epoch new`.
 
 use crate::access::Role;
@@ -29,6 +29,11 @@ pub enum Command {
         username: String,
         countries: Vec<String>,
     },
+    Uncover {
+        username: String,
+        countries: Vec<String>,
+    },
+    ListCoverage,
     ListDevices,
     RevokeDevice {
         device_id: String,
@@ -67,6 +72,25 @@ pub fn run(db: &dyn Storage, command: Command) -> Result<String, String> {
                 db.cover(&username, country).map_err(fail)?;
             }
             Ok(format!("`{username}` now reads every workspace in {}", countries.join(", ")))
+        }
+        Command::Uncover { username, countries } => {
+            let mut out = Vec::new();
+            for country in countries.iter().map(|c| c.trim()).filter(|c| !c.is_empty()) {
+                let removed = db.uncover(&username, country).map_err(fail)?;
+                out.push(if removed {
+                    format!("`{username}` no longer reads the workspaces in {country} (unless a member)")
+                } else {
+                    format!("`{username}`'s role did not cover {country}")
+                });
+            }
+            Ok(out.join("\n"))
+        }
+        Command::ListCoverage => {
+            let mut out = String::from("USER            COUNTRY\n");
+            for (user, country) in db.coverage().map_err(fail)? {
+                out.push_str(&format!("{user:<15} {country}\n"));
+            }
+            Ok(out.trim_end().to_owned())
         }
         Command::ListDevices => {
             let devices = db.devices().map_err(fail)?;

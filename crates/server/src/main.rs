@@ -50,7 +50,8 @@ enum Admin {
     #[command(subcommand)]
     Member(MemberCmd),
     /// Regional officers: `region cover USER COUNTRY...` lets USER read every
-    /// workspace of those countries (as a viewer) without being a member.
+    /// workspace of those countries (as a viewer) without being a member;
+    /// `region uncover USER COUNTRY...` takes countries back; `region list`.
     #[command(subcommand)]
     Region(RegionCmd),
     /// Devices: `device list`, `device revoke DEVICE_ID`.
@@ -96,6 +97,12 @@ enum RegionCmd {
         #[arg(required = true)]
         countries: Vec<String>,
     },
+    Uncover {
+        username: String,
+        #[arg(required = true)]
+        countries: Vec<String>,
+    },
+    List,
 }
 
 #[derive(Debug, Subcommand)]
@@ -152,6 +159,8 @@ fn admin_command(admin: Admin) -> anyhow_free::Result<Command> {
         Admin::Workspace(WorkspaceCmd::Add { id, name, country }) => Command::AddWorkspace { id, name, country },
         Admin::Member(MemberCmd::Add { workspace, username, role }) => Command::AddMember { workspace, username, role },
         Admin::Region(RegionCmd::Cover { username, countries }) => Command::Cover { username, countries },
+        Admin::Region(RegionCmd::Uncover { username, countries }) => Command::Uncover { username, countries },
+        Admin::Region(RegionCmd::List) => Command::ListCoverage,
         Admin::Device(DeviceCmd::List) => Command::ListDevices,
         Admin::Device(DeviceCmd::Revoke { device_id }) => Command::RevokeDevice { device_id },
         Admin::Epoch(EpochCmd::New) => Command::NewEpoch,

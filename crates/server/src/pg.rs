@@ -308,6 +308,28 @@ impl Storage for Postgres {
         })
     }
 
+    fn uncover(&self, username: &str, country: &str) -> Result<bool, ApiError> {
+        self.with(|c| {
+            let n = c.execute(
+                "DELETE FROM coverage WHERE lower(country) = lower($2)
+                 AND user_id = (SELECT id FROM users WHERE username = $1)",
+                &[&username, &country],
+            )?;
+            Ok(n > 0)
+        })
+    }
+
+    fn coverage(&self) -> Result<Vec<(String, String)>, ApiError> {
+        self.with(|c| {
+            let rows = c.query(
+                "SELECT u.username, c.country FROM coverage c JOIN users u ON u.id = c.user_id
+                 ORDER BY u.username, c.country",
+                &[],
+            )?;
+            Ok(rows.iter().map(|r| (r.get(0), r.get(1))).collect())
+        })
+    }
+
     fn revoke_device(&self, device_id: &str, now_ms: i64) -> Result<(), ApiError> {
         self.with(|c| {
             let n = c.execute(

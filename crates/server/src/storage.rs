@@ -98,6 +98,10 @@ pub trait Storage: Send + Sync + 'static {
     /// Let a user read (as a viewer) every workspace of a country, present
     /// and future: a regional officer's role.
     fn cover(&self, username: &str, country: &str) -> Result<(), ApiError>;
+    /// Take a country (any case) out of a user's regional role; whether it was in.
+    fn uncover(&self, username: &str, country: &str) -> Result<bool, ApiError>;
+    /// Every (user, country) a regional role covers, by user.
+    fn coverage(&self) -> Result<Vec<(String, String)>, ApiError>;
     fn revoke_device(&self, device_id: &str, now_ms: i64) -> Result<(), ApiError>;
     fn devices(&self) -> Result<Vec<DeviceInfo>, ApiError>;
 
