@@ -23,6 +23,13 @@ fn date(s: &str) -> Option<Date> {
     Date::parse(s)
 }
 
+/// One of the embedded assessment templates.
+fn template(id: &str) -> Result<cd4mm_core::template::Template> {
+    cd4mm_core::data::templates()?.into_iter().find(|t| t.id == id).ok_or_else(|| {
+        StoreError::Core(cd4mm_core::Error::Data { file: format!("templates/{id}.json"), problem: "missing".into() })
+    })
+}
+
 /// A list item as JSON (plain structs always serialise).
 fn item<T: serde::Serialize>(value: &T) -> serde_json::Value {
     serde_json::to_value(value).unwrap_or(serde_json::Value::Null)
@@ -67,13 +74,7 @@ pub fn seed(store: &mut Store, workspace: &str, t0: i64) -> Result<()> {
     };
     store.create("engagement", workspace, &Content::Engagement(engagement), t0)?;
 
-    let templates = cd4mm_core::data::templates()?;
-    let border = templates.iter().find(|t| t.id == "border_management").ok_or_else(|| {
-        StoreError::Core(cd4mm_core::Error::Data {
-            file: "templates/border_management.json".into(),
-            problem: "missing".into(),
-        })
-    })?;
+    let border = &template("border_management")?;
     let questions: Vec<String> = border.questions().map(|(_, q)| q.id.clone()).collect();
     for (round, (id, title, start)) in
         [("baseline", "Baseline self-assessment", t0), ("reassessment", "Re-assessment after one year", t0 + 365 * DAY)]
@@ -335,13 +336,7 @@ pub fn seed_country(store: &mut Store, c: &CountryDemo, t0: i64) -> Result<()> {
         return Ok(());
     }
 
-    let templates = cd4mm_core::data::templates()?;
-    let generic = templates.iter().find(|t| t.id == "generic_capacity").ok_or_else(|| {
-        StoreError::Core(cd4mm_core::Error::Data {
-            file: "templates/generic_capacity.json".into(),
-            problem: "missing".into(),
-        })
-    })?;
+    let generic = &template("generic_capacity")?;
     let mut assessment = Assessment::start("Capacity self-assessment", generic);
     assessment.started_on = Some(Date::from_unix_ms(t0 + 20 * DAY));
     assessment.completed_on = Some(Date::from_unix_ms(t0 + 22 * DAY));
