@@ -192,14 +192,20 @@ async fn bad_requests(backend: Backend) {
         assert!(!body.message.is_empty(), "{}: a message for people", case.name);
     }
 
-    // The document keeps its kind: the same id sent as another kind is refused.
+    // The document keeps its kind: a new change of it sent as another kind is refused.
     ama.store.create("p1", WS, &plan, 1).expect("local plan");
     ama.sync(&[WS]).await.expect("a valid sync still works");
-    let mismatch = request_with(vec![change("p1", "monitoring", own_change)]);
+    ama.store
+        .edit("p1", &cd4mm_core::Edit::Set { path: "title".into(), value: serde_json::json!("Renamed") }, 2)
+        .expect("edit");
+    let pending = ama.store.unacked(&[WS.to_owned()], usize::MAX).expect("unacked");
+    let edit_bytes = pending.last().expect("the edit").bytes.clone();
+    let mismatch = request_with(vec![change("p1", "monitoring", edit_bytes)]);
     let response =
         http.post(format!("{}/v1/sync", server.url)).bearer_auth(&token).body(mismatch).send().await.expect("answer");
     assert_eq!(response.status().as_u16(), 400);
-    assert_eq!(response.json::<ErrorBody>().await.expect("json").code, "document_mismatch");
+    assert_eq!(response.json::<ErrorBody>().await.expect("json").code, "kind_mismatch");
+    ama.sync(&[WS]).await.expect("sent as what it is, the edit goes through");
 
     // Enrolment errors.
     let enrol = |body: serde_json::Value| http.post(format!("{}/v1/enrol", server.url)).json(&body).send();
@@ -207,11 +213,12 @@ async fn bad_requests(backend: Backend) {
         .await
         .expect("answer");
     assert_eq!(wrong.status().as_u16(), 401, "wrong password");
-    let taken = enrol(serde_json::json!({"username": "ama", "password": common::PASSWORD, "device_name": "x",
+    server.member(WS, "kojo", "viewer");
+    let taken = enrol(serde_json::json!({"username": "kojo", "password": common::PASSWORD, "device_name": "x",
         "actor": ama.store.actor().to_hex_string()}))
     .await
     .expect("answer");
-    assert_eq!(taken.status().as_u16(), 409, "an actor belongs to one device");
+    assert_eq!(taken.status().as_u16(), 409, "an actor belongs to one user");
     let garbage = http.post(format!("{}/v1/enrol", server.url)).body("{").send().await.expect("answer");
     assert_eq!(garbage.status().as_u16(), 400);
 

@@ -135,7 +135,7 @@ pub struct HistoryEntry {
 }
 
 /// Header keys stored at the root of every document beside the content.
-const HEADER: [&str; 3] = ["kind", "schema", "workspace"];
+pub(crate) const HEADER: [&str; 3] = ["kind", "schema", "workspace"];
 
 #[derive(Debug, Clone)]
 pub struct Document {

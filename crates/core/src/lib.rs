@@ -29,6 +29,7 @@
 //! Computations live with their domain: gaps and averages in [`assessment`],
 //! progress and indicator status in [`plan`], headcounts in [`monitoring`].
 
+pub mod admission;
 pub mod assessment;
 pub mod data;
 mod date;

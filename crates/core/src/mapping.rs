@@ -73,9 +73,15 @@ pub struct Conflict {
 
 /// Read the whole document (or the document as of `heads`) into JSON, collecting
 /// every field that holds concurrent values.
+///
+/// Documents from elsewhere are checked before they are stored
+/// ([`crate::admission`]), but a device may hold one that arrived before the
+/// checks existed: the reader never goes deeper than
+/// [`crate::admission::MAX_DEPTH`] (deeper values read as `null`), so no
+/// document can overflow the stack.
 pub fn read(doc: &impl ReadDoc, heads: Option<&[ChangeHash]>) -> (Json, Vec<Conflict>) {
     let mut reader = Reader { doc, heads, conflicts: Vec::new() };
-    let value = reader.map(&automerge::ROOT, "");
+    let value = reader.map(&automerge::ROOT, "", 0);
     (value, reader.conflicts)
 }
 
@@ -86,7 +92,7 @@ struct Reader<'a, D> {
 }
 
 impl<D: ReadDoc> Reader<'_, D> {
-    fn map(&mut self, obj: &ObjId, path: &str) -> Json {
+    fn map(&mut self, obj: &ObjId, path: &str, depth: usize) -> Json {
         let keys: Vec<String> = match self.heads {
             Some(h) => self.doc.keys_at(obj, h).collect(),
             None => self.doc.keys(obj).collect(),
@@ -102,24 +108,26 @@ impl<D: ReadDoc> Reader<'_, D> {
             let Some((winner_value, winner_id)) = all.last().cloned() else {
                 continue;
             };
+            // The winner is read once and reused: reading it again for the
+            // conflict would double the work at every conflicted level.
+            let value = self.value(&winner_value, &winner_id, &child_path, depth);
             if all.len() > 1 {
                 let values = all
                     .iter()
                     .map(|(v, id)| ConflictValue {
-                        value: self.value(v, id, &child_path),
+                        value: if *id == winner_id { value.clone() } else { self.value(v, id, &child_path, depth) },
                         actor: actor_of(id),
                         winner: *id == winner_id,
                     })
                     .collect();
                 self.conflicts.push(Conflict { path: child_path.clone(), values });
             }
-            let value = self.value(&winner_value, &winner_id, &child_path);
             out.insert(key, value);
         }
         Json::Object(out)
     }
 
-    fn list(&mut self, obj: &ObjId, path: &str) -> Json {
+    fn list(&mut self, obj: &ObjId, path: &str, depth: usize) -> Json {
         let len = match self.heads {
             Some(h) => self.doc.length_at(obj, h),
             None => self.doc.length(obj),
@@ -133,7 +141,7 @@ impl<D: ReadDoc> Reader<'_, D> {
             if let Ok(Some((value, id))) = got {
                 // Items are addressed by their `id` (stable across syncs); others by index.
                 let segment = self.item_id(&value, &id).unwrap_or_else(|| index.to_string());
-                let item = self.value(&value, &id, &join(path, &segment));
+                let item = self.value(&value, &id, &join(path, &segment), depth);
                 out.push(item);
             }
         }
@@ -154,10 +162,16 @@ impl<D: ReadDoc> Reader<'_, D> {
         }
     }
 
-    fn value(&mut self, value: &Value<'_>, id: &ObjId, path: &str) -> Json {
+    /// A value found in an object at `depth` (the root's fields are at 0).
+    fn value(&mut self, value: &Value<'_>, id: &ObjId, path: &str, depth: usize) -> Json {
+        if matches!(value, Value::Object(ObjType::Map | ObjType::Table | ObjType::List))
+            && depth >= crate::admission::MAX_DEPTH
+        {
+            return Json::Null;
+        }
         match value {
-            Value::Object(ObjType::Map | ObjType::Table) => self.map(id, path),
-            Value::Object(ObjType::List) => self.list(id, path),
+            Value::Object(ObjType::Map | ObjType::Table) => self.map(id, path, depth + 1),
+            Value::Object(ObjType::List) => self.list(id, path, depth + 1),
             Value::Object(ObjType::Text) => Json::String(
                 match self.heads {
                     Some(h) => self.doc.text_at(id, h),

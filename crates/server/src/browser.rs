@@ -129,6 +129,9 @@ fn run(state: &AppState, device: &Device, command: Command) -> Result<Reply, Fai
     let workspaces: Vec<String> = memberships.iter().map(|m| m.workspace.clone()).collect();
     let store = session_store(state, device)?;
     let mut store = store.lock().map_err(|_| ApiError::internal("session store lock poisoned"))?;
+    // Access taken away (member removed, country uncovered) reaches an open
+    // session at once: what it may no longer read leaves its cache.
+    store.forget_workspaces_except(&workspaces)?;
     let now = now_ms();
     pull_and_push(state, device, &mut store, &workspaces, now)?;
 

@@ -24,33 +24,64 @@ pub async fn events(
         .collect();
     let receiver = state.news.subscribe();
     let closing = state.closing.clone();
+    let db = state.db.clone();
     let stream =
-        stream::unfold((receiver, readable, closing, true), |(mut rx, readable, mut closing, first)| async move {
-            if first {
-                // Say hello at once, so the device knows it is subscribed.
-                return Some((Ok(Event::default().event("ready").data("")), (rx, readable, closing, false)));
-            }
-            loop {
-                let received = tokio::select! {
-                    r = rx.recv() => r,
-                    // The server is shutting down: end the stream.
-                    _ = closing.wait_for(|c| *c) => return None,
-                };
-                match received {
-                    Ok(workspace) if readable.contains(&workspace) => {
-                        return Some((
-                            Ok(Event::default().event("news").data(workspace)),
-                            (rx, readable, closing, false),
-                        ));
+        stream::unfold((receiver, readable, closing, true), move |(mut rx, mut readable, mut closing, first)| {
+            let (db, device) = (db.clone(), device.clone());
+            async move {
+                if first {
+                    // Say hello at once, so the device knows it is subscribed.
+                    return Some((Ok(Event::default().event("ready").data("")), (rx, readable, closing, false)));
+                }
+                loop {
+                    let received = tokio::select! {
+                        r = rx.recv() => r,
+                        // The server is shutting down: end the stream.
+                        _ = closing.wait_for(|c| *c) => return None,
+                    };
+                    match received {
+                        Ok(workspace) if readable.contains(&workspace) => {
+                            // Access taken away reaches an open stream at once: a
+                            // revoked device's stream ends, a lost workspace is
+                            // no longer announced.
+                            readable = still_readable(&db, &device).await?;
+                            if !readable.contains(&workspace) {
+                                continue;
+                            }
+                            return Some((
+                                Ok(Event::default().event("news").data(workspace)),
+                                (rx, readable, closing, false),
+                            ));
+                        }
+                        Ok(_) => continue,
+                        // Missed some: tell the device to sync everything it follows.
+                        Err(RecvError::Lagged(_)) => {
+                            return Some((
+                                Ok(Event::default().event("news").data("*")),
+                                (rx, readable, closing, false),
+                            ));
+                        }
+                        Err(RecvError::Closed) => return None,
                     }
-                    Ok(_) => continue,
-                    // Missed some: tell the device to sync everything it follows.
-                    Err(RecvError::Lagged(_)) => {
-                        return Some((Ok(Event::default().event("news").data("*")), (rx, readable, closing, false)));
-                    }
-                    Err(RecvError::Closed) => return None,
                 }
             }
         });
     Ok(Sse::new(stream).keep_alive(KeepAlive::default()))
+}
+
+/// The workspaces the device may read now; `None` when it may no longer
+/// sync at all (revoked, or the check failed).
+async fn still_readable(db: &std::sync::Arc<dyn crate::Storage>, device: &Device) -> Option<HashSet<String>> {
+    let (db, device) = (db.clone(), device.clone());
+    tokio::task::spawn_blocking(move || {
+        let record = db.device_record(&device.device_id).ok().flatten()?;
+        if record.revoked {
+            return None;
+        }
+        let members = db.memberships(&record.device).ok()?;
+        Some(members.into_iter().map(|m| m.workspace).collect())
+    })
+    .await
+    .ok()
+    .flatten()
 }

@@ -19,6 +19,7 @@
 
 pub mod access;
 pub mod admin;
+mod admit;
 mod auth;
 mod browser;
 pub mod demo;

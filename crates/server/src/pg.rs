@@ -192,16 +192,11 @@ impl Storage for Postgres {
         })
     }
 
-    fn insert_device(&self, d: &NewDevice<'_>) -> Result<(), ApiError> {
+    fn insert_device(&self, d: &NewDevice<'_>) -> Result<String, ApiError> {
         self.with(|c| {
-            c.execute(
-                "INSERT INTO devices (id, user_id, name, token_digest, actor, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
-                &[&d.id, &d.user_id, &d.name, &d.digest, &d.actor, &d.now_ms],
-            )
-            .map_err(|e| {
-                if e.code() == Some(&SqlState::UNIQUE_VIOLATION) { storage::actor_taken() } else { ApiError::internal(e) }
-            })?;
-            Ok(())
+            let sql = storage::INSERT_DEVICE.replace('?', "$");
+            let row = c.query_opt(&sql, &[&d.id, &d.user_id, &d.name, &d.digest, &d.actor, &d.now_ms])?;
+            row.map(|r| r.get(0)).ok_or_else(storage::actor_taken)
         })
     }
 

@@ -2,9 +2,10 @@
 //! [`LogTx`] (its database transaction) and [`run`] does the rest — check
 //! every change, store the new ones, and answer from the log.
 
+use crate::admit::{self, Verdict};
 use crate::auth::Device;
 use crate::error::ApiError;
-use crate::storage::{self, Membership, SyncOutcome, check_change, check_read, roles};
+use crate::storage::{self, Membership, SyncOutcome, check_read, roles};
 use cd4mm_sync::wire::{DocBytes, SyncRequest, SyncResponse, WorkspaceNews};
 
 /// A log entry as the answer needs it.
@@ -138,8 +139,17 @@ pub fn run(
     let members = tx.memberships(device)?;
     let roles = roles(&members);
     let last_seq = tx.last_seq()?;
+    let mut seen: Vec<&str> = Vec::with_capacity(request.cursors.len());
     for cursor in &request.cursors {
         check_read(device, &roles, &cursor.workspace)?;
+        // One cursor per workspace: each one can cost a workspace's snapshots.
+        if seen.contains(&cursor.workspace.as_str()) {
+            return Err(ApiError::bad_request(
+                "repeated_cursor",
+                format!("workspace `{}` is named by more than one cursor", cursor.workspace),
+            ));
+        }
+        seen.push(&cursor.workspace);
         if cursor.seq > last_seq {
             return Err(storage::cursor_ahead(&cursor.workspace));
         }
@@ -149,22 +159,40 @@ pub fn run(
     written.dedup();
     tx.lock_workspaces(&written)?;
 
-    // Check every change before storing any: a request is all or nothing.
-    let mut checked = Vec::with_capacity(request.changes.len());
-    for change in &request.changes {
-        let existing = tx.document(&change.doc_id)?;
-        checked.push(check_change(device, &roles, change, existing)?);
+    // Judge every change before storing any. Protocol 1 is all or nothing:
+    // the first refusal fails the round.
+    let verdicts = admit::judge(tx, device, &roles, &request.changes)?;
+    if let Some(refusal) = verdicts.iter().find_map(|v| match v {
+        Verdict::Refused(r) => Some(r),
+        _ => None,
+    }) {
+        return Err(storage::refused(refusal));
     }
-    let mut acked = Vec::with_capacity(checked.len());
+    let mut acked = Vec::with_capacity(verdicts.len());
     let mut news: Vec<String> = Vec::new();
-    for (change, check) in request.changes.iter().zip(&checked) {
-        tx.register_document(&change.doc_id, &change.workspace, &change.kind)?;
-        if tx.append(&change.workspace, &change.doc_id, &check.hash, &change.bytes, &device.device_id, now_ms)?
-            && !news.contains(&change.workspace)
-        {
-            news.push(change.workspace.clone());
+    for (change, verdict) in request.changes.iter().zip(&verdicts) {
+        match verdict {
+            Verdict::Accepted(hash, kind) => {
+                // The document's own kind, as `judge` read it; never the wire's label.
+                tx.register_document(&change.doc_id, &change.workspace, &kind.code())?;
+                // Another instance may have registered it first, elsewhere.
+                if tx.document(&change.doc_id)?.is_some_and(|(w, _)| w != change.workspace) {
+                    return Err(ApiError::new(
+                        axum::http::StatusCode::CONFLICT,
+                        "document_mismatch",
+                        format!("document `{}` cannot be written in workspace `{}`", change.doc_id, change.workspace),
+                    ));
+                }
+                if tx.append(&change.workspace, &change.doc_id, hash, &change.bytes, &device.device_id, now_ms)?
+                    && !news.contains(&change.workspace)
+                {
+                    news.push(change.workspace.clone());
+                }
+                acked.push(*hash);
+            }
+            Verdict::Known(hash) => acked.push(*hash),
+            Verdict::Deferred(_) | Verdict::Refused(_) => {}
         }
-        acked.push(check.hash);
     }
 
     let mut budget = cap;

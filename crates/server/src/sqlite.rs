@@ -54,7 +54,9 @@ impl Sqlite {
     }
 
     fn with<T>(&self, f: impl FnOnce(&mut Connection) -> Result<T, ApiError>) -> Result<T, ApiError> {
-        let mut conn = self.conn.lock().map_err(|_| ApiError::internal("database lock poisoned"))?;
+        // A panic mid-transaction rolled it back (the transaction dropped);
+        // the connection is fine, so one bad request never stops the server.
+        let mut conn = self.conn.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         f(&mut conn)
     }
 }
@@ -139,17 +141,14 @@ impl Storage for Sqlite {
         })
     }
 
-    fn insert_device(&self, d: &NewDevice<'_>) -> Result<(), ApiError> {
+    fn insert_device(&self, d: &NewDevice<'_>) -> Result<String, ApiError> {
         self.with(|c| {
-            c.execute(
-                "INSERT INTO devices (id, user_id, name, token_digest, actor, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                params![d.id, d.user_id, d.name, d.digest, d.actor, d.now_ms],
-            )
-            .map_err(|e| match e.sqlite_error_code() {
-                Some(rusqlite::ErrorCode::ConstraintViolation) => storage::actor_taken(),
-                _ => ApiError::internal(e),
-            })?;
-            Ok(())
+            let id: Option<String> = c
+                .query_row(storage::INSERT_DEVICE, params![d.id, d.user_id, d.name, d.digest, d.actor, d.now_ms], |r| {
+                    r.get(0)
+                })
+                .optional()?;
+            id.ok_or_else(storage::actor_taken)
         })
     }
 

@@ -6,9 +6,8 @@
 use crate::access::Role;
 use crate::auth::{self, Device};
 use crate::error::ApiError;
-use cd4mm_core::Kind;
 use cd4mm_core::automerge::{Automerge, Change};
-use cd4mm_sync::wire::{OutChange, SyncRequest, SyncResponse};
+use cd4mm_sync::wire::{SyncRequest, SyncResponse};
 use serde::Serialize;
 use std::collections::HashMap;
 
@@ -71,8 +70,10 @@ pub trait Storage: Send + Sync + 'static {
     fn device_record(&self, device_id: &str) -> Result<Option<DeviceRecord>, ApiError>;
     /// A user's id, Argon2 hash and admin flag.
     fn credentials(&self, username: &str) -> Result<Option<(i64, String, bool)>, ApiError>;
-    /// Register a device; `actor_taken` (409) if its actor belongs to another.
-    fn insert_device(&self, device: &NewDevice<'_>) -> Result<(), ApiError>;
+    /// Register a device and return its id: a new one, or the existing
+    /// device of the same user with this actor, signed in again (new token,
+    /// no longer revoked). `actor_taken` (409) if the actor is another user's.
+    fn insert_device(&self, device: &NewDevice<'_>) -> Result<String, ApiError>;
     /// Add a user with an already hashed password; `exists` (409) if taken.
     fn insert_user(&self, username: &str, password_hash: &str, admin: bool, now_ms: i64) -> Result<i64, ApiError>;
     /// The workspaces the user may see: those they are a member of, those of
@@ -133,10 +134,11 @@ pub trait Storage: Send + Sync + 'static {
             Some((id, hash, admin)) if auth::verify_password(password, &hash) => (id, admin),
             _ => return Err(ApiError::unauthorised("wrong user name or password")),
         };
-        let device_id = auth::random_hex(8)?;
+        let new_id = auth::random_hex(8)?;
         let secret = auth::random_hex(32)?;
         let digest = auth::token_digest(&secret);
-        self.insert_device(&NewDevice { id: &device_id, user_id, name: device_name, digest: &digest, actor, now_ms })?;
+        let device_id =
+            self.insert_device(&NewDevice { id: &new_id, user_id, name: device_name, digest: &digest, actor, now_ms })?;
         Ok(Enrolment { token: format!("{device_id}.{secret}"), device_id, username: username.to_owned(), admin })
     }
 
@@ -188,12 +190,22 @@ pub struct NewDevice<'a> {
     pub now_ms: i64,
 }
 
+/// Register a device, or sign the same user's device with this actor in again
+/// (after sign-out or revocation: its unsent edits still carry that actor).
+/// Returns the device's id; no row when the actor is another user's. The
+/// same text for SQLite and PostgreSQL (`?N` becomes `$N`).
+pub const INSERT_DEVICE: &str = "INSERT INTO devices (id, user_id, name, token_digest, actor, created_at)
+     VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+     ON CONFLICT (actor) DO UPDATE SET token_digest = excluded.token_digest, name = excluded.name, revoked_at = NULL
+     WHERE devices.user_id = excluded.user_id
+     RETURNING id";
+
 /// The answer when a device's actor is already registered to another device.
 pub fn actor_taken() -> ApiError {
     ApiError::new(
         axum::http::StatusCode::CONFLICT,
         "actor_taken",
-        "this device's actor id is already registered to another device",
+        "this device's actor id is registered to another user",
     )
 }
 
@@ -202,59 +214,14 @@ pub fn roles(memberships: &[Membership]) -> HashMap<&str, Role> {
     memberships.iter().map(|m| (m.workspace.as_str(), m.role)).collect()
 }
 
-/// A change from a request, checked: may this device write it?
-#[derive(Debug)]
-pub struct Checked {
-    pub hash: [u8; 32],
-    pub kind: Kind,
-}
-
-/// Check one incoming change: the workspace is the user's, the role may write
-/// this kind, the document stays in its workspace and kind, the change decodes
-/// and was made by the device's own actor. `existing` is the document's
-/// registered workspace and kind, if the server knows it.
-pub fn check_change(
-    device: &Device,
-    roles: &HashMap<&str, Role>,
-    change: &OutChange,
-    existing: Option<(String, String)>,
-) -> Result<Checked, ApiError> {
-    let role = if device.admin {
-        Role::Owner
-    } else {
-        *roles.get(change.workspace.as_str()).ok_or_else(|| {
-            ApiError::forbidden("not_a_member", format!("you are not a member of workspace `{}`", change.workspace))
-        })?
+/// A refused change as an HTTP error (protocol 1 fails the whole round).
+pub fn refused(refusal: &cd4mm_core::admission::Refusal) -> ApiError {
+    let status = match refusal.code {
+        "not_a_member" | "role_forbids" | "foreign_actor" => axum::http::StatusCode::FORBIDDEN,
+        "duplicate_seq" => axum::http::StatusCode::CONFLICT,
+        _ => axum::http::StatusCode::BAD_REQUEST,
     };
-    let kind = Kind::from_code(&change.kind)
-        .ok_or_else(|| ApiError::bad_request("bad_kind", format!("`{}` is not a kind of document", change.kind)))?;
-    if let Some((workspace, known_kind)) = existing
-        && (workspace != change.workspace || known_kind != change.kind)
-    {
-        return Err(ApiError::bad_request(
-            "document_mismatch",
-            format!("document `{}` is a {known_kind} of workspace `{workspace}`", change.doc_id),
-        ));
-    }
-    // Administrators publish the toolbox; workspace roles decide the rest.
-    if !(device.admin || role.may_write(kind)) {
-        return Err(ApiError::forbidden(
-            "role_forbids",
-            format!("your role ({}) may not change {} documents in `{}`", role.code(), change.kind, change.workspace),
-        ));
-    }
-    let decoded = Change::from_bytes(change.bytes.clone()).map_err(|e| {
-        ApiError::bad_request("bad_change", format!("a change for `{}` does not decode: {e}", change.doc_id))
-    })?;
-    if decoded.actor_id().to_hex_string() != device.actor {
-        return Err(ApiError::forbidden(
-            "foreign_actor",
-            "a change was made by an actor not registered to this device; changes can only be sent by the device that made them",
-        ));
-    }
-    let mut hash = [0u8; 32];
-    hash.copy_from_slice(decoded.hash().as_ref());
-    Ok(Checked { hash, kind })
+    ApiError::new(status, refusal.code, refusal.message.clone())
 }
 
 /// The workspace a cursor names must be the user's.
@@ -284,7 +251,7 @@ pub fn snapshot(cached: Option<&[u8]>, changes: impl IntoIterator<Item = Vec<u8>
         None => Automerge::new(),
     };
     let changes: Vec<Change> = changes.into_iter().filter_map(|b| Change::from_bytes(b).ok()).collect();
-    doc.apply_changes(changes).map_err(ApiError::internal)?;
+    crate::admit::apply_leniently(&mut doc, changes);
     Ok(doc.save())
 }
 

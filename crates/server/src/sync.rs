@@ -2,13 +2,14 @@
 
 use crate::auth::Device;
 use crate::error::ApiError;
-use crate::storage::{Enrolment, Membership};
+use crate::storage::{self, Enrolment, Membership};
 use crate::{AppState, now_ms};
 use axum::Json;
 use axum::body::Body;
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use cd4mm_core::admission;
 use cd4mm_sync::wire::{self, SyncRequest};
 use serde::{Deserialize, Serialize};
 
@@ -66,6 +67,9 @@ pub async fn me(State(state): State<AppState>, device: Device) -> Result<Json<Me
     Ok(Json(Me { username: device.username, device_id: device.device_id, admin: device.admin, workspaces }))
 }
 
+/// Changes one request may carry (a device sends about 1 MiB of changes).
+const MAX_CHANGES: usize = 50_000;
+
 /// `POST /v1/sync`: one round, one transaction.
 pub async fn sync(
     State(state): State<AppState>,
@@ -95,7 +99,21 @@ pub async fn sync(
     let request: SyncRequest = wire::decode(&plain)?;
     let (db, cap, d) = (state.db.clone(), state.config.max_response_bytes, device.clone());
     let sent = request.changes.len();
-    let outcome = blocking(move || db.sync(&d, &request, cap, now_ms())).await?;
+    let outcome = blocking(move || {
+        // Decoding is the CPU-heavy, input-driven part: done before the
+        // round's transaction, so a hostile change never holds the database.
+        if request.changes.len() > MAX_CHANGES {
+            return Err(ApiError::bad_request(
+                "too_many_changes",
+                format!("a sync request carries at most {MAX_CHANGES} changes; send the rest in the next one"),
+            ));
+        }
+        for change in &request.changes {
+            admission::decode_change(&change.bytes).map_err(|r| storage::refused(&r))?;
+        }
+        db.sync(&d, &request, cap, now_ms())
+    })
+    .await?;
     state.announce(&outcome.news);
     let received: usize = outcome.response.workspaces.iter().map(|w| w.changes.len() + w.snapshots.len()).sum();
     tracing::info!(device = %device.device_id, sent, received, more = outcome.response.more, "sync round");

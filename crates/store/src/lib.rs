@@ -26,6 +26,7 @@ mod sync_state;
 
 pub use sync_state::Pending;
 
+use cd4mm_core::admission;
 use cd4mm_core::automerge::{ActorId, Automerge, Change, ChangeHash, ReadDoc};
 use cd4mm_core::projection::Rows;
 use cd4mm_core::{Content, Document, Edit, HistoryEntry, Snapshot};
@@ -248,12 +249,19 @@ impl Store {
     /// Merge changes that came from elsewhere (another device, the server).
     /// Idempotent: changes already here are skipped. A document not yet on this
     /// device is created from them. Returns how many changes were new.
+    ///
+    /// Changes from elsewhere are checked as the server checks them
+    /// ([`cd4mm_core::admission`]): decoded within limits, and the document
+    /// must stay of its kind and workspace and within limits. The toolbox
+    /// ships with the app and never comes from elsewhere.
     pub fn apply_remote(&mut self, id: &str, changes: &[Vec<u8>], now_ms: i64) -> Result<usize> {
         let bad = |reason: String| StoreError::BadChanges { id: id.to_owned(), reason };
+        if id == TOOLBOX_ID {
+            return Err(bad("the toolbox ships with the app and is not taken from elsewhere".into()));
+        }
         let mut decoded = Vec::with_capacity(changes.len());
         for bytes in changes {
-            decoded
-                .push(Change::from_bytes(bytes.clone()).map_err(|e| bad(format!("a change does not decode ({e})")))?);
+            decoded.push(admission::decode_change(bytes).map_err(|r| bad(r.message))?);
         }
         if !self.exists(id)? {
             return self.create_from_remote(id, decoded, now_ms);
@@ -266,6 +274,19 @@ impl Store {
             return Ok(0);
         }
         doc.apply_changes(new.clone())?;
+        let still = admission::header(doc.automerge())
+            .and_then(|h| {
+                if h.kind != doc.kind() || h.workspace != doc.workspace() {
+                    Err(admission::Refusal::new("bad_header", "they change the document's kind or workspace"))
+                } else {
+                    admission::check_shape(doc.automerge())
+                }
+            })
+            .map_err(|r| bad(r.message));
+        if let Err(e) = still {
+            self.docs.remove(id); // memory holds what the disk must not: reload next time
+            return Err(e);
+        }
         let result = (|| {
             let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
             for change in &new {
@@ -286,6 +307,11 @@ impl Store {
         let bad = |reason: String| StoreError::BadChanges { id: id.to_owned(), reason };
         let mut raw = Automerge::new();
         raw.apply_changes(changes.clone()).map_err(|e| bad(e.to_string()))?;
+        if raw.get_heads().is_empty() {
+            return Err(bad("the change that creates the document has not arrived".into()));
+        }
+        // Header and shape only: content from a newer app opens read-only.
+        admission::header(&raw).and_then(|_| admission::check_shape(&raw)).map_err(|r| bad(r.message))?;
         let before = raw.get_heads();
         let doc = Document::from_automerge(raw, self.actor.clone(), now_ms).map_err(|e| match e {
             cd4mm_core::Error::NotADocument(_) => bad("the change that creates the document has not arrived".into()),

@@ -9,6 +9,7 @@ use rusqlite::Connection;
 const MIGRATIONS: &[(&str, &str)] = &[
     ("0001_init.sql", include_str!("../../../migrations/store/0001_init.sql")),
     ("0002_sync.sql", include_str!("../../../migrations/store/0002_sync.sql")),
+    ("0003_quarantine.sql", include_str!("../../../migrations/store/0003_quarantine.sql")),
 ];
 
 /// The version a fully migrated store has.

@@ -9,9 +9,7 @@ const TABLES: &[&str] = &["p_stakeholders", "p_questions", "p_activities", "p_in
 
 /// Replace the rows of document `id`, and its line in `documents`.
 pub(crate) fn write(conn: &Connection, id: &str, doc: &Document, now_ms: i64) -> crate::Result<()> {
-    for table in TABLES {
-        conn.prepare_cached(&format!("DELETE FROM {table} WHERE doc_id = ?1"))?.execute([id])?;
-    }
+    clear(conn, id)?;
     let snapshot = doc.read();
     let conflicts = snapshot.conflicts.len() as i64;
     // A document whose content does not fit the model (e.g. from a newer app)
@@ -81,6 +79,14 @@ pub(crate) fn write(conn: &Connection, id: &str, doc: &Document, now_ms: i64) ->
         conn.prepare_cached("INSERT INTO search (doc_id, kind, item_id, title, body) VALUES (?1, ?2, ?3, ?4, ?5)")?;
     for s in &r.search {
         stmt.execute(params![id, kind, s.item_id, s.title, s.body])?;
+    }
+    Ok(())
+}
+
+/// Remove the rows of document `id`.
+pub(crate) fn clear(conn: &Connection, id: &str) -> crate::Result<()> {
+    for table in TABLES {
+        conn.prepare_cached(&format!("DELETE FROM {table} WHERE doc_id = ?1"))?.execute([id])?;
     }
     Ok(())
 }

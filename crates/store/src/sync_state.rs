@@ -142,6 +142,54 @@ impl Store {
         let changes: Vec<Vec<u8>> = doc.get_changes(&[]).iter().map(|c| c.raw_bytes().to_vec()).collect();
         self.apply_remote(id, &changes, now_ms)
     }
+
+    /// Remove every document of the workspaces not in `keep` (the toolbox,
+    /// in no workspace, stays), with their changes, rows and cursors: for a
+    /// cache whose user lost access (the server's browser sessions). Returns
+    /// how many documents went.
+    pub fn forget_workspaces_except(&mut self, keep: &[String]) -> Result<usize> {
+        let ids: Vec<String> = {
+            let mut stmt = self.conn.prepare(
+                "SELECT id FROM documents WHERE workspace != '' AND workspace NOT IN (SELECT value FROM json_each(?1))",
+            )?;
+            let rows = stmt.query_map([json_list(keep)], |r| r.get(0))?;
+            rows.collect::<Result<_, _>>()?
+        };
+        let tx = self.conn.transaction()?;
+        for id in &ids {
+            crate::projections::clear(&tx, id)?;
+            tx.execute("DELETE FROM changes WHERE doc_id = ?1", [id])?;
+            tx.execute("DELETE FROM quarantine WHERE doc_id = ?1", [id])?;
+            tx.execute("DELETE FROM documents WHERE id = ?1", [id])?;
+        }
+        tx.execute(
+            "DELETE FROM sync_cursors WHERE workspace NOT IN (SELECT value FROM json_each(?1))",
+            [json_list(keep)],
+        )?;
+        tx.commit()?;
+        for id in &ids {
+            self.docs.remove(id);
+        }
+        Ok(ids.len())
+    }
+
+    /// Set a document received from elsewhere aside, with the reason: sync
+    /// goes on without it, and people see it in [`Store::quarantined`].
+    pub fn quarantine(&mut self, id: &str, reason: &str, now_ms: i64) -> Result<()> {
+        self.conn.execute(
+            "INSERT INTO quarantine (doc_id, reason, at) VALUES (?1, ?2, ?3)
+             ON CONFLICT (doc_id) DO UPDATE SET reason = ?2, at = ?3",
+            params![id, reason, now_ms],
+        )?;
+        Ok(())
+    }
+
+    /// Documents set aside (id, reason), most recent first.
+    pub fn quarantined(&self) -> Result<Vec<(String, String)>> {
+        let mut stmt = self.conn.prepare_cached("SELECT doc_id, reason FROM quarantine ORDER BY at DESC, doc_id")?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
 }
 
 /// A list of names as a JSON array, for `json_each` in a query.

@@ -59,7 +59,7 @@ pub fn absorb(
     let mut documents = 0;
     for news in &response.workspaces {
         for s in &news.snapshots {
-            store.merge_snapshot(&s.doc_id, &s.bytes, now_ms)?;
+            set_aside_if_bad(store, &s.doc_id, now_ms, |store| store.merge_snapshot(&s.doc_id, &s.bytes, now_ms))?;
             documents += 1;
         }
         // Apply per document, keeping log order within each.
@@ -68,17 +68,36 @@ pub fn absorb(
             by_doc.entry(c.doc_id.as_str()).or_default().push(c.bytes.clone());
         }
         for (doc_id, changes) in by_doc {
-            store.apply_remote(doc_id, &changes, now_ms)?;
+            set_aside_if_bad(store, doc_id, now_ms, |store| store.apply_remote(doc_id, &changes, now_ms))?;
             documents += 1;
         }
         store.set_cursor(&news.workspace, news.cursor)?;
     }
+    // Changes the server neither took nor refused (they build on changes it
+    // does not hold yet) wait for a later sync, not for another round now.
+    let stalled = !request.changes.is_empty() && response.acked.is_empty();
     Ok(Absorbed {
         new_epoch: false,
         acked: response.acked.len() as u64,
         documents,
-        finished: !response.more && store.unacked_count_in(&synced(request))? == 0,
+        finished: !response.more && (stalled || store.unacked_count_in(&synced(request))? == 0),
     })
+}
+
+/// Take in one document; if what came cannot be used, set the document aside
+/// with the reason and go on: one bad document never stops a sync.
+fn set_aside_if_bad(
+    store: &mut Store,
+    doc_id: &str,
+    now_ms: i64,
+    take: impl FnOnce(&mut Store) -> Result<usize, StoreError>,
+) -> Result<(), StoreError> {
+    match take(store) {
+        Ok(_) => Ok(()),
+        Err(StoreError::BadChanges { reason, .. }) => store.quarantine(doc_id, &reason, now_ms),
+        Err(StoreError::Core(e)) => store.quarantine(doc_id, &e.to_string(), now_ms),
+        Err(e) => Err(e),
+    }
 }
 
 /// The workspaces a request synced.

@@ -1,0 +1,224 @@
+//! What a server or a device accepts from elsewhere.
+//!
+//! Every change that arrives from another device is hostile until it passes
+//! these checks: a member's device may be buggy, old or in the hands of
+//! someone who wants to take a region offline. The checks are pure (no I/O)
+//! and bounded: nothing here recurses on data from outside or inflates it
+//! without a limit.
+//!
+//! - [`decode_change`]: one encoded change, before it touches a document:
+//!   its size, no compressed chunk (an honest device never sends one, and
+//!   inflating it is how a 500 KB request becomes gigabytes), its operations.
+//! - [`check_document`]: a document after changes were applied: its header
+//!   (`kind`, `workspace`, `schema`) is one unambiguous value each, of a
+//!   schema this build knows; its shape is within [`MAX_DEPTH`],
+//!   [`MAX_STRING`] and [`MAX_ITEMS`]; its content reads into the typed model.
+//!
+//! The content's *rules* (an activity's end after its start, …) are not
+//! checked: concurrent honest edits may break them, and a merge must never be
+//! refused for that. Those are shown to people, not enforced on sync.
+
+use crate::document::{Content, HEADER, Kind, SCHEMA};
+use crate::mapping;
+use automerge::{Automerge, Change, ObjId, ObjType, ReadDoc, ScalarValue, Value};
+
+/// The largest encoded change accepted (bytes).
+pub const MAX_CHANGE_BYTES: usize = 4 * 1024 * 1024;
+/// The most operations one change may carry.
+pub const MAX_CHANGE_OPS: usize = 200_000;
+/// How deep maps and lists may nest below a document's root. The deepest
+/// real document (an assessment's answers' evidence list) is under 8.
+pub const MAX_DEPTH: usize = 24;
+/// The longest string or text, in bytes (a long narrative is a few KB).
+pub const MAX_STRING: usize = 256 * 1024;
+/// The most keys of one map or items of one list.
+pub const MAX_ITEMS: usize = 20_000;
+/// The most values (scalars and objects) in one document.
+pub const MAX_VALUES: usize = 1_000_000;
+
+/// Why a change or a document was not accepted: a stable machine-readable
+/// code and a sentence for people. Never names another workspace's contents.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
+pub struct Refusal {
+    pub code: &'static str,
+    pub message: String,
+}
+
+impl Refusal {
+    pub fn new(code: &'static str, message: impl Into<String>) -> Refusal {
+        Refusal { code, message: message.into() }
+    }
+}
+
+/// The first bytes of every Automerge chunk; the chunk's type follows the
+/// 4-byte checksum.
+const CHUNK_MAGIC: [u8; 4] = [0x85, 0x6f, 0x4a, 0x83];
+const COMPRESSED_CHUNK: u8 = 2;
+
+/// Decode one change received from elsewhere, within limits.
+pub fn decode_change(bytes: &[u8]) -> Result<Change, Refusal> {
+    if bytes.len() > MAX_CHANGE_BYTES {
+        return Err(Refusal::new(
+            "change_too_large",
+            format!("a change of {} bytes is larger than the limit of {MAX_CHANGE_BYTES} bytes", bytes.len()),
+        ));
+    }
+    if bytes.len() > 8 && bytes[..4] == CHUNK_MAGIC && bytes[8] == COMPRESSED_CHUNK {
+        return Err(Refusal::new(
+            "compressed_change",
+            "a change arrived compressed inside; send changes uncompressed (the whole body may be compressed)",
+        ));
+    }
+    let change = Change::from_bytes(bytes.to_vec())
+        .map_err(|e| Refusal::new("bad_change", format!("a change does not decode ({e})")))?;
+    if change.len() > MAX_CHANGE_OPS {
+        return Err(Refusal::new(
+            "too_many_operations",
+            format!("a change of {} operations is more than the limit of {MAX_CHANGE_OPS}", change.len()),
+        ));
+    }
+    Ok(change)
+}
+
+/// A document's header, read strictly: one value each, of the right type.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Header {
+    pub kind: Kind,
+    pub workspace: String,
+    pub schema: u64,
+}
+
+/// Read the header of a document received from elsewhere. Concurrent writes
+/// of the *same* value are harmless (two devices upgrading one document);
+/// different values are refused. A schema newer than this build's is read
+/// (a device opens such a document read-only); [`check_document`] refuses it.
+pub fn header(doc: &Automerge) -> Result<Header, Refusal> {
+    let bad = |message: &str| Refusal::new("bad_header", message.to_owned());
+    let kind = one_string(doc, "kind")?.ok_or_else(|| bad("the document has no `kind`"))?;
+    let kind = Kind::from_code(&kind).ok_or_else(|| bad("the document's `kind` is not a kind this server knows"))?;
+    let workspace = one_string(doc, "workspace")?.unwrap_or_default();
+    let mut schema = None;
+    for (value, _) in doc.get_all(automerge::ROOT, "schema").unwrap_or_default() {
+        let v = match value {
+            Value::Scalar(s) => match s.as_ref() {
+                ScalarValue::Int(i) if *i >= 0 => *i as u64,
+                ScalarValue::Uint(u) => *u,
+                _ => return Err(bad("the document's `schema` is not a version number")),
+            },
+            Value::Object(_) => return Err(bad("the document's `schema` is not a version number")),
+        };
+        if schema.is_some_and(|s| s != v) {
+            return Err(bad("the document holds two different `schema` versions"));
+        }
+        schema = Some(v);
+    }
+    Ok(Header { kind, workspace, schema: schema.unwrap_or(0) })
+}
+
+fn one_string(doc: &Automerge, key: &str) -> Result<Option<String>, Refusal> {
+    let mut found: Option<String> = None;
+    for (value, _) in doc.get_all(automerge::ROOT, key).unwrap_or_default() {
+        let Value::Scalar(s) = value else {
+            return Err(Refusal::new("bad_header", format!("the document's `{key}` is not a plain string")));
+        };
+        let Some(v) = s.as_str() else {
+            return Err(Refusal::new("bad_header", format!("the document's `{key}` is not a plain string")));
+        };
+        if found.as_deref().is_some_and(|f| f != v) {
+            return Err(Refusal::new("bad_header", format!("the document holds two different values of `{key}`")));
+        }
+        found = Some(v.to_owned());
+    }
+    Ok(found)
+}
+
+/// Check that the shape of a document is within limits, without recursion:
+/// depth, string lengths, items per map or list, and values in all. Every
+/// value of a conflicted field counts, not only the one shown.
+pub fn check_shape(doc: &Automerge) -> Result<(), Refusal> {
+    let mut stack: Vec<(ObjId, ObjType, usize)> = vec![(automerge::ROOT, ObjType::Map, 0)];
+    let mut values = 0usize;
+    while let Some((obj, obj_type, depth)) = stack.pop() {
+        let len = doc.length(&obj);
+        if len > MAX_ITEMS && obj_type != ObjType::Text {
+            return Err(Refusal::new("too_many_items", format!("a list or map holds more than {MAX_ITEMS} items")));
+        }
+        let children: Vec<(Value<'_>, ObjId)> = match obj_type {
+            ObjType::Text => {
+                let text = doc.text(&obj).unwrap_or_default();
+                if text.len() > MAX_STRING {
+                    return Err(string_too_long());
+                }
+                continue;
+            }
+            ObjType::Map | ObjType::Table => {
+                let mut all = Vec::new();
+                for key in doc.keys(&obj) {
+                    all.extend(doc.get_all(&obj, key.as_str()).unwrap_or_default());
+                }
+                all
+            }
+            ObjType::List => {
+                let mut all = Vec::new();
+                for index in 0..len {
+                    all.extend(doc.get_all(&obj, index).unwrap_or_default());
+                }
+                all
+            }
+        };
+        values += children.len();
+        if values > MAX_VALUES {
+            return Err(Refusal::new("too_large", format!("the document holds more than {MAX_VALUES} values")));
+        }
+        for (value, id) in children {
+            match value {
+                Value::Object(t) => {
+                    if depth + 1 > MAX_DEPTH {
+                        return Err(Refusal::new(
+                            "too_deep",
+                            format!("the document nests maps and lists deeper than {MAX_DEPTH} levels"),
+                        ));
+                    }
+                    stack.push((id, t, depth + 1));
+                }
+                Value::Scalar(s) => match s.as_ref() {
+                    ScalarValue::Str(s) if s.len() > MAX_STRING => return Err(string_too_long()),
+                    ScalarValue::Bytes(b) if b.len() > MAX_STRING => return Err(string_too_long()),
+                    _ => {}
+                },
+            }
+        }
+    }
+    Ok(())
+}
+
+fn string_too_long() -> Refusal {
+    Refusal::new("string_too_long", format!("a text is longer than the limit of {MAX_STRING} bytes"))
+}
+
+/// Check a whole document received from elsewhere: header, shape, and that
+/// its content reads into the typed model of its kind. Returns the header.
+pub fn check_document(doc: &Automerge) -> Result<Header, Refusal> {
+    let header = header(doc)?;
+    if header.schema > SCHEMA {
+        return Err(Refusal::new(
+            "newer_schema",
+            format!("the document is of schema {}; this server knows up to {SCHEMA}: update it", header.schema),
+        ));
+    }
+    check_shape(doc)?;
+    let (mut value, _) = mapping::read(doc, None);
+    if let Some(map) = value.as_object_mut() {
+        for key in HEADER {
+            map.remove(key);
+        }
+    }
+    Content::from_json(header.kind, value).map_err(|e| {
+        Refusal::new("bad_content", format!("the content does not fit the {} model: {e}", header.kind.code()))
+    })?;
+    Ok(header)
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,317 @@
+//! What the server accepts from a device: each incoming change is decoded
+//! within limits, applied to its document, and kept only if the result is
+//! still a valid document of the kind and workspace it was registered with,
+//! written by the device's own actor under a role that may write that kind.
+//!
+//! The role is checked against the document's *own* `kind` (its root key,
+//! which may never change), never against the label the device put on the
+//! wire. Documents outside a workspace and the toolbox are written by
+//! administrators only (no workspace role may write the toolbox).
+//!
+//! Changes are judged per document, in the request's order. A refused
+//! change refuses the ones after it in the same document too: a device's
+//! later changes build on its earlier ones.
+
+use crate::access::Role;
+use crate::auth::Device;
+use crate::error::ApiError;
+use crate::round::LogTx;
+use cd4mm_core::Kind;
+use cd4mm_core::admission::{self, Refusal};
+use cd4mm_core::automerge::{Automerge, Change, ReadDoc};
+use cd4mm_sync::wire::OutChange;
+use std::collections::HashMap;
+
+/// What became of one incoming change.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Verdict {
+    /// New and valid: store it, in a document of this kind.
+    Accepted([u8; 32], Kind),
+    /// The server already holds it.
+    Known([u8; 32]),
+    /// It builds on changes the server does not hold (yet): neither stored
+    /// nor refused; the device sends it again later.
+    Deferred([u8; 32]),
+    Refused(Refusal),
+}
+
+/// Judge every change of a request. `verdicts[i]` is the verdict on
+/// `changes[i]`.
+pub fn judge(
+    tx: &mut impl LogTx,
+    device: &Device,
+    roles: &HashMap<&str, Role>,
+    changes: &[OutChange],
+) -> Result<Vec<Verdict>, ApiError> {
+    let mut verdicts = vec![None; changes.len()];
+    // Each document's changes, in the request's order (documents in order of
+    // first appearance).
+    let mut order: Vec<&str> = Vec::new();
+    let mut by_doc: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (i, c) in changes.iter().enumerate() {
+        by_doc
+            .entry(c.doc_id.as_str())
+            .or_insert_with(|| {
+                order.push(&c.doc_id);
+                Vec::new()
+            })
+            .push(i);
+    }
+    for doc_id in order {
+        let indices = by_doc.remove(doc_id).unwrap_or_default();
+        let of_doc: Vec<&OutChange> = indices.iter().map(|&i| &changes[i]).collect();
+        for (i, v) in indices.into_iter().zip(judge_document(tx, device, roles, doc_id, &of_doc)?) {
+            verdicts[i] = Some(v);
+        }
+    }
+    Ok(verdicts.into_iter().map(|v| v.unwrap_or_else(|| Verdict::Refused(follows_refused()))).collect())
+}
+
+fn follows_refused() -> Refusal {
+    Refusal::new("follows_refused", "an earlier change to the same document was not accepted")
+}
+
+/// The verdicts on one document's changes, in order.
+fn judge_document(
+    tx: &mut impl LogTx,
+    device: &Device,
+    roles: &HashMap<&str, Role>,
+    doc_id: &str,
+    changes: &[&OutChange],
+) -> Result<Vec<Verdict>, ApiError> {
+    let registered = tx.document(doc_id)?;
+    // 1. Each change on its own: the sender's workspace, decoding, actor.
+    let mut decoded: Vec<Change> = Vec::with_capacity(changes.len());
+    let mut refused: Option<Refusal> = None;
+    for change in changes {
+        if (change.workspace.as_str(), change.kind.as_str())
+            != (changes[0].workspace.as_str(), changes[0].kind.as_str())
+        {
+            refused = Some(Refusal::new(
+                "mixed_labels",
+                "the changes of one document were sent with different workspaces or kinds",
+            ));
+            break;
+        }
+        match precheck(device, roles, change, registered.as_ref().map(|(w, _)| w.as_str())) {
+            Ok(c) => decoded.push(c),
+            Err(r) => {
+                refused = Some(r);
+                break;
+            }
+        }
+    }
+    let mut verdicts = Vec::with_capacity(changes.len());
+    if !decoded.is_empty() {
+        let workspace = changes[0].workspace.as_str();
+        let expected = Expected {
+            device,
+            role: role_in(device, roles, workspace),
+            workspace,
+            label: &changes[0].kind,
+            registered: &registered,
+        };
+        let base = load(tx, doc_id)?;
+        verdicts = judge_applied(&base, &decoded, &expected);
+    }
+    if let Some(r) = refused {
+        verdicts.push(Verdict::Refused(r));
+    }
+    while verdicts.len() < changes.len() {
+        verdicts.push(Verdict::Refused(follows_refused()));
+    }
+    // Everything after a refusal in the same document is refused too.
+    if let Some(first) = verdicts.iter().position(|v| matches!(v, Verdict::Refused(_))) {
+        for v in &mut verdicts[first + 1..] {
+            if !matches!(v, Verdict::Refused(_)) {
+                *v = Verdict::Refused(follows_refused());
+            }
+        }
+    }
+    Ok(verdicts)
+}
+
+fn role_in(device: &Device, roles: &HashMap<&str, Role>, workspace: &str) -> Option<Role> {
+    if device.admin { Some(Role::Owner) } else { roles.get(workspace).copied() }
+}
+
+/// The checks one change passes alone, before it meets its document.
+fn precheck(
+    device: &Device,
+    roles: &HashMap<&str, Role>,
+    change: &OutChange,
+    registered_workspace: Option<&str>,
+) -> Result<Change, Refusal> {
+    if role_in(device, roles, &change.workspace).is_none() {
+        return Err(Refusal::new("not_a_member", format!("you are not a member of workspace `{}`", change.workspace)));
+    }
+    if registered_workspace.is_some_and(|w| w != change.workspace) {
+        // Says nothing of where the document is: ids must not be probed.
+        return Err(Refusal::new(
+            "document_mismatch",
+            format!("document `{}` cannot be written in workspace `{}`", change.doc_id, change.workspace),
+        ));
+    }
+    if Kind::from_code(&change.kind).is_none() {
+        return Err(Refusal::new("bad_kind", format!("`{}` is not a kind of document", change.kind)));
+    }
+    let decoded = admission::decode_change(&change.bytes)?;
+    if decoded.actor_id().to_hex_string() != device.actor {
+        return Err(Refusal::new(
+            "foreign_actor",
+            "a change was made by an actor not registered to this device; changes can only be sent by the device that made them",
+        ));
+    }
+    Ok(decoded)
+}
+
+/// What the document must still be after the changes.
+struct Expected<'a> {
+    device: &'a Device,
+    role: Option<Role>,
+    /// The workspace the device wrote to.
+    workspace: &'a str,
+    /// The kind the device said the document is.
+    label: &'a str,
+    /// The workspace and kind the document is registered with, if it is.
+    registered: &'a Option<(String, String)>,
+}
+
+impl Expected<'_> {
+    /// The document's kind, if it is still what it must be.
+    fn check(&self, doc: &Automerge) -> Result<Kind, Refusal> {
+        let header = admission::check_document(doc)?;
+        if header.workspace != self.workspace {
+            return Err(Refusal::new(
+                "bad_header",
+                "the document's content names another workspace than the one it is written in",
+            ));
+        }
+        if let Some((_, kind)) = self.registered
+            && *kind != header.kind.code()
+        {
+            return Err(Refusal::new("bad_header", "a document's kind cannot change"));
+        }
+        if self.label != header.kind.code() {
+            return Err(Refusal::new(
+                "kind_mismatch",
+                format!("the change was sent as a {} but its document is a {}", self.label, header.kind.code()),
+            ));
+        }
+        let allowed = self.device.admin || self.role.is_some_and(|r| r.may_write(header.kind));
+        if !allowed {
+            let role = self.role.map_or("none", Role::code);
+            return Err(Refusal::new(
+                "role_forbids",
+                format!("your role ({role}) may not change {} documents in `{}`", header.kind.code(), self.workspace),
+            ));
+        }
+        Ok(header.kind)
+    }
+}
+
+/// New changes of one document judged one by one, at most, when together
+/// they break it.
+const ONE_BY_ONE: usize = 64;
+
+/// Apply the changes to a copy of the document and judge them. All at once
+/// first (the honest case: one check); when that fails, one by one, to find
+/// the first change that breaks the document.
+fn judge_applied(base: &Automerge, changes: &[Change], expected: &Expected<'_>) -> Vec<Verdict> {
+    let hash = |c: &Change| {
+        let mut h = [0u8; 32];
+        h.copy_from_slice(c.hash().as_ref());
+        h
+    };
+    let known: Vec<bool> = changes.iter().map(|c| base.get_change_by_hash(&c.hash()).is_some()).collect();
+    if known.iter().all(|k| *k) {
+        return changes.iter().map(|c| Verdict::Known(hash(c))).collect();
+    }
+    let mut doc = base.clone();
+    let fresh: Vec<Change> = changes.iter().zip(&known).filter(|(_, k)| !**k).map(|(c, _)| c.clone()).collect();
+    if doc.apply_changes(fresh).is_ok()
+        && let Ok(kind) = expected.check(&doc)
+    {
+        return changes
+            .iter()
+            .zip(&known)
+            .map(|(c, k)| match (k, doc.get_change_by_hash(&c.hash()).is_some()) {
+                (true, _) => Verdict::Known(hash(c)),
+                (false, true) => Verdict::Accepted(hash(c), kind),
+                (false, false) => Verdict::Deferred(hash(c)),
+            })
+            .collect();
+    }
+    // One by one re-checks the whole document after each change: bounded,
+    // so a long hostile batch cannot hold the database for minutes. Past the
+    // bound, the batch is refused whole with the reason.
+    let fresh = known.iter().filter(|k| !**k).count();
+    if fresh > ONE_BY_ONE {
+        let mut doc = base.clone();
+        let why = match doc.apply_changes(changes.iter().cloned()) {
+            Err(e) => Refusal::new("bad_change", format!("the changes do not apply to their document ({e})")),
+            Ok(()) => expected
+                .check(&doc)
+                .err()
+                .unwrap_or_else(|| Refusal::new("bad_change", "the changes break the document")),
+        };
+        return changes.iter().map(|_| Verdict::Refused(why.clone())).collect();
+    }
+    let mut doc = base.clone();
+    let mut out = Vec::with_capacity(changes.len());
+    for (change, k) in changes.iter().zip(&known) {
+        if *k {
+            out.push(Verdict::Known(hash(change)));
+            continue;
+        }
+        if let Err(e) = doc.apply_changes([change.clone()]) {
+            let refusal = match e {
+                cd4mm_core::automerge::AutomergeError::DuplicateSeqNumber(seq, _) => Refusal::new(
+                    "duplicate_seq",
+                    format!("this device already sent a different change number {seq} for this document"),
+                ),
+                other => Refusal::new("bad_change", format!("the change does not apply to its document ({other})")),
+            };
+            out.push(Verdict::Refused(refusal));
+            break;
+        }
+        if doc.get_change_by_hash(&change.hash()).is_none() {
+            out.push(Verdict::Deferred(hash(change)));
+            continue;
+        }
+        match expected.check(&doc) {
+            Ok(kind) => out.push(Verdict::Accepted(hash(change), kind)),
+            Err(r) => {
+                out.push(Verdict::Refused(r));
+                break;
+            }
+        }
+    }
+    out
+}
+
+/// The document as the server holds it: cached snapshot and later changes.
+pub fn load(tx: &mut impl LogTx, doc_id: &str) -> Result<Automerge, ApiError> {
+    let Some(cached) = tx.cached(doc_id)? else { return Ok(Automerge::new()) };
+    let later = tx.changes_of_after(doc_id, cached.snapshot_seq)?;
+    let mut doc = match cached.snapshot.as_deref() {
+        Some(bytes) => Automerge::load(bytes).map_err(ApiError::internal)?,
+        None => Automerge::new(),
+    };
+    let later: Vec<Change> = later.into_iter().filter_map(|(_, b)| Change::from_bytes(b).ok()).collect();
+    apply_leniently(&mut doc, later);
+    Ok(doc)
+}
+
+/// Apply stored changes, skipping any that do not apply (a duplicate
+/// (actor, seq) stored before the checks existed), so one bad entry never
+/// makes a document unreadable for everyone.
+pub fn apply_leniently(doc: &mut Automerge, changes: Vec<Change>) {
+    if doc.apply_changes(changes.iter().cloned()).is_err() {
+        for change in changes {
+            if let Err(e) = doc.apply_changes([change]) {
+                tracing::warn!(error = %e, "a stored change was skipped");
+            }
+        }
+    }
+}

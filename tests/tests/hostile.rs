@@ -1,0 +1,284 @@
+//! The trust boundary, tried as the worst member of a workspace would: each
+//! case of the trust-boundary issue against a real server over HTTP, on
+//! SQLite and on PostgreSQL. Every hostile request gets a precise 4xx,
+//! nothing of it is stored, the server stays up (and comes back up after a
+//! restart), and everyone else keeps syncing.
+
+mod common;
+
+use cd4mm_core::automerge::transaction::Transactable;
+use cd4mm_core::automerge::{ActorId, Automerge, AutomergeError, Change, ObjType};
+use cd4mm_core::plan::Plan;
+use cd4mm_core::{Content, Document, Edit, SCHEMA};
+use cd4mm_server::admin::Command;
+use cd4mm_sync::wire::{self, Cursor, ErrorBody, OutChange, SyncRequest};
+use common::{Backend, TestServer, device};
+use serde_json::{Value, json};
+
+const GH: &str = "ghana";
+const SN: &str = "senegal";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hostile_changes_are_refused_and_the_server_survives_on_sqlite() {
+    hostile_changes(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hostile_changes_are_refused_and_the_server_survives_on_postgres() {
+    hostile_changes(Backend::Postgres).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn access_taken_away_and_given_back_on_sqlite() {
+    access_changes(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn access_taken_away_and_given_back_on_postgres() {
+    access_changes(Backend::Postgres).await;
+}
+
+/// A raw sync request as a hostile device sends it.
+struct Raw {
+    http: reqwest::Client,
+    url: String,
+    token: String,
+}
+
+impl Raw {
+    async fn send(&self, request: &SyncRequest) -> (u16, Option<ErrorBody>) {
+        let response = self
+            .http
+            .post(format!("{}/v1/sync", self.url))
+            .bearer_auth(&self.token)
+            .body(wire::encode(request))
+            .send()
+            .await
+            .expect("the server answers");
+        let status = response.status().as_u16();
+        let error = if status == 200 { None } else { Some(response.json::<ErrorBody>().await.expect("json error")) };
+        (status, error)
+    }
+
+    /// Send changes of one document; the status and error code.
+    async fn push(&self, workspace: &str, doc_id: &str, kind: &str, changes: Vec<Vec<u8>>) -> (u16, String) {
+        let changes = changes
+            .into_iter()
+            .map(|bytes| OutChange { workspace: workspace.into(), doc_id: doc_id.into(), kind: kind.into(), bytes })
+            .collect();
+        let (status, error) = self.send(&SyncRequest { epoch: None, cursors: vec![], changes }).await;
+        (status, error.map(|e| e.code).unwrap_or_default())
+    }
+}
+
+/// A document's first change, as `actor`, with whatever root the attacker likes.
+fn crafted(actor: &ActorId, fill: impl FnOnce(&mut cd4mm_core::automerge::transaction::Transaction<'_>)) -> Vec<u8> {
+    let mut doc = Automerge::new().with_actor(actor.clone());
+    doc.transact::<_, _, AutomergeError>(|tx| {
+        fill(tx);
+        Ok(())
+    })
+    .expect("crafted change");
+    doc.get_last_local_change().expect("change").raw_bytes().to_vec()
+}
+
+fn header(tx: &mut cd4mm_core::automerge::transaction::Transaction<'_>, kind: &str, workspace: &str) {
+    tx.put(cd4mm_core::automerge::ROOT, "kind", kind).expect("kind");
+    tx.put(cd4mm_core::automerge::ROOT, "schema", SCHEMA as i64).expect("schema");
+    tx.put(cd4mm_core::automerge::ROOT, "workspace", workspace).expect("workspace");
+    tx.put(cd4mm_core::automerge::ROOT, "title", "Crafted").expect("title");
+}
+
+fn plan_content() -> Content {
+    Content::Plan(Plan { title: "Counterpart plan".into(), ..Plan::default() })
+}
+
+async fn healthy(server: &TestServer) {
+    let health = reqwest::get(format!("{}/healthz", server.url)).await.expect("healthz answers");
+    assert_eq!(health.status().as_u16(), 200, "the server is alive");
+}
+
+async fn hostile_changes(backend: Backend) {
+    let server = TestServer::start_on(backend).await;
+    server.member(GH, "ama", "editor");
+    server.member(GH, "kwame", "counterpart");
+    server.member(GH, "esi", "viewer");
+    server.member(SN, "fatou", "owner");
+    let kwame = device(&server, "kwame").await;
+    let actor = kwame.store.actor().clone();
+    let raw = Raw { http: reqwest::Client::new(), url: server.url.clone(), token: kwame.client.token().to_owned() };
+
+    // Fatou's plan in Senegal, which Ghana's members must not learn about.
+    let mut fatou = device(&server, "fatou").await;
+    fatou.store.create("secret-doc", SN, &plan_content(), 1).expect("fatou's plan");
+    fatou.sync(&[SN]).await.expect("fatou syncs");
+
+    // 1. A plan nested 20,000 levels deep: refused, not stored, no crash.
+    let deep = crafted(&actor, |tx| {
+        header(tx, "plan", GH);
+        let mut obj = tx.put_object(cd4mm_core::automerge::ROOT, "outcomes_extra", ObjType::Map).expect("map");
+        for _ in 0..20_000 {
+            obj = tx.put_object(&obj, "d", ObjType::Map).expect("nest");
+        }
+    });
+    assert_eq!(raw.push(GH, "deep", "plan", vec![deep]).await, (400, "too_deep".into()), "deep nesting");
+    healthy(&server).await;
+
+    // 2. The role follows the document's own kind, workspace and header.
+    let engagement = crafted(&actor, |tx| header(tx, "engagement", GH));
+    assert_eq!(raw.push(GH, "eng", "plan", vec![engagement.clone()]).await, (400, "kind_mismatch".into()));
+    assert_eq!(raw.push(GH, "eng", "engagement", vec![engagement]).await, (403, "role_forbids".into()));
+    let elsewhere = crafted(&actor, |tx| header(tx, "plan", SN));
+    assert_eq!(raw.push(GH, "away", "plan", vec![elsewhere]).await, (400, "bad_header".into()), "names Senegal");
+    let toolbox = crafted(&actor, |tx| header(tx, "toolbox", GH));
+    assert_eq!(raw.push(GH, "toolbox", "toolbox", vec![toolbox.clone()]).await, (403, "role_forbids".into()));
+    assert_eq!(raw.push(GH, "toolbox", "plan", vec![toolbox]).await, (400, "kind_mismatch".into()));
+    let kindless = crafted(&actor, |tx| {
+        tx.put(cd4mm_core::automerge::ROOT, "title", "no kind").expect("title");
+    });
+    assert_eq!(raw.push(GH, "kindless", "plan", vec![kindless]).await, (400, "bad_header".into()));
+
+    // 3. Two different changes with the same (actor, seq): the second is refused.
+    let mut doc = Document::create(GH, &plan_content(), actor.clone(), 1).expect("plan");
+    let created = doc.last_local_change().expect("created").raw_bytes().to_vec();
+    let mut twin = doc.clone();
+    doc.apply(&Edit::Set { path: "title".into(), value: json!("First") }, 2).expect("edit");
+    twin.apply(&Edit::Set { path: "title".into(), value: json!("Second") }, 2).expect("edit");
+    let first = doc.last_local_change().expect("first").raw_bytes().to_vec();
+    let second = twin.last_local_change().expect("second").raw_bytes().to_vec();
+    assert_eq!(raw.push(GH, "p1", "plan", vec![created.clone(), first]).await, (200, String::new()));
+    assert_eq!(raw.push(GH, "p1", "plan", vec![second]).await, (409, "duplicate_seq".into()));
+    // A change that moves the document to another kind after creation.
+    let mut turncoat = doc.automerge().clone();
+    turncoat
+        .transact::<_, _, AutomergeError>(|tx| tx.put(cd4mm_core::automerge::ROOT, "kind", "engagement"))
+        .expect("kind");
+    let turned = turncoat.get_last_local_change().expect("turn").raw_bytes().to_vec();
+    assert_eq!(raw.push(GH, "p1", "plan", vec![turned]).await.0, 400, "the kind may not change");
+
+    // 4. Compressed changes and huge strings.
+    let mut big = doc.automerge().clone();
+    big.transact::<_, _, AutomergeError>(|tx| tx.put(cd4mm_core::automerge::ROOT, "title", "z".repeat(300 * 1024)))
+        .expect("big title");
+    let mut last: Change = big.get_last_local_change().expect("big change");
+    let compressed = last.bytes().to_vec();
+    assert!(compressed.len() < 10_000, "a 300 KB title compresses to {} bytes", compressed.len());
+    assert_eq!(raw.push(GH, "p1", "plan", vec![compressed]).await, (400, "compressed_change".into()));
+    assert_eq!(
+        raw.push(GH, "p1", "plan", vec![last.raw_bytes().to_vec()]).await,
+        (400, "string_too_long".into()),
+        "the same change uncompressed"
+    );
+
+    // 5. The same cursor many times: refused before any snapshot is built.
+    let esi = device(&server, "esi").await;
+    let viewer = Raw { http: reqwest::Client::new(), url: server.url.clone(), token: esi.client.token().to_owned() };
+    let cursors = vec![Cursor { workspace: GH.into(), seq: 0 }; 1_000];
+    let (status, error) = viewer.send(&SyncRequest { epoch: None, cursors, changes: vec![] }).await;
+    assert_eq!((status, error.map(|e| e.code)), (400, Some("repeated_cursor".into())));
+
+    // 9. Another workspace's document id: refused without naming it or its kind.
+    let probe = crafted(&actor, |tx| header(tx, "plan", GH));
+    let changes =
+        vec![OutChange { workspace: GH.into(), doc_id: "secret-doc".into(), kind: "plan".into(), bytes: probe }];
+    let (status, error) = raw.send(&SyncRequest { epoch: None, cursors: vec![], changes }).await;
+    let error = error.expect("refused");
+    assert_eq!((status, error.code.as_str()), (400, "document_mismatch"));
+    assert!(
+        !error.message.contains(SN) && !error.message.contains("plan"),
+        "the refusal names neither the other workspace nor the kind: {}",
+        error.message
+    );
+
+    // Nothing hostile was stored: a new device of Ghana gets only `p1`, as made.
+    let mut ama = device(&server, "ama").await;
+    ama.sync(&[GH]).await.expect("ama's first sync");
+    let ids: Vec<String> = ama.store.list(Some(GH)).expect("list").into_iter().map(|d| d.id).collect();
+    assert_eq!(ids, vec!["p1".to_owned()], "only the honest document reached Ghana");
+    assert_eq!(ama.store.read("p1").expect("p1").value["title"], json!("First"));
+    assert!(ama.store.quarantined().expect("quarantine").is_empty());
+    fatou.sync(&[SN]).await.expect("fatou still syncs");
+
+    // The server comes back after a restart (the facts task reads everything).
+    let cluster = server.cluster.clone();
+    let data = server.stop().await;
+    let server = TestServer::start_in(data, |c| {
+        if let Some(cluster) = &cluster {
+            c.database = Some(cluster.url("cd4mm"));
+        }
+    })
+    .await;
+    healthy(&server).await;
+    let mut again = device(&server, "ama").await;
+    again.sync(&[GH]).await.expect("a sync after the restart");
+    server.stop().await;
+}
+
+async fn access_changes(backend: Backend) {
+    let server = TestServer::start_on(backend).await;
+    server.member(GH, "ama", "editor");
+    server.member(GH, "kofi", "viewer");
+
+    // 6. Sign out (or revocation), then sign in again: the edit made before arrives.
+    let mut ama = device(&server, "ama").await;
+    ama.store.create("plan", GH, &plan_content(), 1).expect("plan");
+    ama.sync(&[GH]).await.expect("first sync");
+    ama.store.edit("plan", &Edit::Set { path: "title".into(), value: json!("Edited offline") }, 2).expect("edit");
+    ama.client.sign_out().await.expect("sign out");
+    assert!(ama.sync(&[GH]).await.is_err(), "a signed-out device does not sync");
+    let actor = ama.store.actor().to_hex_string();
+    let taken = reqwest::Client::new()
+        .post(format!("{}/v1/enrol", server.url))
+        .json(&json!({"username": "kofi", "password": common::PASSWORD, "device_name": "x", "actor": actor}))
+        .send()
+        .await
+        .expect("answer");
+    assert_eq!(taken.status().as_u16(), 409, "another user may never take this device's actor");
+    ama.client = cd4mm_sync::Client::enrol(&server.url, "ama", common::PASSWORD, "laptop", &ama.store)
+        .await
+        .expect("the same user signs in again on the same device");
+    ama.sync(&[GH]).await.expect("sync after signing in again");
+    let mut other = device(&server, "kofi").await;
+    other.sync(&[GH]).await.expect("kofi syncs");
+    assert_eq!(other.store.read("plan").expect("plan").value["title"], json!("Edited offline"));
+
+    // 8. A regional officer's browser session loses a country at once.
+    common::block(|| {
+        let _ = cd4mm_server::admin::run(
+            server.db.as_ref(),
+            Command::AddUser { username: "reg".into(), password: common::PASSWORD.into(), admin: false },
+        );
+    });
+    server.admin(Command::Cover { username: "reg".into(), countries: vec!["gh".into()] });
+    let http = reqwest::Client::new();
+    let login: Value = http
+        .post(format!("{}/api/login", server.url))
+        .json(&json!({"username": "reg", "password": common::PASSWORD}))
+        .send()
+        .await
+        .expect("login")
+        .json()
+        .await
+        .expect("json");
+    let token = login["token"].as_str().expect("token").to_owned();
+    let read = || {
+        http.post(format!("{}/api/command", server.url))
+            .bearer_auth(&token)
+            .json(&json!({"command": "read_document", "id": "plan"}))
+            .send()
+    };
+    assert_eq!(read().await.expect("read").status().as_u16(), 200, "covered: the plan reads");
+    server.admin(Command::Uncover { username: "reg".into(), countries: vec!["GH".into()] });
+    let after = read().await.expect("read");
+    assert_eq!(after.status().as_u16(), 404, "uncovered: the open session no longer reads the plan");
+
+    // A revoked device's open event stream ends at the next news.
+    let mut news = other.client.subscribe().await.expect("subscribe");
+    let other_id = other.client.token().split('.').next().expect("id").to_owned();
+    server.admin(Command::RevokeDevice { device_id: other_id });
+    ama.store.edit("plan", &Edit::Set { path: "title".into(), value: json!("News") }, 3).expect("edit");
+    ama.sync(&[GH]).await.expect("ama syncs news");
+    let next = tokio::time::timeout(std::time::Duration::from_secs(10), news.next()).await;
+    assert!(matches!(next, Ok(None)), "the revoked device's stream ended instead of announcing news: {next:?}");
+    server.stop().await;
+}
