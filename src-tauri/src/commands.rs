@@ -28,7 +28,10 @@ pub async fn command(desktop: State<'_, Arc<Desktop>>, command: Command) -> Resu
         if let (Command::Workspaces, Some(account)) = (&command, desktop.account()) {
             return Ok(Reply::Workspaces(with_local(account.workspaces, &desktop)?));
         }
-        let writes = matches!(command, Command::CreateDocument { .. } | Command::EditDocument { .. });
+        let writes = matches!(
+            command,
+            Command::CreateDocument { .. } | Command::EditDocument { .. } | Command::DiscardNotAccepted { .. }
+        );
         let reply = cd4mm_app::execute(&mut desktop.store(), command, now_ms())?;
         if writes {
             desktop.nudge();

@@ -6,7 +6,8 @@ mod common;
 use cd4mm_core::plan::Plan;
 use cd4mm_core::{Content, Document};
 use cd4mm_server::admin::Command;
-use cd4mm_sync::wire::{self, ErrorBody, OutChange, SyncRequest};
+use cd4mm_sync::wire::v1::SyncRequest;
+use cd4mm_sync::wire::{self, ErrorBody, OutChange};
 use common::{Backend, TestServer, device};
 
 const WS: &str = "ws";
@@ -21,8 +22,10 @@ struct Case {
     code: &'static str,
 }
 
+/// A request in protocol 1, whose refusals fail the whole request with a
+/// precise status and code (devices in the field speak it).
 fn request_with(changes: Vec<OutChange>) -> Vec<u8> {
-    wire::encode(&SyncRequest { epoch: None, cursors: vec![], changes })
+    wire::encode_as(1, &SyncRequest { epoch: None, cursors: vec![], changes })
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -163,11 +166,14 @@ async fn bad_requests(backend: Backend) {
             name: "workspace the user is not in",
             token: t(),
             encoding: None,
-            body: wire::encode(&SyncRequest {
-                epoch: None,
-                cursors: vec![wire::Cursor { workspace: "secret".into(), seq: 0 }],
-                changes: vec![],
-            }),
+            body: wire::encode_as(
+                1,
+                &SyncRequest {
+                    epoch: None,
+                    cursors: vec![wire::v1::Cursor { workspace: "secret".into(), seq: 0 }],
+                    changes: vec![],
+                },
+            ),
             status: 403,
             code: "not_a_member",
         },

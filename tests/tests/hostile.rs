@@ -11,7 +11,7 @@ use cd4mm_core::automerge::{ActorId, Automerge, AutomergeError, Change, ObjType}
 use cd4mm_core::plan::Plan;
 use cd4mm_core::{Content, Document, Edit, SCHEMA};
 use cd4mm_server::admin::Command;
-use cd4mm_sync::wire::{self, Cursor, ErrorBody, OutChange, SyncRequest};
+use cd4mm_sync::wire::{self, Cursor, ErrorBody, OutChange, SyncRequest, SyncResponse};
 use common::{Backend, TestServer, device};
 use serde_json::{Value, json};
 
@@ -46,28 +46,63 @@ struct Raw {
 }
 
 impl Raw {
-    async fn send(&self, request: &SyncRequest) -> (u16, Option<ErrorBody>) {
+    /// Send a request in protocol `version`; the status, the answer (on
+    /// success) or the error.
+    async fn send_as(&self, version: u16, request: &SyncRequest) -> (u16, Option<SyncResponse>, Option<ErrorBody>) {
+        let body = if version == 1 {
+            let v1 = wire::v1::SyncRequest {
+                epoch: request.epoch.clone(),
+                cursors: request
+                    .cursors
+                    .iter()
+                    .map(|c| wire::v1::Cursor { workspace: c.workspace.clone(), seq: c.seq })
+                    .collect(),
+                changes: request.changes.clone(),
+            };
+            wire::encode_as(1, &v1)
+        } else {
+            wire::encode(request)
+        };
         let response = self
             .http
             .post(format!("{}/v1/sync", self.url))
             .bearer_auth(&self.token)
-            .body(wire::encode(request))
+            .body(body)
             .send()
             .await
             .expect("the server answers");
         let status = response.status().as_u16();
-        let error = if status == 200 { None } else { Some(response.json::<ErrorBody>().await.expect("json error")) };
+        let bytes = response.bytes().await.expect("body");
+        if status != 200 {
+            return (status, None, Some(serde_json::from_slice(&bytes).expect("json error")));
+        }
+        let answer = if version == 1 { None } else { Some(wire::decode(&bytes).expect("a v2 answer")) };
+        (status, answer, None)
+    }
+
+    async fn send(&self, request: &SyncRequest) -> (u16, Option<ErrorBody>) {
+        let (status, _, error) = self.send_as(wire::PROTOCOL, request).await;
         (status, error)
     }
 
-    /// Send changes of one document; the status and error code.
+    /// Send changes of one document in protocol 2, where a refusal is
+    /// reported per change and the round goes on, then in protocol 1, where
+    /// it fails the request with a 4xx: the same code both ways. Returns
+    /// protocol 1's status and code ("" when held).
     async fn push(&self, workspace: &str, doc_id: &str, kind: &str, changes: Vec<Vec<u8>>) -> (u16, String) {
-        let changes = changes
+        let changes: Vec<OutChange> = changes
             .into_iter()
             .map(|bytes| OutChange { workspace: workspace.into(), doc_id: doc_id.into(), kind: kind.into(), bytes })
             .collect();
-        let (status, error) = self.send(&SyncRequest { epoch: None, cursors: vec![], changes }).await;
-        (status, error.map(|e| e.code).unwrap_or_default())
+        let request = SyncRequest { epoch: None, budget: 64 * 1024, cursors: vec![], changes };
+        let (status, answer, error) = self.send_as(2, &request).await;
+        assert_eq!(status, 200, "protocol 2 answers refusals in the body: {error:?}");
+        let answer = answer.expect("answer");
+        let v2_code = answer.refused.first().map(|r| r.code.clone()).unwrap_or_default();
+        let (status, _, error) = self.send_as(1, &request).await;
+        let v1_code = error.map(|e| e.code).unwrap_or_default();
+        assert_eq!(v2_code, v1_code, "both protocols give the same reason");
+        (status, v1_code)
     }
 }
 
@@ -173,15 +208,15 @@ async fn hostile_changes(backend: Backend) {
     // 5. The same cursor many times: refused before any snapshot is built.
     let esi = device(&server, "esi").await;
     let viewer = Raw { http: reqwest::Client::new(), url: server.url.clone(), token: esi.client.token().to_owned() };
-    let cursors = vec![Cursor { workspace: GH.into(), seq: 0 }; 1_000];
-    let (status, error) = viewer.send(&SyncRequest { epoch: None, cursors, changes: vec![] }).await;
+    let cursors = vec![Cursor { workspace: GH.into(), seq: 0, resume: None }; 1_000];
+    let (status, error) = viewer.send(&SyncRequest { epoch: None, budget: 1 << 20, cursors, changes: vec![] }).await;
     assert_eq!((status, error.map(|e| e.code)), (400, Some("repeated_cursor".into())));
 
     // 9. Another workspace's document id: refused without naming it or its kind.
     let probe = crafted(&actor, |tx| header(tx, "plan", GH));
     let changes =
         vec![OutChange { workspace: GH.into(), doc_id: "secret-doc".into(), kind: "plan".into(), bytes: probe }];
-    let (status, error) = raw.send(&SyncRequest { epoch: None, cursors: vec![], changes }).await;
+    let (status, _, error) = raw.send_as(1, &SyncRequest { epoch: None, budget: 0, cursors: vec![], changes }).await;
     let error = error.expect("refused");
     assert_eq!((status, error.code.as_str()), (400, "document_mismatch"));
     assert!(

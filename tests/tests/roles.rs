@@ -18,7 +18,7 @@ use cd4mm_core::toolbox::Toolbox;
 use cd4mm_core::{Content, Document, Edit, Kind};
 use cd4mm_server::admin::Command;
 use cd4mm_sync::SyncError;
-use cd4mm_sync::wire::{self, OutChange, SyncRequest};
+use cd4mm_sync::wire::{self, OutChange};
 use common::{Backend, TestServer, device};
 use serde_json::json;
 
@@ -49,7 +49,8 @@ async fn raw_toolbox_change(server: &TestServer, d: &common::Device) -> reqwest:
 async fn raw_change(server: &TestServer, d: &common::Device, kind: Kind, workspace: &str) -> reqwest::Response {
     let doc = Document::create(workspace, &content(kind), d.store.actor().clone(), 5).expect("doc");
     let change = doc.last_local_change().expect("change");
-    let request = SyncRequest {
+    // Protocol 1: a refusal fails the request with its code.
+    let request = wire::v1::SyncRequest {
         epoch: None,
         cursors: vec![],
         changes: vec![OutChange {
@@ -62,7 +63,7 @@ async fn raw_change(server: &TestServer, d: &common::Device, kind: Kind, workspa
     reqwest::Client::new()
         .post(format!("{}/v1/sync", server.url))
         .bearer_auth(d.client.token())
-        .body(wire::encode(&request))
+        .body(wire::encode_as(1, &request))
         .send()
         .await
         .expect("request")
@@ -111,8 +112,12 @@ async fn matrix(backend: Backend) {
             let result = d.sync(&[WS]).await;
             match (allowed(role, kind), result) {
                 (true, Ok(_)) => {}
-                (false, Err(SyncError::Refused { status: 403, code, .. })) => {
-                    assert_eq!(code, "role_forbids", "{role} writing {}", kind.code())
+                // Refused per change: the sync goes on, the edit waits for a decision.
+                (false, Ok(p)) => {
+                    assert_eq!(p.changes_refused, 1, "{role} writing {}", kind.code());
+                    let waiting = d.store.not_accepted().expect("not accepted");
+                    assert_eq!(waiting[0].code, "role_forbids", "{role} writing {}", kind.code());
+                    assert_eq!(d.store.unacked_count().expect("unacked"), 0, "nothing is resent forever");
                 }
                 (expected, other) => panic!("{role} writing {}: allowed = {expected}, got {other:?}", kind.code()),
             }

@@ -9,7 +9,7 @@ use cd4mm_core::plan::{IndicatorStatus, Plan, Progress};
 use cd4mm_core::template::Template;
 use cd4mm_core::toolbox::Toolbox;
 use cd4mm_core::{Content, Date, Edit, HistoryEntry, Kind, Snapshot};
-use cd4mm_store::{DocumentSummary, SearchHit, Store, StoreError};
+use cd4mm_store::{DocumentSummary, NotAccepted, SearchHit, Store, StoreError};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -40,6 +40,11 @@ pub enum Command {
     History { id: String },
     /// A document as it stood at a moment (Unix milliseconds).
     ReadDocumentAt { id: String, at_ms: i64 },
+    /// Documents with edits of this device the server did not accept, and why.
+    NotAccepted,
+    /// Give up this device's version of a document whose edits were not
+    /// accepted; the server's version comes back at the next sync.
+    DiscardNotAccepted { id: String },
 }
 
 /// What the UI gets back.
@@ -55,6 +60,7 @@ pub enum Reply {
     Plan(PlanSummary),
     Workspaces(Vec<WorkspaceInfo>),
     History(Vec<HistoryEntry>),
+    NotAccepted(Vec<NotAccepted>),
 }
 
 /// A workspace and what this user may do in it.
@@ -252,6 +258,11 @@ pub fn execute(store: &mut Store, command: Command, now_ms: i64) -> Result<Reply
         Command::Workspaces => Ok(Reply::Workspaces(local_workspaces(store)?)),
         Command::History { id } => Ok(Reply::History(store.history(&id)?)),
         Command::ReadDocumentAt { id, at_ms } => Ok(Reply::Document(store.read_as_of(&id, at_ms)?)),
+        Command::NotAccepted => Ok(Reply::NotAccepted(store.not_accepted()?)),
+        Command::DiscardNotAccepted { id } => {
+            store.discard_not_accepted(&id)?;
+            Ok(Reply::NotAccepted(store.not_accepted()?))
+        }
     }
 }
 

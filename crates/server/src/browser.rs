@@ -21,6 +21,7 @@ use cd4mm_core::automerge::ActorId;
 use cd4mm_core::{HistoryEntry, Kind};
 use cd4mm_store::{Store, StoreError};
 use cd4mm_sync::session::{self, RoundFailure};
+use cd4mm_sync::wire;
 use serde::Deserialize;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -160,7 +161,10 @@ fn run(state: &AppState, device: &Device, command: Command) -> Result<Reply, Fai
             }));
         }
     }
-    let writes = matches!(command, Command::CreateDocument { .. } | Command::EditDocument { .. });
+    let writes = matches!(
+        command,
+        Command::CreateDocument { .. } | Command::EditDocument { .. } | Command::DiscardNotAccepted { .. }
+    );
     let reply = match command {
         // The server, not the session's store, knows where the user belongs.
         Command::Workspaces => Reply::Workspaces(
@@ -221,7 +225,7 @@ fn pull_and_push(
 ) -> Result<(), Failure> {
     let cap = state.config.max_response_bytes;
     session::sync_in_process::<Failure>(store, workspaces, now, |request| {
-        let outcome = state.db.sync(device, request, cap, now).map_err(|e| {
+        let outcome = state.db.sync(device, request, wire::PROTOCOL, cap, now).map_err(|e| {
             if e.code == "cursor_ahead" { RoundFailure::CursorAhead } else { RoundFailure::Failed(Failure::Api(e)) }
         })?;
         state.announce(&outcome.news);

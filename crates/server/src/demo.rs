@@ -42,7 +42,9 @@ fn sync_all(
     now: i64,
 ) -> Result<(), String> {
     session::sync_in_process::<crate::ApiError>(store, workspaces, now, |request| {
-        db.sync(device, request, 1024 * 1024, now).map(|o| o.response).map_err(RoundFailure::Failed)
+        db.sync(device, request, cd4mm_sync::wire::PROTOCOL, 1024 * 1024, now)
+            .map(|o| o.response)
+            .map_err(RoundFailure::Failed)
     })
     .map_err(|e| e.message)
 }

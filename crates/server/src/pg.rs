@@ -244,10 +244,17 @@ impl Storage for Postgres {
         })
     }
 
-    fn sync(&self, device: &Device, request: &SyncRequest, cap: usize, now_ms: i64) -> Result<SyncOutcome, ApiError> {
+    fn sync(
+        &self,
+        device: &Device,
+        request: &SyncRequest,
+        version: u16,
+        cap: usize,
+        now_ms: i64,
+    ) -> Result<SyncOutcome, ApiError> {
         self.with(|c| {
             let mut tx = c.transaction()?;
-            let outcome = round::run(&mut Tx(&mut tx), device, request, cap, now_ms)?;
+            let outcome = round::run(&mut Tx(&mut tx), device, request, version, cap, now_ms)?;
             for workspace in &outcome.news {
                 // Delivered to every instance (this one included) on commit.
                 tx.execute("SELECT pg_notify($1, $2)", &[&NEWS_CHANNEL, workspace])?;
@@ -454,6 +461,31 @@ impl LogTx for Tx<'_, '_> {
             &[&workspace, &doc_id, &hash.as_slice(), &bytes, &device_id, &now_ms],
         )?;
         Ok(n > 0)
+    }
+
+    fn documents_from(
+        &mut self,
+        workspace: &str,
+        from: &str,
+        inclusive: bool,
+        limit: usize,
+    ) -> Result<Vec<CachedDoc>, ApiError> {
+        // Byte order (`C`), as SQLite compares: pages follow one order.
+        let rows = self.0.query(
+            "SELECT id, kind, snapshot, snapshot_seq FROM documents
+             WHERE workspace_id = $1 AND (id COLLATE \"C\" > $2 OR ($3 AND id = $2))
+             ORDER BY id COLLATE \"C\" LIMIT $4",
+            &[&workspace, &from, &inclusive, &(limit as i64)],
+        )?;
+        Ok(rows
+            .iter()
+            .map(|r| CachedDoc {
+                id: r.get(0),
+                kind: r.get(1),
+                snapshot: r.get(2),
+                snapshot_seq: r.get::<_, i64>(3) as u64,
+            })
+            .collect())
     }
 
     fn documents_of(&mut self, workspace: &str) -> Result<Vec<CachedDoc>, ApiError> {

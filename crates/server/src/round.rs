@@ -6,7 +6,7 @@ use crate::admit::{self, Verdict};
 use crate::auth::Device;
 use crate::error::ApiError;
 use crate::storage::{self, Membership, SyncOutcome, check_read, roles};
-use cd4mm_sync::wire::{DocBytes, SyncRequest, SyncResponse, WorkspaceNews};
+use cd4mm_sync::wire::{DocBytes, Refused, Resume, SnapshotPart, SyncRequest, SyncResponse, WorkspaceNews};
 
 /// A log entry as the answer needs it.
 #[derive(Debug)]
@@ -52,6 +52,15 @@ pub trait LogTx {
         now_ms: i64,
     ) -> Result<bool, ApiError>;
     fn documents_of(&mut self, workspace: &str) -> Result<Vec<CachedDoc>, ApiError>;
+    /// Up to `limit` documents of a workspace in id order, from `from` on
+    /// (`inclusive`: that id too).
+    fn documents_from(
+        &mut self,
+        workspace: &str,
+        from: &str,
+        inclusive: bool,
+        limit: usize,
+    ) -> Result<Vec<CachedDoc>, ApiError>;
     fn changes_of_after(&mut self, doc_id: &str, seq: u64) -> Result<Vec<(u64, Vec<u8>)>, ApiError>;
     fn cache_snapshot(&mut self, doc_id: &str, snapshot: &[u8], seq: u64) -> Result<(), ApiError>;
     /// One document with its cached snapshot.
@@ -72,18 +81,26 @@ pub trait LogTx {
 pub fn saved(tx: &mut impl LogTx, workspace: &str) -> Result<Vec<DocBytes>, ApiError> {
     let mut out = Vec::new();
     for doc in tx.documents_of(workspace)? {
-        let later = tx.changes_of_after(&doc.id, doc.snapshot_seq)?;
-        let bytes = match later.last() {
-            None => doc.snapshot.unwrap_or_default(),
-            Some(&(last, _)) => {
-                let bytes = storage::snapshot(doc.snapshot.as_deref(), later.into_iter().map(|(_, b)| b))?;
-                tx.cache_snapshot(&doc.id, &bytes, last)?;
-                bytes
-            }
-        };
-        out.push(DocBytes { doc_id: doc.id, kind: doc.kind, bytes });
+        let (id, kind) = (doc.id.clone(), doc.kind.clone());
+        let (bytes, _) = current(tx, doc)?;
+        out.push(DocBytes { doc_id: id, kind, bytes });
     }
     Ok(out)
+}
+
+/// A document's compact snapshot as of its last log entry, and that entry's
+/// number (the snapshot's version), caching it when it had to be brought up
+/// to date.
+fn current(tx: &mut impl LogTx, doc: CachedDoc) -> Result<(Vec<u8>, u64), ApiError> {
+    let later = tx.changes_of_after(&doc.id, doc.snapshot_seq)?;
+    match later.last() {
+        None => Ok((doc.snapshot.unwrap_or_default(), doc.snapshot_seq)),
+        Some(&(last, _)) => {
+            let bytes = storage::snapshot(doc.snapshot.as_deref(), later.into_iter().map(|(_, b)| b))?;
+            tx.cache_snapshot(&doc.id, &bytes, last)?;
+            Ok((bytes, last))
+        }
+    }
 }
 
 /// Changes after a cached snapshot beyond which refreshing facts also caches
@@ -126,12 +143,20 @@ fn refresh_facts(tx: &mut impl LogTx, doc_id: &str, workspace: &str) -> Result<(
 
 /// Entries read per query when answering; the byte cap usually stops earlier.
 const ENTRIES_PER_QUERY: usize = 2_000;
+/// Documents read per query while paging a first sync.
+const DOCUMENTS_PER_QUERY: usize = 64;
+/// The smallest answer a device may ask for: below it, headers dominate.
+pub const MIN_BUDGET: usize = 4 * 1024;
 
-/// Run one round inside the backend's transaction (the caller commits).
+/// Run one round inside the backend's transaction (the caller commits), for
+/// a device speaking protocol `version`: in version 1 a refused change fails
+/// the round and snapshots come whole; from version 2 refusals are reported
+/// per change and the answer keeps within the device's budget.
 pub fn run(
     tx: &mut impl LogTx,
     device: &Device,
     request: &SyncRequest,
+    version: u16,
     cap: usize,
     now_ms: i64,
 ) -> Result<SyncOutcome, ApiError> {
@@ -150,7 +175,7 @@ pub fn run(
             ));
         }
         seen.push(&cursor.workspace);
-        if cursor.seq > last_seq {
+        if cursor.seq > last_seq || cursor.resume.as_ref().is_some_and(|r| r.at > last_seq) {
             return Err(storage::cursor_ahead(&cursor.workspace));
         }
     }
@@ -159,16 +184,21 @@ pub fn run(
     written.dedup();
     tx.lock_workspaces(&written)?;
 
-    // Judge every change before storing any. Protocol 1 is all or nothing:
-    // the first refusal fails the round.
+    // Judge every change before storing any.
     let verdicts = admit::judge(tx, device, &roles, &request.changes)?;
-    if let Some(refusal) = verdicts.iter().find_map(|v| match v {
-        Verdict::Refused(r) => Some(r),
-        _ => None,
-    }) {
-        return Err(storage::refused(refusal));
+    let mut refused = Vec::new();
+    let mut deferred = Vec::new();
+    for (index, verdict) in verdicts.iter().enumerate() {
+        match verdict {
+            Verdict::Refused(r) if version == 1 => return Err(storage::refused(r)),
+            Verdict::Refused(r) => {
+                refused.push(Refused { index: index as u32, code: r.code.to_owned(), message: r.message.clone() })
+            }
+            Verdict::Deferred(_) => deferred.push(index as u32),
+            Verdict::Accepted(..) | Verdict::Known(_) => {}
+        }
     }
-    let mut acked = Vec::with_capacity(verdicts.len());
+    let mut held = Vec::with_capacity(verdicts.len());
     let mut news: Vec<String> = Vec::new();
     for (change, verdict) in request.changes.iter().zip(&verdicts) {
         match verdict {
@@ -188,52 +218,162 @@ pub fn run(
                 {
                     news.push(change.workspace.clone());
                 }
-                acked.push(*hash);
+                held.push(*hash);
             }
-            Verdict::Known(hash) => acked.push(*hash),
+            Verdict::Known(hash) => held.push(*hash),
             Verdict::Deferred(_) | Verdict::Refused(_) => {}
         }
     }
 
-    let mut budget = cap;
-    let mut more = false;
+    let mut page = Page {
+        budget: if version == 1 { cap } else { (request.budget as usize).clamp(MIN_BUDGET, cap.max(MIN_BUDGET)) },
+        sent: 0,
+        more: false,
+    };
     let mut workspaces = Vec::with_capacity(request.cursors.len());
     for cursor in &request.cursors {
         let mut out = WorkspaceNews {
             workspace: cursor.workspace.clone(),
             cursor: cursor.seq,
+            resume: cursor.resume.clone(),
             snapshots: vec![],
             changes: vec![],
         };
-        if cursor.seq == 0 {
-            // First sync: one compact snapshot per document, not the history.
+        if version == 1 && cursor.seq == 0 {
+            // Protocol 1: one compact snapshot per document, all at once.
             out.cursor = tx.last_seq_of(&cursor.workspace)?;
             for doc in saved(tx, &cursor.workspace)? {
-                budget = budget.saturating_sub(doc.bytes.len());
-                out.snapshots.push(doc);
+                page.take(doc.bytes.len());
+                out.snapshots.push(SnapshotPart {
+                    total: doc.bytes.len() as u64,
+                    offset: 0,
+                    doc_id: doc.doc_id,
+                    kind: doc.kind,
+                    bytes: doc.bytes,
+                });
             }
         } else {
-            'entries: loop {
-                let entries = tx.entries_after(&cursor.workspace, out.cursor, ENTRIES_PER_QUERY)?;
-                let full_page = entries.len() == ENTRIES_PER_QUERY;
-                for e in entries {
-                    if budget < e.bytes.len() && !out.changes.is_empty() {
-                        more = true;
-                        break 'entries;
-                    }
-                    out.cursor = e.seq;
-                    // A device's own changes are not echoed back to it.
-                    if e.device_id != device.device_id {
-                        budget = budget.saturating_sub(e.bytes.len());
-                        out.changes.push(DocBytes { doc_id: e.doc_id, kind: e.kind, bytes: e.bytes });
-                    }
+            if cursor.seq == 0 && out.resume.is_none() {
+                // A first sync: compact snapshots, not the history.
+                out.resume =
+                    Some(Resume { at: tx.last_seq_of(&cursor.workspace)?, doc: String::new(), offset: 0, version: 0 });
+            }
+            if let Some(resume) = out.resume.take() {
+                let at = resume.at;
+                out.resume = snapshots(tx, &cursor.workspace, resume, &mut page, &mut out.snapshots)?;
+                if out.resume.is_none() {
+                    // Every document is in, as of `at`: the log goes on from there.
+                    out.cursor = at;
                 }
-                if !full_page {
-                    break;
-                }
+            }
+            if out.resume.is_none() {
+                entries(tx, device, &mut out, &mut page)?;
             }
         }
         workspaces.push(out);
     }
-    Ok(SyncOutcome { response: SyncResponse { epoch, acked, workspaces, more }, news })
+    let response = SyncResponse { epoch, refused, deferred, workspaces, more: page.more };
+    Ok(SyncOutcome { response, held, news })
+}
+
+/// How much of the answer's budget is used.
+struct Page {
+    budget: usize,
+    sent: usize,
+    more: bool,
+}
+
+impl Page {
+    /// Whether `bytes` more fit; the first item of an answer always does, so
+    /// every round makes progress.
+    fn fits(&self, bytes: usize) -> bool {
+        self.sent == 0 || self.sent + bytes <= self.budget
+    }
+
+    fn take(&mut self, bytes: usize) {
+        self.sent += bytes;
+    }
+
+    fn room(&self) -> usize {
+        self.budget.saturating_sub(self.sent)
+    }
+}
+
+/// The smallest part of a document worth sending at the end of a page.
+const MIN_PART: usize = 1024;
+
+/// A first sync's snapshots from `resume` on, within the page; where to
+/// resume next time, or `None` when every document is in.
+fn snapshots(
+    tx: &mut impl LogTx,
+    workspace: &str,
+    resume: Resume,
+    page: &mut Page,
+    out: &mut Vec<SnapshotPart>,
+) -> Result<Option<Resume>, ApiError> {
+    let at = resume.at;
+    let (mut from, mut inclusive) = (resume.doc.clone(), true);
+    loop {
+        let docs = tx.documents_from(workspace, &from, inclusive, DOCUMENTS_PER_QUERY)?;
+        let full = docs.len() == DOCUMENTS_PER_QUERY;
+        for doc in docs {
+            let (id, kind) = (doc.id.clone(), doc.kind.clone());
+            let (bytes, version) = current(tx, doc)?;
+            // The document in progress goes on where it stopped, if its
+            // snapshot is still the same one; otherwise it starts again.
+            let offset = if id == resume.doc && version == resume.version {
+                (resume.offset as usize).min(bytes.len())
+            } else {
+                0
+            };
+            let rest = bytes.len() - offset;
+            if rest > 0 {
+                let room = if page.sent == 0 { page.budget } else { page.room() };
+                if rest > room && room < MIN_PART {
+                    page.more = true;
+                    return Ok(Some(Resume { at, doc: id, offset: offset as u64, version }));
+                }
+                let n = rest.min(room);
+                out.push(SnapshotPart {
+                    doc_id: id.clone(),
+                    kind,
+                    offset: offset as u64,
+                    total: bytes.len() as u64,
+                    bytes: bytes[offset..offset + n].to_vec(),
+                });
+                page.take(n);
+                if n < rest {
+                    page.more = true;
+                    return Ok(Some(Resume { at, doc: id, offset: (offset + n) as u64, version }));
+                }
+            }
+            (from, inclusive) = (id, false);
+        }
+        if !full {
+            return Ok(None);
+        }
+    }
+}
+
+/// Log entries after the workspace's cursor, within the page.
+fn entries(tx: &mut impl LogTx, device: &Device, out: &mut WorkspaceNews, page: &mut Page) -> Result<(), ApiError> {
+    loop {
+        let entries = tx.entries_after(&out.workspace, out.cursor, ENTRIES_PER_QUERY)?;
+        let full = entries.len() == ENTRIES_PER_QUERY;
+        for e in entries {
+            // A device's own changes are not echoed back to it.
+            if e.device_id != device.device_id {
+                if !page.fits(e.bytes.len()) {
+                    page.more = true;
+                    return Ok(());
+                }
+                page.take(e.bytes.len());
+                out.changes.push(DocBytes { doc_id: e.doc_id, kind: e.kind, bytes: e.bytes });
+            }
+            out.cursor = e.seq;
+        }
+        if !full {
+            return Ok(());
+        }
+    }
 }

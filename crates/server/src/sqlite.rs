@@ -198,11 +198,18 @@ impl Storage for Sqlite {
         })
     }
 
-    fn sync(&self, device: &Device, request: &SyncRequest, cap: usize, now_ms: i64) -> Result<SyncOutcome, ApiError> {
+    fn sync(
+        &self,
+        device: &Device,
+        request: &SyncRequest,
+        version: u16,
+        cap: usize,
+        now_ms: i64,
+    ) -> Result<SyncOutcome, ApiError> {
         self.with(|c| {
             // IMMEDIATE: one writer at a time, so log numbers commit in order.
             let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
-            let outcome = round::run(&mut Tx(&tx), device, request, cap, now_ms)?;
+            let outcome = round::run(&mut Tx(&tx), device, request, version, cap, now_ms)?;
             tx.commit()?;
             Ok(outcome)
         })
@@ -363,6 +370,28 @@ impl LogTx for Tx<'_> {
             )?
             .execute(params![workspace, doc_id, hash.as_slice(), bytes, device_id, now_ms])?;
         Ok(inserted > 0)
+    }
+
+    fn documents_from(
+        &mut self,
+        workspace: &str,
+        from: &str,
+        inclusive: bool,
+        limit: usize,
+    ) -> Result<Vec<CachedDoc>, ApiError> {
+        let mut stmt = self.0.prepare_cached(
+            "SELECT id, kind, snapshot, snapshot_seq FROM documents
+             WHERE workspace_id = ?1 AND (id > ?2 OR (?3 AND id = ?2)) ORDER BY id LIMIT ?4",
+        )?;
+        let rows = stmt.query_map(params![workspace, from, inclusive, limit as i64], |r| {
+            Ok(CachedDoc {
+                id: r.get(0)?,
+                kind: r.get(1)?,
+                snapshot: r.get(2)?,
+                snapshot_seq: r.get::<_, i64>(3)? as u64,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
     }
 
     fn documents_of(&mut self, workspace: &str) -> Result<Vec<CachedDoc>, ApiError> {

@@ -51,7 +51,37 @@ pub struct FactsRow {
 #[derive(Debug)]
 pub struct SyncOutcome {
     pub response: SyncResponse,
+    /// Hashes of the request's changes the server holds (new or known), in
+    /// request order: protocol 1's acknowledgements.
+    pub held: Vec<[u8; 32]>,
     pub news: Vec<String>,
+}
+
+impl SyncOutcome {
+    /// The answer as protocol 1 says it (snapshots are whole there).
+    pub fn v1(self) -> cd4mm_sync::wire::v1::SyncResponse {
+        use cd4mm_sync::wire::{DocBytes, v1};
+        let r = self.response;
+        v1::SyncResponse {
+            epoch: r.epoch,
+            acked: self.held,
+            workspaces: r
+                .workspaces
+                .into_iter()
+                .map(|w| v1::WorkspaceNews {
+                    workspace: w.workspace,
+                    cursor: w.cursor,
+                    snapshots: w
+                        .snapshots
+                        .into_iter()
+                        .map(|s| DocBytes { doc_id: s.doc_id, kind: s.kind, bytes: s.bytes })
+                        .collect(),
+                    changes: w.changes,
+                })
+                .collect(),
+            more: r.more,
+        }
+    }
 }
 
 /// A device as stored: who it is, its token digest, and whether it was revoked.
@@ -87,8 +117,15 @@ pub trait Storage: Send + Sync + 'static {
     /// Bring the regional facts of up to `limit` stale documents of these
     /// workspaces (`None`: all) up to date, in one transaction; how many.
     fn refresh_facts(&self, workspaces: Option<&[String]>, limit: usize) -> Result<usize, ApiError>;
-    /// One sync round, in one transaction.
-    fn sync(&self, device: &Device, request: &SyncRequest, cap: usize, now_ms: i64) -> Result<SyncOutcome, ApiError>;
+    /// One sync round, in one transaction, for a device speaking protocol `version`.
+    fn sync(
+        &self,
+        device: &Device,
+        request: &SyncRequest,
+        version: u16,
+        cap: usize,
+        now_ms: i64,
+    ) -> Result<SyncOutcome, ApiError>;
     /// Whether the storage itself tells every server instance of news (through
     /// `news`); if not, each instance announces its own rounds' news.
     fn delivers_news(&self, _news: tokio::sync::broadcast::Sender<String>) -> bool {

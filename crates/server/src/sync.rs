@@ -10,7 +10,7 @@ use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use cd4mm_core::admission;
-use cd4mm_sync::wire::{self, SyncRequest};
+use cd4mm_sync::wire;
 use serde::{Deserialize, Serialize};
 
 /// Run blocking storage work off the async threads.
@@ -96,7 +96,7 @@ pub async fn sync(
             ));
         }
     };
-    let request: SyncRequest = wire::decode(&plain)?;
+    let (version, request) = wire::decode_request(&plain)?;
     let (db, cap, d) = (state.db.clone(), state.config.max_response_bytes, device.clone());
     let sent = request.changes.len();
     let outcome = blocking(move || {
@@ -108,16 +108,23 @@ pub async fn sync(
                 format!("a sync request carries at most {MAX_CHANGES} changes; send the rest in the next one"),
             ));
         }
+        // (Protocol 2 hears of a change that does not decode per change, in
+        // the round; protocol 1 is all or nothing anyway.)
         for change in &request.changes {
-            admission::decode_change(&change.bytes).map_err(|r| storage::refused(&r))?;
+            if let Err(r) = admission::decode_change(&change.bytes)
+                && version == 1
+            {
+                return Err(storage::refused(&r));
+            }
         }
-        db.sync(&d, &request, cap, now_ms())
+        db.sync(&d, &request, version, cap, now_ms())
     })
     .await?;
     state.announce(&outcome.news);
     let received: usize = outcome.response.workspaces.iter().map(|w| w.changes.len() + w.snapshots.len()).sum();
-    tracing::info!(device = %device.device_id, sent, received, more = outcome.response.more, "sync round");
-    let body = wire::encode(&outcome.response);
+    let refused = outcome.response.refused.len();
+    tracing::info!(device = %device.device_id, version, sent, refused, received, more = outcome.response.more, "sync round");
+    let body = if version == 1 { wire::encode_as(1, &outcome.v1()) } else { wire::encode(&outcome.response) };
     let accepts_zstd = headers
         .get(header::ACCEPT_ENCODING)
         .and_then(|v| v.to_str().ok())

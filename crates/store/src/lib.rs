@@ -24,7 +24,7 @@ pub mod migrations;
 mod projections;
 mod sync_state;
 
-pub use sync_state::Pending;
+pub use sync_state::{NotAccepted, Pending};
 
 use cd4mm_core::admission;
 use cd4mm_core::automerge::{ActorId, Automerge, Change, ChangeHash, ReadDoc};

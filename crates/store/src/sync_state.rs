@@ -5,6 +5,25 @@
 use crate::{Result, Store, StoreError};
 use cd4mm_core::automerge::Automerge;
 use rusqlite::{OptionalExtension, params};
+use serde::Serialize;
+
+/// A document with changes of this device the server refused.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct NotAccepted {
+    pub doc_id: String,
+    pub workspace: String,
+    pub kind: String,
+    pub title: String,
+    /// Why, machine-readable (`role_forbids`, `too_deep`, …).
+    pub code: String,
+    /// Why, for people.
+    pub message: String,
+    /// How many of this device's changes to the document were refused.
+    pub changes: u32,
+    /// When the last refusal came, in Unix milliseconds.
+    pub at_ms: i64,
+}
 
 /// A local change the server has not acknowledged yet.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -73,8 +92,11 @@ impl Store {
         let tx = self.conn.transaction()?;
         {
             let mut stmt = tx.prepare_cached("UPDATE changes SET acked = 1 WHERE hash = ?1 AND local = 1")?;
+            // A change refused once and taken later (say, a role raised meanwhile).
+            let mut taken = tx.prepare_cached("DELETE FROM not_accepted WHERE hash = ?1")?;
             for h in hashes {
                 stmt.execute([h.as_slice()])?;
+                taken.execute([h.as_slice()])?;
             }
         }
         tx.commit()?;
@@ -91,11 +113,67 @@ impl Store {
     }
 
     pub fn set_cursor(&mut self, workspace: &str, seq: u64) -> Result<()> {
+        self.set_position(workspace, seq, None)
+    }
+
+    /// Where a first sync of `workspace` goes on, as the sync client wrote it.
+    pub fn resume(&self, workspace: &str) -> Result<Option<String>> {
+        Ok(self
+            .conn
+            .query_row("SELECT resume FROM sync_cursors WHERE workspace = ?1", [workspace], |r| r.get(0))
+            .optional()?
+            .flatten())
+    }
+
+    /// The cursor of `workspace` and, during a paged first sync, where it goes on.
+    pub fn set_position(&mut self, workspace: &str, seq: u64, resume: Option<&str>) -> Result<()> {
         self.conn.execute(
-            "INSERT INTO sync_cursors (workspace, seq) VALUES (?1, ?2) ON CONFLICT (workspace) DO UPDATE SET seq = ?2",
-            params![workspace, seq as i64],
+            "INSERT INTO sync_cursors (workspace, seq, resume) VALUES (?1, ?2, ?3)
+             ON CONFLICT (workspace) DO UPDATE SET seq = ?2, resume = ?3",
+            params![workspace, seq as i64, resume],
         )?;
         Ok(())
+    }
+
+    /// Keep a part of a document's snapshot (bytes `offset..` of `total`);
+    /// the whole snapshot once its last part is in. A part that does not
+    /// follow what is kept starts the document again (offset 0) or is
+    /// ignored (the client then asks for the document from what it has).
+    pub fn snapshot_part(&mut self, id: &str, offset: u64, total: u64, bytes: &[u8]) -> Result<Option<Vec<u8>>> {
+        let mut kept: Vec<u8> = if offset == 0 {
+            Vec::new()
+        } else {
+            match self
+                .conn
+                .query_row("SELECT total, bytes FROM snapshot_parts WHERE doc_id = ?1", [id], |r| {
+                    Ok((r.get::<_, i64>(0)?, r.get::<_, Vec<u8>>(1)?))
+                })
+                .optional()?
+            {
+                Some((t, b)) if t as u64 == total && b.len() as u64 == offset => b,
+                _ => return Ok(None),
+            }
+        };
+        kept.extend_from_slice(bytes);
+        if kept.len() as u64 >= total {
+            self.conn.execute("DELETE FROM snapshot_parts WHERE doc_id = ?1", [id])?;
+            return Ok(Some(kept));
+        }
+        self.conn.execute(
+            "INSERT INTO snapshot_parts (doc_id, total, bytes) VALUES (?1, ?2, ?3)
+             ON CONFLICT (doc_id) DO UPDATE SET total = ?2, bytes = ?3",
+            params![id, total as i64, kept],
+        )?;
+        Ok(None)
+    }
+
+    /// How many bytes of a document's snapshot are kept from earlier parts.
+    pub fn snapshot_part_len(&self, id: &str) -> Result<u64> {
+        let n: Option<i64> = self
+            .conn
+            .query_row("SELECT length(bytes) FROM snapshot_parts WHERE doc_id = ?1", [id], |r| r.get(0))
+            .optional()?;
+        Ok(n.unwrap_or(0) as u64)
     }
 
     /// The server epoch this device last synced with.
@@ -127,6 +205,7 @@ impl Store {
             }
         }
         tx.execute("DELETE FROM sync_cursors", [])?;
+        tx.execute("DELETE FROM snapshot_parts", [])?;
         tx.execute("UPDATE changes SET acked = 0 WHERE local = 1", [])?;
         tx.commit()?;
         Ok(())
@@ -171,6 +250,81 @@ impl Store {
             self.docs.remove(id);
         }
         Ok(ids.len())
+    }
+
+    /// The server refused this device's change `hash` of document `id`: it is
+    /// never sent again, and shows in [`Store::not_accepted`].
+    pub fn refuse(&mut self, hash: &[u8; 32], id: &str, code: &str, message: &str, now_ms: i64) -> Result<()> {
+        let tx = self.conn.transaction()?;
+        tx.execute("UPDATE changes SET acked = -1 WHERE hash = ?1 AND local = 1", [hash.as_slice()])?;
+        tx.execute(
+            "INSERT INTO not_accepted (hash, doc_id, code, message, at) VALUES (?1, ?2, ?3, ?4, ?5)
+             ON CONFLICT (hash) DO UPDATE SET code = ?3, message = ?4, at = ?5",
+            params![hash.as_slice(), id, code, message, now_ms],
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Documents with changes of this device the server refused, with the
+    /// first reason (a change refused only because an earlier one was says
+    /// less), newest first.
+    pub fn not_accepted(&self) -> Result<Vec<NotAccepted>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT n.doc_id, coalesce(d.workspace, ''), coalesce(d.kind, ''), coalesce(d.title, ''),
+                    n.code, n.message, n.at
+             FROM not_accepted n LEFT JOIN documents d ON d.id = n.doc_id
+             ORDER BY n.doc_id, n.code = 'follows_refused', n.at",
+        )?;
+        let mut out: Vec<NotAccepted> = Vec::new();
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            let doc_id: String = r.get(0)?;
+            let at: i64 = r.get(6)?;
+            if let Some(last) = out.last_mut().filter(|l| l.doc_id == doc_id) {
+                last.changes += 1;
+                last.at_ms = last.at_ms.max(at);
+                continue;
+            }
+            out.push(NotAccepted {
+                doc_id,
+                workspace: r.get(1)?,
+                kind: r.get(2)?,
+                title: r.get(3)?,
+                code: r.get(4)?,
+                message: r.get(5)?,
+                changes: 1,
+                at_ms: at,
+            });
+        }
+        out.sort_by_key(|n| std::cmp::Reverse(n.at_ms));
+        Ok(out)
+    }
+
+    /// Give up this device's version of a document whose changes were not
+    /// accepted: the document leaves the device, and its workspace is read
+    /// again from the server, which brings back the version everyone else
+    /// has (if the server has one). Copy what matters out of it first.
+    pub fn discard_not_accepted(&mut self, id: &str) -> Result<()> {
+        let workspace: Option<String> =
+            self.conn.query_row("SELECT workspace FROM documents WHERE id = ?1", [id], |r| r.get(0)).optional()?;
+        let tx = self.conn.transaction()?;
+        crate::projections::clear(&tx, id)?;
+        for sql in [
+            "DELETE FROM changes WHERE doc_id = ?1",
+            "DELETE FROM not_accepted WHERE doc_id = ?1",
+            "DELETE FROM quarantine WHERE doc_id = ?1",
+            "DELETE FROM snapshot_parts WHERE doc_id = ?1",
+            "DELETE FROM documents WHERE id = ?1",
+        ] {
+            tx.execute(sql, [id])?;
+        }
+        if let Some(w) = &workspace {
+            tx.execute("UPDATE sync_cursors SET seq = 0, resume = NULL WHERE workspace = ?1", [w])?;
+        }
+        tx.commit()?;
+        self.docs.remove(id);
+        Ok(())
     }
 
     /// Set a document received from elsewhere aside, with the reason: sync

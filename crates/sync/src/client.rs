@@ -3,7 +3,7 @@
 //! progress reports and cancellation; and the live news subscription.
 
 use crate::session::{self, MAX_ROUNDS};
-use crate::wire::{self, ErrorBody, FrameError, SyncResponse};
+use crate::wire::{self, ErrorBody, FrameError, SyncRequest, SyncResponse};
 use cd4mm_store::{Store, StoreError};
 use serde::{Deserialize, Serialize};
 use std::borrow::BorrowMut;
@@ -26,6 +26,13 @@ pub enum SyncError {
     #[error("sync was cancelled")]
     Cancelled,
 }
+
+/// The first answer size a sync asks for (bytes before compression).
+const START_BUDGET: u32 = 256 * 1024;
+/// The smallest answer asked for, after cuts: a few KB always gets through.
+const MIN_BUDGET: u32 = 8 * 1024;
+/// The largest answer asked for, on a good link.
+const MAX_BUDGET: u32 = 4 * 1024 * 1024;
 
 /// How often and how patiently to retry a round that failed on the way.
 #[derive(Debug, Clone, Copy)]
@@ -55,6 +62,8 @@ pub struct Progress {
     /// HTTP requests made, retries included.
     pub requests: u32,
     pub changes_sent: u64,
+    /// Local changes the server refused: they wait for the user's decision.
+    pub changes_refused: u64,
     /// Local changes that were waiting when the sync started.
     pub changes_to_send: u64,
     pub documents_received: u64,
@@ -242,13 +251,15 @@ impl Client {
         let mut p =
             Progress { changes_to_send: locked(store, |s| s.unacked_count_in(workspaces))??, ..Progress::default() };
         progress(&p);
+        // The answer's size adapts to the link: halved after a cut, doubled
+        // after an answer arrives whole.
+        let mut budget = START_BUDGET;
         while p.rounds < MAX_ROUNDS {
             if *cancel.borrow() {
                 return Err(SyncError::Cancelled);
             }
-            let request = locked(store, |s| session::request(s, workspaces))??;
-            let body = wire::compress(&wire::encode(&request));
-            let response = match self.round(body, cancel, &mut p).await {
+            let mut next = locked(store, |s| session::request(s, workspaces, budget))??;
+            let response = match self.round(&mut next.request, &mut budget, cancel, &mut p).await {
                 Err(SyncError::Refused { code, .. }) if code == "cursor_ahead" => {
                     // The server lost part of its log (restored backup, same epoch).
                     locked(store, |s| s.forget_sync_state())??;
@@ -259,12 +270,13 @@ impl Client {
             };
             p.rounds += 1;
             let absorbed = locked(store, |s| {
-                let absorbed = session::absorb(s, &request, &response, now_ms())?;
+                let absorbed = session::absorb(s, &next, &response, now_ms())?;
                 if absorbed.new_epoch {
                     p.changes_to_send = s.unacked_count_in(workspaces)?;
                 }
                 Ok::<_, SyncError>(absorbed)
             })??;
+            p.changes_refused += absorbed.refused;
             p.changes_sent += absorbed.acked;
             p.documents_received += absorbed.documents;
             progress(&p);
@@ -275,10 +287,12 @@ impl Client {
         Ok(p)
     }
 
-    /// One request with retries and exponential backoff.
+    /// One request with retries and exponential backoff; each attempt asks
+    /// for an answer within `budget`, which shrinks after a cut.
     async fn round(
         &self,
-        body: Vec<u8>,
+        request: &mut SyncRequest,
+        budget: &mut u32,
         cancel: &mut watch::Receiver<bool>,
         p: &mut Progress,
     ) -> Result<SyncResponse, SyncError> {
@@ -291,7 +305,10 @@ impl Client {
                     _ = cancel.changed() => return Err(SyncError::Cancelled),
                 }
                 delay = (delay * 2).min(self.retry.max_delay);
+                *budget = (*budget / 2).max(MIN_BUDGET);
             }
+            request.budget = *budget;
+            let body = wire::compress(&wire::encode(&*request));
             p.requests += 1;
             p.bytes_sent += body.len() as u64;
             let send = self
@@ -302,7 +319,7 @@ impl Client {
                 .header(reqwest::header::CONTENT_ENCODING, wire::ZSTD)
                 .header(reqwest::header::ACCEPT_ENCODING, wire::ZSTD)
                 .timeout(self.retry.timeout)
-                .body(body.clone())
+                .body(body)
                 .send();
             let response = tokio::select! {
                 r = send => r,
@@ -337,6 +354,7 @@ impl Client {
             };
             p.bytes_received += bytes.len() as u64;
             let plain = if zstd { wire::decompress(&bytes, 512 * 1024 * 1024)? } else { bytes.to_vec() };
+            *budget = budget.saturating_mul(2).min(MAX_BUDGET);
             return Ok(wire::decode(&plain)?);
         }
         Err(SyncError::Network(last_error))

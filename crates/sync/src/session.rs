@@ -3,29 +3,45 @@
 //! over HTTP; the server runs it in-process for browser users' stores
 //! ([`sync_in_process`]).
 
-use crate::wire::{Cursor, OutChange, SyncRequest, SyncResponse};
+use crate::wire::{Cursor, OutChange, Resume, SyncRequest, SyncResponse};
 use cd4mm_store::{Store, StoreError};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 
 /// Changes sent per round, at most (bytes, before compression).
 pub const MAX_UPLOAD: usize = 1024 * 1024;
 /// Rounds in one sync, at most: a guard against a server that always says `more`.
 pub const MAX_ROUNDS: u32 = 10_000;
 
-/// The next request: the device's cursors and unacknowledged changes.
-pub fn request(store: &Store, workspaces: &[String]) -> Result<SyncRequest, StoreError> {
-    Ok(SyncRequest {
+/// One round's request, with the hashes of its changes (the answer names
+/// changes by their index in the request).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Round {
+    pub request: SyncRequest,
+    pub hashes: Vec<[u8; 32]>,
+}
+
+/// The next request: the device's cursors and unacknowledged changes, asking
+/// for an answer of at most `budget` bytes.
+pub fn request(store: &Store, workspaces: &[String], budget: u32) -> Result<Round, StoreError> {
+    let pending = store.unacked(workspaces, MAX_UPLOAD)?;
+    let hashes = pending.iter().map(|c| c.hash).collect();
+    let request = SyncRequest {
         epoch: store.server_epoch()?,
+        budget,
         cursors: workspaces
             .iter()
-            .map(|w| Ok(Cursor { workspace: w.clone(), seq: store.cursor(w)? }))
+            .map(|w| {
+                // A resume point this build cannot read starts the first sync over.
+                let resume = store.resume(w)?.and_then(|r| serde_json::from_str::<Resume>(&r).ok());
+                Ok(Cursor { workspace: w.clone(), seq: store.cursor(w)?, resume })
+            })
             .collect::<Result<_, StoreError>>()?,
-        changes: store
-            .unacked(workspaces, MAX_UPLOAD)?
+        changes: pending
             .into_iter()
             .map(|c| OutChange { workspace: c.workspace, doc_id: c.doc_id, kind: c.kind, bytes: c.bytes })
             .collect(),
-    })
+    };
+    Ok(Round { request, hashes })
 }
 
 /// What taking in an answer did.
@@ -33,19 +49,20 @@ pub fn request(store: &Store, workspaces: &[String]) -> Result<SyncRequest, Stor
 pub struct Absorbed {
     /// The server is not the one the device knew: the device starts over.
     pub new_epoch: bool,
+    /// This device's changes the server now holds.
     pub acked: u64,
+    /// This device's changes the server refused (see `Store::not_accepted`).
+    pub refused: u64,
     pub documents: u64,
     /// Nothing left to send or receive.
     pub finished: bool,
 }
 
-/// Take in the answer to `request`.
-pub fn absorb(
-    store: &mut Store,
-    request: &SyncRequest,
-    response: &SyncResponse,
-    now_ms: i64,
-) -> Result<Absorbed, StoreError> {
+/// Take in the answer to `round`: what the server holds is acknowledged,
+/// what it refused moves to the "not accepted" list, and each page of news
+/// is kept (with where to go on) before the next is asked for.
+pub fn absorb(store: &mut Store, round: &Round, response: &SyncResponse, now_ms: i64) -> Result<Absorbed, StoreError> {
+    let request = &round.request;
     if request.epoch.as_deref().is_some_and(|e| e != response.epoch) {
         // A new epoch: the server was restored. Send again everything this
         // device made and read every workspace from the start; the server keeps
@@ -55,12 +72,34 @@ pub fn absorb(
         return Ok(Absorbed { new_epoch: true, ..Absorbed::default() });
     }
     store.set_server_epoch(&response.epoch)?;
-    store.mark_acked(&response.acked)?;
+    let deferred: HashSet<u32> = response.deferred.iter().copied().collect();
+    let refused: HashSet<u32> = response.refused.iter().map(|r| r.index).collect();
+    let held: Vec<[u8; 32]> = (0..round.hashes.len() as u32)
+        .filter(|i| !deferred.contains(i) && !refused.contains(i))
+        .map(|i| round.hashes[i as usize])
+        .collect();
+    store.mark_acked(&held)?;
+    for r in &response.refused {
+        let (Some(hash), Some(change)) = (round.hashes.get(r.index as usize), request.changes.get(r.index as usize))
+        else {
+            continue; // an index this request never had: nothing to do
+        };
+        store.refuse(hash, &change.doc_id, &r.code, &r.message, now_ms)?;
+    }
     let mut documents = 0;
     for news in &response.workspaces {
-        for s in &news.snapshots {
-            set_aside_if_bad(store, &s.doc_id, now_ms, |store| store.merge_snapshot(&s.doc_id, &s.bytes, now_ms))?;
-            documents += 1;
+        for part in &news.snapshots {
+            let whole = if part.is_whole() {
+                Some(part.bytes.clone())
+            } else {
+                store.snapshot_part(&part.doc_id, part.offset, part.total, &part.bytes)?
+            };
+            if let Some(bytes) = whole {
+                set_aside_if_bad(store, &part.doc_id, now_ms, |store| {
+                    store.merge_snapshot(&part.doc_id, &bytes, now_ms)
+                })?;
+                documents += 1;
+            }
         }
         // Apply per document, keeping log order within each.
         let mut by_doc: BTreeMap<&str, Vec<Vec<u8>>> = BTreeMap::new();
@@ -71,17 +110,65 @@ pub fn absorb(
             set_aside_if_bad(store, doc_id, now_ms, |store| store.apply_remote(doc_id, &changes, now_ms))?;
             documents += 1;
         }
-        store.set_cursor(&news.workspace, news.cursor)?;
+        let resume = match &news.resume {
+            // Go on from what this device really kept of the document in parts.
+            Some(r) => {
+                let kept = if r.offset > 0 { store.snapshot_part_len(&r.doc)? } else { 0 };
+                let r = Resume { offset: if kept == r.offset { r.offset } else { 0 }, ..r.clone() };
+                Some(serde_json::to_string(&r).unwrap_or_default())
+            }
+            None => None,
+        };
+        store.set_position(&news.workspace, news.cursor, resume.as_deref())?;
     }
-    // Changes the server neither took nor refused (they build on changes it
+    // Changes the server neither held nor refused (they build on changes it
     // does not hold yet) wait for a later sync, not for another round now.
-    let stalled = !request.changes.is_empty() && response.acked.is_empty();
+    let stalled = !request.changes.is_empty() && held.is_empty() && response.refused.is_empty();
     Ok(Absorbed {
         new_epoch: false,
-        acked: response.acked.len() as u64,
+        acked: held.len() as u64,
+        refused: response.refused.len() as u64,
         documents,
         finished: !response.more && (stalled || store.unacked_count_in(&synced(request))? == 0),
     })
+}
+
+/// The workspaces a request synced.
+pub fn synced(request: &SyncRequest) -> Vec<String> {
+    request.cursors.iter().map(|c| c.workspace.clone()).collect()
+}
+
+/// Why a round carried in-process failed.
+#[derive(Debug)]
+pub enum RoundFailure<E> {
+    /// The device has read further than the server's log goes (`cursor_ahead`).
+    CursorAhead,
+    Failed(E),
+}
+
+/// Sync a store with a server in the same process: `round` answers one
+/// request, with no budget of the device's own (the server's cap applies).
+pub fn sync_in_process<E: From<StoreError>>(
+    store: &mut Store,
+    workspaces: &[String],
+    now_ms: i64,
+    mut round: impl FnMut(&SyncRequest) -> Result<SyncResponse, RoundFailure<E>>,
+) -> Result<(), E> {
+    for _ in 0..MAX_ROUNDS {
+        let next = request(store, workspaces, u32::MAX)?;
+        let response = match round(&next.request) {
+            Ok(r) => r,
+            Err(RoundFailure::CursorAhead) => {
+                store.forget_sync_state()?;
+                continue;
+            }
+            Err(RoundFailure::Failed(e)) => return Err(e),
+        };
+        if absorb(store, &next, &response, now_ms)?.finished {
+            break;
+        }
+    }
+    Ok(())
 }
 
 /// Take in one document; if what came cannot be used, set the document aside
@@ -98,41 +185,4 @@ fn set_aside_if_bad(
         Err(StoreError::Core(e)) => store.quarantine(doc_id, &e.to_string(), now_ms),
         Err(e) => Err(e),
     }
-}
-
-/// The workspaces a request synced.
-pub fn synced(request: &SyncRequest) -> Vec<String> {
-    request.cursors.iter().map(|c| c.workspace.clone()).collect()
-}
-
-/// Why a round carried in-process failed.
-#[derive(Debug)]
-pub enum RoundFailure<E> {
-    /// The device has read further than the server's log goes (`cursor_ahead`).
-    CursorAhead,
-    Failed(E),
-}
-
-/// Sync a store with a server in the same process: `round` answers one request.
-pub fn sync_in_process<E: From<StoreError>>(
-    store: &mut Store,
-    workspaces: &[String],
-    now_ms: i64,
-    mut round: impl FnMut(&SyncRequest) -> Result<SyncResponse, RoundFailure<E>>,
-) -> Result<(), E> {
-    for _ in 0..MAX_ROUNDS {
-        let request = request(store, workspaces)?;
-        let response = match round(&request) {
-            Ok(r) => r,
-            Err(RoundFailure::CursorAhead) => {
-                store.forget_sync_state()?;
-                continue;
-            }
-            Err(RoundFailure::Failed(e)) => return Err(e),
-        };
-        if absorb(store, &request, &response, now_ms)?.finished {
-            break;
-        }
-    }
-    Ok(())
 }

@@ -9,6 +9,7 @@ import type {
   Edit,
   HistoryEntry,
   Kind,
+  NotAccepted,
   PlanSummary,
   Reply,
   SearchHit,
@@ -76,6 +77,16 @@ export class Api {
 
   history(id: string): Promise<HistoryEntry[]> {
     return this.ask({ command: 'history', id }, 'history');
+  }
+
+  /** Documents with edits of this device the server did not accept. */
+  notAccepted(): Promise<NotAccepted[]> {
+    return this.ask({ command: 'not_accepted' }, 'not_accepted');
+  }
+
+  /** Give up this device's version of a document; the server's comes back. */
+  discardNotAccepted(id: string): Promise<NotAccepted[]> {
+    return this.ask({ command: 'discard_not_accepted', id }, 'not_accepted');
   }
 }
 

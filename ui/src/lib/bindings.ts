@@ -41,7 +41,7 @@ comparison: Array<DimensionChange>, };
 
 export type CapacityArea = { id: string, title: string, description: string, level: Level | null, core_issue: CoreIssue | null, priority: number, rationale: string, };
 
-export type Command = { "command": "list_documents", workspace: string | null, } | { "command": "read_document", id: string, } | { "command": "create_document", id: string, workspace: string, kind: Kind, title: string, template: string | null, } | { "command": "edit_document", id: string, edit: Edit, } | { "command": "search", query: string, limit: number, } | { "command": "templates" } | { "command": "assessment_summary", id: string, } | { "command": "plan_summary", id: string, monitoring: Array<string>, } | { "command": "workspaces" } | { "command": "history", id: string, } | { "command": "read_document_at", id: string, at_ms: number, };
+export type Command = { "command": "list_documents", workspace: string | null, } | { "command": "read_document", id: string, } | { "command": "create_document", id: string, workspace: string, kind: Kind, title: string, template: string | null, } | { "command": "edit_document", id: string, edit: Edit, } | { "command": "search", query: string, limit: number, } | { "command": "templates" } | { "command": "assessment_summary", id: string, } | { "command": "plan_summary", id: string, monitoring: Array<string>, } | { "command": "workspaces" } | { "command": "history", id: string, } | { "command": "read_document_at", id: string, at_ms: number, } | { "command": "not_accepted" } | { "command": "discard_not_accepted", id: string, };
 
 export type Confidence = "low" | "medium" | "high";
 
@@ -163,6 +163,24 @@ export type Method = "self_assessment_workshop" | "interviews" | "focus_groups" 
 
 export type Monitoring = { title: string, plan_id: string, starts_on: string | null, ends_on: string | null, progress: Array<ProgressUpdate>, measurements: Array<Measurement>, trainings: Array<Training>, issues: Array<Issue>, lessons: Array<Lesson>, };
 
+export type NotAccepted = { doc_id: string, workspace: string, kind: string, title: string, 
+/**
+ * Why, machine-readable (`role_forbids`, `too_deep`, …).
+ */
+code: string, 
+/**
+ * Why, for people.
+ */
+message: string, 
+/**
+ * How many of this device's changes to the document were refused.
+ */
+changes: number, 
+/**
+ * When the last refusal came, in Unix milliseconds.
+ */
+at_ms: number, };
+
 export type Objective = { statement: string, indicators: Array<Indicator>, };
 
 export type Outcome = { id: string, statement: string, indicators: Array<Indicator>, outputs: Array<Output>, };
@@ -217,7 +235,7 @@ export type Rating = "low" | "medium" | "high";
 
 export type Reference = { title: string, publisher: string, year: number | null, };
 
-export type Reply = { "reply": "documents", "data": Array<DocumentSummary> } | { "reply": "document", "data": Snapshot } | { "reply": "created", "data": { id: string, } } | { "reply": "search_hits", "data": Array<SearchHit> } | { "reply": "templates", "data": Array<Template> } | { "reply": "assessment", "data": AssessmentSummary } | { "reply": "plan", "data": PlanSummary } | { "reply": "workspaces", "data": Array<WorkspaceInfo> } | { "reply": "history", "data": Array<HistoryEntry> };
+export type Reply = { "reply": "documents", "data": Array<DocumentSummary> } | { "reply": "document", "data": Snapshot } | { "reply": "created", "data": { id: string, } } | { "reply": "search_hits", "data": Array<SearchHit> } | { "reply": "templates", "data": Array<Template> } | { "reply": "assessment", "data": AssessmentSummary } | { "reply": "plan", "data": PlanSummary } | { "reply": "workspaces", "data": Array<WorkspaceInfo> } | { "reply": "history", "data": Array<HistoryEntry> } | { "reply": "not_accepted", "data": Array<NotAccepted> };
 
 export type Response = { existing: number | null, desired: number | null, evidence: string, confidence: Confidence | null, 
 /**

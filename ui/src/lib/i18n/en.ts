@@ -62,6 +62,18 @@ const en = {
   'sync.now': 'Sync now',
   'sync.retry': 'Retry',
 
+  'notAccepted.summary': 'not accepted: {n}',
+  'notAccepted.title': 'Edits the server did not accept',
+  'notAccepted.intro': 'These edits were made on this device but the server refused them, so nobody else sees them. They are still here: copy what you need, then discard this device’s version to get the shared one back.',
+  'notAccepted.reason': 'Why: {why}',
+  'notAccepted.changes': 'edits: {n}',
+  'notAccepted.copy': 'Copy the content',
+  'notAccepted.copied': 'Copied. Paste it where it belongs.',
+  'notAccepted.discard': 'Discard my version',
+  'notAccepted.confirm': 'Discard this device’s version of “{title}”? The edits that were not accepted will be lost.',
+  'notAccepted.close': 'Close',
+  'notAccepted.untitled': '(untitled)',
+
   'signIn.title': 'Sign in',
   'signIn.intro': 'Use the account your regional office gave you.',
   'signIn.server': 'Server address',

@@ -60,6 +60,18 @@ const es: Messages = {
   'sync.now': 'Sincronizar ahora',
   'sync.retry': 'Reintentar',
 
+  'notAccepted.summary': 'no aceptadas: {n}',
+  'notAccepted.title': 'Cambios que el servidor no aceptó',
+  'notAccepted.intro': 'Estos cambios se hicieron en este dispositivo, pero el servidor los rechazó, así que nadie más los ve. Siguen aquí: copie lo que necesite y luego descarte la versión de este dispositivo para recuperar la versión compartida.',
+  'notAccepted.reason': 'Motivo: {why}',
+  'notAccepted.changes': 'cambios: {n}',
+  'notAccepted.copy': 'Copiar el contenido',
+  'notAccepted.copied': 'Copiado. Péguelo donde corresponda.',
+  'notAccepted.discard': 'Descartar mi versión',
+  'notAccepted.confirm': '¿Descartar la versión de este dispositivo de «{title}»? Los cambios no aceptados se perderán.',
+  'notAccepted.close': 'Cerrar',
+  'notAccepted.untitled': '(sin título)',
+
   'signIn.title': 'Iniciar sesión',
   'signIn.intro': 'Use la cuenta que le dio su oficina regional.',
   'signIn.server': 'Dirección del servidor',

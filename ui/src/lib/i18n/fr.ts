@@ -60,6 +60,18 @@ const fr: Messages = {
   'sync.now': 'Synchroniser',
   'sync.retry': 'Réessayer',
 
+  'notAccepted.summary': 'non acceptées : {n}',
+  'notAccepted.title': 'Modifications refusées par le serveur',
+  'notAccepted.intro': 'Ces modifications ont été faites sur cet appareil, mais le serveur les a refusées : personne d’autre ne les voit. Elles sont toujours ici : copiez ce qui vous est utile, puis abandonnez la version de cet appareil pour retrouver la version partagée.',
+  'notAccepted.reason': 'Motif : {why}',
+  'notAccepted.changes': 'modifications : {n}',
+  'notAccepted.copy': 'Copier le contenu',
+  'notAccepted.copied': 'Copié. Collez-le à l’endroit voulu.',
+  'notAccepted.discard': 'Abandonner ma version',
+  'notAccepted.confirm': 'Abandonner la version de cet appareil de « {title} » ? Les modifications refusées seront perdues.',
+  'notAccepted.close': 'Fermer',
+  'notAccepted.untitled': '(sans titre)',
+
   'signIn.title': 'Connexion',
   'signIn.intro': 'Utilisez le compte fourni par votre bureau régional.',
   'signIn.server': 'Adresse du serveur',
