@@ -70,7 +70,9 @@ pub fn decode_change(bytes: &[u8]) -> Result<Change, Refusal> {
             "a change arrived compressed inside; send changes uncompressed (the whole body may be compressed)",
         ));
     }
-    let change = Change::from_bytes(bytes.to_vec())
+    // Automerge's decoder panics on some malformed changes (found by fuzzing).
+    let change = std::panic::catch_unwind(|| Change::from_bytes(bytes.to_vec()))
+        .map_err(|_| Refusal::new("bad_change", "a change does not decode"))?
         .map_err(|e| Refusal::new("bad_change", format!("a change does not decode ({e})")))?;
     if change.len() > MAX_CHANGE_OPS {
         return Err(Refusal::new(
@@ -79,6 +81,30 @@ pub fn decode_change(bytes: &[u8]) -> Result<Change, Refusal> {
         ));
     }
     Ok(change)
+}
+
+/// Apply changes from elsewhere to `doc`. Automerge panics on some malformed
+/// changes (an operation on an object the document lacks, found by fuzzing):
+/// the panic is caught and reported as a refusal. After any refusal `doc`
+/// may be half-changed: throw it away.
+pub fn apply(doc: &mut Automerge, changes: Vec<Change>) -> Result<(), Refusal> {
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| doc.apply_changes(changes))) {
+        Ok(Ok(())) => Ok(()),
+        Ok(Err(automerge::AutomergeError::DuplicateSeqNumber(seq, _))) => Err(Refusal::new(
+            "duplicate_seq",
+            format!("this device already sent a different change number {seq} for this document"),
+        )),
+        Ok(Err(e)) => Err(Refusal::new("bad_change", format!("the change does not apply to its document ({e})"))),
+        Err(_) => Err(Refusal::new("bad_change", "the change names parts of the document that do not exist")),
+    }
+}
+
+/// Load a saved document from elsewhere (a snapshot from the server); a
+/// panic of Automerge's decoder on malformed bytes is a refusal, not a crash.
+pub fn load(bytes: &[u8]) -> Result<Automerge, Refusal> {
+    std::panic::catch_unwind(|| Automerge::load(bytes))
+        .map_err(|_| Refusal::new("bad_document", "the document does not decode"))?
+        .map_err(|e| Refusal::new("bad_document", format!("the document does not decode ({e})")))
 }
 
 /// A document's header, read strictly: one value each, of the right type.
@@ -222,3 +248,48 @@ pub fn check_document(doc: &Automerge) -> Result<Header, Refusal> {
 
 #[cfg(test)]
 mod tests;
+
+/// What the fuzz targets (`fuzz/`) run, written once so the corpus replay
+/// tests run exactly the same: any bytes through the checks, never a panic,
+/// never unbounded work.
+pub mod fuzz {
+    use super::*;
+    use crate::plan::Plan;
+    use crate::{Content, Document};
+    use std::sync::OnceLock;
+
+    /// A plan the fuzzed change is applied to.
+    fn base() -> &'static Automerge {
+        static BASE: OnceLock<Automerge> = OnceLock::new();
+        BASE.get_or_init(|| {
+            let plan = Content::Plan(Plan { title: "Fuzz".into(), ..Plan::default() });
+            let actor = automerge::ActorId::from(vec![0xf0; 16]);
+            Document::create("ws", &plan, actor, 0).map(|d| d.automerge().clone()).unwrap_or_default()
+        })
+    }
+
+    /// One change, as the server judges it.
+    pub fn change(data: &[u8]) {
+        let Ok(change) = decode_change(data) else { return };
+        // As the server does: a panic of Automerge's on the result refuses it.
+        let _ = std::panic::catch_unwind(|| {
+            let mut doc = base().clone();
+            if apply(&mut doc, vec![change]).is_ok() && check_document(&doc).is_ok() {
+                let _ = mapping::read(&doc, None);
+            }
+        });
+    }
+
+    /// A saved document, as a device takes it in.
+    pub fn document(data: &[u8]) {
+        if data.len() > MAX_CHANGE_BYTES {
+            return;
+        }
+        let Ok(doc) = load(data) else { return };
+        let _ = std::panic::catch_unwind(|| {
+            if header(&doc).is_ok() && check_shape(&doc).is_ok() && check_document(&doc).is_ok() {
+                let _ = mapping::read(&doc, None);
+            }
+        });
+    }
+}

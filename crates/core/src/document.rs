@@ -451,10 +451,11 @@ impl Document {
     }
 
     /// Merge changes from elsewhere (idempotent; out-of-order changes wait for
-    /// their dependencies).
+    /// their dependencies). On an error the document may be half-changed:
+    /// reload it.
     pub fn apply_changes(&mut self, changes: impl IntoIterator<Item = Change>) -> Result<(), Error> {
         let changes: Vec<Change> = changes.into_iter().collect();
-        self.doc.apply_changes(changes)?;
+        crate::admission::apply(&mut self.doc, changes).map_err(|r| Error::NotADocument(r.message))?;
         // A merged upgrade may raise the schema.
         if let Ok(Some((Value::Scalar(s), _))) = self.doc.get(automerge::ROOT, "schema") {
             self.schema = self.schema.max(s.as_i64().unwrap_or(0).max(0) as u64);

@@ -34,7 +34,11 @@ const POOL: usize = 8;
 
 impl From<postgres::Error> for ApiError {
     fn from(e: postgres::Error) -> ApiError {
-        ApiError::internal(e)
+        // `postgres::Error` displays as "db error": log what the database said.
+        match e.as_db_error() {
+            Some(db) => ApiError::internal(format!("PostgreSQL {}: {}", db.code().code(), db.message())),
+            None => ApiError::internal(e),
+        }
     }
 }
 
@@ -538,7 +542,7 @@ impl LogTx for Tx<'_, '_> {
             "SELECT d.id, d.workspace_id FROM documents d LEFT JOIN facts f ON f.doc_id = d.id
              WHERE ($1::text[] IS NULL OR d.workspace_id = ANY($1))
                AND (SELECT max(l.seq) FROM log l WHERE l.doc_id = d.id) > coalesce(f.seq, 0)
-             LIMIT $2",
+             ORDER BY d.id COLLATE \"C\" LIMIT $2",
             &[&workspaces, &(limit as i64)],
         )?;
         Ok(rows.iter().map(|r| (r.get(0), r.get(1))).collect())

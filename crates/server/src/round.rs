@@ -70,7 +70,9 @@ pub trait LogTx {
     /// already there (JSON `null` if none) and only moves `seq` on.
     fn put_facts(&mut self, doc_id: &str, workspace: &str, facts: Option<&str>, seq: u64) -> Result<(), ApiError>;
     /// Up to `limit` documents (id, workspace) whose log goes beyond their
-    /// facts, among these workspaces (`None`: all of them).
+    /// facts, among these workspaces (`None`: all of them), in id order: the
+    /// order a first sync caches snapshots in, so concurrent transactions
+    /// touch documents in one order and never deadlock on PostgreSQL.
     fn stale_facts(&mut self, workspaces: Option<&[String]>, limit: usize) -> Result<Vec<(String, String)>, ApiError>;
     /// Entries of a workspace after `seq`, in order, at most `limit`.
     fn entries_after(&mut self, workspace: &str, seq: u64, limit: usize) -> Result<Vec<Entry>, ApiError>;

@@ -446,7 +446,7 @@ impl LogTx for Tx<'_> {
             "SELECT d.id, d.workspace_id FROM documents d LEFT JOIN facts f ON f.doc_id = d.id
              WHERE (?1 IS NULL OR d.workspace_id IN (SELECT value FROM json_each(?1)))
                AND (SELECT max(l.seq) FROM log l WHERE l.doc_id = d.id) > coalesce(f.seq, 0)
-             LIMIT ?2",
+             ORDER BY d.id LIMIT ?2",
         )?;
         let list = workspaces.map(|w| serde_json::Value::from(w.to_vec()).to_string());
         let rows = stmt.query_map(params![list, limit as i64], |r| Ok((r.get(0)?, r.get(1)?)))?;

@@ -273,7 +273,10 @@ impl Store {
         if new.is_empty() {
             return Ok(0);
         }
-        doc.apply_changes(new.clone())?;
+        if let Err(e) = doc.apply_changes(new.clone()) {
+            self.docs.remove(id); // possibly half-changed: reload next time
+            return Err(bad(e.to_string()));
+        }
         let still = admission::header(doc.automerge())
             .and_then(|h| {
                 if h.kind != doc.kind() || h.workspace != doc.workspace() {
@@ -306,7 +309,7 @@ impl Store {
     fn create_from_remote(&mut self, id: &str, changes: Vec<Change>, now_ms: i64) -> Result<usize> {
         let bad = |reason: String| StoreError::BadChanges { id: id.to_owned(), reason };
         let mut raw = Automerge::new();
-        raw.apply_changes(changes.clone()).map_err(|e| bad(e.to_string()))?;
+        admission::apply(&mut raw, changes.clone()).map_err(|r| bad(r.message))?;
         if raw.get_heads().is_empty() {
             return Err(bad("the change that creates the document has not arrived".into()));
         }
@@ -560,6 +563,6 @@ pub(crate) fn load_raw(conn: &Connection, id: &str) -> Result<Automerge> {
     for bytes in stmt.query_map([id], |r| r.get::<_, Vec<u8>>(0))? {
         changes.push(Change::from_bytes(bytes?).map_err(|e| bad(format!("a stored change does not decode ({e})")))?);
     }
-    doc.apply_changes(changes).map_err(|e| bad(e.to_string()))?;
+    admission::apply(&mut doc, changes).map_err(|r| bad(r.message))?;
     Ok(doc)
 }

@@ -3,7 +3,6 @@
 //! server's epoch.
 
 use crate::{Result, Store, StoreError};
-use cd4mm_core::automerge::Automerge;
 use rusqlite::{OptionalExtension, params};
 use serde::Serialize;
 
@@ -214,10 +213,8 @@ impl Store {
     /// Merge a whole document received as one snapshot. Returns the number of
     /// changes that were new here.
     pub fn merge_snapshot(&mut self, id: &str, snapshot: &[u8], now_ms: i64) -> Result<usize> {
-        let doc = Automerge::load(snapshot).map_err(|e| StoreError::BadChanges {
-            id: id.to_owned(),
-            reason: format!("the snapshot does not decode ({e})"),
-        })?;
+        let doc = cd4mm_core::admission::load(snapshot)
+            .map_err(|r| StoreError::BadChanges { id: id.to_owned(), reason: r.message })?;
         let changes: Vec<Vec<u8>> = doc.get_changes(&[]).iter().map(|c| c.raw_bytes().to_vec()).collect();
         self.apply_remote(id, &changes, now_ms)
     }
@@ -306,21 +303,30 @@ impl Store {
     /// again from the server, which brings back the version everyone else
     /// has (if the server has one). Copy what matters out of it first.
     pub fn discard_not_accepted(&mut self, id: &str) -> Result<()> {
-        let workspace: Option<String> =
-            self.conn.query_row("SELECT workspace FROM documents WHERE id = ?1", [id], |r| r.get(0)).optional()?;
+        let workspace = self.workspace_of(id)?;
+        self.forget_document(id)?;
+        if let Some(w) = &workspace {
+            self.conn.execute("UPDATE sync_cursors SET seq = 0, resume = NULL WHERE workspace = ?1", [w])?;
+        }
+        Ok(())
+    }
+
+    /// The workspace a document on this device belongs to.
+    pub fn workspace_of(&self, id: &str) -> Result<Option<String>> {
+        Ok(self.conn.query_row("SELECT workspace FROM documents WHERE id = ?1", [id], |r| r.get(0)).optional()?)
+    }
+
+    /// Remove a document from this device, with its changes and rows.
+    pub fn forget_document(&mut self, id: &str) -> Result<()> {
         let tx = self.conn.transaction()?;
         crate::projections::clear(&tx, id)?;
         for sql in [
             "DELETE FROM changes WHERE doc_id = ?1",
             "DELETE FROM not_accepted WHERE doc_id = ?1",
-            "DELETE FROM quarantine WHERE doc_id = ?1",
             "DELETE FROM snapshot_parts WHERE doc_id = ?1",
             "DELETE FROM documents WHERE id = ?1",
         ] {
             tx.execute(sql, [id])?;
-        }
-        if let Some(w) = &workspace {
-            tx.execute("UPDATE sync_cursors SET seq = 0, resume = NULL WHERE workspace = ?1", [w])?;
         }
         tx.commit()?;
         self.docs.remove(id);

@@ -4,8 +4,11 @@
 //! there: changing them breaks devices in the field). [`Client`] drives a
 //! device's [`cd4mm_store::Store`] against a server: each round sends the
 //! device's unacknowledged changes and the cursor of each workspace it follows,
-//! and receives what others wrote since, acknowledgements and new cursors. An
-//! ordinary sync is one round trip; a first sync receives compact snapshots.
+//! and receives what others wrote since, which of its changes were refused
+//! (they move to the store's "not accepted" list; the rest are held) and new
+//! cursors. An ordinary sync is one round trip; a first sync receives compact
+//! snapshots, paged within the byte budget the device asks for (smaller after
+//! a cut), a large document in parts; each page is kept before the next.
 //!
 //! If the server's epoch changed (it was restored from a backup) the device
 //! forgets its cursors and sends again every change it made; the server keeps

@@ -95,7 +95,7 @@ pub fn absorb(store: &mut Store, round: &Round, response: &SyncResponse, now_ms:
                 store.snapshot_part(&part.doc_id, part.offset, part.total, &part.bytes)?
             };
             if let Some(bytes) = whole {
-                set_aside_if_bad(store, &part.doc_id, now_ms, |store| {
+                set_aside_if_bad(store, &part.doc_id, &news.workspace, now_ms, |store| {
                     store.merge_snapshot(&part.doc_id, &bytes, now_ms)
                 })?;
                 documents += 1;
@@ -107,7 +107,9 @@ pub fn absorb(store: &mut Store, round: &Round, response: &SyncResponse, now_ms:
             by_doc.entry(c.doc_id.as_str()).or_default().push(c.bytes.clone());
         }
         for (doc_id, changes) in by_doc {
-            set_aside_if_bad(store, doc_id, now_ms, |store| store.apply_remote(doc_id, &changes, now_ms))?;
+            set_aside_if_bad(store, doc_id, &news.workspace, now_ms, |store| {
+                store.apply_remote(doc_id, &changes, now_ms)
+            })?;
             documents += 1;
         }
         let resume = match &news.resume {
@@ -171,15 +173,27 @@ pub fn sync_in_process<E: From<StoreError>>(
     Ok(())
 }
 
-/// Take in one document; if what came cannot be used, set the document aside
-/// with the reason and go on: one bad document never stops a sync.
+/// Take in one document of `workspace`'s news; if what came cannot be used,
+/// or the document is not of that workspace (a server that mixed them up, or
+/// a document stored before servers checked), set it aside with the reason
+/// and go on: one bad document never stops a sync.
 fn set_aside_if_bad(
     store: &mut Store,
     doc_id: &str,
+    workspace: &str,
     now_ms: i64,
     take: impl FnOnce(&mut Store) -> Result<usize, StoreError>,
 ) -> Result<(), StoreError> {
+    let elsewhere = "the document belongs to another workspace than the one it came with";
+    let known = store.workspace_of(doc_id)?;
+    if known.as_deref().is_some_and(|w| w != workspace) {
+        return store.quarantine(doc_id, elsewhere, now_ms);
+    }
     match take(store) {
+        Ok(_) if known.is_none() && store.workspace_of(doc_id)?.is_some_and(|w| w != workspace) => {
+            store.forget_document(doc_id)?;
+            store.quarantine(doc_id, elsewhere, now_ms)
+        }
         Ok(_) => Ok(()),
         Err(StoreError::BadChanges { reason, .. }) => store.quarantine(doc_id, &reason, now_ms),
         Err(StoreError::Core(e)) => store.quarantine(doc_id, &e.to_string(), now_ms),

@@ -128,3 +128,32 @@ fn foreign_or_future_bodies_are_refused_clearly() {
     let big = wire::compress(&vec![0u8; 10_000]);
     assert_eq!(wire::decompress(&big, 1_000).expect_err("bomb"), FrameError::TooLarge(1_000));
 }
+
+/// The fuzz corpus of the wire decoder (`fuzz/corpus/wire`), replayed: no
+/// input makes a decoder panic. `WRITE_FUZZ_SEEDS=1` writes the fixtures there
+/// as its seeds.
+#[test]
+fn the_fuzz_corpus_decodes_without_a_crash() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fuzz/corpus/wire");
+    if std::env::var_os("WRITE_FUZZ_SEEDS").is_some() {
+        std::fs::create_dir_all(&dir).expect("corpus dir");
+        for (name, bytes) in [
+            ("request-v1", wire::encode_as(1, &request_v1())),
+            ("response-v1", wire::encode_as(1, &response_v1())),
+            ("request-v2", wire::encode(&request())),
+            ("response-v2", wire::encode(&response())),
+        ] {
+            std::fs::write(dir.join(format!("seed-{name}")), bytes).expect("write seed");
+        }
+    }
+    let mut n = 0;
+    for entry in std::fs::read_dir(&dir).expect("fuzz/corpus/wire") {
+        let data = std::fs::read(entry.expect("entry").path()).expect("read");
+        let _ = wire::decode_request(&data);
+        let _ = wire::decode::<SyncResponse>(&data);
+        let _ = wire::decode_as::<v1::SyncResponse>(1, &data);
+        let _ = wire::decompress(&data, 1 << 20);
+        n += 1;
+    }
+    assert!(n >= 4, "the corpus holds at least the seeds");
+}
