@@ -70,6 +70,18 @@ pub fn decode_change(bytes: &[u8]) -> Result<Change, Refusal> {
             "a change arrived compressed inside; send changes uncompressed (the whole body may be compressed)",
         ));
     }
+    // Automerge's decoder walks every operation before it answers, and a few
+    // bytes of run-length encoding can claim 2^62 of them: count first.
+    match operations_claimed(bytes) {
+        Some(n) if n <= MAX_CHANGE_OPS as u64 => {}
+        Some(n) => {
+            return Err(Refusal::new(
+                "too_many_operations",
+                format!("a change of {n} operations is more than the limit of {MAX_CHANGE_OPS}"),
+            ));
+        }
+        None => return Err(Refusal::new("bad_change", "a change does not decode")),
+    }
     // Automerge's decoder panics on some malformed changes (found by fuzzing).
     let change = std::panic::catch_unwind(|| Change::from_bytes(bytes.to_vec()))
         .map_err(|_| Refusal::new("bad_change", "a change does not decode"))?
@@ -96,6 +108,125 @@ pub fn apply(doc: &mut Automerge, changes: Vec<Change>) -> Result<(), Refusal> {
         )),
         Ok(Err(e)) => Err(Refusal::new("bad_change", format!("the change does not apply to its document ({e})"))),
         Err(_) => Err(Refusal::new("bad_change", "the change names parts of the document that do not exist")),
+    }
+}
+
+/// How many operations an uncompressed change chunk says it holds: the
+/// entries of its `action` column (run-length encoded), read without
+/// expanding a single run. `None` when the chunk is not laid out as a change.
+/// The layout (Automerge's binary format): magic, checksum, type, length;
+/// then dependencies, actor, seq, start op, time, message, other actors, the
+/// operation columns' (spec, length) list and their data.
+fn operations_claimed(bytes: &[u8]) -> Option<u64> {
+    let mut r = Reader { bytes, at: 0 };
+    if r.take(4)? != CHUNK_MAGIC {
+        return None;
+    }
+    r.take(4)?; // checksum
+    if r.take(1)?[0] != 1 {
+        return None; // not a change chunk (compressed ones are refused above)
+    }
+    let len = r.uleb()? as usize;
+    let body = r.take(len)?;
+    let mut r = Reader { bytes: body, at: 0 };
+    let deps = r.uleb()? as usize;
+    r.take(deps.checked_mul(32)?)?;
+    let actor = r.uleb()? as usize;
+    r.take(actor)?;
+    r.uleb()?; // seq
+    r.uleb()?; // start op
+    r.sleb()?; // time
+    let message = r.uleb()? as usize;
+    r.take(message)?;
+    for _ in 0..r.uleb()? {
+        let other = r.uleb()? as usize;
+        r.take(other)?;
+    }
+    let columns = r.uleb()?;
+    let mut layout = Vec::new();
+    for _ in 0..columns.min(1024) {
+        layout.push((r.uleb()?, r.uleb()? as usize));
+    }
+    // The action column: id 4, unsigned integers (type 2), not deflated.
+    let mut action = None;
+    for (spec, len) in layout {
+        let data = r.take(len)?;
+        if spec >> 4 == 4 {
+            action = Some(data);
+        }
+    }
+    let Some(data) = action else { return Some(0) };
+    let mut col = Reader { bytes: data, at: 0 };
+    let mut total: u64 = 0;
+    while col.at < data.len() {
+        let count = col.sleb()?;
+        let entries = match count {
+            0 => col.uleb()?,
+            n if n > 0 => {
+                col.uleb()?; // the repeated value
+                n as u64
+            }
+            n => {
+                let n = n.unsigned_abs();
+                for _ in 0..n.min(MAX_CHANGE_OPS as u64 + 1) {
+                    col.uleb()?;
+                }
+                n
+            }
+        };
+        total = total.saturating_add(entries);
+        if total > MAX_CHANGE_OPS as u64 {
+            return Some(total);
+        }
+    }
+    Some(total)
+}
+
+/// Reads Automerge's LEB128 integers and byte runs, never past the end.
+struct Reader<'a> {
+    bytes: &'a [u8],
+    at: usize,
+}
+
+impl<'a> Reader<'a> {
+    fn take(&mut self, n: usize) -> Option<&'a [u8]> {
+        let end = self.at.checked_add(n)?;
+        let out = self.bytes.get(self.at..end)?;
+        self.at = end;
+        Some(out)
+    }
+
+    fn uleb(&mut self) -> Option<u64> {
+        let mut value: u64 = 0;
+        for shift in (0..70).step_by(7) {
+            let byte = *self.bytes.get(self.at)?;
+            self.at += 1;
+            value |= u64::from(byte & 0x7f).checked_shl(shift)?;
+            if byte & 0x80 == 0 {
+                return Some(value);
+            }
+        }
+        None
+    }
+
+    fn sleb(&mut self) -> Option<i64> {
+        let mut value: i64 = 0;
+        let mut shift = 0u32;
+        loop {
+            let byte = *self.bytes.get(self.at)?;
+            self.at += 1;
+            if shift >= 64 {
+                return None;
+            }
+            value |= i64::from(byte & 0x7f) << shift;
+            shift += 7;
+            if byte & 0x80 == 0 {
+                if shift < 64 && byte & 0x40 != 0 {
+                    value |= -1i64 << shift;
+                }
+                return Some(value);
+            }
+        }
     }
 }
 

@@ -106,3 +106,48 @@ fn changes_are_decoded_within_limits() {
     assert_eq!(decode_change(&vec![0u8; MAX_CHANGE_BYTES + 1]).expect_err("huge").code, "change_too_large");
     let _ = change.bytes();
 }
+
+#[test]
+fn a_change_claiming_billions_of_operations_is_refused_before_decoding() {
+    // One run of 2^62 "set" actions in a few bytes: Automerge's decoder would
+    // walk every one of them before answering.
+    let mut action = Vec::new();
+    sleb(&mut action, 1i64 << 62); // a run of 2^62 copies...
+    action.push(1); // ...of action 1
+    let mut body = vec![0u8, 16];
+    body.extend_from_slice(&[7u8; 16]);
+    body.extend_from_slice(&[1, 1, 0, 0, 0]); // seq, start op, time, message, other actors
+    body.extend_from_slice(&[1, 66, action.len() as u8]);
+    body.extend_from_slice(&action);
+    let mut chunk = vec![0x85, 0x6f, 0x4a, 0x83, 0, 0, 0, 0, 1];
+    leb(&mut chunk, body.len() as u64);
+    chunk.extend_from_slice(&body);
+    let started = std::time::Instant::now();
+    assert_eq!(decode_change(&chunk).expect_err("refused").code, "too_many_operations");
+    assert!(started.elapsed().as_secs() < 1, "refused without walking the run");
+}
+
+fn sleb(out: &mut Vec<u8>, mut v: i64) {
+    loop {
+        let byte = (v & 0x7f) as u8;
+        v >>= 7;
+        let done = (v == 0 && byte & 0x40 == 0) || (v == -1 && byte & 0x40 != 0);
+        if done {
+            out.push(byte);
+            return;
+        }
+        out.push(byte | 0x80);
+    }
+}
+
+fn leb(out: &mut Vec<u8>, mut v: u64) {
+    loop {
+        let byte = (v & 0x7f) as u8;
+        v >>= 7;
+        if v == 0 {
+            out.push(byte);
+            return;
+        }
+        out.push(byte | 0x80);
+    }
+}
