@@ -205,6 +205,29 @@ async fn hostile_changes(backend: Backend) {
         "the same change uncompressed"
     );
 
+    // Operations that show nothing but cost the server: one field overwritten
+    // 120,000 times per change, two changes in one request.
+    let mut churn = doc.automerge().clone();
+    let mut churned = Vec::new();
+    for _ in 0..2 {
+        churn
+            .transact::<_, _, AutomergeError>(|tx| {
+                for i in 0..120_000_i64 {
+                    tx.put(cd4mm_core::automerge::ROOT, "budget_note", i)?;
+                }
+                Ok(())
+            })
+            .expect("churn");
+        churned.push(churn.get_last_local_change().expect("churn").raw_bytes().to_vec());
+    }
+    let changes = churned
+        .into_iter()
+        .map(|bytes| OutChange { workspace: GH.into(), doc_id: "p1".into(), kind: "plan".into(), bytes })
+        .collect();
+    let (status, error) = raw.send(&SyncRequest { epoch: None, budget: 4096, cursors: vec![], changes }).await;
+    assert_eq!((status, error.map(|e| e.code)), (413, Some("too_many_operations".into())));
+    healthy(&server).await;
+
     // 5. The same cursor many times: refused before any snapshot is built.
     let esi = device(&server, "esi").await;
     let viewer = Raw { http: reqwest::Client::new(), url: server.url.clone(), token: esi.client.token().to_owned() };

@@ -26,6 +26,11 @@ use automerge::{Automerge, Change, ObjId, ObjType, ReadDoc, ScalarValue, Value};
 pub const MAX_CHANGE_BYTES: usize = 4 * 1024 * 1024;
 /// The most operations one change may carry.
 pub const MAX_CHANGE_OPS: usize = 200_000;
+/// The most operations one sync request may carry in all (protocol 2; a
+/// single larger change goes alone). Operations cost the server memory and
+/// time whether or not they change what the document shows: a few bytes can
+/// overwrite one field 200,000 times.
+pub const MAX_REQUEST_OPS: usize = 200_000;
 /// How deep maps and lists may nest below a document's root. The deepest
 /// real document (an assessment's answers' evidence list) is under 8.
 pub const MAX_DEPTH: usize = 24;
@@ -72,7 +77,7 @@ pub fn decode_change(bytes: &[u8]) -> Result<Change, Refusal> {
     }
     // Automerge's decoder walks every operation before it answers, and a few
     // bytes of run-length encoding can claim 2^62 of them: count first.
-    match operations_claimed(bytes) {
+    match operations(bytes) {
         Some(n) if n <= MAX_CHANGE_OPS as u64 => {}
         Some(n) => {
             return Err(Refusal::new(
@@ -117,7 +122,7 @@ pub fn apply(doc: &mut Automerge, changes: Vec<Change>) -> Result<(), Refusal> {
 /// The layout (Automerge's binary format): magic, checksum, type, length;
 /// then dependencies, actor, seq, start op, time, message, other actors, the
 /// operation columns' (spec, length) list and their data.
-fn operations_claimed(bytes: &[u8]) -> Option<u64> {
+pub fn operations(bytes: &[u8]) -> Option<u64> {
     let mut r = Reader { bytes, at: 0 };
     if r.take(4)? != CHUNK_MAGIC {
         return None;

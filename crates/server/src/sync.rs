@@ -110,12 +110,22 @@ pub async fn sync(
         }
         // (Protocol 2 hears of a change that does not decode per change, in
         // the round; protocol 1 is all or nothing anyway.)
+        let mut operations: u64 = 0;
         for change in &request.changes {
             if let Err(r) = admission::decode_change(&change.bytes)
                 && version == 1
             {
                 return Err(storage::refused(&r));
             }
+            operations = operations.saturating_add(admission::operations(&change.bytes).unwrap_or(0));
+        }
+        // Protocol 2 devices keep to this; version 1 ones never knew it.
+        if version > 1 && request.changes.len() > 1 && operations > admission::MAX_REQUEST_OPS as u64 {
+            return Err(ApiError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "too_many_operations",
+                format!("a sync request carries at most {} operations in all", admission::MAX_REQUEST_OPS),
+            ));
         }
         db.sync(&d, &request, version, cap, now_ms())
     })

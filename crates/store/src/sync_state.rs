@@ -36,7 +36,8 @@ pub struct Pending {
 
 impl Store {
     /// Unacknowledged local changes of `workspaces` in the order they were made
-    /// (causal order per document), up to about `max_bytes` (always at least
+    /// (causal order per document), up to about `max_bytes` and
+    /// [`cd4mm_core::admission::MAX_REQUEST_OPS`] operations (always at least
     /// one). Changes of other workspaces (made on this device before it could
     /// sync them, say) stay here until the device syncs those workspaces.
     pub fn unacked(&self, workspaces: &[String], max_bytes: usize) -> Result<Vec<Pending>> {
@@ -46,14 +47,19 @@ impl Store {
                AND d.workspace IN (SELECT value FROM json_each(?1)) ORDER BY c.rowid",
         )?;
         let mut rows = stmt.query([json_list(workspaces)])?;
-        let (mut out, mut total) = (Vec::new(), 0usize);
+        let (mut out, mut total, mut ops) = (Vec::new(), 0usize, 0u64);
         while let Some(r) = rows.next()? {
             let hash: Vec<u8> = r.get(3)?;
             let bytes: Vec<u8> = r.get(4)?;
-            if !out.is_empty() && total + bytes.len() > max_bytes {
+            // The server takes at most this many operations in one request.
+            let n = cd4mm_core::admission::operations(&bytes).unwrap_or(0);
+            if !out.is_empty()
+                && (total + bytes.len() > max_bytes || ops + n > cd4mm_core::admission::MAX_REQUEST_OPS as u64)
+            {
                 break;
             }
             total += bytes.len();
+            ops += n;
             out.push(Pending {
                 doc_id: r.get(0)?,
                 workspace: r.get(1)?,
