@@ -405,6 +405,11 @@ fn listen(url: &str, news: &broadcast::Sender<String>, stop: &AtomicBool) {
 }
 
 /// A sync round's view of a Postgres transaction.
+/// A `documents` row selected as `id, kind, snapshot, snapshot_seq`.
+fn cached_doc(r: &postgres::Row) -> CachedDoc {
+    CachedDoc { id: r.get(0), kind: r.get(1), snapshot: r.get(2), snapshot_seq: r.get::<_, i64>(3) as u64 }
+}
+
 struct Tx<'a, 'b>(&'a mut Transaction<'b>);
 
 impl LogTx for Tx<'_, '_> {
@@ -481,15 +486,7 @@ impl LogTx for Tx<'_, '_> {
              ORDER BY id COLLATE \"C\" LIMIT $4",
             &[&workspace, &from, &inclusive, &(limit as i64)],
         )?;
-        Ok(rows
-            .iter()
-            .map(|r| CachedDoc {
-                id: r.get(0),
-                kind: r.get(1),
-                snapshot: r.get(2),
-                snapshot_seq: r.get::<_, i64>(3) as u64,
-            })
-            .collect())
+        Ok(rows.iter().map(cached_doc).collect())
     }
 
     fn documents_of(&mut self, workspace: &str) -> Result<Vec<CachedDoc>, ApiError> {
@@ -497,15 +494,7 @@ impl LogTx for Tx<'_, '_> {
             "SELECT id, kind, snapshot, snapshot_seq FROM documents WHERE workspace_id = $1 ORDER BY id",
             &[&workspace],
         )?;
-        Ok(rows
-            .iter()
-            .map(|r| CachedDoc {
-                id: r.get(0),
-                kind: r.get(1),
-                snapshot: r.get(2),
-                snapshot_seq: r.get::<_, i64>(3) as u64,
-            })
-            .collect())
+        Ok(rows.iter().map(cached_doc).collect())
     }
 
     fn changes_of_after(&mut self, doc_id: &str, seq: u64) -> Result<Vec<(u64, Vec<u8>)>, ApiError> {

@@ -311,6 +311,11 @@ impl Storage for Sqlite {
     }
 }
 
+/// A `documents` row selected as `id, kind, snapshot, snapshot_seq`.
+fn cached_doc(r: &rusqlite::Row<'_>) -> rusqlite::Result<CachedDoc> {
+    Ok(CachedDoc { id: r.get(0)?, kind: r.get(1)?, snapshot: r.get(2)?, snapshot_seq: r.get::<_, i64>(3)? as u64 })
+}
+
 /// A sync round's view of an SQLite transaction.
 struct Tx<'a>(&'a rusqlite::Transaction<'a>);
 
@@ -383,14 +388,7 @@ impl LogTx for Tx<'_> {
             "SELECT id, kind, snapshot, snapshot_seq FROM documents
              WHERE workspace_id = ?1 AND (id > ?2 OR (?3 AND id = ?2)) ORDER BY id LIMIT ?4",
         )?;
-        let rows = stmt.query_map(params![workspace, from, inclusive, limit as i64], |r| {
-            Ok(CachedDoc {
-                id: r.get(0)?,
-                kind: r.get(1)?,
-                snapshot: r.get(2)?,
-                snapshot_seq: r.get::<_, i64>(3)? as u64,
-            })
-        })?;
+        let rows = stmt.query_map(params![workspace, from, inclusive, limit as i64], cached_doc)?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
@@ -398,14 +396,7 @@ impl LogTx for Tx<'_> {
         let mut stmt = self.0.prepare_cached(
             "SELECT id, kind, snapshot, snapshot_seq FROM documents WHERE workspace_id = ?1 ORDER BY id",
         )?;
-        let rows = stmt.query_map([workspace], |r| {
-            Ok(CachedDoc {
-                id: r.get(0)?,
-                kind: r.get(1)?,
-                snapshot: r.get(2)?,
-                snapshot_seq: r.get::<_, i64>(3)? as u64,
-            })
-        })?;
+        let rows = stmt.query_map([workspace], cached_doc)?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
