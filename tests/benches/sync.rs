@@ -144,9 +144,91 @@ async fn main() {
 
     slow_link(&url, &mut a, &client_a).await;
     load(&url, dir.path(), db.as_ref()).await;
+    heavy_neighbour(&url, dir.path()).await;
 
     let _ = stop.send(());
     server.await.expect("server task").expect("server stopped");
+}
+
+/// Changes of a heavy sender, each near the per-request operation limit.
+const HEAVY_ROUNDS: usize = 4;
+
+/// One device sends changes of about 200,000 operations to one plan, one
+/// change per request, as a hostile member may; meanwhile another device
+/// syncs a small edit every round. Judging a change (applying it to its
+/// whole document) is done outside the database's lock, so the honest
+/// rounds (in another workspace) should not wait for the heavy ones.
+async fn heavy_neighbour(url: &str, dir: &std::path::Path) {
+    use cd4mm_core::automerge::AutomergeError;
+    use cd4mm_core::automerge::transaction::Transactable;
+    use cd4mm_sync::wire::{self, OutChange, SyncRequest};
+    let heavy_store = Store::open(&dir.join("heavy.sqlite3")).expect("store");
+    let heavy = Client::enrol(url, "a", PASSWORD, "heavy sender", &heavy_store).await.expect("enrol");
+    let plan = Content::Plan(cd4mm_core::plan::Plan { title: "Heavy".into(), ..Default::default() });
+    let doc = cd4mm_core::Document::create(WS, &plan, heavy_store.actor().clone(), 1).expect("plan");
+    let mut history = doc.automerge().clone();
+    let http = reqwest::Client::new();
+    let send = |bytes: Vec<u8>| {
+        let changes = vec![OutChange { workspace: WS.into(), doc_id: "heavy-plan".into(), kind: "plan".into(), bytes }];
+        let body = wire::encode(&SyncRequest { epoch: None, budget: 4096, cursors: vec![], changes });
+        let request = http.post(format!("{url}/v1/sync")).bearer_auth(heavy.token()).body(body);
+        async move {
+            let t = std::time::Instant::now();
+            let status = request.send().await.expect("answer").status();
+            assert!(status.is_success(), "{status}");
+            t.elapsed()
+        }
+    };
+    send(history.get_last_local_change().expect("created").raw_bytes().to_vec()).await;
+
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let honest = {
+        let (stop, url, dir) = (stop.clone(), url.to_owned(), dir.to_owned());
+        std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+            let mut store = Store::open(&dir.join("honest.sqlite3")).expect("store");
+            let client = rt.block_on(Client::enrol(&url, "b", PASSWORD, "honest", &store)).expect("enrol");
+            let e = Engagement { title: "Honest".into(), ..Engagement::default() };
+            // Another workspace: its rounds do not bring the heavy plan down,
+            // so their time is the server's (the load test made it).
+            let workspace = "country-0".to_owned();
+            store.create("honest-doc", &workspace, &Content::Engagement(e), 1).expect("create");
+            let mut times = Vec::new();
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                let item = json!({"id": format!("h{}", times.len()), "summary": "a small edit"});
+                store.edit("honest-doc", &Edit::Insert { list: "log".into(), item, before: None }, 2).expect("edit");
+                let t = std::time::Instant::now();
+                rt.block_on(sync_workspaces(&client, &mut store, std::slice::from_ref(&workspace)));
+                times.push(t.elapsed());
+            }
+            times
+        })
+    };
+    let mut heavy_times = Vec::new();
+    for _ in 0..HEAVY_ROUNDS {
+        history
+            .transact::<_, _, AutomergeError>(|tx| {
+                for i in 0..(cd4mm_core::admission::MAX_REQUEST_OPS as i64 - 1_000) {
+                    tx.put(cd4mm_core::automerge::ROOT, "budget_note", i)?;
+                }
+                Ok(())
+            })
+            .expect("churn");
+        heavy_times.push(send(history.get_last_local_change().expect("churn").raw_bytes().to_vec()).await);
+    }
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    let mut times = honest.join().expect("honest device");
+    times.sort();
+    let ms = |d: &std::time::Duration| d.as_secs_f64() * 1000.0;
+    let heavy_ms: Vec<String> = heavy_times.iter().map(|d| format!("{:.0}", ms(d))).collect();
+    println!(
+        "heavy neighbour: {HEAVY_ROUNDS} requests of ~200,000 operations to one plan took {} ms each; \
+         an honest device's {} sync rounds meanwhile: p50 {:.1} ms, max {:.1} ms",
+        heavy_ms.join(" / "),
+        times.len(),
+        ms(&times[times.len() / 2]),
+        ms(times.last().expect("at least one round"))
+    );
 }
 
 const LOAD_DEVICES: usize = 32;

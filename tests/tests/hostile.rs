@@ -6,6 +6,7 @@
 
 mod common;
 
+use cd4mm_core::admission;
 use cd4mm_core::automerge::transaction::Transactable;
 use cd4mm_core::automerge::{ActorId, Automerge, AutomergeError, Change, ObjType};
 use cd4mm_core::plan::Plan;
@@ -104,6 +105,38 @@ impl Raw {
         assert_eq!(v2_code, v1_code, "both protocols give the same reason");
         (status, v1_code)
     }
+}
+
+/// Send changes of `p1` of about 200,000 operations each, one per request,
+/// until one is refused: only when the document would pass its limit.
+async fn history_past_the_limit(raw: &Raw, held: &Automerge) {
+    let mut history = held.clone();
+    let per_change = admission::MAX_REQUEST_OPS as i64 - 1_000;
+    let mut sent_ops = 0;
+    let code = loop {
+        history
+            .transact::<_, _, AutomergeError>(|tx| {
+                for i in 0..per_change {
+                    tx.put(cd4mm_core::automerge::ROOT, "budget_note", i)?;
+                }
+                Ok(())
+            })
+            .expect("churn");
+        let bytes = history.get_last_local_change().expect("churn").raw_bytes().to_vec();
+        let changes = vec![OutChange { workspace: GH.into(), doc_id: "p1".into(), kind: "plan".into(), bytes }];
+        let (status, answer, error) =
+            raw.send_as(2, &SyncRequest { epoch: None, budget: 4096, cursors: vec![], changes }).await;
+        assert_eq!(status, 200, "{error:?}");
+        let answer = answer.expect("answer");
+        assert!(answer.deferred.is_empty(), "each change builds on the ones held");
+        sent_ops += per_change as u64;
+        if let Some(refused) = answer.refused.first() {
+            break refused.code.clone();
+        }
+        assert!(sent_ops <= admission::MAX_DOCUMENT_OPS, "a history past the limit was held");
+    };
+    assert_eq!(code, "document_too_large");
+    assert!(sent_ops > admission::MAX_DOCUMENT_OPS - per_change as u64, "refused only near the limit");
 }
 
 /// A document's first change, as `actor`, with whatever root the attacker likes.
@@ -227,6 +260,14 @@ async fn hostile_changes(backend: Backend) {
     let (status, error) = raw.send(&SyncRequest { epoch: None, budget: 4096, cursors: vec![], changes }).await;
     assert_eq!((status, error.map(|e| e.code)), (413, Some("too_many_operations".into())));
     healthy(&server).await;
+
+    // The same, spread over requests: each within the request's limit, the
+    // history adding up until the document would pass its own. (The limit is
+    // the server's, not the database's: checked on one backend.)
+    if matches!(backend, Backend::Sqlite) {
+        history_past_the_limit(&raw, doc.automerge()).await;
+        healthy(&server).await;
+    }
 
     // 5. The same cursor many times: refused before any snapshot is built.
     let esi = device(&server, "esi").await;

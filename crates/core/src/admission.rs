@@ -40,6 +40,11 @@ pub const MAX_STRING: usize = 256 * 1024;
 pub const MAX_ITEMS: usize = 20_000;
 /// The most values (scalars and objects) in one document.
 pub const MAX_VALUES: usize = 1_000_000;
+/// The most operations a document's whole history may hold. Requests are
+/// bounded one by one; this bounds what they add up to, since every later
+/// change is judged against the whole document in memory (about 500 bytes
+/// an operation). The busiest real plan holds a few tens of thousands.
+pub const MAX_DOCUMENT_OPS: u64 = 1_000_000;
 
 /// Why a change or a document was not accepted: a stable machine-readable
 /// code and a sentence for people. Never names another workspace's contents.
@@ -362,6 +367,15 @@ fn string_too_long() -> Refusal {
 /// Check a whole document received from elsewhere: header, shape, and that
 /// its content reads into the typed model of its kind. Returns the header.
 pub fn check_document(doc: &Automerge) -> Result<Header, Refusal> {
+    if doc.stats().num_ops > MAX_DOCUMENT_OPS {
+        return Err(Refusal::new(
+            "document_too_large",
+            format!(
+                "the document's history would pass the limit of {MAX_DOCUMENT_OPS} operations; \
+                 copy what it needs into a new document"
+            ),
+        ));
+    }
     let header = header(doc)?;
     if header.schema > SCHEMA {
         return Err(Refusal::new(

@@ -16,6 +16,7 @@ use crate::access::Role;
 use crate::auth::Device;
 use crate::error::ApiError;
 use crate::round::LogTx;
+use crate::storage::Membership;
 use cd4mm_core::Kind;
 use cd4mm_core::admission::{self, Refusal};
 use cd4mm_core::automerge::{Automerge, Change, ReadDoc};
@@ -35,36 +36,152 @@ pub enum Verdict {
     Refused(Refusal),
 }
 
-/// Judge every change of a request. `verdicts[i]` is the verdict on
-/// `changes[i]`.
+/// A document as it stood when a round's changes were judged against it:
+/// read in a short transaction, judged outside any.
+#[derive(Debug, Clone, Default)]
+pub struct Base {
+    /// The workspace and kind it is registered with.
+    pub registered: Option<(String, String)>,
+    pub snapshot: Option<Vec<u8>>,
+    /// Log entries after the snapshot.
+    pub later: Vec<Vec<u8>>,
+    /// Its last log entry (0: none). With `registered`, what the round
+    /// checks has not moved before it trusts a verdict made outside it.
+    pub last: u64,
+}
+
+impl Base {
+    pub fn read(tx: &mut impl LogTx, doc_id: &str) -> Result<Base, ApiError> {
+        let registered = tx.document(doc_id)?;
+        let (snapshot, from) = match tx.cached(doc_id)? {
+            Some(c) => (c.snapshot, c.snapshot_seq),
+            None => (None, 0),
+        };
+        let later = tx.changes_of_after(doc_id, from)?;
+        // The last entry read, not one asked for apart: on a backend whose
+        // statements may see different commits, the stamp is what the
+        // verdict was made on.
+        let last = later.last().map_or(from, |&(seq, _)| seq);
+        Ok(Base { registered, snapshot, later: later.into_iter().map(|(_, b)| b).collect(), last })
+    }
+
+    /// The document itself (CPU work: decoding and applying).
+    fn load(&self) -> Result<Automerge, ApiError> {
+        let mut doc = match self.snapshot.as_deref() {
+            Some(bytes) => Automerge::load(bytes).map_err(ApiError::internal)?,
+            None => Automerge::new(),
+        };
+        let later: Vec<Change> = self.later.iter().filter_map(|b| Change::from_bytes(b.clone()).ok()).collect();
+        apply_leniently(&mut doc, later);
+        Ok(doc)
+    }
+}
+
+/// What a round's changes are judged against: the device's memberships and
+/// each document they touch.
+#[derive(Debug, Default)]
+pub struct Bases {
+    pub members: Vec<Membership>,
+    pub docs: HashMap<String, Base>,
+}
+
+/// Read the bases of a request's changes (inside a backend's read transaction).
+pub fn read_bases(tx: &mut impl LogTx, device: &Device, changes: &[OutChange]) -> Result<Bases, ApiError> {
+    let mut docs = HashMap::new();
+    for c in changes {
+        if !docs.contains_key(&c.doc_id) {
+            docs.insert(c.doc_id.clone(), Base::read(tx, &c.doc_id)?);
+        }
+    }
+    Ok(Bases { members: tx.memberships(device)?, docs })
+}
+
+/// Verdicts reached before the round's transaction, with what they rest on.
+/// Judging is the CPU-heavy part of a round (a change can carry 200,000
+/// operations, applied to its whole document): done here, it holds no lock
+/// and no connection, so one heavy request never stops the other devices.
+#[derive(Debug, Default)]
+pub struct Judged {
+    members: Vec<Membership>,
+    docs: HashMap<String, Prejudged>,
+}
+
+/// The verdicts on one document's changes, in request order, and the
+/// document's registration and last entry they were judged against.
+#[derive(Debug)]
+struct Prejudged {
+    registered: Option<(String, String)>,
+    last: u64,
+    verdicts: Vec<Verdict>,
+}
+
+/// Judge a request's changes against bases read beforehand. A document whose
+/// base could not be loaded is left to the round.
+pub fn prejudge(bases: &Bases, device: &Device, changes: &[OutChange]) -> Judged {
+    let roles = crate::storage::roles(&bases.members);
+    let mut docs = HashMap::new();
+    for (doc_id, indices) in by_document(changes) {
+        let Some(base) = bases.docs.get(doc_id) else { continue };
+        let of_doc: Vec<&OutChange> = indices.iter().map(|&i| &changes[i]).collect();
+        if let Ok(verdicts) = judge_document(base, device, &roles, &of_doc) {
+            docs.insert(
+                doc_id.to_owned(),
+                Prejudged { registered: base.registered.clone(), last: base.last, verdicts },
+            );
+        }
+    }
+    Judged { members: bases.members.clone(), docs }
+}
+
+/// Judge every change of a request, inside the round's transaction: the
+/// verdicts reached beforehand where their document has not moved since
+/// (and the device's memberships are the same), the others judged here.
+/// `verdicts[i]` is the verdict on `changes[i]`.
 pub fn judge(
     tx: &mut impl LogTx,
     device: &Device,
-    roles: &HashMap<&str, Role>,
+    members: &[Membership],
     changes: &[OutChange],
+    judged: &Judged,
 ) -> Result<Vec<Verdict>, ApiError> {
+    let roles = crate::storage::roles(members);
     let mut verdicts = vec![None; changes.len()];
-    // Each document's changes, in the request's order (documents in order of
-    // first appearance).
-    let mut order: Vec<&str> = Vec::new();
-    let mut by_doc: HashMap<&str, Vec<usize>> = HashMap::new();
-    for (i, c) in changes.iter().enumerate() {
-        by_doc
-            .entry(c.doc_id.as_str())
-            .or_insert_with(|| {
-                order.push(&c.doc_id);
-                Vec::new()
-            })
-            .push(i);
-    }
-    for doc_id in order {
-        let indices = by_doc.remove(doc_id).unwrap_or_default();
-        let of_doc: Vec<&OutChange> = indices.iter().map(|&i| &changes[i]).collect();
-        for (i, v) in indices.into_iter().zip(judge_document(tx, device, roles, doc_id, &of_doc)?) {
+    for (doc_id, indices) in by_document(changes) {
+        let before = judged.docs.get(doc_id).filter(|_| judged.members == members);
+        let of_doc = match before {
+            Some(p)
+                if p.verdicts.len() == indices.len()
+                    && p.last == tx.last_seq_of_doc(doc_id)?
+                    && p.registered == tx.document(doc_id)? =>
+            {
+                p.verdicts.clone()
+            }
+            _ => {
+                let base = Base::read(tx, doc_id)?;
+                let of_doc: Vec<&OutChange> = indices.iter().map(|&i| &changes[i]).collect();
+                judge_document(&base, device, &roles, &of_doc)?
+            }
+        };
+        for (i, v) in indices.into_iter().zip(of_doc) {
             verdicts[i] = Some(v);
         }
     }
     Ok(verdicts.into_iter().map(|v| v.unwrap_or_else(|| Verdict::Refused(follows_refused()))).collect())
+}
+
+/// Each document's changes by index, in the request's order (documents in
+/// order of first appearance).
+fn by_document(changes: &[OutChange]) -> Vec<(&str, Vec<usize>)> {
+    let mut out: Vec<(&str, Vec<usize>)> = Vec::new();
+    let mut at: HashMap<&str, usize> = HashMap::new();
+    for (i, c) in changes.iter().enumerate() {
+        let slot = *at.entry(c.doc_id.as_str()).or_insert_with(|| {
+            out.push((c.doc_id.as_str(), Vec::new()));
+            out.len() - 1
+        });
+        out[slot].1.push(i);
+    }
+    out
 }
 
 fn follows_refused() -> Refusal {
@@ -73,13 +190,12 @@ fn follows_refused() -> Refusal {
 
 /// The verdicts on one document's changes, in order.
 fn judge_document(
-    tx: &mut impl LogTx,
+    base: &Base,
     device: &Device,
     roles: &HashMap<&str, Role>,
-    doc_id: &str,
     changes: &[&OutChange],
 ) -> Result<Vec<Verdict>, ApiError> {
-    let registered = tx.document(doc_id)?;
+    let registered = &base.registered;
     // 1. Each change on its own: the sender's workspace, decoding, actor.
     let mut decoded: Vec<Change> = Vec::with_capacity(changes.len());
     let mut refused: Option<Refusal> = None;
@@ -109,12 +225,12 @@ fn judge_document(
             role: role_in(device, roles, workspace),
             workspace,
             label: &changes[0].kind,
-            registered: &registered,
+            registered,
         };
-        let base = load(tx, doc_id)?;
+        let doc = base.load()?;
         // Automerge's readers assert on some documents a crafted change makes
         // (found by fuzzing): such a panic refuses the changes, never the round.
-        verdicts = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| judge_applied(&base, &decoded, &expected)))
+        verdicts = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| judge_applied(&doc, &decoded, &expected)))
             .unwrap_or_else(|_| {
                 let why = Refusal::new("bad_change", "the changes break their document");
                 decoded.iter().map(|_| Verdict::Refused(why.clone())).collect()
@@ -289,19 +405,6 @@ fn judge_applied(base: &Automerge, changes: &[Change], expected: &Expected<'_>) 
     out
 }
 
-/// The document as the server holds it: cached snapshot and later changes.
-pub fn load(tx: &mut impl LogTx, doc_id: &str) -> Result<Automerge, ApiError> {
-    let Some(cached) = tx.cached(doc_id)? else { return Ok(Automerge::new()) };
-    let later = tx.changes_of_after(doc_id, cached.snapshot_seq)?;
-    let mut doc = match cached.snapshot.as_deref() {
-        Some(bytes) => Automerge::load(bytes).map_err(ApiError::internal)?,
-        None => Automerge::new(),
-    };
-    let later: Vec<Change> = later.into_iter().filter_map(|(_, b)| Change::from_bytes(b).ok()).collect();
-    apply_leniently(&mut doc, later);
-    Ok(doc)
-}
-
 /// Apply stored changes, skipping any that do not apply (a duplicate
 /// (actor, seq) stored before the checks existed), so one bad entry never
 /// makes a document unreadable for everyone.
@@ -318,3 +421,6 @@ pub fn apply_leniently(doc: &mut Automerge, changes: Vec<Change>) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -7,12 +7,14 @@
 //! a device's cursor never skips an entry that commits late.
 
 use crate::access::Role;
+use crate::admit;
 use crate::auth::{self, Device};
 use crate::error::ApiError;
-use crate::round::{self, CachedDoc, Entry, LogTx};
+use crate::round::{self, CachedDoc, Entry, FreshFacts, LogTx, StaleDoc};
 use crate::storage::{self, DeviceInfo, DeviceRecord, FactsRow, Membership, NewDevice, Storage, SyncOutcome};
 use axum::http::StatusCode;
 use cd4mm_sync::wire::{DocBytes, SyncRequest};
+use postgres::IsolationLevel;
 use postgres::error::SqlState;
 use postgres::fallible_iterator::FallibleIterator;
 use postgres::{Client, NoTls, Transaction};
@@ -239,26 +241,43 @@ impl Storage for Postgres {
         })
     }
 
-    fn refresh_facts(&self, workspaces: Option<&[String]>, limit: usize) -> Result<usize, ApiError> {
+    fn read_stale(&self, workspaces: Option<&[String]>, limit: usize) -> Result<Vec<StaleDoc>, ApiError> {
         self.with(|c| {
             let mut tx = c.transaction()?;
-            let n = round::refresh_stale(&mut Tx(&mut tx), workspaces, limit)?;
-            tx.commit()?;
-            Ok(n)
+            round::read_stale(&mut Tx(&mut tx), workspaces, limit)
         })
     }
 
-    fn sync(
+    fn write_facts(&self, fresh: &[FreshFacts]) -> Result<(), ApiError> {
+        self.with(|c| {
+            let mut tx = c.transaction()?;
+            round::write_facts(&mut Tx(&mut tx), fresh)?;
+            tx.commit()?;
+            Ok(())
+        })
+    }
+
+    fn bases(&self, device: &Device, request: &SyncRequest) -> Result<admit::Bases, ApiError> {
+        self.with(|c| {
+            // One snapshot of the database for every document read.
+            let mut tx =
+                c.build_transaction().isolation_level(IsolationLevel::RepeatableRead).read_only(true).start()?;
+            admit::read_bases(&mut Tx(&mut tx), device, &request.changes)
+        })
+    }
+
+    fn sync_judged(
         &self,
         device: &Device,
         request: &SyncRequest,
         version: u16,
         cap: usize,
         now_ms: i64,
+        judged: &admit::Judged,
     ) -> Result<SyncOutcome, ApiError> {
         self.with(|c| {
             let mut tx = c.transaction()?;
-            let outcome = round::run(&mut Tx(&mut tx), device, request, version, cap, now_ms)?;
+            let outcome = round::run(&mut Tx(&mut tx), device, request, version, cap, now_ms, judged)?;
             for workspace in &outcome.news {
                 // Delivered to every instance (this one included) on commit.
                 tx.execute("SELECT pg_notify($1, $2)", &[&NEWS_CHANNEL, workspace])?;
@@ -438,6 +457,11 @@ impl LogTx for Tx<'_, '_> {
             .0
             .query_one("SELECT coalesce(max(seq), 0) FROM log WHERE workspace_id = $1", &[&workspace])?
             .get::<_, i64>(0) as u64)
+    }
+
+    fn last_seq_of_doc(&mut self, doc_id: &str) -> Result<u64, ApiError> {
+        Ok(self.0.query_one("SELECT coalesce(max(seq), 0) FROM log WHERE doc_id = $1", &[&doc_id])?.get::<_, i64>(0)
+            as u64)
     }
 
     fn document(&mut self, doc_id: &str) -> Result<Option<(String, String)>, ApiError> {

@@ -38,6 +38,8 @@ pub trait LogTx {
     /// The highest log number of the whole server.
     fn last_seq(&mut self) -> Result<u64, ApiError>;
     fn last_seq_of(&mut self, workspace: &str) -> Result<u64, ApiError>;
+    /// A document's last log entry (0: none).
+    fn last_seq_of_doc(&mut self, doc_id: &str) -> Result<u64, ApiError>;
     /// The workspace and kind a document is registered with.
     fn document(&mut self, doc_id: &str) -> Result<Option<(String, String)>, ApiError>;
     fn register_document(&mut self, doc_id: &str, workspace: &str, kind: &str) -> Result<(), ApiError>;
@@ -109,38 +111,87 @@ fn current(tx: &mut impl LogTx, doc: CachedDoc) -> Result<(Vec<u8>, u64), ApiErr
 /// a new snapshot (so the next refresh, or first sync, starts from it).
 const SNAPSHOT_AFTER: usize = 16;
 
-/// Bring the regional facts of up to `limit` stale documents up to date,
-/// inside the backend's transaction; how many were looked at. The sync round
-/// does not do this (it would slow every device's sync): the server's facts
-/// task does it after each round, and a dashboard catches up before reading.
-/// A document that cannot be read (say, from a newer version of the
-/// software) keeps its old facts, marked as of its last entry so it is not
-/// retried on every pass.
-pub fn refresh_stale(tx: &mut impl LogTx, workspaces: Option<&[String]>, limit: usize) -> Result<usize, ApiError> {
-    let stale = tx.stale_facts(workspaces, limit)?;
-    for (doc_id, workspace) in &stale {
-        refresh_facts(tx, doc_id, workspace)?;
-    }
-    Ok(stale.len())
+/// A document whose regional facts are behind its log, as read for
+/// refreshing them.
+#[derive(Debug)]
+pub struct StaleDoc {
+    pub doc_id: String,
+    pub workspace: String,
+    pub snapshot: Option<Vec<u8>>,
+    /// Log entries after the snapshot, with their numbers.
+    pub later: Vec<(u64, Vec<u8>)>,
+    pub snapshot_seq: u64,
 }
 
-fn refresh_facts(tx: &mut impl LogTx, doc_id: &str, workspace: &str) -> Result<(), ApiError> {
-    let Some(doc) = tx.cached(doc_id)? else { return Ok(()) };
-    let later = tx.changes_of_after(doc_id, doc.snapshot_seq)?;
-    let seq = later.last().map_or(doc.snapshot_seq, |&(s, _)| s);
-    let pile = later.len();
-    let bytes = storage::snapshot(doc.snapshot.as_deref(), later.into_iter().map(|(_, b)| b));
-    if let Ok(bytes) = &bytes
-        && pile > SNAPSHOT_AFTER
-    {
-        tx.cache_snapshot(doc_id, bytes, seq)?;
+/// A stale document's facts, brought up to date.
+#[derive(Debug)]
+pub struct FreshFacts {
+    pub doc_id: String,
+    pub workspace: String,
+    /// `None`: the document cannot be read; its old facts are kept.
+    pub facts: Option<String>,
+    /// The last log entry they include.
+    pub seq: u64,
+    /// A new snapshot to cache as of `seq`, when many entries had piled up.
+    pub snapshot: Option<Vec<u8>>,
+}
+
+/// Up to `limit` stale documents among these workspaces (`None`: all), read
+/// inside the backend's transaction. The sync round does not refresh facts
+/// (it would slow every device's sync): the server's facts task does after
+/// each round, and a dashboard catches up before reading
+/// ([`crate::Storage::refresh_facts`]).
+pub fn read_stale(tx: &mut impl LogTx, workspaces: Option<&[String]>, limit: usize) -> Result<Vec<StaleDoc>, ApiError> {
+    let mut out = Vec::new();
+    for (doc_id, workspace) in tx.stale_facts(workspaces, limit)? {
+        let Some(doc) = tx.cached(&doc_id)? else { continue };
+        let later = tx.changes_of_after(&doc_id, doc.snapshot_seq)?;
+        out.push(StaleDoc { doc_id, workspace, snapshot: doc.snapshot, later, snapshot_seq: doc.snapshot_seq });
     }
-    let facts = bytes
-        .map_err(|e| e.message)
-        .and_then(|bytes| storage::facts(&bytes))
-        .inspect_err(|why| tracing::warn!(doc = doc_id, %why, "regional facts not refreshed"))
-        .ok();
-    tx.put_facts(doc_id, workspace, facts.as_deref(), seq)
+    Ok(out)
+}
+
+/// The facts of stale documents: the CPU-heavy part, done with no lock or
+/// connection held. A document that cannot be read (from a newer version of
+/// the software, or one Automerge's readers panic on) keeps its old facts,
+/// marked as of its last entry so it is not retried on every pass.
+pub fn fresh_facts(stale: Vec<StaleDoc>) -> Vec<FreshFacts> {
+    stale
+        .into_iter()
+        .map(|doc| {
+            let seq = doc.later.last().map_or(doc.snapshot_seq, |&(s, _)| s);
+            let pile = doc.later.len();
+            let (snapshot, later) = (doc.snapshot, doc.later);
+            let computed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                let bytes =
+                    storage::snapshot(snapshot.as_deref(), later.into_iter().map(|(_, b)| b)).map_err(|e| e.message)?;
+                let facts = storage::facts(&bytes)?;
+                Ok::<_, String>((bytes, facts))
+            }))
+            .unwrap_or_else(|_| Err("the document breaks the reader".to_owned()));
+            let (facts, snapshot) = match computed {
+                Ok((bytes, facts)) => (Some(facts), (pile > SNAPSHOT_AFTER).then_some(bytes)),
+                Err(why) => {
+                    tracing::warn!(doc = doc.doc_id, %why, "regional facts not refreshed");
+                    (None, None)
+                }
+            };
+            FreshFacts { doc_id: doc.doc_id, workspace: doc.workspace, facts, seq, snapshot }
+        })
+        .collect()
+}
+
+/// Keep refreshed facts (and snapshots), inside the backend's transaction.
+/// Both only ever move forward: facts or a snapshot as of a later entry,
+/// written meanwhile, are kept.
+pub fn write_facts(tx: &mut impl LogTx, fresh: &[FreshFacts]) -> Result<(), ApiError> {
+    for f in fresh {
+        if let Some(snapshot) = &f.snapshot {
+            tx.cache_snapshot(&f.doc_id, snapshot, f.seq)?;
+        }
+        tx.put_facts(&f.doc_id, &f.workspace, f.facts.as_deref(), f.seq)?;
+    }
+    Ok(())
 }
 
 /// Entries read per query when answering; the byte cap usually stops earlier.
@@ -153,7 +204,9 @@ pub const MIN_BUDGET: usize = 4 * 1024;
 /// Run one round inside the backend's transaction (the caller commits), for
 /// a device speaking protocol `version`: in version 1 a refused change fails
 /// the round and snapshots come whole; from version 2 refusals are reported
-/// per change and the answer keeps within the device's budget.
+/// per change and the answer keeps within the device's budget. `judged`:
+/// verdicts reached before the transaction ([`admit::prejudge`]), used
+/// where still true.
 pub fn run(
     tx: &mut impl LogTx,
     device: &Device,
@@ -161,6 +214,7 @@ pub fn run(
     version: u16,
     cap: usize,
     now_ms: i64,
+    judged: &admit::Judged,
 ) -> Result<SyncOutcome, ApiError> {
     let epoch = tx.epoch()?;
     let members = tx.memberships(device)?;
@@ -187,7 +241,7 @@ pub fn run(
     tx.lock_workspaces(&written)?;
 
     // Judge every change before storing any.
-    let verdicts = admit::judge(tx, device, &roles, &request.changes)?;
+    let verdicts = admit::judge(tx, device, &members, &request.changes, judged)?;
     let mut refused = Vec::new();
     let mut deferred = Vec::new();
     for (index, verdict) in verdicts.iter().enumerate() {

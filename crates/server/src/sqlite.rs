@@ -1,9 +1,10 @@
 //! The embedded default: one SQLite file in the data directory, no setup.
 
 use crate::access::Role;
+use crate::admit;
 use crate::auth::Device;
 use crate::error::ApiError;
-use crate::round::{self, CachedDoc, Entry, LogTx};
+use crate::round::{self, CachedDoc, Entry, FreshFacts, LogTx, StaleDoc};
 use crate::storage::{self, DeviceInfo, DeviceRecord, FactsRow, Membership, NewDevice, Storage, SyncOutcome};
 use axum::http::StatusCode;
 use cd4mm_sync::wire::{DocBytes, SyncRequest};
@@ -189,27 +190,42 @@ impl Storage for Sqlite {
         })
     }
 
-    fn refresh_facts(&self, workspaces: Option<&[String]>, limit: usize) -> Result<usize, ApiError> {
+    fn read_stale(&self, workspaces: Option<&[String]>, limit: usize) -> Result<Vec<StaleDoc>, ApiError> {
         self.with(|c| {
-            let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
-            let n = round::refresh_stale(&mut Tx(&tx), workspaces, limit)?;
-            tx.commit()?;
-            Ok(n)
+            let tx = c.transaction()?;
+            round::read_stale(&mut Tx(&tx), workspaces, limit)
         })
     }
 
-    fn sync(
+    fn write_facts(&self, fresh: &[FreshFacts]) -> Result<(), ApiError> {
+        self.with(|c| {
+            let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            round::write_facts(&mut Tx(&tx), fresh)?;
+            tx.commit()?;
+            Ok(())
+        })
+    }
+
+    fn bases(&self, device: &Device, request: &SyncRequest) -> Result<admit::Bases, ApiError> {
+        self.with(|c| {
+            let tx = c.transaction()?;
+            admit::read_bases(&mut Tx(&tx), device, &request.changes)
+        })
+    }
+
+    fn sync_judged(
         &self,
         device: &Device,
         request: &SyncRequest,
         version: u16,
         cap: usize,
         now_ms: i64,
+        judged: &admit::Judged,
     ) -> Result<SyncOutcome, ApiError> {
         self.with(|c| {
             // IMMEDIATE: one writer at a time, so log numbers commit in order.
             let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
-            let outcome = round::run(&mut Tx(&tx), device, request, version, cap, now_ms)?;
+            let outcome = round::run(&mut Tx(&tx), device, request, version, cap, now_ms, judged)?;
             tx.commit()?;
             Ok(outcome)
         })
@@ -340,6 +356,13 @@ impl LogTx for Tx<'_> {
         Ok(self.0.query_row("SELECT coalesce(max(seq), 0) FROM log WHERE workspace_id = ?1", [workspace], |r| {
             r.get::<_, i64>(0)
         })? as u64)
+    }
+
+    fn last_seq_of_doc(&mut self, doc_id: &str) -> Result<u64, ApiError> {
+        Ok(self
+            .0
+            .query_row("SELECT coalesce(max(seq), 0) FROM log WHERE doc_id = ?1", [doc_id], |r| r.get::<_, i64>(0))?
+            as u64)
     }
 
     fn document(&mut self, doc_id: &str) -> Result<Option<(String, String)>, ApiError> {

@@ -6,6 +6,7 @@
 use crate::access::Role;
 use crate::auth::{self, Device};
 use crate::error::ApiError;
+use crate::round::{FreshFacts, StaleDoc};
 use cd4mm_core::automerge::{Automerge, Change};
 use cd4mm_sync::wire::{SyncRequest, SyncResponse};
 use serde::Serialize;
@@ -114,17 +115,24 @@ pub trait Storage: Send + Sync + 'static {
     fn saved_documents(&self, workspace: &str) -> Result<Vec<cd4mm_sync::wire::DocBytes>, ApiError>;
     /// The regional facts of every document of these workspaces.
     fn facts(&self, workspaces: &[String]) -> Result<Vec<FactsRow>, ApiError>;
-    /// Bring the regional facts of up to `limit` stale documents of these
-    /// workspaces (`None`: all) up to date, in one transaction; how many.
-    fn refresh_facts(&self, workspaces: Option<&[String]>, limit: usize) -> Result<usize, ApiError>;
-    /// One sync round, in one transaction, for a device speaking protocol `version`.
-    fn sync(
+    /// Up to `limit` documents of these workspaces (`None`: all) whose facts
+    /// are stale, read in one transaction ([`crate::round::read_stale`]).
+    fn read_stale(&self, workspaces: Option<&[String]>, limit: usize) -> Result<Vec<StaleDoc>, ApiError>;
+    /// Keep refreshed facts, in one transaction ([`crate::round::write_facts`]).
+    fn write_facts(&self, fresh: &[FreshFacts]) -> Result<(), ApiError>;
+    /// What a request's changes will be judged against, read in one short
+    /// transaction ([`crate::admit::read_bases`]).
+    fn bases(&self, device: &Device, request: &SyncRequest) -> Result<crate::admit::Bases, ApiError>;
+    /// One sync round ([`crate::round::run`]), in one transaction, with the
+    /// verdicts reached beforehand.
+    fn sync_judged(
         &self,
         device: &Device,
         request: &SyncRequest,
         version: u16,
         cap: usize,
         now_ms: i64,
+        judged: &crate::admit::Judged,
     ) -> Result<SyncOutcome, ApiError>;
     /// Whether the storage itself tells every server instance of news (through
     /// `news`); if not, each instance announces its own rounds' news.
@@ -142,6 +150,24 @@ pub trait Storage: Send + Sync + 'static {
     fn coverage(&self) -> Result<Vec<(String, String)>, ApiError>;
     fn revoke_device(&self, device_id: &str, now_ms: i64) -> Result<(), ApiError>;
     fn devices(&self) -> Result<Vec<DeviceInfo>, ApiError>;
+
+    /// One sync round for a device speaking protocol `version`: its changes
+    /// judged first, outside any transaction, then stored and answered in one.
+    fn sync(
+        &self,
+        device: &Device,
+        request: &SyncRequest,
+        version: u16,
+        cap: usize,
+        now_ms: i64,
+    ) -> Result<SyncOutcome, ApiError> {
+        let judged = if request.changes.is_empty() {
+            crate::admit::Judged::default()
+        } else {
+            crate::admit::prejudge(&self.bases(device, request)?, device, &request.changes)
+        };
+        self.sync_judged(device, request, version, cap, now_ms, &judged)
+    }
 
     /// The device with this id whose token digest matches, if not revoked.
     fn authenticate(&self, device_id: &str, digest: &[u8]) -> Result<Device, ApiError> {
@@ -187,6 +213,17 @@ pub trait Storage: Send + Sync + 'static {
             ));
         }
         self.insert_user(username, &auth::hash_password(password)?, admin, now_ms)
+    }
+
+    /// Bring the regional facts of up to `limit` stale documents of these
+    /// workspaces (`None`: all) up to date; how many. Reading a document
+    /// costs CPU in proportion to its history: done between two short
+    /// transactions, so sync rounds never wait for it.
+    fn refresh_facts(&self, workspaces: Option<&[String]>, limit: usize) -> Result<usize, ApiError> {
+        let stale = self.read_stale(workspaces, limit)?;
+        let n = stale.len();
+        self.write_facts(&crate::round::fresh_facts(stale))?;
+        Ok(n)
     }
 
     /// Refresh every stale fact of these workspaces (`None`: all), a batch per

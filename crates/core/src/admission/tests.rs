@@ -151,3 +151,28 @@ fn leb(out: &mut Vec<u8>, mut v: u64) {
         out.push(byte | 0x80);
     }
 }
+
+#[test]
+fn a_history_past_the_operation_limit_is_refused_though_the_document_looks_small() {
+    let mut doc = plan_doc().automerge().clone();
+    // Overwrites leave one visible value each time, but every one stays in
+    // the history the server must hold in memory.
+    let rounds = 6;
+    let per_round = (MAX_DOCUMENT_OPS as usize).div_ceil(rounds) + 1;
+    for round in 0..rounds {
+        doc.transact::<_, _, AutomergeError>(|tx| {
+            for i in 0..per_round {
+                tx.put(automerge::ROOT, "title", format!("{round}-{i}"))?;
+            }
+            Ok(())
+        })
+        .expect("overwrite");
+        let verdict = check_document(&doc);
+        if doc.stats().num_ops > MAX_DOCUMENT_OPS {
+            assert_eq!(verdict.expect_err("too much history").code, "document_too_large");
+            return;
+        }
+        verdict.expect("within the limit");
+    }
+    panic!("the history never passed the limit");
+}
