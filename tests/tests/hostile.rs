@@ -107,6 +107,45 @@ impl Raw {
     }
 }
 
+/// Each live news stream costs the server a task and a database read per
+/// news: a device may hold a few, not thousands.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_device_holds_a_few_news_streams_at_most() {
+    let server = TestServer::start().await;
+    server.member(GH, "ama", "editor");
+    let ama = device(&server, "ama").await;
+    let http = reqwest::Client::new();
+    let open = || http.get(format!("{}/v1/events", server.url)).bearer_auth(ama.client.token()).send();
+    let mut streams = Vec::new();
+    for _ in 0..cd4mm_server::STREAMS_PER_DEVICE {
+        let stream = open().await.expect("stream");
+        assert_eq!(stream.status(), 200);
+        streams.push(stream);
+    }
+    let refused = open().await.expect("answer");
+    assert_eq!(refused.status(), 429);
+    let error: ErrorBody = refused.json().await.expect("error");
+    assert_eq!(error.code, "too_many_streams");
+    // Another device of the same user is counted apart.
+    let other = device(&server, "ama").await;
+    let stream = http.get(format!("{}/v1/events", server.url)).bearer_auth(other.client.token()).send().await;
+    assert_eq!(stream.expect("stream").status(), 200);
+    // A stream the device hangs up frees its place.
+    drop(streams.pop());
+    let mut again = None;
+    for _ in 0..50 {
+        let stream = open().await.expect("answer");
+        if stream.status() == 200 {
+            again = Some(stream);
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(again.is_some(), "a place freed by a closed stream is given again");
+    drop(streams);
+    server.stop().await;
+}
+
 /// Send changes of `p1` of about 200,000 operations each, one per request,
 /// until one is refused: only when the document would pass its limit.
 async fn history_past_the_limit(raw: &Raw, held: &Automerge) {
@@ -216,6 +255,9 @@ async fn hostile_changes(backend: Backend) {
     let second = twin.last_local_change().expect("second").raw_bytes().to_vec();
     assert_eq!(raw.push(GH, "p1", "plan", vec![created.clone(), first]).await, (200, String::new()));
     assert_eq!(raw.push(GH, "p1", "plan", vec![second]).await, (409, "duplicate_seq".into()));
+    // The same change under another id: it belongs to `p1`, and no empty
+    // document is registered for it.
+    assert_eq!(raw.push(GH, "p1-copy", "plan", vec![created.clone()]).await, (409, "change_elsewhere".into()));
     // A change that moves the document to another kind after creation.
     let mut turncoat = doc.automerge().clone();
     turncoat

@@ -162,11 +162,31 @@ pub fn judge(
                 judge_document(&base, device, &roles, &of_doc)?
             }
         };
-        for (i, v) in indices.into_iter().zip(of_doc) {
+        for (i, v) in indices.into_iter().zip(held_elsewhere(tx, doc_id, of_doc)?) {
             verdicts[i] = Some(v);
         }
     }
     Ok(verdicts.into_iter().map(|v| v.unwrap_or_else(|| Verdict::Refused(follows_refused()))).collect())
+}
+
+/// A change is logged once, under one document: the same bytes sent again
+/// under another id would register an empty document there. Refused, with
+/// the ones after it.
+fn held_elsewhere(tx: &mut impl LogTx, doc_id: &str, mut verdicts: Vec<Verdict>) -> Result<Vec<Verdict>, ApiError> {
+    for i in 0..verdicts.len() {
+        let Verdict::Accepted(hash, _) = verdicts[i] else { continue };
+        if tx.doc_of_change(&hash)?.is_some_and(|d| d != doc_id) {
+            verdicts[i] = Verdict::Refused(Refusal::new(
+                "change_elsewhere",
+                "this change is already held as part of another document",
+            ));
+            for v in &mut verdicts[i + 1..] {
+                *v = Verdict::Refused(follows_refused());
+            }
+            break;
+        }
+    }
+    Ok(verdicts)
 }
 
 /// Each document's changes by index, in the request's order (documents in

@@ -5,15 +5,61 @@ use crate::AppState;
 use crate::auth::Device;
 use crate::error::ApiError;
 use axum::extract::State;
+use axum::http::StatusCode;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use futures_util::stream::{self, Stream};
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, Mutex};
 use tokio::sync::broadcast::error::RecvError;
+
+/// Live streams one device may hold open at once. An app holds one; a few
+/// more allow for reconnections whose old connection the server has not yet
+/// seen close. Each stream costs a task and a database read per news.
+pub const STREAMS_PER_DEVICE: usize = 4;
+
+/// Open streams per device.
+#[derive(Debug, Default)]
+pub struct Streams(Mutex<HashMap<String, usize>>);
+
+/// One open stream, counted until it is dropped.
+struct Open {
+    streams: Arc<Streams>,
+    device_id: String,
+}
+
+impl Streams {
+    fn open(streams: &Arc<Streams>, device_id: &str) -> Result<Open, ApiError> {
+        let mut open = streams.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let n = open.entry(device_id.to_owned()).or_default();
+        if *n >= STREAMS_PER_DEVICE {
+            return Err(ApiError::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                "too_many_streams",
+                format!("a device may listen for news on at most {STREAMS_PER_DEVICE} connections at once"),
+            ));
+        }
+        *n += 1;
+        Ok(Open { streams: streams.clone(), device_id: device_id.to_owned() })
+    }
+}
+
+impl Drop for Open {
+    fn drop(&mut self) {
+        let mut open = self.streams.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(n) = open.get_mut(&self.device_id) {
+            *n -= 1;
+            if *n == 0 {
+                open.remove(&self.device_id);
+            }
+        }
+    }
+}
 
 pub async fn events(
     State(state): State<AppState>,
     device: Device,
 ) -> Result<Sse<impl Stream<Item = Result<Event, std::convert::Infallible>>>, ApiError> {
+    let counted = Streams::open(&state.streams, &device.device_id)?;
     let db = state.db.clone();
     let d = device.clone();
     let readable: HashSet<String> = tokio::task::spawn_blocking(move || db.memberships(&d))
@@ -66,6 +112,12 @@ pub async fn events(
                 }
             }
         });
+    // The count goes down when the stream is dropped (the device hung up,
+    // or the server ended it).
+    let stream = futures_util::StreamExt::map(stream, move |event| {
+        let _counted = &counted;
+        event
+    });
     Ok(Sse::new(stream).keep_alive(KeepAlive::default()))
 }
 

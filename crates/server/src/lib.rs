@@ -36,6 +36,7 @@ mod web;
 
 pub use auth::Device;
 pub use error::ApiError;
+pub use events::STREAMS_PER_DEVICE;
 pub use storage::Storage;
 
 use axum::Router;
@@ -93,6 +94,8 @@ pub struct AppState {
     pub(crate) sessions: Arc<browser::Sessions>,
     /// Wakes the task that refreshes the regional facts (`regional::refresher`).
     pub(crate) facts: Arc<tokio::sync::Notify>,
+    /// Live news streams open per device.
+    pub(crate) streams: Arc<events::Streams>,
 }
 
 impl AppState {
@@ -149,7 +152,16 @@ pub fn router(db: Arc<dyn Storage>, config: Config) -> (Router, watch::Sender<bo
     let (close, closing) = watch::channel(false);
     let local_news = !db.delivers_news(news.clone());
     let facts = regional::refresher(db.clone(), closing.clone());
-    let state = AppState { db, config: Arc::new(config), news, closing, local_news, sessions: Arc::default(), facts };
+    let state = AppState {
+        db,
+        config: Arc::new(config),
+        news,
+        closing,
+        local_news,
+        sessions: Arc::default(),
+        facts,
+        streams: Arc::default(),
+    };
     let router = Router::new()
         .route("/healthz", get(sync::healthz))
         .route("/v1/enrol", post(sync::enrol))

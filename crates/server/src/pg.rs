@@ -448,15 +448,15 @@ impl LogTx for Tx<'_, '_> {
         Ok(())
     }
 
-    fn last_seq(&mut self) -> Result<u64, ApiError> {
-        Ok(self.0.query_one("SELECT coalesce(max(seq), 0) FROM log", &[])?.get::<_, i64>(0) as u64)
-    }
-
     fn last_seq_of(&mut self, workspace: &str) -> Result<u64, ApiError> {
         Ok(self
             .0
             .query_one("SELECT coalesce(max(seq), 0) FROM log WHERE workspace_id = $1", &[&workspace])?
             .get::<_, i64>(0) as u64)
+    }
+
+    fn doc_of_change(&mut self, hash: &[u8; 32]) -> Result<Option<String>, ApiError> {
+        Ok(self.0.query_opt("SELECT doc_id FROM log WHERE hash = $1", &[&hash.as_slice()])?.map(|r| r.get(0)))
     }
 
     fn last_seq_of_doc(&mut self, doc_id: &str) -> Result<u64, ApiError> {

@@ -35,9 +35,9 @@ pub trait LogTx {
     /// numbers commit in order within a workspace (a no-op where the whole
     /// transaction is already exclusive).
     fn lock_workspaces(&mut self, workspaces: &[&str]) -> Result<(), ApiError>;
-    /// The highest log number of the whole server.
-    fn last_seq(&mut self) -> Result<u64, ApiError>;
     fn last_seq_of(&mut self, workspace: &str) -> Result<u64, ApiError>;
+    /// The document a change (by hash) is logged under, if any.
+    fn doc_of_change(&mut self, hash: &[u8; 32]) -> Result<Option<String>, ApiError>;
     /// A document's last log entry (0: none).
     fn last_seq_of_doc(&mut self, doc_id: &str) -> Result<u64, ApiError>;
     /// The workspace and kind a document is registered with.
@@ -219,7 +219,6 @@ pub fn run(
     let epoch = tx.epoch()?;
     let members = tx.memberships(device)?;
     let roles = roles(&members);
-    let last_seq = tx.last_seq()?;
     let mut seen: Vec<&str> = Vec::with_capacity(request.cursors.len());
     for cursor in &request.cursors {
         check_read(device, &roles, &cursor.workspace)?;
@@ -231,6 +230,9 @@ pub fn run(
             ));
         }
         seen.push(&cursor.workspace);
+        // Against the workspace's own log, so the answer says nothing of
+        // how busy the rest of the server is.
+        let last_seq = tx.last_seq_of(&cursor.workspace)?;
         if cursor.seq > last_seq || cursor.resume.as_ref().is_some_and(|r| r.at > last_seq) {
             return Err(storage::cursor_ahead(&cursor.workspace));
         }

@@ -348,14 +348,18 @@ impl LogTx for Tx<'_> {
         Ok(()) // the IMMEDIATE transaction already excludes other writers
     }
 
-    fn last_seq(&mut self) -> Result<u64, ApiError> {
-        Ok(self.0.query_row("SELECT coalesce(max(seq), 0) FROM log", [], |r| r.get::<_, i64>(0))? as u64)
-    }
-
     fn last_seq_of(&mut self, workspace: &str) -> Result<u64, ApiError> {
         Ok(self.0.query_row("SELECT coalesce(max(seq), 0) FROM log WHERE workspace_id = ?1", [workspace], |r| {
             r.get::<_, i64>(0)
         })? as u64)
+    }
+
+    fn doc_of_change(&mut self, hash: &[u8; 32]) -> Result<Option<String>, ApiError> {
+        Ok(self
+            .0
+            .prepare_cached("SELECT doc_id FROM log WHERE hash = ?1")?
+            .query_row([hash.as_slice()], |r| r.get(0))
+            .optional()?)
     }
 
     fn last_seq_of_doc(&mut self, doc_id: &str) -> Result<u64, ApiError> {

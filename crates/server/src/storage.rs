@@ -292,7 +292,7 @@ pub fn roles(memberships: &[Membership]) -> HashMap<&str, Role> {
 pub fn refused(refusal: &cd4mm_core::admission::Refusal) -> ApiError {
     let status = match refusal.code {
         "not_a_member" | "role_forbids" | "foreign_actor" => axum::http::StatusCode::FORBIDDEN,
-        "duplicate_seq" => axum::http::StatusCode::CONFLICT,
+        "duplicate_seq" | "change_elsewhere" => axum::http::StatusCode::CONFLICT,
         _ => axum::http::StatusCode::BAD_REQUEST,
     };
     ApiError::new(status, refusal.code, refusal.message.clone())
