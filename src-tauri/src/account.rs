@@ -15,6 +15,21 @@ pub struct Account {
     pub token: String,
     /// The memberships as the server last told them.
     pub workspaces: Vec<WorkspaceInfo>,
+    /// A server administrator (files written before this was kept: no).
+    #[serde(default)]
+    pub admin: bool,
+}
+
+/// A membership as the server sends it. A role this version does not know
+/// (from a newer server) reads as a viewer's: nothing is offered that the
+/// server might refuse.
+pub fn workspace_info(m: cd4mm_sync::Membership) -> WorkspaceInfo {
+    WorkspaceInfo {
+        role: cd4mm_core::Role::parse(&m.role).unwrap_or(cd4mm_core::Role::Viewer),
+        id: m.workspace,
+        name: m.name,
+        country: m.country,
+    }
 }
 
 impl Account {

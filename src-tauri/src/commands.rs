@@ -6,7 +6,7 @@
 
 use crate::account::Account;
 use crate::sync::Desktop;
-use cd4mm_app::{AppError, Command, Reply, SyncStatus, WorkspaceInfo};
+use cd4mm_app::{AppError, Caller, Command, Reply, SyncStatus};
 use cd4mm_sync::{Client, SyncError};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -20,36 +20,28 @@ async fn blocking<T: Send + 'static>(f: impl FnOnce() -> Result<T, AppError> + S
     tauri::async_runtime::spawn_blocking(f).await.map_err(|e| error("internal", e.to_string()))?
 }
 
-/// One command of the command API over this device's store.
+/// One command of the command API over this device's store, as the
+/// signed-in user (or the device's own user, without a server).
 #[tauri::command]
 pub async fn command(desktop: State<'_, Arc<Desktop>>, command: Command) -> Result<Reply, AppError> {
     let desktop = desktop.inner().clone();
     blocking(move || {
-        if let (Command::Workspaces, Some(account)) = (&command, desktop.account()) {
-            return Ok(Reply::Workspaces(with_local(account.workspaces, &desktop)?));
-        }
-        let writes = matches!(
-            command,
-            Command::CreateDocument { .. } | Command::EditDocument { .. } | Command::DiscardNotAccepted { .. }
-        );
-        let reply = cd4mm_app::execute(&mut desktop.store(), command, now_ms())?;
+        let account = desktop.account();
+        let own = account.as_ref().map(|a| (desktop.store().actor().to_hex_string(), a.username.clone()));
+        // The desktop knows one author by name: its own user.
+        let authors = move || Ok(own.iter().cloned().collect());
+        let caller = match &account {
+            Some(a) => Caller { memberships: Some(a.workspaces.clone()), admin: a.admin, authors: &authors },
+            None => Caller::local(),
+        };
+        let writes = command.writes();
+        let reply = cd4mm_app::execute(&mut desktop.store(), &caller, command, now_ms())?;
         if writes {
             desktop.nudge();
         }
         Ok(reply)
     })
     .await
-}
-
-/// The server's memberships, and any workspace made on this device before
-/// signing in, so nothing typed offline disappears from view.
-fn with_local(mut workspaces: Vec<WorkspaceInfo>, desktop: &Desktop) -> Result<Vec<WorkspaceInfo>, AppError> {
-    for local in cd4mm_app::local_workspaces(&desktop.store())? {
-        if !workspaces.iter().any(|w| w.id == local.id) {
-            workspaces.push(local);
-        }
-    }
-    Ok(workspaces)
 }
 
 /// Sign this device in to a server (enrolling it), and start syncing.
@@ -74,11 +66,8 @@ pub async fn sign_in(
         server,
         username: me.username,
         token: client.token().to_owned(),
-        workspaces: me
-            .workspaces
-            .into_iter()
-            .map(|m| WorkspaceInfo { id: m.workspace, name: m.name, country: m.country, role: m.role })
-            .collect(),
+        admin: me.admin,
+        workspaces: me.workspaces.into_iter().map(crate::account::workspace_info).collect(),
     };
     desktop.set_account(Some(account)).map_err(|e| error("storage", e.to_string()))?;
     Ok(desktop.status())

@@ -50,6 +50,7 @@ impl Desktop {
             last_sync_ms: None,
             progress: None,
             message: None,
+            admin: account.as_ref().is_some_and(|a| a.admin),
         };
         Ok(Desktop {
             store,
@@ -82,6 +83,7 @@ impl Desktop {
             status.state = if account.is_some() { SyncState::Syncing } else { SyncState::LocalOnly };
             status.server = account.as_ref().map(|a| a.server.clone());
             status.user = account.as_ref().map(|a| a.username.clone());
+            status.admin = account.as_ref().is_some_and(|a| a.admin);
             status.message = None;
         }
         *self.account.lock().unwrap_or_else(|p| p.into_inner()) = account;
@@ -153,6 +155,7 @@ fn blank() -> SyncStatus {
         last_sync_ms: None,
         progress: None,
         message: None,
+        admin: false,
     }
 }
 
@@ -167,6 +170,7 @@ async fn sync_once<R: Runtime>(app: &AppHandle<R>, desktop: &Desktop, account: A
         s.state = SyncState::Syncing;
         s.server = Some(account.server.clone());
         s.user = Some(account.username.clone());
+        s.admin = account.admin;
         s.progress = Some(0.0);
         s.message = None;
     }));
@@ -176,11 +180,11 @@ async fn sync_once<R: Runtime>(app: &AppHandle<R>, desktop: &Desktop, account: A
     let workspaces = match client.me().await {
         Ok(me) => {
             let mut account = account.clone();
-            account.workspaces = me
-                .workspaces
-                .into_iter()
-                .map(|m| cd4mm_app::WorkspaceInfo { id: m.workspace, name: m.name, country: m.country, role: m.role })
-                .collect();
+            account.workspaces = me.workspaces.into_iter().map(crate::account::workspace_info).collect();
+            if account.admin != me.admin {
+                account.admin = me.admin;
+                emit(desktop.update(|s| s.admin = me.admin));
+            }
             if desktop.account().is_some_and(|a| a.token == account.token) {
                 let _ = desktop.set_account_quietly(account.clone());
             }

@@ -99,8 +99,10 @@ fn signing_in_syncs_in_the_background_and_signing_out_stops() {
     let db = cd4mm_server::open_storage(&config).expect("storage");
     for command in [
         Admin::AddUser { username: "ama".into(), password: "a long passphrase".into(), admin: false },
+        Admin::AddUser { username: "root".into(), password: "a long passphrase".into(), admin: true },
         Admin::AddWorkspace { id: "gh".into(), name: "Ghana border".into(), country: "GH".into() },
         Admin::AddMember { workspace: "gh".into(), username: "ama".into(), role: "editor".into() },
+        Admin::AddMember { workspace: "gh".into(), username: "root".into(), role: "viewer".into() },
     ] {
         admin::run(db.as_ref(), command).expect("admin");
     }
@@ -154,6 +156,23 @@ fn signing_in_syncs_in_the_background_and_signing_out_stops() {
     wait_for(&second, |s| s["state"] == "online");
     let read = second.command(json!({"command": "read_document", "id": "plan"})).expect("plan arrived");
     assert_eq!(read["data"]["value"]["title"], "Border response plan");
+
+    assert_eq!(app.status()["admin"], false);
+
+    // A server administrator on the desktop, a mere viewer of this
+    // workspace: the window is told, and the command API lets them write what
+    // the server accepts from them (the window once showed them read-only pages).
+    let root_data = tempfile::tempdir().expect("root's device");
+    let root = shell(root_data.path());
+    let status = root
+        .invoke("sign_in", json!({"server": url, "username": "root", "password": "a long passphrase"}))
+        .expect("the administrator signs in");
+    assert_eq!(status["admin"], true, "{status}");
+    wait_for(&root, |s| s["state"] == "online");
+    root.command(json!({"command": "edit_document", "id": "plan",
+        "edit": {"op": "set", "path": "currency", "value": "GHS"}}))
+        .expect("an administrator edits");
+    wait_for(&root, |s| s["state"] == "online" && s["unsent"] == 0);
 
     // A later edit is sent by itself, shortly after it is made.
     app.command(json!({"command": "edit_document", "id": "plan",

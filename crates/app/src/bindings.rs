@@ -49,5 +49,18 @@ pub fn typescript() -> String {
         out.push_str(decl.trim());
         out.push_str("\n\n");
     }
+    out.push_str(&constants());
     out
+}
+
+/// Facts the UI needs as values, not only types.
+fn constants() -> String {
+    use cd4mm_core::Role;
+    let writes: serde_json::Map<String, serde_json::Value> =
+        Role::ALL.iter().map(|r| (r.code().to_owned(), serde_json::json!(r.writes()))).collect();
+    format!(
+        "/** The kinds of document each workspace role may write (`Role::may_write`). */\n\
+         export const ROLE_WRITES: Record<Role, Kind[]> = {};\n",
+        serde_json::Value::Object(writes)
+    )
 }

@@ -2,13 +2,14 @@
 //! desktop shell and the server call [`execute`]; the UI's TypeScript types
 //! are generated from these (see [`crate::bindings`]).
 
+use crate::caller::Caller;
 use cd4mm_core::assessment::{Assessment, DimensionChange, DimensionScore, QuestionGap};
 use cd4mm_core::engagement::Engagement;
 use cd4mm_core::monitoring::Monitoring;
 use cd4mm_core::plan::{IndicatorStatus, Plan, Progress};
 use cd4mm_core::template::Template;
 use cd4mm_core::toolbox::Toolbox;
-use cd4mm_core::{Content, Date, Edit, HistoryEntry, Kind, Snapshot};
+use cd4mm_core::{Content, Date, Edit, HistoryEntry, Kind, Role, Snapshot};
 use cd4mm_store::{DocumentSummary, NotAccepted, SearchHit, Store, StoreError};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -47,6 +48,16 @@ pub enum Command {
     DiscardNotAccepted { id: String },
 }
 
+impl Command {
+    /// Whether answering changes what the device holds (so a shell syncs soon).
+    pub fn writes(&self) -> bool {
+        matches!(
+            self,
+            Command::CreateDocument { .. } | Command::EditDocument { .. } | Command::DiscardNotAccepted { .. }
+        )
+    }
+}
+
 /// What the UI gets back.
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 #[serde(tag = "reply", content = "data", rename_all = "snake_case")]
@@ -69,9 +80,8 @@ pub struct WorkspaceInfo {
     pub id: String,
     pub name: String,
     pub country: String,
-    /// `owner`, `editor`, `counterpart` or `viewer` (the server's roles);
     /// `owner` for a workspace kept only on this device.
-    pub role: String,
+    pub role: Role,
 }
 
 /// Where the device stands with its server, for the status bar. The desktop
@@ -90,6 +100,8 @@ pub struct SyncStatus {
     pub progress: Option<f64>,
     /// What went wrong, in plain words, or what is happening.
     pub message: Option<String>,
+    /// The signed-in user is a server administrator.
+    pub admin: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -176,8 +188,10 @@ fn content(store: &mut Store, id: &str) -> Result<Content, AppError> {
     Ok(store.content(id)?)
 }
 
-/// Answer one command against the device's store. `now_ms` dates an edit.
-pub fn execute(store: &mut Store, command: Command, now_ms: i64) -> Result<Reply, AppError> {
+/// Answer one command of `caller` against the device's store, role checks
+/// included. `now_ms` dates an edit.
+pub fn execute(store: &mut Store, caller: &Caller<'_>, command: Command, now_ms: i64) -> Result<Reply, AppError> {
+    caller.check(store, &command)?;
     match command {
         Command::ListDocuments { workspace } => Ok(Reply::Documents(store.list(workspace.as_deref())?)),
         Command::ReadDocument { id } => Ok(Reply::Document(store.read(&id)?)),
@@ -255,8 +269,17 @@ pub fn execute(store: &mut Store, command: Command, now_ms: i64) -> Result<Reply
                 .collect();
             Ok(Reply::Plan(PlanSummary { progress: plan.progress(&refs), indicators }))
         }
-        Command::Workspaces => Ok(Reply::Workspaces(local_workspaces(store)?)),
-        Command::History { id } => Ok(Reply::History(store.history(&id)?)),
+        Command::Workspaces => Ok(Reply::Workspaces(caller.workspaces(store)?)),
+        Command::History { id } => {
+            let mut entries = store.history(&id)?;
+            let names = (caller.authors)()?;
+            for entry in &mut entries {
+                if let Some(name) = names.get(&entry.actor) {
+                    entry.author = Some(name.clone());
+                }
+            }
+            Ok(Reply::History(entries))
+        }
         Command::ReadDocumentAt { id, at_ms } => Ok(Reply::Document(store.read_as_of(&id, at_ms)?)),
         Command::NotAccepted => Ok(Reply::NotAccepted(store.not_accepted()?)),
         Command::DiscardNotAccepted { id } => {
@@ -267,8 +290,7 @@ pub fn execute(store: &mut Store, command: Command, now_ms: i64) -> Result<Reply
 }
 
 /// The workspaces of the documents on this device, named after their
-/// engagement. A transport that knows the user's memberships (the server, or
-/// the desktop once signed in) answers [`Command::Workspaces`] from those instead.
+/// engagement ([`Caller::workspaces`] adds the server's memberships).
 pub fn local_workspaces(store: &Store) -> Result<Vec<WorkspaceInfo>, AppError> {
     let mut out: Vec<WorkspaceInfo> = Vec::new();
     for doc in store.list(None)? {
@@ -283,7 +305,7 @@ pub fn local_workspaces(store: &Store) -> Result<Vec<WorkspaceInfo>, AppError> {
                 name: if engagement { doc.title } else { doc.workspace.clone() },
                 id: doc.workspace,
                 country: String::new(),
-                role: "owner".into(),
+                role: Role::Owner,
             }),
         }
     }

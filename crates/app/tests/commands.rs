@@ -1,6 +1,6 @@
 //! The command API over a real store: what the UI will do, phase by phase.
 
-use cd4mm_app::{Command, Reply, execute};
+use cd4mm_app::{Caller, Command, Reply, execute};
 use cd4mm_core::{Edit, Kind};
 use cd4mm_store::Store;
 use serde_json::json;
@@ -19,11 +19,16 @@ fn create(store: &mut Store, id: &str, kind: Kind, template: Option<&str>) {
         title: format!("The {id}"),
         template: template.map(str::to_owned),
     };
-    assert_eq!(execute(store, command, 1).expect("create"), Reply::Created { id: id.into() });
+    assert_eq!(execute(store, &Caller::local(), command, 1).expect("create"), Reply::Created { id: id.into() });
 }
 
 fn edit(store: &mut Store, id: &str, path: &str, value: serde_json::Value) -> Result<Reply, cd4mm_app::AppError> {
-    execute(store, Command::EditDocument { id: id.into(), edit: Edit::Set { path: path.into(), value } }, 2)
+    execute(
+        store,
+        &Caller::local(),
+        Command::EditDocument { id: id.into(), edit: Edit::Set { path: path.into(), value } },
+        2,
+    )
 }
 
 #[test]
@@ -38,7 +43,7 @@ fn an_assessment_is_created_scored_and_summarised() {
     edit(&mut store, "again", "baseline_id", json!("baseline")).expect("link baseline");
 
     let Reply::Assessment(summary) =
-        execute(&mut store, Command::AssessmentSummary { id: "again".into() }, 3).expect("summary")
+        execute(&mut store, &Caller::local(), Command::AssessmentSummary { id: "again".into() }, 3).expect("summary")
     else {
         panic!("an assessment summary")
     };
@@ -60,10 +65,12 @@ fn an_assessment_is_created_scored_and_summarised() {
     assert_eq!(err.field.as_deref(), Some("responses/adm_structure/existing"));
     assert!(err.message.contains("1, 2, 3, 4 or 5"), "{}", err.message);
 
-    let err = execute(&mut store, Command::ReadDocument { id: "nope".into() }, 4).expect_err("missing");
+    let err =
+        execute(&mut store, &Caller::local(), Command::ReadDocument { id: "nope".into() }, 4).expect_err("missing");
     assert_eq!(err.code, "not_found");
     let err = execute(
         &mut store,
+        &Caller::local(),
         Command::CreateDocument {
             id: "x".into(),
             workspace: "ws".into(),
@@ -86,37 +93,47 @@ fn a_plan_summary_follows_monitoring_data() {
         id: if list.starts_with("outcomes") { "plan".into() } else { "monitoring".into() },
         edit: Edit::Insert { list: list.into(), item, before: None },
     };
-    execute(&mut store, insert("outcomes", json!({"id": "oc", "statement": "Outcome"})), 2).expect("outcome");
-    execute(&mut store, insert("outcomes/oc/outputs", json!({"id": "op", "statement": "Output"})), 2).expect("output");
+    execute(&mut store, &Caller::local(), insert("outcomes", json!({"id": "oc", "statement": "Outcome"})), 2)
+        .expect("outcome");
+    execute(&mut store, &Caller::local(), insert("outcomes/oc/outputs", json!({"id": "op", "statement": "Output"})), 2)
+        .expect("output");
     let activity = json!({"id": "a1", "title": "SOP development", "budget": 10000, "status": "in_progress",
         "indicators": [{"id": "i1", "name": "SOPs adopted", "baseline": 0, "target": 4,
                         "baseline_on": "2026-01-01", "target_on": "2026-12-31"}]});
-    execute(&mut store, insert("outcomes/oc/outputs/op/activities", activity), 2).expect("activity");
+    execute(&mut store, &Caller::local(), insert("outcomes/oc/outputs/op/activities", activity), 2).expect("activity");
     execute(
         &mut store,
+        &Caller::local(),
         insert("measurements", json!({"id": "m1", "indicator_id": "i1", "date": "2026-07-02", "value": 2})),
         3,
     )
     .expect("measurement");
     execute(
         &mut store,
+        &Caller::local(),
         insert("progress", json!({"id": "p1", "activity_id": "a1", "date": "2026-07-02", "spent": 2500})),
         3,
     )
     .expect("progress");
 
-    let reply =
-        execute(&mut store, Command::PlanSummary { id: "plan".into(), monitoring: vec!["monitoring".into()] }, 4);
+    let reply = execute(
+        &mut store,
+        &Caller::local(),
+        Command::PlanSummary { id: "plan".into(), monitoring: vec!["monitoring".into()] },
+        4,
+    );
     let Reply::Plan(summary) = reply.expect("summary") else { panic!("a plan summary") };
     assert_eq!((summary.progress.budget, summary.progress.spent), (10000.0, 2500.0));
     assert_eq!(summary.indicators.len(), 1);
     assert_eq!(summary.indicators[0].status, cd4mm_core::plan::IndicatorStatus::OnTrack, "2 of 4 at mid-year");
     assert_eq!(summary.indicators[0].latest, Some(2.0));
 
-    let reply = execute(&mut store, Command::ListDocuments { workspace: Some("ws".into()) }, 5).expect("list");
+    let reply = execute(&mut store, &Caller::local(), Command::ListDocuments { workspace: Some("ws".into()) }, 5)
+        .expect("list");
     let Reply::Documents(docs) = reply else { panic!("documents") };
     assert_eq!(docs.iter().map(|d| d.id.as_str()).collect::<Vec<_>>(), ["monitoring", "plan"]);
-    let err = execute(&mut store, Command::AssessmentSummary { id: "plan".into() }, 6).expect_err("wrong kind");
+    let err = execute(&mut store, &Caller::local(), Command::AssessmentSummary { id: "plan".into() }, 6)
+        .expect_err("wrong kind");
     assert_eq!(err.code, "wrong_kind");
 }
 
@@ -128,14 +145,15 @@ fn commands_and_replies_travel_as_json() {
     let command: Command =
         serde_json::from_value(json!({"command": "search", "query": "stakeholder grid", "limit": 5}))
             .expect("a search command");
-    let reply = serde_json::to_value(execute(&mut store, command, 1).expect("search")).expect("json");
+    let reply = serde_json::to_value(execute(&mut store, &Caller::local(), command, 1).expect("search")).expect("json");
     assert_eq!(reply["reply"], json!("search_hits"));
     assert!(
         reply["data"]
             .as_array()
             .is_some_and(|hits| hits.iter().any(|h| h["item_id"] == "power-interest-stakeholder-grid"))
     );
-    let reply = serde_json::to_value(execute(&mut store, Command::Templates, 1).expect("templates")).expect("json");
+    let reply = serde_json::to_value(execute(&mut store, &Caller::local(), Command::Templates, 1).expect("templates"))
+        .expect("json");
     assert_eq!(reply["data"].as_array().map(Vec::len), Some(4));
 }
 
@@ -144,13 +162,14 @@ fn history_names_each_change_and_a_plan_reads_as_it_stood() {
     let (_dir, mut store) = store();
     let at = |store: &mut Store, ms: i64, path: &str, value: serde_json::Value| {
         let edit = Edit::Set { path: path.into(), value };
-        execute(store, Command::EditDocument { id: "plan".into(), edit }, ms).expect("edit");
+        execute(store, &Caller::local(), Command::EditDocument { id: "plan".into(), edit }, ms).expect("edit");
     };
     create(&mut store, "plan", Kind::Plan, None); // at 1 ms
     at(&mut store, 1_000, "objective/statement", json!("Faster, fairer border checks"));
     at(&mut store, 2_000, "objective/statement", json!("Faster, fairer and safer border checks"));
 
-    let Reply::History(history) = execute(&mut store, Command::History { id: "plan".into() }, 3_000).expect("history")
+    let Reply::History(history) =
+        execute(&mut store, &Caller::local(), Command::History { id: "plan".into() }, 3_000).expect("history")
     else {
         panic!("a history")
     };
@@ -161,7 +180,8 @@ fn history_names_each_change_and_a_plan_reads_as_it_stood() {
 
     let text_at = |store: &mut Store, ms: i64| {
         let Reply::Document(s) =
-            execute(store, Command::ReadDocumentAt { id: "plan".into(), at_ms: ms }, 3_000).expect("read at")
+            execute(store, &Caller::local(), Command::ReadDocumentAt { id: "plan".into(), at_ms: ms }, 3_000)
+                .expect("read at")
         else {
             panic!("a document")
         };
@@ -178,16 +198,17 @@ fn local_workspaces_are_named_after_their_engagement() {
     store.install_toolbox().expect("toolbox");
     create(&mut store, "plan", Kind::Plan, None);
     assert_eq!(
-        execute(&mut store, Command::Workspaces, 1).expect("workspaces"),
+        execute(&mut store, &Caller::local(), Command::Workspaces, 1).expect("workspaces"),
         Reply::Workspaces(vec![cd4mm_app::WorkspaceInfo {
             id: "ws".into(),
             name: "ws".into(),
             country: String::new(),
-            role: "owner".into()
+            role: cd4mm_core::Role::Owner
         }])
     );
     create(&mut store, "eng", Kind::Engagement, None);
-    let Reply::Workspaces(ws) = execute(&mut store, Command::Workspaces, 1).expect("workspaces") else {
+    let Reply::Workspaces(ws) = execute(&mut store, &Caller::local(), Command::Workspaces, 1).expect("workspaces")
+    else {
         panic!("workspaces")
     };
     assert_eq!(ws.iter().map(|w| w.name.as_str()).collect::<Vec<_>>(), ["The eng"], "one workspace, no toolbox");

@@ -43,6 +43,7 @@ pub mod monitoring;
 pub mod plan;
 pub mod projection;
 pub mod regional;
+mod role;
 pub mod template;
 pub mod toolbox;
 pub mod vocabulary;
@@ -51,6 +52,7 @@ pub use date::Date;
 pub use document::{Content, Document, HistoryEntry, Kind, SCHEMA, Snapshot};
 pub use edit::Edit;
 pub use error::{Error, FieldError};
+pub use role::Role;
 
 /// Re-exported so callers use the same Automerge as the core.
 pub use automerge;

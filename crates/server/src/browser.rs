@@ -8,7 +8,6 @@
 //! before each command and after each edit, through the same round as any
 //! device. The store is a cache: another instance rebuilds it from the log.
 
-use crate::access::Role;
 use crate::auth::Device;
 use crate::error::ApiError;
 use crate::{AppState, now_ms};
@@ -16,9 +15,8 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use cd4mm_app::{AppError, Command, Reply, WorkspaceInfo};
+use cd4mm_app::{AppError, Caller, Command, Reply, WorkspaceInfo};
 use cd4mm_core::automerge::ActorId;
-use cd4mm_core::{HistoryEntry, Kind};
 use cd4mm_store::{Store, StoreError};
 use cd4mm_sync::session::{self, RoundFailure};
 use cd4mm_sync::wire;
@@ -136,66 +134,29 @@ fn run(state: &AppState, device: &Device, command: Command) -> Result<Reply, Fai
     let now = now_ms();
     pull_and_push(state, device, &mut store, &workspaces, now)?;
 
-    // Refuse an edit the role does not allow before it touches the store: a
-    // refused change would otherwise wait in the session forever.
-    let target = match &command {
-        Command::CreateDocument { workspace, kind, .. } => Some((workspace.clone(), *kind)),
-        Command::EditDocument { id, .. } => store
-            .list(None)?
-            .into_iter()
-            .find(|d| &d.id == id)
-            .and_then(|d| Kind::from_code(&d.kind).map(|k| (d.workspace, k))),
-        _ => None,
-    };
-    if let Some((workspace, kind)) = target {
-        let role = memberships.iter().find(|m| m.workspace == workspace).map(|m| m.role);
-        let allowed = device.admin || role.is_some_and(|r: Role| r.may_write(kind));
-        if !allowed {
-            return Err(Failure::App(AppError {
-                code: "forbidden".into(),
-                message: match role {
-                    Some(r) => format!("your role ({}) may not change {} documents here", r.code(), kind.code()),
-                    None => format!("you are not a member of workspace `{workspace}`"),
-                },
-                field: None,
-            }));
-        }
-    }
-    let writes = matches!(
-        command,
-        Command::CreateDocument { .. } | Command::EditDocument { .. } | Command::DiscardNotAccepted { .. }
-    );
-    let reply = match command {
-        // The server, not the session's store, knows where the user belongs.
-        Command::Workspaces => Reply::Workspaces(
+    let caller = Caller {
+        memberships: Some(
             memberships
                 .into_iter()
-                .map(|m| WorkspaceInfo {
-                    id: m.workspace,
-                    name: m.name,
-                    country: m.country,
-                    role: m.role.code().into(),
-                })
+                .map(|m| WorkspaceInfo { id: m.workspace, name: m.name, country: m.country, role: m.role })
                 .collect(),
         ),
-        command => cd4mm_app::execute(&mut store, command, now).map_err(Failure::App)?,
+        admin: device.admin,
+        authors: &|| author_names(state),
     };
+    let writes = command.writes();
+    let reply = cd4mm_app::execute(&mut store, &caller, command, now).map_err(Failure::App)?;
     if writes {
         pull_and_push(state, device, &mut store, &workspaces, now)?;
     }
-    Ok(match reply {
-        Reply::History(entries) => Reply::History(with_authors(state, entries)?),
-        reply => reply,
-    })
+    Ok(reply)
 }
 
-/// Name the user behind each change's actor.
-fn with_authors(state: &AppState, mut entries: Vec<HistoryEntry>) -> Result<Vec<HistoryEntry>, Failure> {
-    let names: HashMap<String, String> = state.db.devices()?.into_iter().map(|d| (d.actor, d.username)).collect();
-    for entry in &mut entries {
-        entry.author = names.get(&entry.actor).cloned();
-    }
-    Ok(entries)
+/// The user behind each device's actor.
+fn author_names(state: &AppState) -> Result<HashMap<String, String>, AppError> {
+    let devices =
+        state.db.devices().map_err(|e| AppError { code: e.code.to_owned(), message: e.message, field: None })?;
+    Ok(devices.into_iter().map(|d| (d.actor, d.username)).collect())
 }
 
 /// The session's store, opened (or rebuilt from the log) on first use.

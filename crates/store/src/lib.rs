@@ -378,22 +378,22 @@ impl Store {
         Ok(self.document(id)?.heads())
     }
 
+    /// One document's summary, from the projections.
+    pub fn summary(&self, id: &str) -> Result<Option<DocumentSummary>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT id, kind, workspace, title, conflicts, updated_at FROM documents WHERE id = ?1")?;
+        let mut rows = stmt.query_map([id], summary_row)?;
+        Ok(rows.next().transpose()?)
+    }
+
     /// Documents, from the projections, optionally of one workspace.
     pub fn list(&self, workspace: Option<&str>) -> Result<Vec<DocumentSummary>> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT id, kind, workspace, title, conflicts, updated_at FROM documents
              WHERE ?1 IS NULL OR workspace = ?1 ORDER BY kind, title, id",
         )?;
-        let rows = stmt.query_map([workspace], |r| {
-            Ok(DocumentSummary {
-                id: r.get(0)?,
-                kind: r.get(1)?,
-                workspace: r.get(2)?,
-                title: r.get(3)?,
-                conflicts: r.get(4)?,
-                updated_at: r.get(5)?,
-            })
-        })?;
+        let rows = stmt.query_map([workspace], summary_row)?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
@@ -565,4 +565,16 @@ pub(crate) fn load_raw(conn: &Connection, id: &str) -> Result<Automerge> {
     }
     admission::apply(&mut doc, changes).map_err(|r| bad(r.message))?;
     Ok(doc)
+}
+
+/// A `documents` projection row (id, kind, workspace, title, conflicts, updated_at).
+fn summary_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<DocumentSummary> {
+    Ok(DocumentSummary {
+        id: r.get(0)?,
+        kind: r.get(1)?,
+        workspace: r.get(2)?,
+        title: r.get(3)?,
+        conflicts: r.get(4)?,
+        updated_at: r.get(5)?,
+    })
 }

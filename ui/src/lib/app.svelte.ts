@@ -29,6 +29,7 @@ export class AppState {
     last_sync_ms: null,
     progress: null,
     message: null,
+    admin: false,
   });
   workspaces = $state<WorkspaceInfo[]>([]);
   route = $state<Route>({ page: 'home' });

@@ -245,6 +245,8 @@ priority: number, };
 
 export type Risk = { id: string, description: string, likelihood: Rating, impact: Rating, mitigation: string, owner: string, };
 
+export type Role = "owner" | "editor" | "counterpart" | "viewer";
+
 export type Scale = { points: Array<ScalePoint>, };
 
 export type ScalePoint = { value: number, label: string, descriptor: string, };
@@ -293,7 +295,11 @@ progress: number | null,
 /**
  * What went wrong, in plain words, or what is happening.
  */
-message: string | null, };
+message: string | null, 
+/**
+ * The signed-in user is a server administrator.
+ */
+admin: boolean, };
 
 export type TeamMember = { id: string, name: string, organisation: string, role: string, };
 
@@ -307,8 +313,9 @@ export type Validation = "draft" | "under_validation" | "validated";
 
 export type WorkspaceInfo = { id: string, name: string, country: string, 
 /**
- * `owner`, `editor`, `counterpart` or `viewer` (the server's roles);
  * `owner` for a workspace kept only on this device.
  */
-role: string, };
+role: Role, };
 
+/** The kinds of document each workspace role may write (`Role::may_write`). */
+export const ROLE_WRITES: Record<Role, Kind[]> = {"counterpart":["plan","monitoring"],"editor":["engagement","assessment","plan","monitoring"],"owner":["engagement","assessment","plan","monitoring"],"viewer":[]};

@@ -1,27 +1,23 @@
 /**
- * What a workspace role may change, as the server enforces it (DESIGN.md,
- * Security): the UI only uses this to avoid offering edits that would be
- * refused; the server stays the judge. Every screen asks here (through
+ * What a workspace role may change, as the server enforces it: the table is
+ * generated from the Rust `Role` (`ROLE_WRITES` in bindings.ts), and the UI
+ * only uses it to avoid offering edits that would be refused; the command
+ * API and the server stay the judges. Every screen asks here (through
  * `app.mayWrite`) before it shows a field, a button or a form that changes
- * something, so a new role needs one line, not a change in every screen.
+ * something.
  */
-import type { Kind } from './bindings';
+import { ROLE_WRITES, type Kind, type Role } from './bindings';
 
-export type Role = 'owner' | 'editor' | 'counterpart' | 'viewer';
+export type { Role };
+
+function isRole(role: string): role is Role {
+  return Object.hasOwn(ROLE_WRITES, role);
+}
 
 export function mayWrite(role: string | null | undefined, kind: Kind, admin = false): boolean {
+  // The toolbox ships with the app: no screen edits it, not even an administrator's.
   if (kind === 'toolbox') return false;
   if (admin) return true;
-  switch (role) {
-    case 'owner':
-    case 'editor':
-      return true;
-    case 'counterpart':
-      return kind === 'plan' || kind === 'monitoring';
-    // A viewer reads, as does a regional officer, who is made a viewer of
-    // every workspace in the countries their role covers.
-    case 'viewer':
-    default:
-      return false;
-  }
+  // No role (or one this version does not know) reads only, as a viewer does.
+  return role != null && isRole(role) && ROLE_WRITES[role].includes(kind);
 }

@@ -39,18 +39,24 @@ describe('the Tauri transport', () => {
   });
 
   it('resumes a signed-in device, or one working on its own', async () => {
-    answer = () => ({ state: 'online', server: 'https://r.example', user: 'officer', unsent: 0, last_sync_ms: null, progress: null, message: null });
+    answer = () => ({ state: 'online', server: 'https://r.example', user: 'officer', unsent: 0, last_sync_ms: null, progress: null, message: null, admin: false });
     expect(await new TauriTransport().resume()).toMatchObject({ username: 'officer', server: 'https://r.example' });
 
-    answer = () => ({ state: 'local_only', server: null, user: null, unsent: 0, last_sync_ms: null, progress: null, message: null });
+    answer = () => ({ state: 'local_only', server: null, user: null, unsent: 0, last_sync_ms: null, progress: null, message: null, admin: false });
     const t = new TauriTransport();
     expect(await t.resume()).toBeNull();
     await t.workLocalOnly();
     expect(await t.resume()).toMatchObject({ server: null });
   });
 
+  it('carries the server administrator flag, so an administrator is offered what the server accepts', async () => {
+    answer = () => ({ state: 'online', server: 'https://r.example', user: 'admin', unsent: 0, last_sync_ms: null, progress: null, message: null, admin: true });
+    expect(await new TauriTransport().resume()).toMatchObject({ username: 'admin', admin: true });
+    expect(await new TauriTransport().signIn('https://r.example', 'admin', 'pw')).toMatchObject({ admin: true });
+  });
+
   it('signs in with the server address the person typed', async () => {
-    answer = () => ({ state: 'syncing', server: 'https://r.example', user: 'officer', unsent: 3, last_sync_ms: null, progress: 0, message: null });
+    answer = () => ({ state: 'syncing', server: 'https://r.example', user: 'officer', unsent: 3, last_sync_ms: null, progress: 0, message: null, admin: false });
     const s = await new TauriTransport().signIn('https://r.example', 'officer', 'pw');
     expect(calls[0]).toEqual({ cmd: 'sign_in', args: { server: 'https://r.example', username: 'officer', password: 'pw' } });
     expect(s.username).toBe('officer');

@@ -60,6 +60,7 @@ export class HttpTransport implements Transport {
     last_sync_ms: null,
     progress: null,
     message: null,
+    admin: false,
   };
   private inFlight = 0;
 
@@ -169,7 +170,7 @@ export class HttpTransport implements Transport {
   async resume(): Promise<Session | null> {
     const s = this.stored();
     if (!s) return null;
-    this.emit({ user: s.username });
+    this.emit({ user: s.username, admin: s.admin });
     return { username: s.username, admin: s.admin, server: this.status.server };
   }
 
@@ -182,7 +183,7 @@ export class HttpTransport implements Transport {
     if (!response.ok) return this.fail(response);
     const body = (await response.json()) as { token: string; username: string; admin: boolean };
     this.storage.setItem(TOKEN_KEY, JSON.stringify({ token: body.token, username: body.username, admin: body.admin }));
-    this.emit({ user: body.username });
+    this.emit({ user: body.username, admin: body.admin });
     return { username: body.username, admin: body.admin, server: this.status.server };
   }
 
@@ -193,7 +194,7 @@ export class HttpTransport implements Transport {
   async signOut(): Promise<void> {
     const headers = this.headers();
     this.storage.removeItem(TOKEN_KEY);
-    this.emit({ user: null });
+    this.emit({ user: null, admin: false });
     try {
       await this.request('/api/logout', { method: 'POST', headers });
     } catch {
@@ -237,7 +238,7 @@ export class TauriTransport implements Transport {
 
   async resume(): Promise<Session | null> {
     const status = await this.invoke<SyncStatus>('sync_status');
-    if (status.server && status.user) return { username: status.user, admin: false, server: status.server };
+    if (status.server && status.user) return { username: status.user, admin: status.admin, server: status.server };
     if (localStorage.getItem('cd4mm.localOnly') === '1') return { username: null, admin: false, server: null };
     return null;
   }
@@ -245,7 +246,7 @@ export class TauriTransport implements Transport {
   async signIn(server: string | null, username: string, password: string): Promise<Session> {
     const status = await this.invoke<SyncStatus>('sign_in', { server, username, password });
     localStorage.removeItem('cd4mm.localOnly');
-    return { username: status.user ?? username, admin: false, server: status.server };
+    return { username: status.user ?? username, admin: status.admin, server: status.server };
   }
 
   async workLocalOnly(): Promise<Session> {
