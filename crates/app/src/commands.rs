@@ -117,6 +117,11 @@ pub enum SyncState {
     Error,
 }
 
+impl SyncState {
+    pub const ALL: &'static [SyncState] =
+        &[SyncState::LocalOnly, SyncState::Offline, SyncState::Syncing, SyncState::Online, SyncState::Error];
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 pub struct AssessmentSummary {
     pub gaps: Vec<QuestionGap>,

@@ -100,13 +100,19 @@ impl Default for Stakeholder {
 impl Stakeholder {
     /// Where the stakeholder sits on the power/interest grid (Mendelow).
     pub fn quadrant(&self) -> Quadrant {
-        let high = GRID_MAX / 2;
-        match (self.power > high, self.interest > high) {
-            (true, true) => Quadrant::ManageClosely,
-            (true, false) => Quadrant::KeepSatisfied,
-            (false, true) => Quadrant::KeepInformed,
-            (false, false) => Quadrant::Monitor,
-        }
+        quadrant(self.power, self.interest)
+    }
+}
+
+/// The quadrant of a power and an interest rating (1 to [`GRID_MAX`]): the
+/// scale is even, so every pair sits clearly in one.
+pub fn quadrant(power: u8, interest: u8) -> Quadrant {
+    let high = GRID_MAX / 2;
+    match (power > high, interest > high) {
+        (true, true) => Quadrant::ManageClosely,
+        (true, false) => Quadrant::KeepSatisfied,
+        (false, true) => Quadrant::KeepInformed,
+        (false, false) => Quadrant::Monitor,
     }
 }
 

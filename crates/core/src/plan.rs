@@ -181,6 +181,17 @@ pub enum IndicatorStatus {
     Achieved,
 }
 
+impl IndicatorStatus {
+    /// Every status, in the order people see them.
+    pub const ALL: &'static [IndicatorStatus] = &[
+        IndicatorStatus::NoData,
+        IndicatorStatus::OnTrack,
+        IndicatorStatus::AtRisk,
+        IndicatorStatus::OffTrack,
+        IndicatorStatus::Achieved,
+    ];
+}
+
 /// Below this share of the progress expected by now, an indicator is at risk…
 pub const AT_RISK_BELOW: f64 = 0.9;
 /// …and below this one, off track. Defaults, not an official standard.

@@ -74,6 +74,7 @@ pub struct WorkspaceFacts {
 }
 
 /// Which dimension the heatmap and the change table are drawn by.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum By {
@@ -84,6 +85,8 @@ pub enum By {
 }
 
 impl By {
+    pub const ALL: &'static [By] = &[By::LevelCoreIssue, By::FunctionalCapacity, By::Section];
+
     fn takes(self, d: &Dimension) -> bool {
         matches!(
             (self, d),
@@ -117,6 +120,7 @@ impl Filter {
     }
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Dashboard {
     pub engagements: Vec<EngagementLine>,
@@ -130,6 +134,7 @@ pub struct Dashboard {
     pub change: Vec<ChangeLine>,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct EngagementLine {
     pub workspace: String,
@@ -139,6 +144,7 @@ pub struct EngagementLine {
     pub phase: u8,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct HeatCell {
     pub country: String,
@@ -148,6 +154,7 @@ pub struct HeatCell {
     pub assessments: usize,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PlanTotals {
     pub plans: usize,
@@ -157,6 +164,7 @@ pub struct PlanTotals {
     pub budgets: Vec<Budget>,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Budget {
     /// The plans' ISO 4217 code, upper case; empty where a plan names none.
@@ -166,6 +174,7 @@ pub struct Budget {
     pub spent: f64,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ChangeLine {
     pub dimension: Dimension,

@@ -22,6 +22,10 @@ pub enum EntryKind {
     CaseExample,
 }
 
+impl EntryKind {
+    pub const ALL: &'static [EntryKind] = &[EntryKind::Tool, EntryKind::CaseExample];
+}
+
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(default)]

@@ -1,5 +1,5 @@
-// Generated from the Rust command API (crates/app) by `UPDATE_BINDINGS=1 cargo test -p cd4mm-app`.
-// Do not edit: change the Rust types and regenerate.
+// Generated from the Rust definitions (crates/app/src/bindings.rs) by `UPDATE_BINDINGS=1 cargo test -p cd4mm-app`.
+// Do not edit: change the Rust and regenerate.
 
 export type Activity = { id: string, title: string, description: string, type: ActivityType, level: Level | null, core_issue: CoreIssue | null, owner: string, starts_on: string | null, ends_on: string | null, budget: number, status: ActivityStatus, addresses: Array<GapRef>, indicators: Array<Indicator>, notes: string, };
 
@@ -39,7 +39,21 @@ export type AssessmentSummary = { gaps: Array<QuestionGap>, prioritised: Array<Q
  */
 comparison: Array<DimensionChange>, };
 
+export type Budget = { 
+/**
+ * The plans' ISO 4217 code, upper case; empty where a plan names none.
+ */
+currency: string, plans: number, planned: number, spent: number, };
+
+export type By = "level_core_issue" | "functional_capacity" | "section";
+
 export type CapacityArea = { id: string, title: string, description: string, level: Level | null, core_issue: CoreIssue | null, priority: number, rationale: string, };
+
+export type ChangeLine = { dimension: Dimension, baseline: number, current: number, change: number, 
+/**
+ * Re-assessment/baseline pairs the means are over.
+ */
+pairs: number, };
 
 export type Command = { "command": "list_documents", workspace: string | null, } | { "command": "read_document", id: string, } | { "command": "create_document", id: string, workspace: string, kind: Kind, title: string, template: string | null, } | { "command": "edit_document", id: string, edit: Edit, } | { "command": "search", query: string, limit: number, } | { "command": "templates" } | { "command": "assessment_summary", id: string, } | { "command": "plan_summary", id: string, monitoring: Array<string>, } | { "command": "workspaces" } | { "command": "history", id: string, } | { "command": "read_document_at", id: string, at_ms: number, } | { "command": "not_accepted" } | { "command": "discard_not_accepted", id: string, };
 
@@ -69,6 +83,18 @@ export type CoreIssue = "institutional_arrangements" | "leadership" | "knowledge
 
 export type Criterion = "relevance" | "coherence" | "effectiveness" | "efficiency" | "impact" | "sustainability";
 
+export type Dashboard = { engagements: Array<EngagementLine>, 
+/**
+ * Mean gap (desired − existing) by country and dimension, over the latest
+ * assessment of each workspace that passes the filter.
+ */
+heatmap: Array<HeatCell>, plans: PlanTotals, indicators: { [key in IndicatorStatus]?: number }, 
+/**
+ * Mean existing score by dimension, over every re-assessment that passes
+ * the filter and the baseline it names.
+ */
+change: Array<ChangeLine>, };
+
 export type Dimension = { "by": "section", section: string, } | { "by": "functional_capacity", functional_capacity: FunctionalCapacity, } | { "by": "level_core_issue", level: Level, core_issue: CoreIssue, };
 
 export type DimensionChange = { dimension: Dimension, baseline: number | null, current: number | null, 
@@ -91,6 +117,8 @@ export type Edit = { "op": "set", path: string, value: JsonValue, } | { "op": "i
 
 export type Engagement = { title: string, country: string, partner_institution: string, area: Area | null, context: string, scope: Scope, phases: Phases, stakeholders: Array<Stakeholder>, log: Array<LogEntry>, capacity_areas: Array<CapacityArea>, team: Array<TeamMember>, };
 
+export type EngagementLine = { workspace: string, country: string, title: string, area: Area | null, phase: number, };
+
 export type Entry = { id: string, name: string, kind: EntryKind, purpose: string, summary: string, phases: Array<number>, levels: Array<Level>, core_issues: Array<CoreIssue>, areas: Array<Area>, references: Array<Reference>, };
 
 export type EntryKind = "tool" | "case_example";
@@ -98,6 +126,12 @@ export type EntryKind = "tool" | "case_example";
 export type FunctionalCapacity = "engage_stakeholders" | "assess_and_vision" | "formulate_policy" | "budget_manage_implement" | "evaluate";
 
 export type GapRef = { id: string, assessment_id: string, question_id: string, };
+
+export type HeatCell = { country: string, dimension: Dimension, gap: number, 
+/**
+ * How many assessments (one per workspace) the mean is over.
+ */
+assessments: number, };
 
 export type HistoryEntry = { hash: string, 
 /**
@@ -207,6 +241,13 @@ currency: string, objective: Objective, outcomes: Array<Outcome>, risks: Array<R
 
 export type PlanSummary = { progress: Progress, indicators: Array<IndicatorLine>, };
 
+export type PlanTotals = { plans: number, activities: { [key in ActivityStatus]?: number }, 
+/**
+ * Budget and spending per currency, by currency code: amounts in
+ * different currencies are never added up (there is no exchange rate).
+ */
+budgets: Array<Budget>, };
+
 export type Progress = { activities: number, by_status: { [key in ActivityStatus]?: number }, 
 /**
  * Completed activities over activities not cancelled, 0–1.
@@ -222,6 +263,8 @@ export type ProgressUpdate = { id: string, activity_id: string, date: string | n
  * Cumulative spend on the activity as of this update.
  */
 spent: number, narrative: string, outputs_delivered: string, };
+
+export type Quadrant = "manage_closely" | "keep_satisfied" | "keep_informed" | "monitor";
 
 export type Question = { id: string, text: string, guidance: string, level?: Level | null, core_issue?: CoreIssue | null, functional_capacity?: FunctionalCapacity | null, };
 
@@ -319,3 +362,9 @@ role: Role, };
 
 /** The kinds of document each workspace role may write (`Role::may_write`). */
 export const ROLE_WRITES: Record<Role, Kind[]> = {"counterpart":["plan","monitoring"],"editor":["engagement","assessment","plan","monitoring"],"owner":["engagement","assessment","plan","monitoring"],"viewer":[]};
+
+/** Power and interest are rated 1 to this (an even scale). */
+export const GRID_MAX = 4;
+
+/** The quadrant of each rating: `QUADRANT_OF[power - 1][interest - 1]` (`engagement::quadrant`). */
+export const QUADRANT_OF: readonly (readonly Quadrant[])[] = [["monitor","monitor","keep_informed","keep_informed"],["monitor","monitor","keep_informed","keep_informed"],["keep_satisfied","keep_satisfied","manage_closely","manage_closely"],["keep_satisfied","keep_satisfied","manage_closely","manage_closely"]];

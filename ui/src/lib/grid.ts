@@ -1,17 +1,15 @@
 /**
- * The power/interest grid (Mendelow). Power and interest run 1–4, an even
- * scale, so every stakeholder sits clearly in one quadrant. The quadrant rule
- * mirrors `Stakeholder::quadrant` in the core, which the command API does not
- * expose; keep both in step.
+ * The power/interest grid (Mendelow). Power and interest run 1 to `GRID_MAX`,
+ * an even scale, so every stakeholder sits clearly in one quadrant; the
+ * quadrant of each pair of ratings is generated from the core's rule
+ * (`QUADRANT_OF`).
  */
-export const GRID_MAX = 4;
+import { GRID_MAX, QUADRANT_OF, type Quadrant } from './bindings';
 
-export type Quadrant = 'manage_closely' | 'keep_satisfied' | 'keep_informed' | 'monitor';
+export { GRID_MAX, type Quadrant };
 
 export function quadrant(power: number, interest: number): Quadrant {
-  const high = GRID_MAX / 2;
-  if (power > high) return interest > high ? 'manage_closely' : 'keep_satisfied';
-  return interest > high ? 'keep_informed' : 'monitor';
+  return QUADRANT_OF[clampRating(power) - 1][clampRating(interest) - 1];
 }
 
 export function clampRating(value: number): number {

@@ -1,13 +1,13 @@
 /**
- * The regional pages' pure logic: the dashboard's answer as the server sends
- * it (docs/regional-api.md), the query string built from the filters, the
+ * The regional pages' pure logic (the dashboard's answer, `Dashboard`, is
+ * generated from the Rust; docs/regional-api.md): the query string built from the filters, the
  * heatmap's colour scale, the budget bars per currency, and the export file
  * names.
  */
-import type { ActivityStatus, Area, Dimension, IndicatorStatus } from './bindings';
+import type { Budget, By, Dashboard, Dimension } from './bindings';
 
-export type By = 'level_core_issue' | 'functional_capacity' | 'section';
-export const BYS: readonly By[] = ['level_core_issue', 'functional_capacity', 'section'];
+export type { Budget, By, Dashboard } from './bindings';
+export { BYS } from './vocabulary';
 
 export interface Filters {
   country: string;
@@ -19,26 +19,6 @@ export interface Filters {
 }
 
 export const NO_FILTERS: Filters = { country: '', area: '', template: '', from: '', to: '', by: 'level_core_issue' };
-
-export interface Dashboard {
-  engagements: { workspace: string; country: string; title: string; area: Area | null; phase: number }[];
-  heatmap: { country: string; dimension: Dimension; gap: number | null; assessments: number }[];
-  plans: { plans: number; activities: Partial<Record<ActivityStatus, number>>; budgets: Budget[] };
-  indicators: Partial<Record<IndicatorStatus, number>>;
-  change: { dimension: Dimension; baseline: number | null; current: number | null; change: number | null; pairs: number }[];
-}
-
-/**
- * The plans' money in one currency: an ISO 4217 code in upper case, or ""
- * where a plan names none. The server never adds up amounts in different
- * currencies, and neither does the UI.
- */
-export interface Budget {
-  currency: string;
-  plans: number;
-  planned: number;
-  spent: number;
-}
 
 /**
  * The lengths (0 to 1) of one currency's planned and spent bars. Each currency
