@@ -153,7 +153,7 @@ async fn main() {
 /// Changes of a heavy sender, each near the per-request operation limit.
 const HEAVY_ROUNDS: usize = 4;
 
-/// One device sends changes of about 200,000 operations to one plan, one
+/// One device sends changes of about 200,000 operations to two plans, one
 /// change per request, as a hostile member may; meanwhile another device
 /// syncs a small edit every round. Judging a change (applying it to its
 /// whole document) is done outside the database's lock, so the honest
@@ -164,12 +164,17 @@ async fn heavy_neighbour(url: &str, dir: &std::path::Path) {
     use cd4mm_sync::wire::{self, OutChange, SyncRequest};
     let heavy_store = Store::open(&dir.join("heavy.sqlite3")).expect("store");
     let heavy = Client::enrol(url, "a", PASSWORD, "heavy sender", &heavy_store).await.expect("enrol");
-    let plan = Content::Plan(cd4mm_core::plan::Plan { title: "Heavy".into(), ..Default::default() });
-    let doc = cd4mm_core::Document::create(WS, &plan, heavy_store.actor().clone(), 1).expect("plan");
-    let mut history = doc.automerge().clone();
+    // Two plans, each growing to 400,000 operations (a document's limit is 500,000).
+    let plan = |n: i64| {
+        let plan = Content::Plan(cd4mm_core::plan::Plan { title: format!("Heavy {n}"), ..Default::default() });
+        let doc = cd4mm_core::Document::create(WS, &plan, heavy_store.actor().clone(), n).expect("plan");
+        doc.automerge().clone()
+    };
+    let mut histories = [plan(1), plan(2)];
     let http = reqwest::Client::new();
-    let send = |bytes: Vec<u8>| {
-        let changes = vec![OutChange { workspace: WS.into(), doc_id: "heavy-plan".into(), kind: "plan".into(), bytes }];
+    let send = |id: usize, bytes: Vec<u8>| {
+        let doc_id = format!("heavy-plan-{id}");
+        let changes = vec![OutChange { workspace: WS.into(), doc_id, kind: "plan".into(), bytes }];
         let body = wire::encode(&SyncRequest { epoch: None, budget: 4096, cursors: vec![], changes });
         let request = http.post(format!("{url}/v1/sync")).bearer_auth(heavy.token()).body(body);
         async move {
@@ -179,7 +184,9 @@ async fn heavy_neighbour(url: &str, dir: &std::path::Path) {
             t.elapsed()
         }
     };
-    send(history.get_last_local_change().expect("created").raw_bytes().to_vec()).await;
+    for (id, history) in histories.iter().enumerate() {
+        send(id, history.get_last_local_change().expect("created").raw_bytes().to_vec()).await;
+    }
 
     let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
     let honest = {
@@ -205,8 +212,9 @@ async fn heavy_neighbour(url: &str, dir: &std::path::Path) {
         })
     };
     let mut heavy_times = Vec::new();
-    for _ in 0..HEAVY_ROUNDS {
-        history
+    for round in 0..HEAVY_ROUNDS {
+        let id = round % histories.len();
+        histories[id]
             .transact::<_, _, AutomergeError>(|tx| {
                 for i in 0..(cd4mm_core::admission::MAX_REQUEST_OPS as i64 - 1_000) {
                     tx.put(cd4mm_core::automerge::ROOT, "budget_note", i)?;
@@ -214,7 +222,7 @@ async fn heavy_neighbour(url: &str, dir: &std::path::Path) {
                 Ok(())
             })
             .expect("churn");
-        heavy_times.push(send(history.get_last_local_change().expect("churn").raw_bytes().to_vec()).await);
+        heavy_times.push(send(id, histories[id].get_last_local_change().expect("churn").raw_bytes().to_vec()).await);
     }
     stop.store(true, std::sync::atomic::Ordering::Relaxed);
     let mut times = honest.join().expect("honest device");
@@ -222,7 +230,7 @@ async fn heavy_neighbour(url: &str, dir: &std::path::Path) {
     let ms = |d: &std::time::Duration| d.as_secs_f64() * 1000.0;
     let heavy_ms: Vec<String> = heavy_times.iter().map(|d| format!("{:.0}", ms(d))).collect();
     println!(
-        "heavy neighbour: {HEAVY_ROUNDS} requests of ~200,000 operations to one plan took {} ms each; \
+        "heavy neighbour: {HEAVY_ROUNDS} requests of ~200,000 operations to two plans took {} ms each; \
          an honest device's {} sync rounds meanwhile: p50 {:.1} ms, max {:.1} ms",
         heavy_ms.join(" / "),
         times.len(),

@@ -238,8 +238,11 @@ async fn hostile_changes(backend: Backend) {
     let elsewhere = crafted(&actor, |tx| header(tx, "plan", SN));
     assert_eq!(raw.push(GH, "away", "plan", vec![elsewhere]).await, (400, "bad_header".into()), "names Senegal");
     let toolbox = crafted(&actor, |tx| header(tx, "toolbox", GH));
-    assert_eq!(raw.push(GH, "toolbox", "toolbox", vec![toolbox.clone()]).await, (403, "role_forbids".into()));
-    assert_eq!(raw.push(GH, "toolbox", "plan", vec![toolbox]).await, (400, "kind_mismatch".into()));
+    assert_eq!(raw.push(GH, "tb", "toolbox", vec![toolbox.clone()]).await, (403, "role_forbids".into()));
+    assert_eq!(raw.push(GH, "tb", "plan", vec![toolbox]).await, (400, "kind_mismatch".into()));
+    // The toolbox's own id is every device's: no synced document takes it.
+    let plan_as_toolbox = crafted(&actor, |tx| header(tx, "plan", GH));
+    assert_eq!(raw.push(GH, "toolbox", "plan", vec![plan_as_toolbox]).await, (400, "bad_id".into()));
     let kindless = crafted(&actor, |tx| {
         tx.put(cd4mm_core::automerge::ROOT, "title", "no kind").expect("title");
     });

@@ -42,9 +42,32 @@ pub const MAX_ITEMS: usize = 20_000;
 pub const MAX_VALUES: usize = 1_000_000;
 /// The most operations a document's whole history may hold. Requests are
 /// bounded one by one; this bounds what they add up to, since every later
-/// change is judged against the whole document in memory (about 500 bytes
-/// an operation). The busiest real plan holds a few tens of thousands.
-pub const MAX_DOCUMENT_OPS: u64 = 1_000_000;
+/// change is judged against the whole document in memory (a few hundred
+/// bytes an operation) and a first sync loads it whole. The busiest real
+/// plan holds a few tens of thousands.
+pub const MAX_DOCUMENT_OPS: u64 = 500_000;
+
+/// The longest document id (the apps make UUIDs, 36 characters).
+pub const MAX_ID: usize = 128;
+
+/// A document id from elsewhere must be a plain name: 1 to [`MAX_ID`]
+/// letters, digits, `-`, `_`, `.` or `:`, and not the toolbox's, which every
+/// device keeps for the toolbox it ships with.
+pub fn check_doc_id(id: &str) -> Result<(), Refusal> {
+    let plain = !id.is_empty()
+        && id.len() <= MAX_ID
+        && id.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b':'));
+    if !plain {
+        return Err(Refusal::new(
+            "bad_id",
+            format!("a document id is 1 to {MAX_ID} letters, digits, `-`, `_`, `.` or `:`"),
+        ));
+    }
+    if id == crate::toolbox::DOCUMENT_ID {
+        return Err(Refusal::new("bad_id", "that document id is kept for the toolbox shipped with the app"));
+    }
+    Ok(())
+}
 
 /// Why a change or a document was not accepted: a stable machine-readable
 /// code and a sentence for people. Never names another workspace's contents.

@@ -5,6 +5,10 @@ use crate::error::{Error, Problems};
 use crate::vocabulary::{Area, CoreIssue, Level};
 use serde::{Deserialize, Serialize};
 
+/// The toolbox's document id on every device. It ships with the app and is
+/// never synced, so no synced document may take this id.
+pub const DOCUMENT_ID: &str = "toolbox";
+
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(default)]

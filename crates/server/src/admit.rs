@@ -30,9 +30,10 @@ pub enum Verdict {
     Accepted([u8; 32], Kind),
     /// The server already holds it.
     Known([u8; 32]),
-    /// It builds on changes the server does not hold (yet): neither stored
-    /// nor refused; the device sends it again later.
-    Deferred([u8; 32]),
+    /// It builds on changes the server does not hold (yet), or its document
+    /// moved while it was being judged: neither stored nor refused; the
+    /// device sends it again later.
+    Deferred,
     Refused(Refusal),
 }
 
@@ -100,10 +101,15 @@ pub fn read_bases(tx: &mut impl LogTx, device: &Device, changes: &[OutChange]) -
 /// Judging is the CPU-heavy part of a round (a change can carry 200,000
 /// operations, applied to its whole document): done here, it holds no lock
 /// and no connection, so one heavy request never stops the other devices.
+/// The round never judges: a verdict whose ground moved meanwhile makes the
+/// round start again from fresh bases, or, on the last try, defers the
+/// document's changes to the device's next round.
 #[derive(Debug, Default)]
 pub struct Judged {
     members: Vec<Membership>,
     docs: HashMap<String, Prejudged>,
+    /// The last try: defer what no longer holds instead of asking again.
+    pub last_try: bool,
 }
 
 /// The verdicts on one document's changes, in request order, and the
@@ -116,36 +122,42 @@ struct Prejudged {
 }
 
 /// Judge a request's changes against bases read beforehand. A document whose
-/// base could not be loaded is left to the round.
-pub fn prejudge(bases: &Bases, device: &Device, changes: &[OutChange]) -> Judged {
+/// base could not be loaded has no verdicts: its changes wait.
+pub fn prejudge(bases: &Bases, device: &Device, changes: &[OutChange], last_try: bool) -> Judged {
     let roles = crate::storage::roles(&bases.members);
     let mut docs = HashMap::new();
     for (doc_id, indices) in by_document(changes) {
         let Some(base) = bases.docs.get(doc_id) else { continue };
         let of_doc: Vec<&OutChange> = indices.iter().map(|&i| &changes[i]).collect();
-        if let Ok(verdicts) = judge_document(base, device, &roles, &of_doc) {
-            docs.insert(
-                doc_id.to_owned(),
-                Prejudged { registered: base.registered.clone(), last: base.last, verdicts },
-            );
+        match judge_document(base, device, &roles, &of_doc) {
+            Ok(verdicts) => {
+                docs.insert(
+                    doc_id.to_owned(),
+                    Prejudged { registered: base.registered.clone(), last: base.last, verdicts },
+                );
+            }
+            Err(e) => {
+                tracing::warn!(doc = doc_id, error = %e.message, "a document could not be loaded to judge changes")
+            }
         }
     }
-    Judged { members: bases.members.clone(), docs }
+    Judged { members: bases.members.clone(), docs, last_try }
 }
 
-/// Judge every change of a request, inside the round's transaction: the
-/// verdicts reached beforehand where their document has not moved since
-/// (and the device's memberships are the same), the others judged here.
-/// `verdicts[i]` is the verdict on `changes[i]`.
+/// The verdicts reached beforehand, checked inside the round's transaction:
+/// each holds if its document's last entry and registration, and the
+/// device's memberships, are what it was judged against. `None`: some do
+/// not, and this is not the last try (the caller rolls back and judges
+/// again). `verdicts[i]` is the verdict on `changes[i]`.
 pub fn judge(
     tx: &mut impl LogTx,
-    device: &Device,
     members: &[Membership],
     changes: &[OutChange],
     judged: &Judged,
-) -> Result<Vec<Verdict>, ApiError> {
-    let roles = crate::storage::roles(members);
+) -> Result<Option<Vec<Verdict>>, ApiError> {
     let mut verdicts = vec![None; changes.len()];
+    // Changes accepted so far in this round, by hash, with their document.
+    let mut round: HashMap<[u8; 32], &str> = HashMap::new();
     for (doc_id, indices) in by_document(changes) {
         let before = judged.docs.get(doc_id).filter(|_| judged.members == members);
         let of_doc = match before {
@@ -156,26 +168,33 @@ pub fn judge(
             {
                 p.verdicts.clone()
             }
-            _ => {
-                let base = Base::read(tx, doc_id)?;
-                let of_doc: Vec<&OutChange> = indices.iter().map(|&i| &changes[i]).collect();
-                judge_document(&base, device, &roles, &of_doc)?
-            }
+            _ if judged.last_try => vec![Verdict::Deferred; indices.len()],
+            _ => return Ok(None),
         };
-        for (i, v) in indices.into_iter().zip(held_elsewhere(tx, doc_id, of_doc)?) {
+        for (i, v) in indices.into_iter().zip(held_elsewhere(tx, &mut round, doc_id, of_doc)?) {
             verdicts[i] = Some(v);
         }
     }
-    Ok(verdicts.into_iter().map(|v| v.unwrap_or_else(|| Verdict::Refused(follows_refused()))).collect())
+    Ok(Some(verdicts.into_iter().map(|v| v.unwrap_or_else(|| Verdict::Refused(follows_refused()))).collect()))
 }
 
 /// A change is logged once, under one document: the same bytes sent again
-/// under another id would register an empty document there. Refused, with
-/// the ones after it.
-fn held_elsewhere(tx: &mut impl LogTx, doc_id: &str, mut verdicts: Vec<Verdict>) -> Result<Vec<Verdict>, ApiError> {
+/// under another id (in an earlier round or earlier in this one) would
+/// register an empty document there. Refused, with the ones after it.
+fn held_elsewhere<'a>(
+    tx: &mut impl LogTx,
+    round: &mut HashMap<[u8; 32], &'a str>,
+    doc_id: &'a str,
+    mut verdicts: Vec<Verdict>,
+) -> Result<Vec<Verdict>, ApiError> {
     for i in 0..verdicts.len() {
         let Verdict::Accepted(hash, _) = verdicts[i] else { continue };
-        if tx.doc_of_change(&hash)?.is_some_and(|d| d != doc_id) {
+        let elsewhere = match round.get(&hash) {
+            Some(d) => *d != doc_id,
+            None => tx.doc_of_change(&hash)?.is_some_and(|d| d != doc_id),
+        };
+        round.entry(hash).or_insert(doc_id);
+        if elsewhere {
             verdicts[i] = Verdict::Refused(Refusal::new(
                 "change_elsewhere",
                 "this change is already held as part of another document",
@@ -250,11 +269,12 @@ fn judge_document(
         let doc = base.load()?;
         // Automerge's readers assert on some documents a crafted change makes
         // (found by fuzzing): such a panic refuses the changes, never the round.
-        verdicts = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| judge_applied(&doc, &decoded, &expected)))
-            .unwrap_or_else(|_| {
-                let why = Refusal::new("bad_change", "the changes break their document");
-                decoded.iter().map(|_| Verdict::Refused(why.clone())).collect()
-            });
+        verdicts =
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| judge_applied(doc, base, &decoded, &expected)))
+                .unwrap_or_else(|_| {
+                    let why = Refusal::new("bad_change", "the changes break their document");
+                    decoded.iter().map(|_| Verdict::Refused(why.clone())).collect()
+                });
     }
     if let Some(r) = refused {
         verdicts.push(Verdict::Refused(r));
@@ -287,13 +307,7 @@ fn precheck(
     if role_in(device, roles, &change.workspace).is_none() {
         return Err(Refusal::new("not_a_member", format!("you are not a member of workspace `{}`", change.workspace)));
     }
-    if registered_workspace.is_some_and(|w| w != change.workspace) {
-        // Says nothing of where the document is: ids must not be probed.
-        return Err(Refusal::new(
-            "document_mismatch",
-            format!("document `{}` cannot be written in workspace `{}`", change.doc_id, change.workspace),
-        ));
-    }
+    admission::check_doc_id(&change.doc_id)?;
     if Kind::from_code(&change.kind).is_none() {
         return Err(Refusal::new("bad_kind", format!("`{}` is not a kind of document", change.kind)));
     }
@@ -302,6 +316,15 @@ fn precheck(
         return Err(Refusal::new(
             "foreign_actor",
             "a change was made by an actor not registered to this device; changes can only be sent by the device that made them",
+        ));
+    }
+    // Only a change that decodes and is the device's own learns whether the
+    // id is taken elsewhere (ids are global, so an honest change to a taken
+    // id must be refused); the refusal says nothing of where.
+    if registered_workspace.is_some_and(|w| w != change.workspace) {
+        return Err(Refusal::new(
+            "document_mismatch",
+            format!("document `{}` cannot be written in workspace `{}`", change.doc_id, change.workspace),
         ));
     }
     Ok(decoded)
@@ -356,20 +379,24 @@ impl Expected<'_> {
 /// they break it.
 const ONE_BY_ONE: usize = 64;
 
-/// Apply the changes to a copy of the document and judge them. All at once
-/// first (the honest case: one check); when that fails, one by one, to find
-/// the first change that breaks the document.
-fn judge_applied(base: &Automerge, changes: &[Change], expected: &Expected<'_>) -> Vec<Verdict> {
+/// Apply the changes to the document (`doc`, loaded from `base`) and judge
+/// them. All at once first (the honest case: one check); when that fails,
+/// one by one from the base loaded anew, to find the first change that
+/// breaks the document. (No copy is kept for that case: it would double the
+/// memory of every honest round, and documents hold up to a million
+/// operations.)
+fn judge_applied(mut doc: Automerge, base: &Base, changes: &[Change], expected: &Expected<'_>) -> Vec<Verdict> {
+    // It loaded once; it loads again the same.
+    let reload = || base.load().unwrap_or_default();
     let hash = |c: &Change| {
         let mut h = [0u8; 32];
         h.copy_from_slice(c.hash().as_ref());
         h
     };
-    let known: Vec<bool> = changes.iter().map(|c| base.get_change_by_hash(&c.hash()).is_some()).collect();
+    let known: Vec<bool> = changes.iter().map(|c| doc.get_change_by_hash(&c.hash()).is_some()).collect();
     if known.iter().all(|k| *k) {
         return changes.iter().map(|c| Verdict::Known(hash(c))).collect();
     }
-    let mut doc = base.clone();
     let fresh: Vec<Change> = changes.iter().zip(&known).filter(|(_, k)| !**k).map(|(c, _)| c.clone()).collect();
     if admission::apply(&mut doc, fresh).is_ok()
         && let Ok(kind) = expected.check(&doc)
@@ -380,7 +407,7 @@ fn judge_applied(base: &Automerge, changes: &[Change], expected: &Expected<'_>) 
             .map(|(c, k)| match (k, doc.get_change_by_hash(&c.hash()).is_some()) {
                 (true, _) => Verdict::Known(hash(c)),
                 (false, true) => Verdict::Accepted(hash(c), kind),
-                (false, false) => Verdict::Deferred(hash(c)),
+                (false, false) => Verdict::Deferred,
             })
             .collect();
     }
@@ -389,7 +416,7 @@ fn judge_applied(base: &Automerge, changes: &[Change], expected: &Expected<'_>) 
     // bound, the batch is refused whole with the reason.
     let fresh = known.iter().filter(|k| !**k).count();
     if fresh > ONE_BY_ONE {
-        let mut doc = base.clone();
+        let mut doc = reload();
         let why = match admission::apply(&mut doc, changes.to_vec()) {
             Err(r) => r,
             Ok(()) => expected
@@ -399,7 +426,7 @@ fn judge_applied(base: &Automerge, changes: &[Change], expected: &Expected<'_>) 
         };
         return changes.iter().map(|_| Verdict::Refused(why.clone())).collect();
     }
-    let mut doc = base.clone();
+    let mut doc = reload();
     let mut out = Vec::with_capacity(changes.len());
     for (change, k) in changes.iter().zip(&known) {
         if *k {
@@ -411,7 +438,7 @@ fn judge_applied(base: &Automerge, changes: &[Change], expected: &Expected<'_>) 
             break;
         }
         if doc.get_change_by_hash(&change.hash()).is_none() {
-            out.push(Verdict::Deferred(hash(change)));
+            out.push(Verdict::Deferred);
             continue;
         }
         match expected.check(&doc) {

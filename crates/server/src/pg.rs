@@ -10,7 +10,7 @@ use crate::access::Role;
 use crate::admit;
 use crate::auth::{self, Device};
 use crate::error::ApiError;
-use crate::round::{self, CachedDoc, Entry, FreshFacts, LogTx, StaleDoc};
+use crate::round::{self, CachedDoc, Entry, FreshFacts, FreshSnapshot, LogTx, StaleDoc};
 use crate::storage::{self, DeviceInfo, DeviceRecord, FactsRow, Membership, NewDevice, Storage, SyncOutcome};
 use axum::http::StatusCode;
 use cd4mm_sync::wire::{DocBytes, SyncRequest};
@@ -266,6 +266,31 @@ impl Storage for Postgres {
         })
     }
 
+    fn snapshot_page(
+        &self,
+        workspace: &str,
+        from: &str,
+        inclusive: bool,
+        limit: usize,
+    ) -> Result<Vec<StaleDoc>, ApiError> {
+        self.with(|c| {
+            let mut tx = c.transaction()?;
+            round::read_page(&mut Tx(&mut tx), workspace, from, inclusive, limit)
+        })
+    }
+
+    fn cache_snapshots(&self, fresh: &[FreshSnapshot]) -> Result<(), ApiError> {
+        if fresh.is_empty() {
+            return Ok(());
+        }
+        self.with(|c| {
+            let mut tx = c.transaction()?;
+            round::write_snapshots(&mut Tx(&mut tx), fresh)?;
+            tx.commit()?;
+            Ok(())
+        })
+    }
+
     fn sync_judged(
         &self,
         device: &Device,
@@ -274,16 +299,18 @@ impl Storage for Postgres {
         cap: usize,
         now_ms: i64,
         judged: &admit::Judged,
-    ) -> Result<SyncOutcome, ApiError> {
+    ) -> Result<Option<SyncOutcome>, ApiError> {
         self.with(|c| {
             let mut tx = c.transaction()?;
-            let outcome = round::run(&mut Tx(&mut tx), device, request, version, cap, now_ms, judged)?;
+            let Some(outcome) = round::run(&mut Tx(&mut tx), device, request, version, cap, now_ms, judged)? else {
+                return Ok(None); // rolled back: judged again
+            };
             for workspace in &outcome.news {
                 // Delivered to every instance (this one included) on commit.
                 tx.execute("SELECT pg_notify($1, $2)", &[&NEWS_CHANNEL, workspace])?;
             }
             tx.commit()?;
-            Ok(outcome)
+            Ok(Some(outcome))
         })
     }
 
@@ -438,6 +465,11 @@ impl LogTx for Tx<'_, '_> {
 
     fn memberships(&mut self, device: &Device) -> Result<Vec<Membership>, ApiError> {
         memberships(self.0, device)
+    }
+
+    fn revoked(&mut self, device_id: &str) -> Result<bool, ApiError> {
+        let active = self.0.query_opt("SELECT revoked_at IS NULL FROM devices WHERE id = $1", &[&device_id])?;
+        Ok(active.map(|r| r.get::<_, bool>(0)) != Some(true))
     }
 
     fn lock_workspaces(&mut self, workspaces: &[&str]) -> Result<(), ApiError> {

@@ -31,6 +31,8 @@ pub struct CachedDoc {
 pub trait LogTx {
     fn epoch(&mut self) -> Result<String, ApiError>;
     fn memberships(&mut self, device: &Device) -> Result<Vec<Membership>, ApiError>;
+    /// Whether the device was revoked (or is gone).
+    fn revoked(&mut self, device_id: &str) -> Result<bool, ApiError>;
     /// Serialise writers of these workspaces until the transaction ends, so log
     /// numbers commit in order within a workspace (a no-op where the whole
     /// transaction is already exclusive).
@@ -105,6 +107,73 @@ fn current(tx: &mut impl LogTx, doc: CachedDoc) -> Result<(Vec<u8>, u64), ApiErr
             Ok((bytes, last))
         }
     }
+}
+
+/// Up to `limit` documents of a workspace in id order from `from` on
+/// (`inclusive`: that id too), each with the entries its cached snapshot
+/// lacks: what a first sync's page will send, read to bring the snapshots
+/// up to date before the round ([`crate::Storage::prepare_snapshots`]).
+pub fn read_page(
+    tx: &mut impl LogTx,
+    workspace: &str,
+    from: &str,
+    inclusive: bool,
+    limit: usize,
+) -> Result<Vec<StaleDoc>, ApiError> {
+    let mut out = Vec::new();
+    for doc in tx.documents_from(workspace, from, inclusive, limit)? {
+        let later = tx.changes_of_after(&doc.id, doc.snapshot_seq)?;
+        out.push(StaleDoc {
+            doc_id: doc.id,
+            workspace: workspace.to_owned(),
+            snapshot: doc.snapshot,
+            later,
+            snapshot_seq: doc.snapshot_seq,
+        });
+    }
+    Ok(out)
+}
+
+/// A document's snapshot brought up to date, as of its entry `seq`.
+#[derive(Debug)]
+pub struct FreshSnapshot {
+    pub doc_id: String,
+    pub bytes: Vec<u8>,
+    pub seq: u64,
+}
+
+/// The snapshots of stale documents (CPU work, done with no lock held); a
+/// document that cannot be read is left to the round, which answers it as
+/// it can.
+pub fn fresh_snapshots(stale: Vec<StaleDoc>) -> Vec<FreshSnapshot> {
+    stale
+        .into_iter()
+        .filter_map(|doc| {
+            let seq = doc.later.last()?.0;
+            let (snapshot, later) = (doc.snapshot, doc.later);
+            let bytes = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                storage::snapshot(snapshot.as_deref(), later.into_iter().map(|(_, b)| b)).ok()
+            }))
+            .ok()
+            .flatten()?;
+            Some(FreshSnapshot { doc_id: doc.doc_id, bytes, seq })
+        })
+        .collect()
+}
+
+/// Keep fresh snapshots, inside the backend's transaction (only forward:
+/// a later one cached meanwhile stays).
+pub fn write_snapshots(tx: &mut impl LogTx, fresh: &[FreshSnapshot]) -> Result<(), ApiError> {
+    for f in fresh {
+        tx.cache_snapshot(&f.doc_id, &f.bytes, f.seq)?;
+    }
+    Ok(())
+}
+
+/// The bytes a round's answer may carry: the device's budget within the
+/// server's cap (protocol 1 knew no budget).
+pub fn page_budget(version: u16, asked: u32, cap: usize) -> usize {
+    if version == 1 { cap } else { (asked as usize).clamp(MIN_BUDGET, cap.max(MIN_BUDGET)) }
 }
 
 /// Changes after a cached snapshot beyond which refreshing facts also caches
@@ -197,7 +266,7 @@ pub fn write_facts(tx: &mut impl LogTx, fresh: &[FreshFacts]) -> Result<(), ApiE
 /// Entries read per query when answering; the byte cap usually stops earlier.
 const ENTRIES_PER_QUERY: usize = 2_000;
 /// Documents read per query while paging a first sync.
-const DOCUMENTS_PER_QUERY: usize = 64;
+pub const DOCUMENTS_PER_QUERY: usize = 64;
 /// The smallest answer a device may ask for: below it, headers dominate.
 pub const MIN_BUDGET: usize = 4 * 1024;
 
@@ -205,8 +274,8 @@ pub const MIN_BUDGET: usize = 4 * 1024;
 /// a device speaking protocol `version`: in version 1 a refused change fails
 /// the round and snapshots come whole; from version 2 refusals are reported
 /// per change and the answer keeps within the device's budget. `judged`:
-/// verdicts reached before the transaction ([`admit::prejudge`]), used
-/// where still true.
+/// verdicts reached before the transaction ([`admit::prejudge`]); `None`
+/// when some no longer hold and the caller should judge again (roll back).
 pub fn run(
     tx: &mut impl LogTx,
     device: &Device,
@@ -215,7 +284,12 @@ pub fn run(
     cap: usize,
     now_ms: i64,
     judged: &admit::Judged,
-) -> Result<SyncOutcome, ApiError> {
+) -> Result<Option<SyncOutcome>, ApiError> {
+    // Checked again inside the transaction: a device revoked while its
+    // request was being judged stores nothing.
+    if tx.revoked(&device.device_id)? {
+        return Err(ApiError::unauthorised("this device was revoked by an administrator; enrol it again to sync"));
+    }
     let epoch = tx.epoch()?;
     let members = tx.memberships(device)?;
     let roles = roles(&members);
@@ -243,7 +317,9 @@ pub fn run(
     tx.lock_workspaces(&written)?;
 
     // Judge every change before storing any.
-    let verdicts = admit::judge(tx, device, &members, &request.changes, judged)?;
+    let Some(verdicts) = admit::judge(tx, &members, &request.changes, judged)? else {
+        return Ok(None);
+    };
     let mut refused = Vec::new();
     let mut deferred = Vec::new();
     for (index, verdict) in verdicts.iter().enumerate() {
@@ -252,7 +328,7 @@ pub fn run(
             Verdict::Refused(r) => {
                 refused.push(Refused { index: index as u32, code: r.code.to_owned(), message: r.message.clone() })
             }
-            Verdict::Deferred(_) => deferred.push(index as u32),
+            Verdict::Deferred => deferred.push(index as u32),
             Verdict::Accepted(..) | Verdict::Known(_) => {}
         }
     }
@@ -279,15 +355,11 @@ pub fn run(
                 held.push(*hash);
             }
             Verdict::Known(hash) => held.push(*hash),
-            Verdict::Deferred(_) | Verdict::Refused(_) => {}
+            Verdict::Deferred | Verdict::Refused(_) => {}
         }
     }
 
-    let mut page = Page {
-        budget: if version == 1 { cap } else { (request.budget as usize).clamp(MIN_BUDGET, cap.max(MIN_BUDGET)) },
-        sent: 0,
-        more: false,
-    };
+    let mut page = Page { budget: page_budget(version, request.budget, cap), sent: 0, more: false };
     let mut workspaces = Vec::with_capacity(request.cursors.len());
     for cursor in &request.cursors {
         let mut out = WorkspaceNews {
@@ -331,7 +403,7 @@ pub fn run(
         workspaces.push(out);
     }
     let response = SyncResponse { epoch, refused, deferred, workspaces, more: page.more };
-    Ok(SyncOutcome { response, held, news })
+    Ok(Some(SyncOutcome { response, held, news }))
 }
 
 /// How much of the answer's budget is used.

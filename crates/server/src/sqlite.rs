@@ -4,7 +4,7 @@ use crate::access::Role;
 use crate::admit;
 use crate::auth::Device;
 use crate::error::ApiError;
-use crate::round::{self, CachedDoc, Entry, FreshFacts, LogTx, StaleDoc};
+use crate::round::{self, CachedDoc, Entry, FreshFacts, FreshSnapshot, LogTx, StaleDoc};
 use crate::storage::{self, DeviceInfo, DeviceRecord, FactsRow, Membership, NewDevice, Storage, SyncOutcome};
 use axum::http::StatusCode;
 use cd4mm_sync::wire::{DocBytes, SyncRequest};
@@ -213,6 +213,31 @@ impl Storage for Sqlite {
         })
     }
 
+    fn snapshot_page(
+        &self,
+        workspace: &str,
+        from: &str,
+        inclusive: bool,
+        limit: usize,
+    ) -> Result<Vec<StaleDoc>, ApiError> {
+        self.with(|c| {
+            let tx = c.transaction()?;
+            round::read_page(&mut Tx(&tx), workspace, from, inclusive, limit)
+        })
+    }
+
+    fn cache_snapshots(&self, fresh: &[FreshSnapshot]) -> Result<(), ApiError> {
+        if fresh.is_empty() {
+            return Ok(());
+        }
+        self.with(|c| {
+            let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            round::write_snapshots(&mut Tx(&tx), fresh)?;
+            tx.commit()?;
+            Ok(())
+        })
+    }
+
     fn sync_judged(
         &self,
         device: &Device,
@@ -221,13 +246,15 @@ impl Storage for Sqlite {
         cap: usize,
         now_ms: i64,
         judged: &admit::Judged,
-    ) -> Result<SyncOutcome, ApiError> {
+    ) -> Result<Option<SyncOutcome>, ApiError> {
         self.with(|c| {
             // IMMEDIATE: one writer at a time, so log numbers commit in order.
             let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
-            let outcome = round::run(&mut Tx(&tx), device, request, version, cap, now_ms, judged)?;
+            let Some(outcome) = round::run(&mut Tx(&tx), device, request, version, cap, now_ms, judged)? else {
+                return Ok(None); // rolled back: judged again
+            };
             tx.commit()?;
-            Ok(outcome)
+            Ok(Some(outcome))
         })
     }
 
@@ -342,6 +369,14 @@ impl LogTx for Tx<'_> {
 
     fn memberships(&mut self, device: &Device) -> Result<Vec<Membership>, ApiError> {
         memberships(self.0, device)
+    }
+
+    fn revoked(&mut self, device_id: &str) -> Result<bool, ApiError> {
+        let active: Option<bool> = self
+            .0
+            .query_row("SELECT revoked_at IS NULL FROM devices WHERE id = ?1", [device_id], |r| r.get(0))
+            .optional()?;
+        Ok(active != Some(true))
     }
 
     fn lock_workspaces(&mut self, _workspaces: &[&str]) -> Result<(), ApiError> {

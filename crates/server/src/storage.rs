@@ -6,7 +6,7 @@
 use crate::access::Role;
 use crate::auth::{self, Device};
 use crate::error::ApiError;
-use crate::round::{FreshFacts, StaleDoc};
+use crate::round::{FreshFacts, FreshSnapshot, StaleDoc};
 use cd4mm_core::automerge::{Automerge, Change};
 use cd4mm_sync::wire::{SyncRequest, SyncResponse};
 use serde::Serialize;
@@ -123,8 +123,19 @@ pub trait Storage: Send + Sync + 'static {
     /// What a request's changes will be judged against, read in one short
     /// transaction ([`crate::admit::read_bases`]).
     fn bases(&self, device: &Device, request: &SyncRequest) -> Result<crate::admit::Bases, ApiError>;
+    /// A first sync's next documents, read in one transaction ([`crate::round::read_page`]).
+    fn snapshot_page(
+        &self,
+        workspace: &str,
+        from: &str,
+        inclusive: bool,
+        limit: usize,
+    ) -> Result<Vec<StaleDoc>, ApiError>;
+    /// Cache fresh snapshots, in one transaction ([`crate::round::write_snapshots`]).
+    fn cache_snapshots(&self, fresh: &[FreshSnapshot]) -> Result<(), ApiError>;
     /// One sync round ([`crate::round::run`]), in one transaction, with the
-    /// verdicts reached beforehand.
+    /// verdicts reached beforehand; `None` (nothing written) when some no
+    /// longer hold.
     fn sync_judged(
         &self,
         device: &Device,
@@ -133,7 +144,7 @@ pub trait Storage: Send + Sync + 'static {
         cap: usize,
         now_ms: i64,
         judged: &crate::admit::Judged,
-    ) -> Result<SyncOutcome, ApiError>;
+    ) -> Result<Option<SyncOutcome>, ApiError>;
     /// Whether the storage itself tells every server instance of news (through
     /// `news`); if not, each instance announces its own rounds' news.
     fn delivers_news(&self, _news: tokio::sync::broadcast::Sender<String>) -> bool {
@@ -161,12 +172,64 @@ pub trait Storage: Send + Sync + 'static {
         cap: usize,
         now_ms: i64,
     ) -> Result<SyncOutcome, ApiError> {
-        let judged = if request.changes.is_empty() {
-            crate::admit::Judged::default()
-        } else {
-            crate::admit::prejudge(&self.bases(device, request)?, device, &request.changes)
-        };
-        self.sync_judged(device, request, version, cap, now_ms, &judged)
+        self.prepare_snapshots(device, request, version, cap)?;
+        for attempt in 1..=JUDGING_TRIES {
+            let last_try = attempt == JUDGING_TRIES;
+            let bases =
+                if request.changes.is_empty() { crate::admit::Bases::default() } else { self.bases(device, request)? };
+            let judged = crate::admit::prejudge(&bases, device, &request.changes, last_try);
+            if let Some(outcome) = self.sync_judged(device, request, version, cap, now_ms, &judged)? {
+                return Ok(outcome);
+            }
+        }
+        Err(ApiError::internal("a sync round was judged again too often"))
+    }
+
+    /// Bring up to date, outside the round's transaction, the snapshots a
+    /// first sync's next page will send: building a snapshot loads its whole
+    /// document, which must not happen under the database's lock (a member
+    /// can make many documents stale with one small change each). Only the
+    /// device's readable workspaces, and about one page's worth.
+    fn prepare_snapshots(
+        &self,
+        device: &Device,
+        request: &SyncRequest,
+        version: u16,
+        cap: usize,
+    ) -> Result<(), ApiError> {
+        let first_syncs: Vec<_> = request.cursors.iter().filter(|c| c.seq == 0 || c.resume.is_some()).collect();
+        if first_syncs.is_empty() {
+            return Ok(());
+        }
+        let members = self.memberships(device)?;
+        let readable = roles(&members);
+        let budget = crate::round::page_budget(version, request.budget, cap);
+        for cursor in first_syncs {
+            if check_read(device, &readable, &cursor.workspace).is_err() {
+                continue; // the round refuses it
+            }
+            let (mut from, mut inclusive) = match &cursor.resume {
+                Some(r) => (r.doc.clone(), true),
+                None => (String::new(), true),
+            };
+            let mut bytes = 0;
+            loop {
+                let page =
+                    self.snapshot_page(&cursor.workspace, &from, inclusive, crate::round::DOCUMENTS_PER_QUERY)?;
+                let full = page.len() == crate::round::DOCUMENTS_PER_QUERY;
+                let Some(last) = page.last().map(|d| d.doc_id.clone()) else { break };
+                let (stale, fresh): (Vec<_>, Vec<_>) = page.into_iter().partition(|d| !d.later.is_empty());
+                bytes += fresh.iter().map(|d| d.snapshot.as_ref().map_or(0, Vec::len)).sum::<usize>();
+                let made = crate::round::fresh_snapshots(stale);
+                bytes += made.iter().map(|f| f.bytes.len()).sum::<usize>();
+                self.cache_snapshots(&made)?;
+                if !full || bytes >= budget {
+                    break;
+                }
+                (from, inclusive) = (last, false);
+            }
+        }
+        Ok(())
     }
 
     /// The device with this id whose token digest matches, if not revoked.
@@ -247,6 +310,11 @@ pub trait Storage: Send + Sync + 'static {
         Ok(epoch)
     }
 }
+
+/// How often a round's changes are judged when their documents keep moving
+/// meanwhile (a concurrent writer); after that, such changes wait for the
+/// device's next round rather than being judged under the database's lock.
+const JUDGING_TRIES: usize = 2;
 
 /// Documents whose facts one transaction refreshes: few enough that the
 /// SQLite backend's single connection is not held for long (tens of ms),

@@ -99,6 +99,13 @@ pub async fn sync(
     let (version, request) = wire::decode_request(&plain)?;
     let (db, cap, d) = (state.db.clone(), state.config.max_response_bytes, device.clone());
     let sent = request.changes.len();
+    // Rounds that judge changes or build a first sync's snapshots load whole
+    // documents: one per core at a time. Others go straight on.
+    let heavy = sent > 0 || request.cursors.iter().any(|c| c.seq == 0 || c.resume.is_some());
+    let _judging = match heavy {
+        true => Some(state.judging.clone().acquire_owned().await.map_err(ApiError::internal)?),
+        false => None,
+    };
     let outcome = blocking(move || {
         // Decoding is the CPU-heavy, input-driven part: done before the
         // round's transaction, so a hostile change never holds the database.

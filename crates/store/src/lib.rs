@@ -98,7 +98,7 @@ pub struct Store {
 const SQLITE_MAGIC: &[u8; 16] = b"SQLite format 3\0";
 
 /// Id of the workspace-independent toolbox document.
-pub const TOOLBOX_ID: &str = "toolbox";
+pub const TOOLBOX_ID: &str = cd4mm_core::toolbox::DOCUMENT_ID;
 /// The actor that publishes the toolbox (16 bytes, the same on every device).
 const TOOLBOX_PUBLISHER: &[u8; 16] = b"cd4mm-toolbox-01";
 

@@ -60,8 +60,13 @@ struct Outcome {
     deferred: usize,
 }
 
-fn sync_judged(f: &Fixture, request: &SyncRequest, judged: &Judged) -> Outcome {
-    let outcome = f.db.sync_judged(&f.device, request, PROTOCOL, 1 << 20, 0, judged).expect("round");
+/// A round with verdicts reached beforehand; `None` if it asks to judge again.
+fn sync_judged(f: &Fixture, request: &SyncRequest, judged: &Judged) -> Option<Outcome> {
+    let outcome = f.db.sync_judged(&f.device, request, PROTOCOL, 1 << 20, 0, judged).expect("round")?;
+    Some(outcome_of(&outcome))
+}
+
+fn outcome_of(outcome: &crate::storage::SyncOutcome) -> Outcome {
     Outcome {
         held: outcome.held.len(),
         refused: outcome.response.refused.iter().map(|r| r.code.clone()).collect(),
@@ -69,23 +74,32 @@ fn sync_judged(f: &Fixture, request: &SyncRequest, judged: &Judged) -> Outcome {
     }
 }
 
-fn prejudged(f: &Fixture, request: &SyncRequest) -> Judged {
-    prejudge(&f.db.bases(&f.device, request).expect("bases"), &f.device, &request.changes)
+/// A whole round, judged as the server does.
+fn sync(f: &Fixture, request: &SyncRequest) -> Outcome {
+    outcome_of(&f.db.sync(&f.device, request, PROTOCOL, 1 << 20, 0).expect("round"))
+}
+
+fn prejudged(f: &Fixture, request: &SyncRequest, last_try: bool) -> Judged {
+    prejudge(&f.db.bases(&f.device, request).expect("bases"), &f.device, &request.changes, last_try)
 }
 
 #[test]
-fn a_verdict_made_before_its_document_moved_is_made_again() {
+fn a_verdict_made_before_its_document_moved_is_never_trusted() {
     let f = fixture(Role::Editor);
     let (create, edit) = two_changes();
     let later = request(vec![edit]);
     // Judged while the server lacks the change it builds on: deferred.
-    let judged = prejudged(&f, &later);
-    assert!(matches!(judged.docs["plan-1"].verdicts[..], [Verdict::Deferred(_)]));
+    let judged = prejudged(&f, &later, false);
+    assert!(matches!(judged.docs["plan-1"].verdicts[..], [Verdict::Deferred]));
+    let last = prejudged(&f, &later, true);
     // Then the missing change arrives, from another round.
-    let first = request(vec![create]);
-    assert_eq!(f.db.sync(&f.device, &first, PROTOCOL, 1 << 20, 0).expect("round").held.len(), 1);
-    // The old verdict no longer holds: the round judges again, and keeps it.
-    assert_eq!(sync_judged(&f, &later, &judged), Outcome { held: 1, refused: vec![], deferred: 0 });
+    assert_eq!(sync(&f, &request(vec![create])).held, 1);
+    // The old verdict no longer holds: the round asks to judge again, and
+    // on the last try defers the change rather than judging under the lock.
+    assert_eq!(sync_judged(&f, &later, &judged), None);
+    assert_eq!(sync_judged(&f, &later, &last), Some(Outcome { held: 0, refused: vec![], deferred: 1 }));
+    // Judged afresh, it is kept.
+    assert_eq!(sync(&f, &later), Outcome { held: 1, refused: vec![], deferred: 0 });
 }
 
 #[test]
@@ -93,11 +107,12 @@ fn a_verdict_made_before_the_writer_lost_their_role_is_made_again() {
     let f = fixture(Role::Editor);
     let (create, _) = two_changes();
     let new = request(vec![create]);
-    let judged = prejudged(&f, &new);
+    let judged = prejudged(&f, &new, false);
     assert!(matches!(judged.docs["plan-1"].verdicts[..], [Verdict::Accepted(..)]));
     // An administrator makes the writer a viewer before the round.
     f.db.add_member(WS, "ama", Role::Viewer).expect("demote");
-    assert_eq!(sync_judged(&f, &new, &judged), Outcome { held: 0, refused: vec!["role_forbids".into()], deferred: 0 });
+    assert_eq!(sync_judged(&f, &new, &judged), None);
+    assert_eq!(sync(&f, &new), Outcome { held: 0, refused: vec!["role_forbids".into()], deferred: 0 });
 }
 
 #[test]
@@ -105,9 +120,60 @@ fn a_verdict_whose_document_has_not_moved_is_used_as_it_is() {
     let f = fixture(Role::Editor);
     let (create, _) = two_changes();
     let new = request(vec![create]);
-    let mut judged = prejudged(&f, &new);
+    let mut judged = prejudged(&f, &new, false);
     // A verdict the round would not reach itself shows it was not redone.
     judged.docs.get_mut("plan-1").expect("judged").verdicts =
         vec![Verdict::Refused(Refusal::new("marked", "a marker"))];
-    assert_eq!(sync_judged(&f, &new, &judged), Outcome { held: 0, refused: vec!["marked".into()], deferred: 0 });
+    assert_eq!(sync_judged(&f, &new, &judged), Some(Outcome { held: 0, refused: vec!["marked".into()], deferred: 0 }));
+}
+
+#[test]
+fn one_change_under_two_ids_in_one_request_is_held_once() {
+    let f = fixture(Role::Editor);
+    let (create, _) = two_changes();
+    let twin = OutChange { doc_id: "plan-2".into(), ..create.clone() };
+    let outcome = sync(&f, &request(vec![create, twin]));
+    assert_eq!(outcome, Outcome { held: 1, refused: vec!["change_elsewhere".into()], deferred: 0 });
+    let bases = f.db.bases(&f.device, &request(vec![OutChange { doc_id: "plan-2".into(), ..two_changes().0 }]));
+    assert_eq!(bases.expect("bases").docs["plan-2"].registered, None, "no empty document was registered");
+}
+
+#[test]
+fn a_device_revoked_while_its_changes_were_judged_stores_nothing() {
+    let f = fixture(Role::Editor);
+    let (create, _) = two_changes();
+    let new = request(vec![create]);
+    let judged = prejudged(&f, &new, true);
+    f.db.revoke_device(&f.device.device_id, 1).expect("revoke");
+    let refused = f.db.sync_judged(&f.device, &new, PROTOCOL, 1 << 20, 2, &judged).expect_err("revoked");
+    assert_eq!(refused.status, axum::http::StatusCode::UNAUTHORIZED);
+    let bases = f.db.bases(&f.device, &new).expect("bases");
+    assert_eq!(bases.docs["plan-1"].registered, None, "nothing was stored");
+}
+
+#[test]
+fn ids_that_are_not_plain_names_or_the_toolbox_are_refused() {
+    let f = fixture(Role::Editor);
+    for id in ["toolbox", "", "../x", "a b", &"x".repeat(200)] {
+        let (create, _) = two_changes();
+        let change = OutChange { doc_id: id.to_owned(), ..create };
+        assert_eq!(sync(&f, &request(vec![change])).refused, ["bad_id"], "{id:?}");
+    }
+}
+
+#[test]
+fn a_first_sync_finds_its_snapshots_made_before_its_round() {
+    let f = fixture(Role::Editor);
+    let (create, edit) = two_changes();
+    sync(&f, &request(vec![create, edit]));
+    let stale = |f: &Fixture| {
+        f.db.snapshot_page(WS, "", true, 64).expect("page").iter().filter(|d| !d.later.is_empty()).count()
+    };
+    assert_eq!(stale(&f), 1, "the new plan has no snapshot yet");
+    let first = SyncRequest {
+        cursors: vec![cd4mm_sync::wire::Cursor { workspace: WS.into(), seq: 0, resume: None }],
+        ..request(vec![])
+    };
+    f.db.prepare_snapshots(&f.device, &first, PROTOCOL, 1 << 20).expect("prepared");
+    assert_eq!(stale(&f), 0, "made outside the round, which then only reads it");
 }
