@@ -10,7 +10,7 @@
 //!
 //! Run: `cargo bench -p cd4mm-tests --bench regional`.
 
-#[path = "../tests/common/mod.rs"]
+#[path = "../tests/stories/common/mod.rs"]
 mod common;
 
 use cd4mm_core::Content;

@@ -10,8 +10,6 @@
 //! Only the `administration` section's first question is rated in each
 //! assessment, so a workspace's administration gap is desired − existing.
 
-mod common;
-
 use cd4mm_core::assessment::Assessment;
 use cd4mm_core::engagement::Engagement;
 use cd4mm_core::monitoring::{Measurement, Monitoring, ParticipantGroup, ProgressUpdate, Training};
@@ -19,7 +17,7 @@ use cd4mm_core::plan::{Activity, Outcome, Output, Plan};
 use cd4mm_core::vocabulary::{AgeGroup, PhaseState, Sex};
 use cd4mm_core::{Content, Date, Edit};
 use cd4mm_server::admin::Command;
-use common::{Backend, TestServer, device};
+use crate::common::{Backend, TestServer, device};
 use serde_json::{Value, json};
 
 const GH: &str = "gh-north";
@@ -126,15 +124,7 @@ fn phases(d: &Value) -> Vec<(String, u64)> {
         .collect()
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_regional_dashboard_on_sqlite() {
-    story(Backend::Sqlite).await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_regional_dashboard_on_postgres() {
-    story(Backend::Postgres).await;
-}
+on_every_backend!(the_regional_dashboard, story);
 
 async fn story(backend: Backend) {
     let server = TestServer::start_on(backend).await;
@@ -295,10 +285,10 @@ async fn exports(server: &TestServer, officer: &str, counterpart: &str) {
 /// workspace as a viewer, in the dashboard and the exports, but may not
 /// write there, and sees nothing of Ghana.
 async fn regional_officer(server: &TestServer) {
-    let _ = common::block(|| {
+    let _ = crate::common::block(|| {
         cd4mm_server::admin::run(
             server.db.as_ref(),
-            Command::AddUser { username: "kofi".into(), password: common::PASSWORD.into(), admin: false },
+            Command::AddUser { username: "kofi".into(), password: crate::common::PASSWORD.into(), admin: false },
         )
     });
     server.admin(Command::Cover { username: "kofi".into(), countries: vec!["senegal".into()] });
@@ -344,7 +334,7 @@ async fn regional_officer(server: &TestServer) {
     // The administrator lists and takes back the country (in any case):
     // Senegal is gone from his dashboard and exports.
     let db = server.db.clone();
-    let listed = common::block(move || cd4mm_server::admin::run(db.as_ref(), Command::ListCoverage)).expect("list");
+    let listed = crate::common::block(move || cd4mm_server::admin::run(db.as_ref(), Command::ListCoverage)).expect("list");
     assert!(listed.lines().any(|l| l.starts_with("kofi") && l.ends_with("senegal")), "{listed}");
     server.admin(Command::Uncover { username: "kofi".into(), countries: vec!["SENEGAL".into()] });
     let (_, d) = get(server, kofi.client.token(), "?by=section").await;
@@ -357,7 +347,7 @@ async fn regional_officer(server: &TestServer) {
 fn facts_kept(server: &TestServer, workspaces: &[&str]) -> usize {
     let ids: Vec<String> = workspaces.iter().map(|w| (*w).to_owned()).collect();
     let db = server.db.clone();
-    common::block(move || db.facts(&ids)).expect("facts").len()
+    crate::common::block(move || db.facts(&ids)).expect("facts").len()
 }
 
 /// Wait (at most 20 s) until the server keeps facts for `n` documents.
@@ -371,15 +361,7 @@ async fn wait_for_facts(server: &TestServer, workspaces: &[&str], n: usize) {
     panic!("facts for {} documents, not {n}", facts_kept(server, workspaces));
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn facts_follow_syncs_and_are_filled_in_at_start_up_on_sqlite() {
-    facts_story(Backend::Sqlite).await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn facts_follow_syncs_and_are_filled_in_at_start_up_on_postgres() {
-    facts_story(Backend::Postgres).await;
-}
+on_every_backend!(facts_follow_syncs_and_are_filled_in_at_start_up, facts_story);
 
 async fn facts_story(backend: Backend) {
     let server = TestServer::start_on(backend).await;

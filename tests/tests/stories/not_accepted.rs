@@ -4,25 +4,15 @@
 //! device's version and get the server's back). Nothing typed disappears
 //! without that decision.
 
-mod common;
-
 use cd4mm_core::engagement::Engagement;
 use cd4mm_core::{Content, Edit};
 use cd4mm_server::admin::Command;
-use common::{Backend, TestServer, border_plan, device};
+use crate::common::{Backend, TestServer, border_plan, device};
 use serde_json::json;
 
 const WS: &str = "ws";
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_refused_change_waits_for_a_decision_and_the_rest_syncs_on_sqlite() {
-    story(Backend::Sqlite).await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_refused_change_waits_for_a_decision_and_the_rest_syncs_on_postgres() {
-    story(Backend::Postgres).await;
-}
+on_every_backend!(a_refused_change_waits_for_a_decision_and_the_rest_syncs, story);
 
 async fn story(backend: Backend) {
     let server = TestServer::start_on(backend).await;

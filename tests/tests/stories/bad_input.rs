@@ -1,14 +1,12 @@
 //! Bad input gets a precise 4xx with a machine-readable code, never a 500 or a
 //! crash, and everyone else keeps being served.
 
-mod common;
-
 use cd4mm_core::plan::Plan;
 use cd4mm_core::{Content, Document};
 use cd4mm_server::admin::Command;
 use cd4mm_sync::wire::v1::SyncRequest;
 use cd4mm_sync::wire::{self, ErrorBody, OutChange};
-use common::{Backend, TestServer, device};
+use crate::common::{Backend, TestServer, device};
 
 const WS: &str = "ws";
 const LIMIT: usize = 64 * 1024;
@@ -28,15 +26,7 @@ fn request_with(changes: Vec<OutChange>) -> Vec<u8> {
     wire::encode_as(1, &SyncRequest { epoch: None, cursors: vec![], changes })
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn bad_requests_get_precise_errors_and_the_server_keeps_serving_on_sqlite() {
-    bad_requests(Backend::Sqlite).await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn bad_requests_get_precise_errors_and_the_server_keeps_serving_on_postgres() {
-    bad_requests(Backend::Postgres).await;
-}
+on_every_backend!(bad_requests_get_precise_errors_and_the_server_keeps_serving, bad_requests);
 
 async fn bad_requests(backend: Backend) {
     let server = TestServer::start_on_with(backend, |c| c.max_body_bytes = LIMIT).await;
@@ -220,7 +210,7 @@ async fn bad_requests(backend: Backend) {
         .expect("answer");
     assert_eq!(wrong.status().as_u16(), 401, "wrong password");
     server.member(WS, "kojo", "viewer");
-    let taken = enrol(serde_json::json!({"username": "kojo", "password": common::PASSWORD, "device_name": "x",
+    let taken = enrol(serde_json::json!({"username": "kojo", "password": crate::common::PASSWORD, "device_name": "x",
         "actor": ama.store.actor().to_hex_string()}))
     .await
     .expect("answer");

@@ -4,13 +4,11 @@
 //! new epoch, devices send again what the server lost and everyone converges.
 //! And live news: an online device hears of an edit and syncs at once.
 
-mod common;
-
 use cd4mm_core::engagement::Engagement;
 use cd4mm_core::{Content, Edit};
 use cd4mm_server::admin::Command;
 use cd4mm_sync::{Client, Retry, SyncError};
-use common::{Backend, TestServer, device};
+use crate::common::{Backend, TestServer, device};
 use serde_json::json;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -89,15 +87,7 @@ fn engagement() -> Content {
     Content::Engagement(Engagement { title: "Northern crossings".into(), ..Engagement::default() })
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn cut_connections_lose_nothing_and_duplicate_nothing_on_sqlite() {
-    cut_connections(Backend::Sqlite).await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn cut_connections_lose_nothing_and_duplicate_nothing_on_postgres() {
-    cut_connections(Backend::Postgres).await;
-}
+on_every_backend!(cut_connections_lose_nothing_and_duplicate_nothing, cut_connections);
 
 async fn cut_connections(backend: Backend) {
     let server = TestServer::start_on(backend).await;
@@ -192,8 +182,8 @@ async fn a_restored_server_gets_back_what_it_lost() {
     }
     let restored = TestServer::start_in(data, |_| {}).await;
     restored.admin(Command::NewEpoch);
-    let mut ama = common::Device { client: Client::new(&restored.url, ama.client.token()), ..ama };
-    let mut kofi = common::Device { client: Client::new(&restored.url, kofi.client.token()), ..kofi };
+    let mut ama = crate::common::Device { client: Client::new(&restored.url, ama.client.token()), ..ama };
+    let mut kofi = crate::common::Device { client: Client::new(&restored.url, kofi.client.token()), ..kofi };
     ama.sync(&[WS]).await.expect("ama syncs with the restored server");
     kofi.sync(&[WS]).await.expect("kofi syncs with the restored server");
     ama.sync(&[WS]).await.expect("ama syncs again");
@@ -212,15 +202,7 @@ fn rusqlite_backup(path: &std::path::Path) -> rusqlite::Connection {
     rusqlite::Connection::open(path).expect("open server db")
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn an_online_device_hears_of_an_edit_at_once_on_sqlite() {
-    live_news(Backend::Sqlite).await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn an_online_device_hears_of_an_edit_at_once_on_postgres() {
-    live_news(Backend::Postgres).await;
-}
+on_every_backend!(an_online_device_hears_of_an_edit_at_once, live_news);
 
 async fn live_news(backend: Backend) {
     let server = TestServer::start_on(backend).await;
@@ -260,15 +242,7 @@ fn noise(seed: u64, len: usize) -> String {
         .collect()
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_first_sync_finishes_on_a_link_that_drops_every_12_kb_on_sqlite() {
-    first_sync_over_a_link_that_drops(Backend::Sqlite).await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_first_sync_finishes_on_a_link_that_drops_every_12_kb_on_postgres() {
-    first_sync_over_a_link_that_drops(Backend::Postgres).await;
-}
+on_every_backend!(a_first_sync_finishes_on_a_link_that_drops_every_12_kb, first_sync_over_a_link_that_drops);
 
 /// Scenario 1's promise: an interrupted sync continues where it stopped. A
 /// new device's first sync of 30 plans (one of them 40 KB, larger than any

@@ -4,10 +4,8 @@
 //! different orders. Everyone ends with the same plan; both wording edits are
 //! kept; the budget is a conflict on every device until someone picks.
 
-mod common;
-
 use cd4mm_core::Edit;
-use common::{Backend, TestServer, border_plan as plan, device};
+use crate::common::{Backend, TestServer, border_plan as plan, device};
 use serde_json::json;
 
 const WS: &str = "ghana-border";
@@ -21,15 +19,7 @@ fn add(id: &str, title: &str) -> Edit {
     Edit::Insert { list: ACTIVITIES.into(), item: json!({"id": id, "title": title, "type": "training"}), before: None }
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn two_officers_and_a_counterpart_converge_and_see_the_budget_conflict_on_sqlite() {
-    story(Backend::Sqlite).await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn two_officers_and_a_counterpart_converge_and_see_the_budget_conflict_on_postgres() {
-    story(Backend::Postgres).await;
-}
+on_every_backend!(two_officers_and_a_counterpart_converge_and_see_the_budget_conflict, story);
 
 async fn story(backend: Backend) {
     let server = TestServer::start_on(backend).await;

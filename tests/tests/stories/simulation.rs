@@ -9,8 +9,6 @@
 //! more seeds (CI runs a few); a failure names its seed, and
 //! `CD4MM_SIM_SEED=N` runs that one alone.
 
-mod common;
-
 use cd4mm_core::automerge::transaction::Transactable;
 use cd4mm_core::automerge::{ActorId, Automerge, AutomergeError, ObjType};
 use cd4mm_core::engagement::Engagement;
@@ -19,7 +17,7 @@ use cd4mm_core::{Content, Edit, SCHEMA};
 use cd4mm_store::Store;
 use cd4mm_sync::session::{self, Round};
 use cd4mm_sync::wire::{self, OutChange, SyncRequest, SyncResponse};
-use common::{TestServer, device};
+use crate::common::{TestServer, device};
 use serde_json::json;
 use std::collections::BTreeSet;
 

@@ -4,8 +4,6 @@
 //! nothing of it is stored, the server stays up (and comes back up after a
 //! restart), and everyone else keeps syncing.
 
-mod common;
-
 use cd4mm_core::admission;
 use cd4mm_core::automerge::transaction::Transactable;
 use cd4mm_core::automerge::{ActorId, Automerge, AutomergeError, Change, ObjType};
@@ -13,31 +11,15 @@ use cd4mm_core::plan::Plan;
 use cd4mm_core::{Content, Document, Edit, SCHEMA};
 use cd4mm_server::admin::Command;
 use cd4mm_sync::wire::{self, Cursor, ErrorBody, OutChange, SyncRequest, SyncResponse};
-use common::{Backend, TestServer, device};
+use crate::common::{Backend, TestServer, device};
 use serde_json::{Value, json};
 
 const GH: &str = "ghana";
 const SN: &str = "senegal";
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn hostile_changes_are_refused_and_the_server_survives_on_sqlite() {
-    hostile_changes(Backend::Sqlite).await;
-}
+on_every_backend!(hostile_changes_are_refused_and_the_server_survives, hostile_changes);
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn hostile_changes_are_refused_and_the_server_survives_on_postgres() {
-    hostile_changes(Backend::Postgres).await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn access_taken_away_and_given_back_on_sqlite() {
-    access_changes(Backend::Sqlite).await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn access_taken_away_and_given_back_on_postgres() {
-    access_changes(Backend::Postgres).await;
-}
+on_every_backend!(access_taken_away_and_given_back, access_changes);
 
 /// A raw sync request as a hostile device sends it.
 struct Raw {
@@ -373,12 +355,12 @@ async fn access_changes(backend: Backend) {
     let actor = ama.store.actor().to_hex_string();
     let taken = reqwest::Client::new()
         .post(format!("{}/v1/enrol", server.url))
-        .json(&json!({"username": "kofi", "password": common::PASSWORD, "device_name": "x", "actor": actor}))
+        .json(&json!({"username": "kofi", "password": crate::common::PASSWORD, "device_name": "x", "actor": actor}))
         .send()
         .await
         .expect("answer");
     assert_eq!(taken.status().as_u16(), 409, "another user may never take this device's actor");
-    ama.client = cd4mm_sync::Client::enrol(&server.url, "ama", common::PASSWORD, "laptop", &ama.store)
+    ama.client = cd4mm_sync::Client::enrol(&server.url, "ama", crate::common::PASSWORD, "laptop", &ama.store)
         .await
         .expect("the same user signs in again on the same device");
     ama.sync(&[GH]).await.expect("sync after signing in again");
@@ -387,17 +369,17 @@ async fn access_changes(backend: Backend) {
     assert_eq!(other.store.read("plan").expect("plan").value["title"], json!("Edited offline"));
 
     // 8. A regional officer's browser session loses a country at once.
-    common::block(|| {
+    crate::common::block(|| {
         let _ = cd4mm_server::admin::run(
             server.db.as_ref(),
-            Command::AddUser { username: "reg".into(), password: common::PASSWORD.into(), admin: false },
+            Command::AddUser { username: "reg".into(), password: crate::common::PASSWORD.into(), admin: false },
         );
     });
     server.admin(Command::Cover { username: "reg".into(), countries: vec!["gh".into()] });
     let http = reqwest::Client::new();
     let login: Value = http
         .post(format!("{}/api/login", server.url))
-        .json(&json!({"username": "reg", "password": common::PASSWORD}))
+        .json(&json!({"username": "reg", "password": crate::common::PASSWORD}))
         .send()
         .await
         .expect("login")

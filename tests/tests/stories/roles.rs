@@ -8,8 +8,6 @@
 //! no workspace role may write it. Someone outside the workspace can neither
 //! read nor write it.
 
-mod common;
-
 use cd4mm_core::assessment::Assessment;
 use cd4mm_core::engagement::Engagement;
 use cd4mm_core::monitoring::Monitoring;
@@ -19,7 +17,7 @@ use cd4mm_core::{Content, Document, Edit, Kind};
 use cd4mm_server::admin::Command;
 use cd4mm_sync::SyncError;
 use cd4mm_sync::wire::{self, OutChange};
-use common::{Backend, TestServer, device};
+use crate::common::{Backend, TestServer, device};
 use serde_json::json;
 
 const WS: &str = "ws";
@@ -40,13 +38,13 @@ fn content(kind: Kind) -> Content {
 const WORKSPACE_KINDS: [Kind; 4] = [Kind::Engagement, Kind::Assessment, Kind::Plan, Kind::Monitoring];
 
 /// Send one new toolbox document's change straight to `/v1/sync`.
-async fn raw_toolbox_change(server: &TestServer, d: &common::Device) -> reqwest::Response {
+async fn raw_toolbox_change(server: &TestServer, d: &crate::common::Device) -> reqwest::Response {
     raw_change(server, d, Kind::Toolbox, WS).await
 }
 
 /// A sync request carrying one new document of `kind` in `workspace`, sent as
 /// is (a device's client sends only changes of the workspaces it syncs).
-async fn raw_change(server: &TestServer, d: &common::Device, kind: Kind, workspace: &str) -> reqwest::Response {
+async fn raw_change(server: &TestServer, d: &crate::common::Device, kind: Kind, workspace: &str) -> reqwest::Response {
     let doc = Document::create(workspace, &content(kind), d.store.actor().clone(), 5).expect("doc");
     let change = doc.last_local_change().expect("change");
     // Protocol 1: a refusal fails the request with its code.
@@ -77,15 +75,7 @@ fn allowed(role: &str, kind: Kind) -> bool {
     }
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn each_role_reads_and_writes_exactly_what_it_may_on_sqlite() {
-    matrix(Backend::Sqlite).await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn each_role_reads_and_writes_exactly_what_it_may_on_postgres() {
-    matrix(Backend::Postgres).await;
-}
+on_every_backend!(each_role_reads_and_writes_exactly_what_it_may, matrix);
 
 async fn matrix(backend: Backend) {
     let server = TestServer::start_on(backend).await;
@@ -131,7 +121,7 @@ async fn matrix(backend: Backend) {
     }
 
     // A server administrator publishes the toolbox.
-    server.admin(Command::AddUser { username: "root".into(), password: common::PASSWORD.into(), admin: true });
+    server.admin(Command::AddUser { username: "root".into(), password: crate::common::PASSWORD.into(), admin: true });
     let admin_device = device(&server, "root").await;
     let response = raw_toolbox_change(&server, &admin_device).await;
     assert_eq!(response.status().as_u16(), 200, "an administrator may write the toolbox");

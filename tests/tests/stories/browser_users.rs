@@ -5,10 +5,8 @@
 //! conflict shows both authors on both sides, and the counterpart's role is
 //! enforced.
 
-mod common;
-
 use cd4mm_core::{Content, Edit};
-use common::{Backend, PASSWORD, TestServer, border_plan as plan, device};
+use crate::common::{Backend, PASSWORD, TestServer, border_plan as plan, device};
 use serde_json::{Value, json};
 
 const WS: &str = "ghana-border";
@@ -50,15 +48,7 @@ impl Browser {
     }
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_counterpart_in_a_browser_co_edits_the_plan_on_sqlite() {
-    story(Backend::Sqlite).await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_counterpart_in_a_browser_co_edits_the_plan_on_postgres() {
-    story(Backend::Postgres).await;
-}
+on_every_backend!(a_counterpart_in_a_browser_co_edits_the_plan, story);
 
 async fn story(backend: Backend) {
     let server = TestServer::start_on(backend).await;
