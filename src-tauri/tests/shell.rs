@@ -110,7 +110,7 @@ fn signing_in_syncs_in_the_background_and_signing_out_stops() {
     let listener = runtime.block_on(tokio::net::TcpListener::bind("127.0.0.1:0")).expect("bind");
     let url = format!("http://{}", listener.local_addr().expect("addr"));
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let served = runtime.spawn(cd4mm_server::serve(config, listener, async {
+    let served = runtime.spawn(cd4mm_server::serve(db, config, listener, async {
         let _ = stopped.await;
     }));
 

@@ -58,7 +58,7 @@ async fn main() {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let url = format!("http://{}", listener.local_addr().expect("addr"));
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let server = tokio::spawn(cd4mm_server::serve(config, listener, async {
+    let server = tokio::spawn(cd4mm_server::serve(db.clone(), config, listener, async {
         let _ = stopped.await;
     }));
 

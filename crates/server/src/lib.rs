@@ -185,15 +185,16 @@ pub fn router(db: Arc<dyn Storage>, config: Config) -> (Router, watch::Sender<bo
     (router, close)
 }
 
-/// Serve until `shutdown` resolves, then finish the requests in flight (live
-/// news streams are ended first, so shutdown does not wait on them).
+/// Serve the storage it is given ([`open_storage`] opens the one a
+/// configuration names) until `shutdown` resolves, then finish the requests
+/// in flight (live news streams are ended first, so shutdown does not wait
+/// on them). One storage per process: SQLite's is one connection.
 pub async fn serve(
+    db: Arc<dyn Storage>,
     config: Config,
     listener: tokio::net::TcpListener,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> Result<(), String> {
-    let opening = config.clone();
-    let db = tokio::task::spawn_blocking(move || open_storage(&opening)).await.map_err(|e| e.to_string())??;
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
     let probe = db.clone();
     let epoch =

@@ -203,6 +203,10 @@ fn run(mut cli: Cli) -> anyhow_free::Result<()> {
                 _ = async { match term.as_mut() { Some(t) => { t.recv().await; } None => std::future::pending().await } } => {}
             }
         };
-        cd4mm_server::serve(config, listener, shutdown).await
+        let opening = config.clone();
+        let db = tokio::task::spawn_blocking(move || cd4mm_server::open_storage(&opening))
+            .await
+            .map_err(|e| e.to_string())??;
+        cd4mm_server::serve(db, config, listener, shutdown).await
     })
 }

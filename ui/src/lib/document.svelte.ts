@@ -4,8 +4,9 @@
  * Components share one `Doc` per id, so an edit made in one place shows
  * everywhere at once.
  */
-import type { Conflict, Edit, JsonValue, Snapshot } from './bindings';
+import type { Conflict, Edit, JsonValue, Kind, Snapshot } from './bindings';
 import type { Api } from './api';
+import { contentOf, type ContentOf } from './content';
 import { CommandError } from './errors';
 import { conflictAt, getAt } from './paths';
 import type { Outbox } from './outbox.svelte';
@@ -31,6 +32,11 @@ export class Doc {
 
   get value(): JsonValue | undefined {
     return this.snapshot?.value;
+  }
+
+  /** The content as a document of `kind`: null until it loads, or if it is of another kind (see `contentOf`). */
+  content<K extends Kind>(kind: K): ContentOf<K> | null {
+    return contentOf(this.snapshot, kind);
   }
 
   get conflicts(): Conflict[] {

@@ -3,7 +3,8 @@
  * not stored values: called inside `$derived`, they follow every change.
  */
 import { app } from './app.svelte';
-import type { Assessment, Engagement, JsonValue, Kind, Monitoring, Plan } from './bindings';
+import type { Engagement, JsonValue, Kind } from './bindings';
+import type { ContentOf } from './content';
 import type { Doc } from './document.svelte';
 import { errorText } from './errors';
 import type { Held, WorkspaceContent } from './readiness';
@@ -18,19 +19,21 @@ export function engagementDoc(): Doc | null {
   return docsOfKind('engagement')[0] ?? null;
 }
 
-function held<T>(kind: Kind): Held<T>[] {
-  return docsOfKind(kind)
-    .filter((d) => d.value !== undefined)
-    .map((d) => ({ id: d.id, value: d.value as unknown as T }));
+/** The loaded documents of one kind, with their content. */
+export function held<K extends Kind>(kind: K): Held<ContentOf<K>>[] {
+  return docsOfKind(kind).flatMap((d) => {
+    const value = d.content(kind);
+    return value ? [{ id: d.id, value }] : [];
+  });
 }
 
 export function workspaceContent(): WorkspaceContent {
   const e = engagementDoc();
   return {
-    engagement: (e?.value as unknown as Engagement | undefined) ?? null,
-    assessments: held<Assessment>('assessment'),
-    plans: held<Plan>('plan'),
-    monitoring: held<Monitoring>('monitoring'),
+    engagement: e?.content('engagement') ?? null,
+    assessments: held('assessment'),
+    plans: held('plan'),
+    monitoring: held('monitoring'),
   };
 }
 
@@ -45,7 +48,7 @@ export function titleOf(id: string): string {
  */
 export async function startPhase(workspace: string, key: keyof Engagement['phases']): Promise<void> {
   const doc = engagementDoc();
-  const engagement = doc?.value as unknown as Engagement | undefined;
+  const engagement = doc?.content('engagement');
   if (!doc || !engagement || engagement.phases[key] !== 'not_started') return;
   if (!app.mayWrite(workspace, 'engagement')) return;
   await doc.set(`phases/${key}`, 'in_progress');

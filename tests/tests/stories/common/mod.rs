@@ -91,7 +91,7 @@ impl TestServer {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind loopback");
         let url = format!("http://{}", listener.local_addr().expect("addr"));
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-        let handle = tokio::spawn(cd4mm_server::serve(config, listener, async {
+        let handle = tokio::spawn(cd4mm_server::serve(db.clone(), config, listener, async {
             let _ = rx.await;
         }));
         TestServer { url, db, data, shutdown: Some(tx), handle: Some(handle), cluster: None }
