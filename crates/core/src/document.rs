@@ -316,9 +316,17 @@ impl Document {
         if let Some(e) = self.read_only() {
             return Err(e);
         }
+        match self.check(edit)? {
+            Some(checked) => self.write(edit, &checked, now_ms),
+            None => Ok(None),
+        }
+    }
+
+    /// What `edit` would write, checked against the typed model and the rules
+    /// without touching the document: `None` when it changes nothing.
+    fn check(&self, edit: &Edit) -> Result<Option<Checked>, Error> {
         let snapshot = self.read();
         let current = snapshot.value;
-        let invalid = |field: &str, message: String| Error::Invalid(FieldError::new(field, message));
         let target = edit.target();
 
         // 1. Apply the edit to a JSON copy, checking that its target exists.
@@ -350,12 +358,12 @@ impl Document {
             }
             Edit::Remove { list, id } => {
                 let items = list_mut(&mut next, list)?;
-                let at = position(items, id).ok_or_else(|| invalid(list, format!("there is no item `{id}`")))?;
+                let at = position(items, id).ok_or_else(|| no_item(list, id))?;
                 items.remove(at);
             }
             Edit::Move { list, id, before } => {
                 let items = list_mut(&mut next, list)?;
-                let at = position(items, id).ok_or_else(|| invalid(list, format!("there is no item `{id}`")))?;
+                let at = position(items, id).ok_or_else(|| no_item(list, id))?;
                 let item = items.remove(at);
                 let to = insertion_point(items, list, before.as_deref())?;
                 items.insert(to, item);
@@ -366,70 +374,61 @@ impl Document {
         let content = Content::from_json(self.kind, next).map_err(|e| invalid(&target, plain_serde(&e)))?;
         let normal = content.to_json();
         let target_segs = segments(&target).map_err(|m| invalid(&target, m))?;
-        let normal_value = match (edit, locate(&normal, &target_segs)) {
+        let value = match (edit, locate(&normal, &target_segs)) {
             (Edit::Remove { .. }, _) => Json::Null,
-            (_, Some(v)) => v.clone(),
             (_, None) => return Err(invalid(&target, unknown_field(&normal, &target_segs))),
+            // A moved item is written again as it was.
+            (Edit::Move { .. }, Some(_)) => locate(&current, &target_segs).cloned().unwrap_or(Json::Null),
+            (_, Some(v)) => v.clone(),
         };
         let parent = target_segs[..target_segs.len() - 1].join("/");
         if let Some(problem) = content.problems().into_iter().find(|p| concerns(&p.field, &target, &parent, edit)) {
             return Err(problem.into());
         }
-
-        // 3. Write the smallest change that does it.
         if let Edit::Set { path, .. } = edit {
-            let unchanged = locate(&current, &target_segs) == Some(&normal_value);
+            let unchanged = locate(&current, &target_segs) == Some(&value);
             let conflicted = snapshot.conflicts.iter().any(|c| &c.path == path);
             if unchanged && !conflicted {
                 return Ok(None);
             }
         }
-        let result =
-            self.doc.transact_with::<_, _, Error, _>(
-                |_| commit(now_ms, &edit.describe()),
-                |tx| {
-                    match edit {
-                        Edit::Set { .. } => {
-                            let (last, parent) =
-                                target_segs.split_last().ok_or_else(|| invalid(&target, "empty path".into()))?;
-                            let obj = resolve(tx, parent, true).map_err(|m| invalid(&target, m))?;
-                            mapping::put(tx, &obj, last, &normal_value)?;
-                        }
-                        Edit::Insert { list, before, .. } => {
-                            let obj = resolve(tx, &segments(list).map_err(|m| invalid(list, m))?, false)
-                                .map_err(|m| invalid(list, m))?;
-                            let at = match before {
-                                Some(b) => index_of(tx, &obj, b)
-                                    .ok_or_else(|| invalid(list, format!("there is no item `{b}`")))?,
-                                None => tx.length(&obj),
-                            };
-                            mapping::insert(tx, &obj, last_key(list), at, &normal_value)?;
-                        }
-                        Edit::Remove { list, id } => {
-                            let obj = resolve(tx, &segments(list).map_err(|m| invalid(list, m))?, false)
-                                .map_err(|m| invalid(list, m))?;
-                            let at = index_of(tx, &obj, id)
-                                .ok_or_else(|| invalid(list, format!("there is no item `{id}`")))?;
-                            tx.delete(&obj, at)?;
-                        }
-                        Edit::Move { list, id, before } => {
-                            let obj = resolve(tx, &segments(list).map_err(|m| invalid(list, m))?, false)
-                                .map_err(|m| invalid(list, m))?;
-                            let from = index_of(tx, &obj, id)
-                                .ok_or_else(|| invalid(list, format!("there is no item `{id}`")))?;
-                            let item = locate(&current, &target_segs).cloned().unwrap_or(Json::Null);
-                            tx.delete(&obj, from)?;
-                            let to = match before {
-                                Some(b) => index_of(tx, &obj, b)
-                                    .ok_or_else(|| invalid(list, format!("there is no item `{b}`")))?,
-                                None => tx.length(&obj),
-                            };
-                            mapping::insert(tx, &obj, last_key(list), to, &item)?;
-                        }
+        Ok(Some(Checked { value }))
+    }
+
+    /// Write a checked edit as the smallest Automerge change that does it.
+    fn write(&mut self, edit: &Edit, checked: &Checked, now_ms: i64) -> Result<Option<ChangeHash>, Error> {
+        let value = &checked.value;
+        let result = self.doc.transact_with::<_, _, Error, _>(
+            |_| commit(now_ms, &edit.describe()),
+            |tx| {
+                match edit {
+                    Edit::Set { path, .. } => {
+                        let segs = segments(path).map_err(|m| invalid(path, m))?;
+                        let (last, parent) = segs.split_last().ok_or_else(|| invalid(path, "empty path".into()))?;
+                        let obj = resolve(tx, parent, true).map_err(|m| invalid(path, m))?;
+                        mapping::put(tx, &obj, last, value)?;
                     }
-                    Ok(())
-                },
-            );
+                    Edit::Insert { list, before, .. } => {
+                        let obj = list_obj(tx, list)?;
+                        let at = index_before(tx, &obj, list, before.as_deref())?;
+                        mapping::insert(tx, &obj, last_key(list), at, value)?;
+                    }
+                    Edit::Remove { list, id } => {
+                        let obj = list_obj(tx, list)?;
+                        let at = index_of(tx, &obj, id).ok_or_else(|| no_item(list, id))?;
+                        tx.delete(&obj, at)?;
+                    }
+                    Edit::Move { list, id, before } => {
+                        let obj = list_obj(tx, list)?;
+                        let from = index_of(tx, &obj, id).ok_or_else(|| no_item(list, id))?;
+                        tx.delete(&obj, from)?;
+                        let to = index_before(tx, &obj, list, before.as_deref())?;
+                        mapping::insert(tx, &obj, last_key(list), to, value)?;
+                    }
+                }
+                Ok(())
+            },
+        );
         match result {
             Ok(success) => Ok(success.hash),
             Err(failure) => Err(failure.error),
@@ -498,24 +497,55 @@ fn commit(now_ms: i64, message: &str) -> CommitOptions {
     CommitOptions::default().with_time(now_ms).with_message(message.to_owned())
 }
 
+/// What a checked edit writes: the value at its target, as the typed model
+/// normalised it (for a move, the item as it was; nothing for a removal).
+struct Checked {
+    value: Json,
+}
+
+fn invalid(field: &str, message: String) -> Error {
+    Error::Invalid(FieldError::new(field, message))
+}
+
+fn no_item(list: &str, id: &str) -> Error {
+    invalid(list, format!("there is no item `{id}`"))
+}
+
+/// The Automerge list an edit names.
+fn list_obj(tx: &mut automerge::transaction::Transaction<'_>, list: &str) -> Result<ObjId, Error> {
+    let segs = segments(list).map_err(|m| invalid(list, m))?;
+    resolve(tx, &segs, false).map_err(|m| invalid(list, m))
+}
+
+/// Where to insert in a list: before the item `before`, or at its end.
+fn index_before(
+    tx: &automerge::transaction::Transaction<'_>,
+    obj: &ObjId,
+    list: &str,
+    before: Option<&str>,
+) -> Result<usize, Error> {
+    match before {
+        Some(b) => index_of(tx, obj, b).ok_or_else(|| no_item(list, b)),
+        None => Ok(tx.length(obj)),
+    }
+}
+
 fn last_key(list: &str) -> &str {
     list.rsplit('/').next().unwrap_or(list)
 }
 
 fn list_mut<'a>(root: &'a mut Json, list: &str) -> Result<&'a mut Vec<Json>, Error> {
-    let invalid = |m: String| Error::Invalid(FieldError::new(list, m));
-    let segs = segments(list).map_err(invalid)?;
+    let segs = segments(list).map_err(|m| invalid(list, m))?;
     match locate_mut(root, &segs, false) {
         Ok(Json::Array(items)) => Ok(items),
-        Ok(_) => Err(invalid("is not a list".into())),
-        Err(m) => Err(invalid(m)),
+        Ok(_) => Err(invalid(list, "is not a list".into())),
+        Err(m) => Err(invalid(list, m)),
     }
 }
 
 fn insertion_point(items: &[Json], list: &str, before: Option<&str>) -> Result<usize, Error> {
     match before {
-        Some(b) => position(items, b)
-            .ok_or_else(|| Error::Invalid(FieldError::new(list, format!("there is no item `{b}` to insert before")))),
+        Some(b) => position(items, b).ok_or_else(|| invalid(list, format!("there is no item `{b}` to insert before"))),
         None => Ok(items.len()),
     }
 }
