@@ -249,10 +249,15 @@ const LOAD_EDITS: usize = 5;
 /// then checks that a fresh device receives every edit.
 async fn load(url: &str, dir: &std::path::Path, db: &dyn cd4mm_server::Storage) {
     let workspaces: Vec<String> = (0..LOAD_DEVICES).map(|n| format!("country-{n}")).collect();
-    for w in &workspaces {
+    // One officer per country, as in the field (the server lets one user do
+    // one heavy round at a time).
+    for (n, w) in workspaces.iter().enumerate() {
         admin::run(db, Command::AddWorkspace { id: w.clone(), name: w.clone(), country: String::new() })
             .expect("workspace");
-        for user in ["a", "b"] {
+        let officer = format!("officer-{n}");
+        admin::run(db, Command::AddUser { username: officer.clone(), password: PASSWORD.into(), admin: false })
+            .expect("user");
+        for user in [officer.as_str(), "a", "b"] {
             admin::run(db, Command::AddMember { workspace: w.clone(), username: user.into(), role: "editor".into() })
                 .expect("member");
         }
@@ -260,7 +265,8 @@ async fn load(url: &str, dir: &std::path::Path, db: &dyn cd4mm_server::Storage) 
     let mut clients = Vec::with_capacity(LOAD_DEVICES);
     for n in 0..LOAD_DEVICES {
         let store = Store::open(&dir.join(format!("load-{n}.sqlite3"))).expect("store");
-        let client = Client::enrol(url, "a", PASSWORD, &format!("device {n}"), &store).await.expect("enrol");
+        let officer = format!("officer-{n}");
+        let client = Client::enrol(url, &officer, PASSWORD, &format!("device {n}"), &store).await.expect("enrol");
         clients.push((store, client));
     }
     let started = std::time::Instant::now();

@@ -411,6 +411,8 @@ fn judge_applied(mut doc: Automerge, base: &Base, changes: &[Change], expected: 
             })
             .collect();
     }
+    // The failed attempt's document goes before another is loaded.
+    drop(doc);
     // One by one re-checks the whole document after each change: bounded,
     // so a long hostile batch cannot hold the database for minutes. Past the
     // bound, the batch is refused whole with the reason.

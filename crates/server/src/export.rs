@@ -39,7 +39,10 @@ pub async fn get(
     };
     let format = format.to_owned();
     let file = file.clone();
+    // An export loads every document it covers.
+    let pass = state.gate.enter(device.user_id).await?;
     tokio::task::spawn_blocking(move || {
+        let _pass = pass;
         let documents = documents(&state, &device, scope.workspace.as_deref())?;
         let (body, content_type) = match what {
             None => (archive(&documents)?, "application/json"),
@@ -94,6 +97,8 @@ fn documents(state: &AppState, device: &Device, only: Option<&str>) -> Result<Ve
     }
     let mut out = Vec::new();
     for m in memberships.iter().filter(|m| only.is_none_or(|w| w == m.workspace)) {
+        // Snapshots brought up to date outside the database's lock first.
+        state.db.freshen(&m.workspace, "", usize::MAX)?;
         for doc in state.db.saved_documents(&m.workspace)? {
             let actor = cd4mm_core::automerge::ActorId::from(b"cd4mm-export-000".to_vec());
             match cd4mm_core::Document::load(&doc.bytes, actor, 0).and_then(|d| d.content()) {

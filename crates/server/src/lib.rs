@@ -26,6 +26,7 @@ pub mod demo;
 mod error;
 mod events;
 mod export;
+mod gate;
 pub mod pg;
 mod regional;
 mod round;
@@ -96,10 +97,8 @@ pub struct AppState {
     pub(crate) facts: Arc<tokio::sync::Notify>,
     /// Live news streams open per device.
     pub(crate) streams: Arc<events::Streams>,
-    /// Sync rounds that bring changes, judged at once: one per core. Judging
-    /// loads whole documents (up to hundreds of MB for the largest allowed),
-    /// so concurrent rounds beyond the cores would only add memory.
-    pub(crate) judging: Arc<tokio::sync::Semaphore>,
+    /// Heavy work (judging, snapshots, exports): one per core and per user.
+    pub(crate) gate: Arc<gate::Gate>,
 }
 
 impl AppState {
@@ -165,9 +164,7 @@ pub fn router(db: Arc<dyn Storage>, config: Config) -> (Router, watch::Sender<bo
         sessions: Arc::default(),
         facts,
         streams: Arc::default(),
-        judging: Arc::new(tokio::sync::Semaphore::new(
-            std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get),
-        )),
+        gate: Arc::default(),
     };
     let router = Router::new()
         .route("/healthz", get(sync::healthz))

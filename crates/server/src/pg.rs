@@ -27,6 +27,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../../migrations/server-postgres/0001_init.sql"),
     include_str!("../../../migrations/server-postgres/0002_facts.sql"),
     include_str!("../../../migrations/server-postgres/0003_coverage.sql"),
+    include_str!("../../../migrations/server-postgres/0004_documents_by_id.sql"),
 ];
 /// Advisory lock held while migrating, so instances starting together migrate once.
 const MIGRATION_LOCK: i64 = 0x0cd4_0001;

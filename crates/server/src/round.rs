@@ -99,6 +99,11 @@ pub fn saved(tx: &mut impl LogTx, workspace: &str) -> Result<Vec<DocBytes>, ApiE
 /// to date.
 fn current(tx: &mut impl LogTx, doc: CachedDoc) -> Result<(Vec<u8>, u64), ApiError> {
     let later = tx.changes_of_after(&doc.id, doc.snapshot_seq)?;
+    current_with(tx, doc, later)
+}
+
+/// [`current`], given the entries after the cached snapshot.
+fn current_with(tx: &mut impl LogTx, doc: CachedDoc, later: Vec<(u64, Vec<u8>)>) -> Result<(Vec<u8>, u64), ApiError> {
     match later.last() {
         None => Ok((doc.snapshot.unwrap_or_default(), doc.snapshot_seq)),
         Some(&(last, _)) => {
@@ -293,17 +298,9 @@ pub fn run(
     let epoch = tx.epoch()?;
     let members = tx.memberships(device)?;
     let roles = roles(&members);
-    let mut seen: Vec<&str> = Vec::with_capacity(request.cursors.len());
+    check_cursors(request)?;
     for cursor in &request.cursors {
         check_read(device, &roles, &cursor.workspace)?;
-        // One cursor per workspace: each one can cost a workspace's snapshots.
-        if seen.contains(&cursor.workspace.as_str()) {
-            return Err(ApiError::bad_request(
-                "repeated_cursor",
-                format!("workspace `{}` is named by more than one cursor", cursor.workspace),
-            ));
-        }
-        seen.push(&cursor.workspace);
         // Against the workspace's own log, so the answer says nothing of
         // how busy the rest of the server is.
         let last_seq = tx.last_seq_of(&cursor.workspace)?;
@@ -406,6 +403,21 @@ pub fn run(
     Ok(Some(SyncOutcome { response, held, news }))
 }
 
+/// One cursor per workspace: each one can cost a workspace's snapshots.
+/// Checked before any work is done for them.
+pub fn check_cursors(request: &SyncRequest) -> Result<(), ApiError> {
+    let mut seen = std::collections::HashSet::with_capacity(request.cursors.len());
+    for cursor in &request.cursors {
+        if !seen.insert(cursor.workspace.as_str()) {
+            return Err(ApiError::bad_request(
+                "repeated_cursor",
+                format!("workspace `{}` is named by more than one cursor", cursor.workspace),
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// How much of the answer's budget is used.
 struct Page {
     budget: usize,
@@ -429,6 +441,12 @@ impl Page {
     }
 }
 
+/// The most bytes (cached snapshot and later entries) of a stale document a
+/// paged first sync brings up to date inside its round: a few milliseconds
+/// of work. Larger ones wait for the next request's preparation, outside the
+/// lock ([`crate::Storage::prepare_snapshots`]).
+const BUILD_IN_ROUND: usize = 64 * 1024;
+
 /// The smallest part of a document worth sending at the end of a page.
 const MIN_PART: usize = 1024;
 
@@ -448,7 +466,16 @@ fn snapshots(
         let full = docs.len() == DOCUMENTS_PER_QUERY;
         for doc in docs {
             let (id, kind) = (doc.id.clone(), doc.kind.clone());
-            let (bytes, version) = current(tx, doc)?;
+            let later = tx.changes_of_after(&doc.id, doc.snapshot_seq)?;
+            let pending = later.iter().map(|(_, b)| b.len()).sum::<usize>();
+            if !later.is_empty() && doc.snapshot.as_ref().map_or(0, Vec::len) + pending > BUILD_IN_ROUND {
+                // Written to since the snapshots were prepared: a large one
+                // is not built under the lock; this page ends here and the
+                // next request prepares it first.
+                page.more = true;
+                return Ok(Some(Resume { at, doc: id, offset: 0, version: 0 }));
+            }
+            let (bytes, version) = current_with(tx, doc, later)?;
             // The document in progress goes on where it stopped, if its
             // snapshot is still the same one; otherwise it starts again.
             let offset = if id == resume.doc && version == resume.version {

@@ -16,6 +16,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../../migrations/server-sqlite/0001_init.sql"),
     include_str!("../../../migrations/server-sqlite/0002_facts.sql"),
     include_str!("../../../migrations/server-sqlite/0003_coverage.sql"),
+    include_str!("../../../migrations/server-sqlite/0004_documents_by_id.sql"),
 ];
 
 #[derive(Debug)]

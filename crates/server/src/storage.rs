@@ -189,7 +189,8 @@ pub trait Storage: Send + Sync + 'static {
     /// first sync's next page will send: building a snapshot loads its whole
     /// document, which must not happen under the database's lock (a member
     /// can make many documents stale with one small change each). Only the
-    /// device's readable workspaces, and about one page's worth.
+    /// device's readable workspaces, and about one page's worth (protocol 1
+    /// sends every document at once: all of them).
     fn prepare_snapshots(
         &self,
         device: &Device,
@@ -197,39 +198,44 @@ pub trait Storage: Send + Sync + 'static {
         version: u16,
         cap: usize,
     ) -> Result<(), ApiError> {
+        crate::round::check_cursors(request)?;
         let first_syncs: Vec<_> = request.cursors.iter().filter(|c| c.seq == 0 || c.resume.is_some()).collect();
         if first_syncs.is_empty() {
             return Ok(());
         }
         let members = self.memberships(device)?;
         let readable = roles(&members);
-        let budget = crate::round::page_budget(version, request.budget, cap);
+        let budget = if version == 1 { usize::MAX } else { crate::round::page_budget(version, request.budget, cap) };
         for cursor in first_syncs {
             if check_read(device, &readable, &cursor.workspace).is_err() {
                 continue; // the round refuses it
             }
-            let (mut from, mut inclusive) = match &cursor.resume {
-                Some(r) => (r.doc.clone(), true),
-                None => (String::new(), true),
-            };
-            let mut bytes = 0;
-            loop {
-                let page =
-                    self.snapshot_page(&cursor.workspace, &from, inclusive, crate::round::DOCUMENTS_PER_QUERY)?;
-                let full = page.len() == crate::round::DOCUMENTS_PER_QUERY;
-                let Some(last) = page.last().map(|d| d.doc_id.clone()) else { break };
-                let (stale, fresh): (Vec<_>, Vec<_>) = page.into_iter().partition(|d| !d.later.is_empty());
-                bytes += fresh.iter().map(|d| d.snapshot.as_ref().map_or(0, Vec::len)).sum::<usize>();
-                let made = crate::round::fresh_snapshots(stale);
-                bytes += made.iter().map(|f| f.bytes.len()).sum::<usize>();
-                self.cache_snapshots(&made)?;
-                if !full || bytes >= budget {
-                    break;
-                }
-                (from, inclusive) = (last, false);
-            }
+            let from = cursor.resume.as_ref().map_or("", |r| r.doc.as_str());
+            self.freshen(&cursor.workspace, from, budget)?;
         }
         Ok(())
+    }
+
+    /// Bring a workspace's snapshots up to date in id order from document
+    /// `from` on, until `budget` bytes of snapshots are covered, computing
+    /// each stale one between short transactions.
+    fn freshen(&self, workspace: &str, from: &str, budget: usize) -> Result<(), ApiError> {
+        let (mut from, mut inclusive) = (from.to_owned(), true);
+        let mut bytes = 0;
+        loop {
+            let page = self.snapshot_page(workspace, &from, inclusive, crate::round::DOCUMENTS_PER_QUERY)?;
+            let full = page.len() == crate::round::DOCUMENTS_PER_QUERY;
+            let Some(last) = page.last().map(|d| d.doc_id.clone()) else { return Ok(()) };
+            let (stale, fresh): (Vec<_>, Vec<_>) = page.into_iter().partition(|d| !d.later.is_empty());
+            bytes += fresh.iter().map(|d| d.snapshot.as_ref().map_or(0, Vec::len)).sum::<usize>();
+            let made = crate::round::fresh_snapshots(stale);
+            bytes += made.iter().map(|f| f.bytes.len()).sum::<usize>();
+            self.cache_snapshots(&made)?;
+            if !full || bytes >= budget {
+                return Ok(());
+            }
+            (from, inclusive) = (last, false);
+        }
     }
 
     /// The device with this id whose token digest matches, if not revoked.

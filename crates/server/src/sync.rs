@@ -100,13 +100,15 @@ pub async fn sync(
     let (db, cap, d) = (state.db.clone(), state.config.max_response_bytes, device.clone());
     let sent = request.changes.len();
     // Rounds that judge changes or build a first sync's snapshots load whole
-    // documents: one per core at a time. Others go straight on.
+    // documents: through the gate. Others go straight on.
     let heavy = sent > 0 || request.cursors.iter().any(|c| c.seq == 0 || c.resume.is_some());
-    let _judging = match heavy {
-        true => Some(state.judging.clone().acquire_owned().await.map_err(ApiError::internal)?),
+    let pass = match heavy {
+        true => Some(state.gate.enter(device.user_id).await?),
         false => None,
     };
     let outcome = blocking(move || {
+        // Held until the work ends, even if the device hangs up meanwhile.
+        let _pass = pass;
         // Decoding is the CPU-heavy, input-driven part: done before the
         // round's transaction, so a hostile change never holds the database.
         if request.changes.len() > MAX_CHANGES {

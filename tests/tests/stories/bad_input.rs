@@ -1,12 +1,12 @@
 //! Bad input gets a precise 4xx with a machine-readable code, never a 500 or a
 //! crash, and everyone else keeps being served.
 
+use crate::common::{Backend, TestServer, device};
 use cd4mm_core::plan::Plan;
 use cd4mm_core::{Content, Document};
 use cd4mm_server::admin::Command;
 use cd4mm_sync::wire::v1::SyncRequest;
 use cd4mm_sync::wire::{self, ErrorBody, OutChange};
-use crate::common::{Backend, TestServer, device};
 
 const WS: &str = "ws";
 const LIMIT: usize = 64 * 1024;

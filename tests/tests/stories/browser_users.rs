@@ -5,8 +5,8 @@
 //! conflict shows both authors on both sides, and the counterpart's role is
 //! enforced.
 
-use cd4mm_core::{Content, Edit};
 use crate::common::{Backend, PASSWORD, TestServer, border_plan as plan, device};
+use cd4mm_core::{Content, Edit};
 use serde_json::{Value, json};
 
 const WS: &str = "ghana-border";

@@ -4,6 +4,7 @@
 //! nothing of it is stored, the server stays up (and comes back up after a
 //! restart), and everyone else keeps syncing.
 
+use crate::common::{Backend, TestServer, device};
 use cd4mm_core::admission;
 use cd4mm_core::automerge::transaction::Transactable;
 use cd4mm_core::automerge::{ActorId, Automerge, AutomergeError, Change, ObjType};
@@ -11,7 +12,6 @@ use cd4mm_core::plan::Plan;
 use cd4mm_core::{Content, Document, Edit, SCHEMA};
 use cd4mm_server::admin::Command;
 use cd4mm_sync::wire::{self, Cursor, ErrorBody, OutChange, SyncRequest, SyncResponse};
-use crate::common::{Backend, TestServer, device};
 use serde_json::{Value, json};
 
 const GH: &str = "ghana";

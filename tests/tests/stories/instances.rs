@@ -3,9 +3,9 @@
 //! an edit made through one instance reaches a device listening on the other
 //! (PostgreSQL `LISTEN/NOTIFY`).
 
+use crate::common::{Backend, TestServer, device};
 use cd4mm_core::plan::Plan;
 use cd4mm_core::{Content, Edit};
-use crate::common::{Backend, TestServer, device};
 use serde_json::json;
 use std::time::{Duration, Instant};
 

@@ -4,11 +4,11 @@
 //! new epoch, devices send again what the server lost and everyone converges.
 //! And live news: an online device hears of an edit and syncs at once.
 
+use crate::common::{Backend, TestServer, device};
 use cd4mm_core::engagement::Engagement;
 use cd4mm_core::{Content, Edit};
 use cd4mm_server::admin::Command;
 use cd4mm_sync::{Client, Retry, SyncError};
-use crate::common::{Backend, TestServer, device};
 use serde_json::json;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};

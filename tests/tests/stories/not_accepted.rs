@@ -4,10 +4,10 @@
 //! device's version and get the server's back). Nothing typed disappears
 //! without that decision.
 
+use crate::common::{Backend, TestServer, border_plan, device};
 use cd4mm_core::engagement::Engagement;
 use cd4mm_core::{Content, Edit};
 use cd4mm_server::admin::Command;
-use crate::common::{Backend, TestServer, border_plan, device};
 use serde_json::json;
 
 const WS: &str = "ws";

@@ -10,6 +10,7 @@
 //! Only the `administration` section's first question is rated in each
 //! assessment, so a workspace's administration gap is desired − existing.
 
+use crate::common::{Backend, TestServer, device};
 use cd4mm_core::assessment::Assessment;
 use cd4mm_core::engagement::Engagement;
 use cd4mm_core::monitoring::{Measurement, Monitoring, ParticipantGroup, ProgressUpdate, Training};
@@ -17,7 +18,6 @@ use cd4mm_core::plan::{Activity, Outcome, Output, Plan};
 use cd4mm_core::vocabulary::{AgeGroup, PhaseState, Sex};
 use cd4mm_core::{Content, Date, Edit};
 use cd4mm_server::admin::Command;
-use crate::common::{Backend, TestServer, device};
 use serde_json::{Value, json};
 
 const GH: &str = "gh-north";
@@ -334,7 +334,8 @@ async fn regional_officer(server: &TestServer) {
     // The administrator lists and takes back the country (in any case):
     // Senegal is gone from his dashboard and exports.
     let db = server.db.clone();
-    let listed = crate::common::block(move || cd4mm_server::admin::run(db.as_ref(), Command::ListCoverage)).expect("list");
+    let listed =
+        crate::common::block(move || cd4mm_server::admin::run(db.as_ref(), Command::ListCoverage)).expect("list");
     assert!(listed.lines().any(|l| l.starts_with("kofi") && l.ends_with("senegal")), "{listed}");
     server.admin(Command::Uncover { username: "kofi".into(), countries: vec!["SENEGAL".into()] });
     let (_, d) = get(server, kofi.client.token(), "?by=section").await;

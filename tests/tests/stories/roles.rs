@@ -8,6 +8,7 @@
 //! no workspace role may write it. Someone outside the workspace can neither
 //! read nor write it.
 
+use crate::common::{Backend, TestServer, device};
 use cd4mm_core::assessment::Assessment;
 use cd4mm_core::engagement::Engagement;
 use cd4mm_core::monitoring::Monitoring;
@@ -17,7 +18,6 @@ use cd4mm_core::{Content, Document, Edit, Kind};
 use cd4mm_server::admin::Command;
 use cd4mm_sync::SyncError;
 use cd4mm_sync::wire::{self, OutChange};
-use crate::common::{Backend, TestServer, device};
 use serde_json::json;
 
 const WS: &str = "ws";

@@ -9,6 +9,7 @@
 //! more seeds (CI runs a few); a failure names its seed, and
 //! `CD4MM_SIM_SEED=N` runs that one alone.
 
+use crate::common::{TestServer, device};
 use cd4mm_core::automerge::transaction::Transactable;
 use cd4mm_core::automerge::{ActorId, Automerge, AutomergeError, ObjType};
 use cd4mm_core::engagement::Engagement;
@@ -17,7 +18,6 @@ use cd4mm_core::{Content, Edit, SCHEMA};
 use cd4mm_store::Store;
 use cd4mm_sync::session::{self, Round};
 use cd4mm_sync::wire::{self, OutChange, SyncRequest, SyncResponse};
-use crate::common::{TestServer, device};
 use serde_json::json;
 use std::collections::BTreeSet;
 

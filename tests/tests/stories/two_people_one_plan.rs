@@ -4,8 +4,8 @@
 //! different orders. Everyone ends with the same plan; both wording edits are
 //! kept; the budget is a conflict on every device until someone picks.
 
-use cd4mm_core::Edit;
 use crate::common::{Backend, TestServer, border_plan as plan, device};
+use cd4mm_core::Edit;
 use serde_json::json;
 
 const WS: &str = "ghana-border";

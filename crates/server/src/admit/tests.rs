@@ -177,3 +177,37 @@ fn a_first_sync_finds_its_snapshots_made_before_its_round() {
     f.db.prepare_snapshots(&f.device, &first, PROTOCOL, 1 << 20).expect("prepared");
     assert_eq!(stale(&f), 0, "made outside the round, which then only reads it");
 }
+
+#[test]
+fn a_large_document_written_to_after_preparing_is_not_built_in_the_round() {
+    let f = fixture(Role::Editor);
+    let plan = Content::Plan(Plan { title: "Border plan".into(), ..Plan::default() });
+    let mut doc = Document::create(WS, &plan, ActorId::from(vec![7u8; 16]), 1).expect("plan").automerge().clone();
+    doc.transact::<_, _, AutomergeError>(|tx| tx.put(ROOT, "title", "x".repeat(100_000)).map(|_| ()))
+        .expect("a long title");
+    let [create, long] = [0, 1].map(|i| OutChange {
+        workspace: WS.into(),
+        doc_id: "plan-1".into(),
+        kind: "plan".into(),
+        bytes: doc.get_changes(&[])[i].raw_bytes().to_vec(),
+    });
+    assert_eq!(sync(&f, &request(vec![create, long])).held, 2);
+    let first = SyncRequest {
+        cursors: vec![cd4mm_sync::wire::Cursor { workspace: WS.into(), seq: 0, resume: None }],
+        ..request(vec![])
+    };
+    // The round alone (as if a write came after the preparation): the page
+    // stops before the stale document instead of loading it under the lock.
+    let judged = prejudged(&f, &first, true);
+    let round = f.db.sync_judged(&f.device, &first, PROTOCOL, 1 << 20, 0, &judged).expect("round").expect("kept");
+    let news = &round.response.workspaces[0];
+    assert!(round.response.more && news.snapshots.is_empty());
+    assert_eq!(news.resume.as_ref().map(|r| r.doc.as_str()), Some("plan-1"));
+    // The next request prepares it outside, then sends it.
+    let next = SyncRequest {
+        cursors: vec![cd4mm_sync::wire::Cursor { workspace: WS.into(), seq: 0, resume: news.resume.clone() }],
+        ..request(vec![])
+    };
+    let round = f.db.sync(&f.device, &next, PROTOCOL, 1 << 20, 0).expect("round");
+    assert_eq!(round.response.workspaces[0].snapshots.len(), 1);
+}
