@@ -45,7 +45,7 @@ pub enum Command {
 
 /// Run a command; the text to print on success, or a plain-language error.
 pub fn run(db: &dyn Storage, command: Command) -> Result<String, String> {
-    let fail = |e: crate::ApiError| e.message;
+    let fail = |e: crate::storage::Error| e.message;
     match command {
         Command::AddUser { username, password, admin } => {
             db.add_user(&username, &password, admin, now_ms()).map_err(fail)?;

@@ -14,8 +14,8 @@
 
 use crate::access::Role;
 use crate::auth::Device;
-use crate::error::ApiError;
 use crate::round::LogTx;
+use crate::storage::Error;
 use crate::storage::Membership;
 use cd4mm_core::Kind;
 use cd4mm_core::admission::{self, Refusal};
@@ -52,7 +52,7 @@ pub struct Base {
 }
 
 impl Base {
-    pub fn read(tx: &mut impl LogTx, doc_id: &str) -> Result<Base, ApiError> {
+    pub fn read(tx: &mut impl LogTx, doc_id: &str) -> Result<Base, Error> {
         let registered = tx.document(doc_id)?;
         let (snapshot, from) = match tx.cached(doc_id)? {
             Some(c) => (c.snapshot, c.snapshot_seq),
@@ -67,9 +67,9 @@ impl Base {
     }
 
     /// The document itself (CPU work: decoding and applying).
-    fn load(&self) -> Result<Automerge, ApiError> {
+    fn load(&self) -> Result<Automerge, Error> {
         let mut doc = match self.snapshot.as_deref() {
-            Some(bytes) => Automerge::load(bytes).map_err(ApiError::internal)?,
+            Some(bytes) => Automerge::load(bytes).map_err(Error::internal)?,
             None => Automerge::new(),
         };
         let later: Vec<Change> = self.later.iter().filter_map(|b| Change::from_bytes(b.clone()).ok()).collect();
@@ -87,7 +87,7 @@ pub struct Bases {
 }
 
 /// Read the bases of a request's changes (inside a backend's read transaction).
-pub fn read_bases(tx: &mut impl LogTx, device: &Device, changes: &[OutChange]) -> Result<Bases, ApiError> {
+pub fn read_bases(tx: &mut impl LogTx, device: &Device, changes: &[OutChange]) -> Result<Bases, Error> {
     let mut docs = HashMap::new();
     for c in changes {
         if !docs.contains_key(&c.doc_id) {
@@ -154,7 +154,7 @@ pub fn judge(
     members: &[Membership],
     changes: &[OutChange],
     judged: &Judged,
-) -> Result<Option<Vec<Verdict>>, ApiError> {
+) -> Result<Option<Vec<Verdict>>, Error> {
     let mut verdicts = vec![None; changes.len()];
     // Changes accepted so far in this round, by hash, with their document.
     let mut round: HashMap<[u8; 32], &str> = HashMap::new();
@@ -186,7 +186,7 @@ fn held_elsewhere<'a>(
     round: &mut HashMap<[u8; 32], &'a str>,
     doc_id: &'a str,
     mut verdicts: Vec<Verdict>,
-) -> Result<Vec<Verdict>, ApiError> {
+) -> Result<Vec<Verdict>, Error> {
     for i in 0..verdicts.len() {
         let Verdict::Accepted(hash, _) = verdicts[i] else { continue };
         let elsewhere = match round.get(&hash) {
@@ -233,7 +233,7 @@ fn judge_document(
     device: &Device,
     roles: &HashMap<&str, Role>,
     changes: &[&OutChange],
-) -> Result<Vec<Verdict>, ApiError> {
+) -> Result<Vec<Verdict>, Error> {
     let registered = &base.registered;
     // 1. Each change on its own: the sender's workspace, decoding, actor.
     let mut decoded: Vec<Change> = Vec::with_capacity(changes.len());

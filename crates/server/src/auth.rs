@@ -20,11 +20,14 @@ pub struct Device {
     pub actor: String,
 }
 
-pub fn hash_password(password: &str) -> Result<String, ApiError> {
+pub fn hash_password(password: &str) -> Result<String, crate::storage::Error> {
     let mut salt = [0u8; 16];
-    getrandom::fill(&mut salt).map_err(ApiError::internal)?;
-    let salt = SaltString::encode_b64(&salt).map_err(ApiError::internal)?;
-    Ok(Argon2::default().hash_password(password.as_bytes(), &salt).map_err(ApiError::internal)?.to_string())
+    getrandom::fill(&mut salt).map_err(crate::storage::Error::internal)?;
+    let salt = SaltString::encode_b64(&salt).map_err(crate::storage::Error::internal)?;
+    Ok(Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map_err(crate::storage::Error::internal)?
+        .to_string())
 }
 
 pub fn verify_password(password: &str, hash: &str) -> bool {
@@ -32,9 +35,9 @@ pub fn verify_password(password: &str, hash: &str) -> bool {
 }
 
 /// A new random secret, hex.
-pub fn random_hex(bytes: usize) -> Result<String, ApiError> {
+pub fn random_hex(bytes: usize) -> Result<String, crate::storage::Error> {
     let mut buf = vec![0u8; bytes];
-    getrandom::fill(&mut buf).map_err(ApiError::internal)?;
+    getrandom::fill(&mut buf).map_err(crate::storage::Error::internal)?;
     Ok(hex::encode(buf))
 }
 
@@ -60,6 +63,8 @@ impl FromRequestParts<AppState> for Device {
             token.split_once('.').ok_or_else(|| ApiError::unauthorised("the device token is not valid"))?;
         let db = state.db.clone();
         let (device_id, digest) = (device_id.to_owned(), token_digest(secret));
-        tokio::task::spawn_blocking(move || db.authenticate(&device_id, &digest)).await.map_err(ApiError::internal)?
+        Ok(tokio::task::spawn_blocking(move || db.authenticate(&device_id, &digest))
+            .await
+            .map_err(ApiError::internal)??)
     }
 }

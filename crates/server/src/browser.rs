@@ -123,6 +123,12 @@ impl From<ApiError> for Failure {
     }
 }
 
+impl From<crate::storage::Error> for Failure {
+    fn from(e: crate::storage::Error) -> Failure {
+        Failure::Api(e.into())
+    }
+}
+
 fn run(state: &AppState, device: &Device, command: Command) -> Result<Reply, Failure> {
     let memberships = state.db.memberships(device)?;
     let workspaces: Vec<String> = memberships.iter().map(|m| m.workspace.clone()).collect();
@@ -187,7 +193,7 @@ fn pull_and_push(
     let cap = state.config.max_response_bytes;
     session::sync_in_process::<Failure>(store, workspaces, now, |request| {
         let outcome = state.db.sync(device, request, wire::PROTOCOL, cap, now).map_err(|e| {
-            if e.code == "cursor_ahead" { RoundFailure::CursorAhead } else { RoundFailure::Failed(Failure::Api(e)) }
+            if e.code == "cursor_ahead" { RoundFailure::CursorAhead } else { RoundFailure::Failed(Failure::from(e)) }
         })?;
         state.announce(&outcome.news);
         Ok(outcome.response)

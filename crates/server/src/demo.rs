@@ -21,7 +21,7 @@ pub const CONFLICTED_BUDGET: &str = "outcomes/oc1/outputs/op1/activities/act2/bu
 
 /// A device of `user` with its own store in `dir`, enrolled on this server.
 fn scratch_device(db: &dyn Storage, dir: &std::path::Path, user: &str, now: i64) -> Result<(Store, Device), String> {
-    let fail = |e: crate::ApiError| e.message;
+    let fail = |e: crate::storage::Error| e.message;
     let store = Store::open(&dir.join(format!("{user}.sqlite3"))).map_err(|e| e.to_string())?;
     let enrolment = db.enrol(user, PASSWORD, "demo data", &store.actor().to_hex_string(), now).map_err(fail)?;
     let secret = enrolment.token.split_once('.').map(|(_, s)| s).unwrap_or_default();
@@ -41,7 +41,7 @@ fn sync_all(
     workspaces: &[String],
     now: i64,
 ) -> Result<(), String> {
-    session::sync_in_process::<crate::ApiError>(store, workspaces, now, |request| {
+    session::sync_in_process::<crate::storage::Error>(store, workspaces, now, |request| {
         db.sync(device, request, cd4mm_sync::wire::PROTOCOL, 1024 * 1024, now)
             .map(|o| o.response)
             .map_err(RoundFailure::Failed)
@@ -51,7 +51,7 @@ fn sync_all(
 
 /// Create the demo accounts and workspace and fill it; the text to print.
 pub fn seed(db: &dyn Storage) -> Result<String, String> {
-    let fail = |e: crate::ApiError| e.message;
+    let fail = |e: crate::storage::Error| e.message;
     let now = crate::now_ms();
     db.add_workspace(WORKSPACE, "Northern border crossings", "Ghana", now).map_err(fail)?;
     for c in &REGION {

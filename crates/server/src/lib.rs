@@ -27,10 +27,8 @@ mod error;
 mod events;
 mod export;
 mod gate;
-pub mod pg;
 mod regional;
 mod round;
-pub mod sqlite;
 pub mod storage;
 mod sync;
 mod web;
@@ -132,11 +130,11 @@ pub fn open_storage(config: &Config) -> Result<Arc<dyn Storage>, String> {
         if !(url.starts_with("postgres://") || url.starts_with("postgresql://")) {
             return Err(format!("`--database {}` is not a postgres:// URL", redact(url)));
         }
-        return Ok(Arc::new(pg::Postgres::open(url).map_err(|e| format!("{} ({})", e, redact(url)))?));
+        return Ok(Arc::new(storage::pg::Postgres::open(url).map_err(|e| format!("{} ({})", e, redact(url)))?));
     }
     std::fs::create_dir_all(&config.data)
         .map_err(|e| format!("cannot create the data directory {}: {e}", config.data.display()))?;
-    Ok(Arc::new(sqlite::Sqlite::open(&config.data.join("cd4mm-server.sqlite3"))?))
+    Ok(Arc::new(storage::sqlite::Sqlite::open(&config.data.join("cd4mm-server.sqlite3"))?))
 }
 
 /// A database URL without its password, for messages and logs.

@@ -4,7 +4,7 @@
 
 use crate::admit::{self, Verdict};
 use crate::auth::Device;
-use crate::error::ApiError;
+use crate::storage::Error;
 use crate::storage::{self, Membership, SyncOutcome, check_read, roles};
 use cd4mm_sync::wire::{DocBytes, Refused, Resume, SnapshotPart, SyncRequest, SyncResponse, WorkspaceNews};
 
@@ -29,22 +29,22 @@ pub struct CachedDoc {
 
 /// What a backend's transaction must offer a sync round.
 pub trait LogTx {
-    fn epoch(&mut self) -> Result<String, ApiError>;
-    fn memberships(&mut self, device: &Device) -> Result<Vec<Membership>, ApiError>;
+    fn epoch(&mut self) -> Result<String, Error>;
+    fn memberships(&mut self, device: &Device) -> Result<Vec<Membership>, Error>;
     /// Whether the device was revoked (or is gone).
-    fn revoked(&mut self, device_id: &str) -> Result<bool, ApiError>;
+    fn revoked(&mut self, device_id: &str) -> Result<bool, Error>;
     /// Serialise writers of these workspaces until the transaction ends, so log
     /// numbers commit in order within a workspace (a no-op where the whole
     /// transaction is already exclusive).
-    fn lock_workspaces(&mut self, workspaces: &[&str]) -> Result<(), ApiError>;
-    fn last_seq_of(&mut self, workspace: &str) -> Result<u64, ApiError>;
+    fn lock_workspaces(&mut self, workspaces: &[&str]) -> Result<(), Error>;
+    fn last_seq_of(&mut self, workspace: &str) -> Result<u64, Error>;
     /// The document a change (by hash) is logged under, if any.
-    fn doc_of_change(&mut self, hash: &[u8; 32]) -> Result<Option<String>, ApiError>;
+    fn doc_of_change(&mut self, hash: &[u8; 32]) -> Result<Option<String>, Error>;
     /// A document's last log entry (0: none).
-    fn last_seq_of_doc(&mut self, doc_id: &str) -> Result<u64, ApiError>;
+    fn last_seq_of_doc(&mut self, doc_id: &str) -> Result<u64, Error>;
     /// The workspace and kind a document is registered with.
-    fn document(&mut self, doc_id: &str) -> Result<Option<(String, String)>, ApiError>;
-    fn register_document(&mut self, doc_id: &str, workspace: &str, kind: &str) -> Result<(), ApiError>;
+    fn document(&mut self, doc_id: &str) -> Result<Option<(String, String)>, Error>;
+    fn register_document(&mut self, doc_id: &str, workspace: &str, kind: &str) -> Result<(), Error>;
     /// Append a change; `false` if the log already holds it (same hash).
     fn append(
         &mut self,
@@ -54,8 +54,8 @@ pub trait LogTx {
         bytes: &[u8],
         device_id: &str,
         now_ms: i64,
-    ) -> Result<bool, ApiError>;
-    fn documents_of(&mut self, workspace: &str) -> Result<Vec<CachedDoc>, ApiError>;
+    ) -> Result<bool, Error>;
+    fn documents_of(&mut self, workspace: &str) -> Result<Vec<CachedDoc>, Error>;
     /// Up to `limit` documents of a workspace in id order, from `from` on
     /// (`inclusive`: that id too).
     fn documents_from(
@@ -64,27 +64,27 @@ pub trait LogTx {
         from: &str,
         inclusive: bool,
         limit: usize,
-    ) -> Result<Vec<CachedDoc>, ApiError>;
-    fn changes_of_after(&mut self, doc_id: &str, seq: u64) -> Result<Vec<(u64, Vec<u8>)>, ApiError>;
-    fn cache_snapshot(&mut self, doc_id: &str, snapshot: &[u8], seq: u64) -> Result<(), ApiError>;
+    ) -> Result<Vec<CachedDoc>, Error>;
+    fn changes_of_after(&mut self, doc_id: &str, seq: u64) -> Result<Vec<(u64, Vec<u8>)>, Error>;
+    fn cache_snapshot(&mut self, doc_id: &str, snapshot: &[u8], seq: u64) -> Result<(), Error>;
     /// One document with its cached snapshot.
-    fn cached(&mut self, doc_id: &str) -> Result<Option<CachedDoc>, ApiError>;
+    fn cached(&mut self, doc_id: &str) -> Result<Option<CachedDoc>, Error>;
     /// Keep a document's regional facts (JSON) as of log entry `seq`, unless
     /// facts as of a later entry are already kept. `None` keeps the facts
     /// already there (JSON `null` if none) and only moves `seq` on.
-    fn put_facts(&mut self, doc_id: &str, workspace: &str, facts: Option<&str>, seq: u64) -> Result<(), ApiError>;
+    fn put_facts(&mut self, doc_id: &str, workspace: &str, facts: Option<&str>, seq: u64) -> Result<(), Error>;
     /// Up to `limit` documents (id, workspace) whose log goes beyond their
     /// facts, among these workspaces (`None`: all of them), in id order: the
     /// order a first sync caches snapshots in, so concurrent transactions
     /// touch documents in one order and never deadlock on PostgreSQL.
-    fn stale_facts(&mut self, workspaces: Option<&[String]>, limit: usize) -> Result<Vec<(String, String)>, ApiError>;
+    fn stale_facts(&mut self, workspaces: Option<&[String]>, limit: usize) -> Result<Vec<(String, String)>, Error>;
     /// Entries of a workspace after `seq`, in order, at most `limit`.
-    fn entries_after(&mut self, workspace: &str, seq: u64, limit: usize) -> Result<Vec<Entry>, ApiError>;
+    fn entries_after(&mut self, workspace: &str, seq: u64, limit: usize) -> Result<Vec<Entry>, Error>;
 }
 
 /// Every document of a workspace as one compact snapshot (caching the
 /// snapshots it had to bring up to date): for a first sync, and for exports.
-pub fn saved(tx: &mut impl LogTx, workspace: &str) -> Result<Vec<DocBytes>, ApiError> {
+pub fn saved(tx: &mut impl LogTx, workspace: &str) -> Result<Vec<DocBytes>, Error> {
     let mut out = Vec::new();
     for doc in tx.documents_of(workspace)? {
         let (id, kind) = (doc.id.clone(), doc.kind.clone());
@@ -97,13 +97,13 @@ pub fn saved(tx: &mut impl LogTx, workspace: &str) -> Result<Vec<DocBytes>, ApiE
 /// A document's compact snapshot as of its last log entry, and that entry's
 /// number (the snapshot's version), caching it when it had to be brought up
 /// to date.
-fn current(tx: &mut impl LogTx, doc: CachedDoc) -> Result<(Vec<u8>, u64), ApiError> {
+fn current(tx: &mut impl LogTx, doc: CachedDoc) -> Result<(Vec<u8>, u64), Error> {
     let later = tx.changes_of_after(&doc.id, doc.snapshot_seq)?;
     current_with(tx, doc, later)
 }
 
 /// [`current`], given the entries after the cached snapshot.
-fn current_with(tx: &mut impl LogTx, doc: CachedDoc, later: Vec<(u64, Vec<u8>)>) -> Result<(Vec<u8>, u64), ApiError> {
+fn current_with(tx: &mut impl LogTx, doc: CachedDoc, later: Vec<(u64, Vec<u8>)>) -> Result<(Vec<u8>, u64), Error> {
     match later.last() {
         None => Ok((doc.snapshot.unwrap_or_default(), doc.snapshot_seq)),
         Some(&(last, _)) => {
@@ -124,7 +124,7 @@ pub fn read_page(
     from: &str,
     inclusive: bool,
     limit: usize,
-) -> Result<Vec<StaleDoc>, ApiError> {
+) -> Result<Vec<StaleDoc>, Error> {
     let mut out = Vec::new();
     for doc in tx.documents_from(workspace, from, inclusive, limit)? {
         let later = tx.changes_of_after(&doc.id, doc.snapshot_seq)?;
@@ -168,7 +168,7 @@ pub fn fresh_snapshots(stale: Vec<StaleDoc>) -> Vec<FreshSnapshot> {
 
 /// Keep fresh snapshots, inside the backend's transaction (only forward:
 /// a later one cached meanwhile stays).
-pub fn write_snapshots(tx: &mut impl LogTx, fresh: &[FreshSnapshot]) -> Result<(), ApiError> {
+pub fn write_snapshots(tx: &mut impl LogTx, fresh: &[FreshSnapshot]) -> Result<(), Error> {
     for f in fresh {
         tx.cache_snapshot(&f.doc_id, &f.bytes, f.seq)?;
     }
@@ -215,7 +215,7 @@ pub struct FreshFacts {
 /// (it would slow every device's sync): the server's facts task does after
 /// each round, and a dashboard catches up before reading
 /// ([`crate::Storage::refresh_facts`]).
-pub fn read_stale(tx: &mut impl LogTx, workspaces: Option<&[String]>, limit: usize) -> Result<Vec<StaleDoc>, ApiError> {
+pub fn read_stale(tx: &mut impl LogTx, workspaces: Option<&[String]>, limit: usize) -> Result<Vec<StaleDoc>, Error> {
     let mut out = Vec::new();
     for (doc_id, workspace) in tx.stale_facts(workspaces, limit)? {
         let Some(doc) = tx.cached(&doc_id)? else { continue };
@@ -258,7 +258,7 @@ pub fn fresh_facts(stale: Vec<StaleDoc>) -> Vec<FreshFacts> {
 /// Keep refreshed facts (and snapshots), inside the backend's transaction.
 /// Both only ever move forward: facts or a snapshot as of a later entry,
 /// written meanwhile, are kept.
-pub fn write_facts(tx: &mut impl LogTx, fresh: &[FreshFacts]) -> Result<(), ApiError> {
+pub fn write_facts(tx: &mut impl LogTx, fresh: &[FreshFacts]) -> Result<(), Error> {
     for f in fresh {
         if let Some(snapshot) = &f.snapshot {
             tx.cache_snapshot(&f.doc_id, snapshot, f.seq)?;
@@ -289,11 +289,11 @@ pub fn run(
     cap: usize,
     now_ms: i64,
     judged: &admit::Judged,
-) -> Result<Option<SyncOutcome>, ApiError> {
+) -> Result<Option<SyncOutcome>, Error> {
     // Checked again inside the transaction: a device revoked while its
     // request was being judged stores nothing.
     if tx.revoked(&device.device_id)? {
-        return Err(ApiError::unauthorised("this device was revoked by an administrator; enrol it again to sync"));
+        return Err(Error::unauthorised("this device was revoked by an administrator; enrol it again to sync"));
     }
     let epoch = tx.epoch()?;
     let members = tx.memberships(device)?;
@@ -321,7 +321,7 @@ pub fn run(
     let mut deferred = Vec::new();
     for (index, verdict) in verdicts.iter().enumerate() {
         match verdict {
-            Verdict::Refused(r) if version == 1 => return Err(storage::refused(r)),
+            Verdict::Refused(r) if version == 1 => return Err(crate::storage::Error::refused(r)),
             Verdict::Refused(r) => {
                 refused.push(Refused { index: index as u32, code: r.code.to_owned(), message: r.message.clone() })
             }
@@ -338,8 +338,7 @@ pub fn run(
                 tx.register_document(&change.doc_id, &change.workspace, &kind.code())?;
                 // Another instance may have registered it first, elsewhere.
                 if tx.document(&change.doc_id)?.is_some_and(|(w, _)| w != change.workspace) {
-                    return Err(ApiError::new(
-                        axum::http::StatusCode::CONFLICT,
+                    return Err(Error::conflict(
                         "document_mismatch",
                         format!("document `{}` cannot be written in workspace `{}`", change.doc_id, change.workspace),
                     ));
@@ -405,11 +404,11 @@ pub fn run(
 
 /// One cursor per workspace: each one can cost a workspace's snapshots.
 /// Checked before any work is done for them.
-pub fn check_cursors(request: &SyncRequest) -> Result<(), ApiError> {
+pub fn check_cursors(request: &SyncRequest) -> Result<(), Error> {
     let mut seen = std::collections::HashSet::with_capacity(request.cursors.len());
     for cursor in &request.cursors {
         if !seen.insert(cursor.workspace.as_str()) {
-            return Err(ApiError::bad_request(
+            return Err(Error::invalid(
                 "repeated_cursor",
                 format!("workspace `{}` is named by more than one cursor", cursor.workspace),
             ));
@@ -458,7 +457,7 @@ fn snapshots(
     resume: Resume,
     page: &mut Page,
     out: &mut Vec<SnapshotPart>,
-) -> Result<Option<Resume>, ApiError> {
+) -> Result<Option<Resume>, Error> {
     let at = resume.at;
     let (mut from, mut inclusive) = (resume.doc.clone(), true);
     loop {
@@ -513,7 +512,7 @@ fn snapshots(
 }
 
 /// Log entries after the workspace's cursor, within the page.
-fn entries(tx: &mut impl LogTx, device: &Device, out: &mut WorkspaceNews, page: &mut Page) -> Result<(), ApiError> {
+fn entries(tx: &mut impl LogTx, device: &Device, out: &mut WorkspaceNews, page: &mut Page) -> Result<(), Error> {
     loop {
         let entries = tx.entries_after(&out.workspace, out.cursor, ENTRIES_PER_QUERY)?;
         let full = entries.len() == ENTRIES_PER_QUERY;

@@ -2,7 +2,7 @@
 
 use crate::auth::Device;
 use crate::error::ApiError;
-use crate::storage::{self, Enrolment, Membership};
+use crate::storage::{Enrolment, Membership};
 use crate::{AppState, now_ms};
 use axum::Json;
 use axum::body::Body;
@@ -14,8 +14,10 @@ use cd4mm_sync::wire;
 use serde::{Deserialize, Serialize};
 
 /// Run blocking storage work off the async threads.
-async fn blocking<T: Send + 'static>(f: impl FnOnce() -> Result<T, ApiError> + Send + 'static) -> Result<T, ApiError> {
-    tokio::task::spawn_blocking(f).await.map_err(ApiError::internal)?
+async fn blocking<T: Send + 'static, E: Into<ApiError> + Send + 'static>(
+    f: impl FnOnce() -> Result<T, E> + Send + 'static,
+) -> Result<T, ApiError> {
+    tokio::task::spawn_blocking(f).await.map_err(ApiError::internal)?.map_err(Into::into)
 }
 
 #[derive(Debug, Serialize)]
@@ -124,7 +126,7 @@ pub async fn sync(
             if let Err(r) = admission::decode_change(&change.bytes)
                 && version == 1
             {
-                return Err(storage::refused(&r));
+                return Err(crate::storage::Error::refused(&r).into());
             }
             operations = operations.saturating_add(admission::operations(&change.bytes).unwrap_or(0));
         }
@@ -136,7 +138,7 @@ pub async fn sync(
                 format!("a sync request carries at most {} operations in all", admission::MAX_REQUEST_OPS),
             ));
         }
-        db.sync(&d, &request, version, cap, now_ms())
+        Ok::<_, ApiError>(db.sync(&d, &request, version, cap, now_ms())?)
     })
     .await?;
     state.announce(&outcome.news);

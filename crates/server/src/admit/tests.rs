@@ -2,8 +2,8 @@
 //! what they rest on still holds.
 
 use super::*;
-use crate::sqlite::Sqlite;
 use crate::storage::Storage;
+use crate::storage::sqlite::Sqlite;
 use cd4mm_core::automerge::transaction::Transactable;
 use cd4mm_core::automerge::{ActorId, AutomergeError, ROOT};
 use cd4mm_core::plan::Plan;
@@ -146,7 +146,7 @@ fn a_device_revoked_while_its_changes_were_judged_stores_nothing() {
     let judged = prejudged(&f, &new, true);
     f.db.revoke_device(&f.device.device_id, 1).expect("revoke");
     let refused = f.db.sync_judged(&f.device, &new, PROTOCOL, 1 << 20, 2, &judged).expect_err("revoked");
-    assert_eq!(refused.status, axum::http::StatusCode::UNAUTHORIZED);
+    assert_eq!(refused.kind, crate::storage::ErrorKind::Unauthorised);
     let bases = f.db.bases(&f.device, &new).expect("bases");
     assert_eq!(bases.docs["plan-1"].registered, None, "nothing was stored");
 }

@@ -3,9 +3,14 @@
 //! The checks a sync must pass are written once, here, and every backend
 //! calls them inside its transaction.
 
+mod error;
+pub(crate) mod pg;
+pub(crate) mod sqlite;
+
+pub use error::{Error, ErrorKind};
+
 use crate::access::Role;
 use crate::auth::{self, Device};
-use crate::error::ApiError;
 use crate::round::{FreshFacts, FreshSnapshot, StaleDoc};
 use cd4mm_core::automerge::{Automerge, Change};
 use cd4mm_sync::wire::{SyncRequest, SyncResponse};
@@ -96,43 +101,38 @@ pub struct DeviceRecord {
 /// The server's database. Backends supply the primitives; the rules (token
 /// checks, enrolment, password policy) are written once, in the provided methods.
 pub trait Storage: Send + Sync + 'static {
-    fn epoch(&self) -> Result<String, ApiError>;
-    fn set_epoch(&self, epoch: &str) -> Result<(), ApiError>;
-    fn device_record(&self, device_id: &str) -> Result<Option<DeviceRecord>, ApiError>;
+    fn epoch(&self) -> Result<String, Error>;
+    fn set_epoch(&self, epoch: &str) -> Result<(), Error>;
+    fn device_record(&self, device_id: &str) -> Result<Option<DeviceRecord>, Error>;
     /// A user's id, Argon2 hash and admin flag.
-    fn credentials(&self, username: &str) -> Result<Option<(i64, String, bool)>, ApiError>;
+    fn credentials(&self, username: &str) -> Result<Option<(i64, String, bool)>, Error>;
     /// Register a device and return its id: a new one, or the existing
     /// device of the same user with this actor, signed in again (new token,
     /// no longer revoked). `actor_taken` (409) if the actor is another user's.
-    fn insert_device(&self, device: &NewDevice<'_>) -> Result<String, ApiError>;
+    fn insert_device(&self, device: &NewDevice<'_>) -> Result<String, Error>;
     /// Add a user with an already hashed password; `exists` (409) if taken.
-    fn insert_user(&self, username: &str, password_hash: &str, admin: bool, now_ms: i64) -> Result<i64, ApiError>;
+    fn insert_user(&self, username: &str, password_hash: &str, admin: bool, now_ms: i64) -> Result<i64, Error>;
     /// The workspaces the user may see: those they are a member of, those of
     /// the countries their regional role covers (as a viewer), and every
     /// workspace for an admin.
-    fn memberships(&self, device: &Device) -> Result<Vec<Membership>, ApiError>;
+    fn memberships(&self, device: &Device) -> Result<Vec<Membership>, Error>;
     /// Every document of a workspace, saved whole (for exports and archives).
-    fn saved_documents(&self, workspace: &str) -> Result<Vec<cd4mm_sync::wire::DocBytes>, ApiError>;
+    fn saved_documents(&self, workspace: &str) -> Result<Vec<cd4mm_sync::wire::DocBytes>, Error>;
     /// The regional facts of every document of these workspaces.
-    fn facts(&self, workspaces: &[String]) -> Result<Vec<FactsRow>, ApiError>;
+    fn facts(&self, workspaces: &[String]) -> Result<Vec<FactsRow>, Error>;
     /// Up to `limit` documents of these workspaces (`None`: all) whose facts
     /// are stale, read in one transaction ([`crate::round::read_stale`]).
-    fn read_stale(&self, workspaces: Option<&[String]>, limit: usize) -> Result<Vec<StaleDoc>, ApiError>;
+    fn read_stale(&self, workspaces: Option<&[String]>, limit: usize) -> Result<Vec<StaleDoc>, Error>;
     /// Keep refreshed facts, in one transaction ([`crate::round::write_facts`]).
-    fn write_facts(&self, fresh: &[FreshFacts]) -> Result<(), ApiError>;
+    fn write_facts(&self, fresh: &[FreshFacts]) -> Result<(), Error>;
     /// What a request's changes will be judged against, read in one short
     /// transaction ([`crate::admit::read_bases`]).
-    fn bases(&self, device: &Device, request: &SyncRequest) -> Result<crate::admit::Bases, ApiError>;
+    fn bases(&self, device: &Device, request: &SyncRequest) -> Result<crate::admit::Bases, Error>;
     /// A first sync's next documents, read in one transaction ([`crate::round::read_page`]).
-    fn snapshot_page(
-        &self,
-        workspace: &str,
-        from: &str,
-        inclusive: bool,
-        limit: usize,
-    ) -> Result<Vec<StaleDoc>, ApiError>;
+    fn snapshot_page(&self, workspace: &str, from: &str, inclusive: bool, limit: usize)
+    -> Result<Vec<StaleDoc>, Error>;
     /// Cache fresh snapshots, in one transaction ([`crate::round::write_snapshots`]).
-    fn cache_snapshots(&self, fresh: &[FreshSnapshot]) -> Result<(), ApiError>;
+    fn cache_snapshots(&self, fresh: &[FreshSnapshot]) -> Result<(), Error>;
     /// One sync round ([`crate::round::run`]), in one transaction, with the
     /// verdicts reached beforehand; `None` (nothing written) when some no
     /// longer hold.
@@ -144,23 +144,23 @@ pub trait Storage: Send + Sync + 'static {
         cap: usize,
         now_ms: i64,
         judged: &crate::admit::Judged,
-    ) -> Result<Option<SyncOutcome>, ApiError>;
+    ) -> Result<Option<SyncOutcome>, Error>;
     /// Whether the storage itself tells every server instance of news (through
     /// `news`); if not, each instance announces its own rounds' news.
     fn delivers_news(&self, _news: tokio::sync::broadcast::Sender<String>) -> bool {
         false
     }
-    fn add_workspace(&self, id: &str, name: &str, country: &str, now_ms: i64) -> Result<(), ApiError>;
-    fn add_member(&self, workspace: &str, username: &str, role: Role) -> Result<(), ApiError>;
+    fn add_workspace(&self, id: &str, name: &str, country: &str, now_ms: i64) -> Result<(), Error>;
+    fn add_member(&self, workspace: &str, username: &str, role: Role) -> Result<(), Error>;
     /// Let a user read (as a viewer) every workspace of a country, present
     /// and future: a regional officer's role.
-    fn cover(&self, username: &str, country: &str) -> Result<(), ApiError>;
+    fn cover(&self, username: &str, country: &str) -> Result<(), Error>;
     /// Take a country (any case) out of a user's regional role; whether it was in.
-    fn uncover(&self, username: &str, country: &str) -> Result<bool, ApiError>;
+    fn uncover(&self, username: &str, country: &str) -> Result<bool, Error>;
     /// Every (user, country) a regional role covers, by user.
-    fn coverage(&self) -> Result<Vec<(String, String)>, ApiError>;
-    fn revoke_device(&self, device_id: &str, now_ms: i64) -> Result<(), ApiError>;
-    fn devices(&self) -> Result<Vec<DeviceInfo>, ApiError>;
+    fn coverage(&self) -> Result<Vec<(String, String)>, Error>;
+    fn revoke_device(&self, device_id: &str, now_ms: i64) -> Result<(), Error>;
+    fn devices(&self) -> Result<Vec<DeviceInfo>, Error>;
 
     /// One sync round for a device speaking protocol `version`: its changes
     /// judged first, outside any transaction, then stored and answered in one.
@@ -171,7 +171,7 @@ pub trait Storage: Send + Sync + 'static {
         version: u16,
         cap: usize,
         now_ms: i64,
-    ) -> Result<SyncOutcome, ApiError> {
+    ) -> Result<SyncOutcome, Error> {
         self.prepare_snapshots(device, request, version, cap)?;
         for attempt in 1..=JUDGING_TRIES {
             let last_try = attempt == JUDGING_TRIES;
@@ -182,7 +182,7 @@ pub trait Storage: Send + Sync + 'static {
                 return Ok(outcome);
             }
         }
-        Err(ApiError::internal("a sync round was judged again too often"))
+        Err(Error::internal("a sync round was judged again too often"))
     }
 
     /// Bring up to date, outside the round's transaction, the snapshots a
@@ -191,13 +191,7 @@ pub trait Storage: Send + Sync + 'static {
     /// can make many documents stale with one small change each). Only the
     /// device's readable workspaces, and about one page's worth (protocol 1
     /// sends every document at once: all of them).
-    fn prepare_snapshots(
-        &self,
-        device: &Device,
-        request: &SyncRequest,
-        version: u16,
-        cap: usize,
-    ) -> Result<(), ApiError> {
+    fn prepare_snapshots(&self, device: &Device, request: &SyncRequest, version: u16, cap: usize) -> Result<(), Error> {
         crate::round::check_cursors(request)?;
         let first_syncs: Vec<_> = request.cursors.iter().filter(|c| c.seq == 0 || c.resume.is_some()).collect();
         if first_syncs.is_empty() {
@@ -219,7 +213,7 @@ pub trait Storage: Send + Sync + 'static {
     /// Bring a workspace's snapshots up to date in id order from document
     /// `from` on, until `budget` bytes of snapshots are covered, computing
     /// each stale one between short transactions.
-    fn freshen(&self, workspace: &str, from: &str, budget: usize) -> Result<(), ApiError> {
+    fn freshen(&self, workspace: &str, from: &str, budget: usize) -> Result<(), Error> {
         let (mut from, mut inclusive) = (from.to_owned(), true);
         let mut bytes = 0;
         loop {
@@ -239,13 +233,13 @@ pub trait Storage: Send + Sync + 'static {
     }
 
     /// The device with this id whose token digest matches, if not revoked.
-    fn authenticate(&self, device_id: &str, digest: &[u8]) -> Result<Device, ApiError> {
+    fn authenticate(&self, device_id: &str, digest: &[u8]) -> Result<Device, Error> {
         match self.device_record(device_id)? {
             Some(r) if r.digest == digest && !r.revoked => Ok(r.device),
             Some(r) if r.digest == digest => {
-                Err(ApiError::unauthorised("this device was revoked by an administrator; enrol it again to sync"))
+                Err(Error::unauthorised("this device was revoked by an administrator; enrol it again to sync"))
             }
-            _ => Err(ApiError::unauthorised("the device token is not valid; enrol the device again")),
+            _ => Err(Error::unauthorised("the device token is not valid; enrol the device again")),
         }
     }
 
@@ -257,14 +251,14 @@ pub trait Storage: Send + Sync + 'static {
         device_name: &str,
         actor: &str,
         now_ms: i64,
-    ) -> Result<Enrolment, ApiError> {
+    ) -> Result<Enrolment, Error> {
         if actor.len() < 2 || hex::decode(actor).is_err() {
-            return Err(ApiError::bad_request("bad_actor", "the device's actor id must be hexadecimal"));
+            return Err(Error::invalid("bad_actor", "the device's actor id must be hexadecimal"));
         }
         // Argon2 is slow on purpose; no database lock is held meanwhile.
         let (user_id, admin) = match self.credentials(username)? {
             Some((id, hash, admin)) if auth::verify_password(password, &hash) => (id, admin),
-            _ => return Err(ApiError::unauthorised("wrong user name or password")),
+            _ => return Err(Error::unauthorised("wrong user name or password")),
         };
         let new_id = auth::random_hex(8)?;
         let secret = auth::random_hex(32)?;
@@ -274,12 +268,9 @@ pub trait Storage: Send + Sync + 'static {
         Ok(Enrolment { token: format!("{device_id}.{secret}"), device_id, username: username.to_owned(), admin })
     }
 
-    fn add_user(&self, username: &str, password: &str, admin: bool, now_ms: i64) -> Result<i64, ApiError> {
+    fn add_user(&self, username: &str, password: &str, admin: bool, now_ms: i64) -> Result<i64, Error> {
         if username.trim().is_empty() || password.len() < 8 {
-            return Err(ApiError::bad_request(
-                "bad_user",
-                "a user needs a name and a password of at least 8 characters",
-            ));
+            return Err(Error::invalid("bad_user", "a user needs a name and a password of at least 8 characters"));
         }
         self.insert_user(username, &auth::hash_password(password)?, admin, now_ms)
     }
@@ -288,7 +279,7 @@ pub trait Storage: Send + Sync + 'static {
     /// workspaces (`None`: all) up to date; how many. Reading a document
     /// costs CPU in proportion to its history: done between two short
     /// transactions, so sync rounds never wait for it.
-    fn refresh_facts(&self, workspaces: Option<&[String]>, limit: usize) -> Result<usize, ApiError> {
+    fn refresh_facts(&self, workspaces: Option<&[String]>, limit: usize) -> Result<usize, Error> {
         let stale = self.read_stale(workspaces, limit)?;
         let n = stale.len();
         self.write_facts(&crate::round::fresh_facts(stale))?;
@@ -297,7 +288,7 @@ pub trait Storage: Send + Sync + 'static {
 
     /// Refresh every stale fact of these workspaces (`None`: all), a batch per
     /// transaction so sync rounds run in between; how many were refreshed.
-    fn catch_up_facts(&self, workspaces: Option<&[String]>) -> Result<usize, ApiError> {
+    fn catch_up_facts(&self, workspaces: Option<&[String]>) -> Result<usize, Error> {
         let mut total = 0;
         loop {
             let n = self.refresh_facts(workspaces, FACTS_BATCH)?;
@@ -310,7 +301,7 @@ pub trait Storage: Send + Sync + 'static {
 
     /// Start a new epoch: after restoring a backup, devices send again what the
     /// server lost.
-    fn new_epoch(&self) -> Result<String, ApiError> {
+    fn new_epoch(&self) -> Result<String, Error> {
         let epoch = auth::random_hex(8)?;
         self.set_epoch(&epoch)?;
         Ok(epoch)
@@ -349,12 +340,8 @@ pub const INSERT_DEVICE: &str = "INSERT INTO devices (id, user_id, name, token_d
      RETURNING id";
 
 /// The answer when a device's actor is already registered to another device.
-pub fn actor_taken() -> ApiError {
-    ApiError::new(
-        axum::http::StatusCode::CONFLICT,
-        "actor_taken",
-        "this device's actor id is registered to another user",
-    )
+pub fn actor_taken() -> Error {
+    Error::conflict("actor_taken", "this device's actor id is registered to another user")
 }
 
 /// The role a device's user has in each workspace (admins: owner everywhere).
@@ -362,40 +349,29 @@ pub fn roles(memberships: &[Membership]) -> HashMap<&str, Role> {
     memberships.iter().map(|m| (m.workspace.as_str(), m.role)).collect()
 }
 
-/// A refused change as an HTTP error (protocol 1 fails the whole round).
-pub fn refused(refusal: &cd4mm_core::admission::Refusal) -> ApiError {
-    let status = match refusal.code {
-        "not_a_member" | "role_forbids" | "foreign_actor" => axum::http::StatusCode::FORBIDDEN,
-        "duplicate_seq" | "change_elsewhere" => axum::http::StatusCode::CONFLICT,
-        _ => axum::http::StatusCode::BAD_REQUEST,
-    };
-    ApiError::new(status, refusal.code, refusal.message.clone())
-}
-
 /// The workspace a cursor names must be the user's.
-pub fn check_read(device: &Device, roles: &HashMap<&str, Role>, workspace: &str) -> Result<(), ApiError> {
+pub fn check_read(device: &Device, roles: &HashMap<&str, Role>, workspace: &str) -> Result<(), Error> {
     if device.admin || roles.contains_key(workspace) {
         Ok(())
     } else {
-        Err(ApiError::forbidden("not_a_member", format!("you are not a member of workspace `{workspace}`")))
+        Err(Error::forbidden("not_a_member", format!("you are not a member of workspace `{workspace}`")))
     }
 }
 
 /// A device has read further than this server's log goes: the server lost part
 /// of its log (restored from a backup without a new epoch). The device starts
 /// over, as on a new epoch.
-pub fn cursor_ahead(workspace: &str) -> ApiError {
-    ApiError::new(
-        axum::http::StatusCode::CONFLICT,
+pub fn cursor_ahead(workspace: &str) -> Error {
+    Error::conflict(
         "cursor_ahead",
         format!("this device has read further in `{workspace}` than the server holds; it will send its changes again"),
     )
 }
 
 /// A compact snapshot from a cached snapshot and the changes after it.
-pub fn snapshot(cached: Option<&[u8]>, changes: impl IntoIterator<Item = Vec<u8>>) -> Result<Vec<u8>, ApiError> {
+pub fn snapshot(cached: Option<&[u8]>, changes: impl IntoIterator<Item = Vec<u8>>) -> Result<Vec<u8>, Error> {
     let mut doc = match cached {
-        Some(bytes) => Automerge::load(bytes).map_err(ApiError::internal)?,
+        Some(bytes) => Automerge::load(bytes).map_err(Error::internal)?,
         None => Automerge::new(),
     };
     let changes: Vec<Change> = changes.into_iter().filter_map(|b| Change::from_bytes(b).ok()).collect();

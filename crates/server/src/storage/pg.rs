@@ -9,10 +9,9 @@
 use crate::access::Role;
 use crate::admit;
 use crate::auth::{self, Device};
-use crate::error::ApiError;
 use crate::round::{self, CachedDoc, Entry, FreshFacts, FreshSnapshot, LogTx, StaleDoc};
+use crate::storage::Error;
 use crate::storage::{self, DeviceInfo, DeviceRecord, FactsRow, Membership, NewDevice, Storage, SyncOutcome};
-use axum::http::StatusCode;
 use cd4mm_sync::wire::{DocBytes, SyncRequest};
 use postgres::IsolationLevel;
 use postgres::error::SqlState;
@@ -24,10 +23,10 @@ use std::time::Duration;
 use tokio::sync::broadcast;
 
 const MIGRATIONS: &[&str] = &[
-    include_str!("../../../migrations/server-postgres/0001_init.sql"),
-    include_str!("../../../migrations/server-postgres/0002_facts.sql"),
-    include_str!("../../../migrations/server-postgres/0003_coverage.sql"),
-    include_str!("../../../migrations/server-postgres/0004_documents_by_id.sql"),
+    include_str!("../../../../migrations/server-postgres/0001_init.sql"),
+    include_str!("../../../../migrations/server-postgres/0002_facts.sql"),
+    include_str!("../../../../migrations/server-postgres/0003_coverage.sql"),
+    include_str!("../../../../migrations/server-postgres/0004_documents_by_id.sql"),
 ];
 /// Advisory lock held while migrating, so instances starting together migrate once.
 const MIGRATION_LOCK: i64 = 0x0cd4_0001;
@@ -35,21 +34,21 @@ const NEWS_CHANNEL: &str = "cd4mm_news";
 /// Connections kept for reuse.
 const POOL: usize = 8;
 
-impl From<postgres::Error> for ApiError {
-    fn from(e: postgres::Error) -> ApiError {
+impl From<postgres::Error> for Error {
+    fn from(e: postgres::Error) -> Error {
         // `postgres::Error` displays as "db error": log what the database said.
         match e.as_db_error() {
-            Some(db) => ApiError::internal(format!("PostgreSQL {}: {}", db.code().code(), db.message())),
-            None => ApiError::internal(e),
+            Some(db) => Error::internal(format!("PostgreSQL {}: {}", db.code().code(), db.message())),
+            None => Error::internal(e),
         }
     }
 }
 
-fn conflict(e: postgres::Error, what: String) -> ApiError {
+fn conflict(e: postgres::Error, what: String) -> Error {
     if e.code() == Some(&SqlState::UNIQUE_VIOLATION) {
-        ApiError::new(StatusCode::CONFLICT, "exists", format!("{what} already exists"))
+        Error::exists(&what)
     } else {
-        ApiError::internal(e)
+        Error::internal(e)
     }
 }
 
@@ -113,20 +112,20 @@ impl Postgres {
     }
 
     /// Run `f` with a pooled connection, on a thread of our own (see `open`).
-    fn with<T: Send>(&self, f: impl FnOnce(&mut Client) -> Result<T, ApiError> + Send) -> Result<T, ApiError> {
+    fn with<T: Send>(&self, f: impl FnOnce(&mut Client) -> Result<T, Error> + Send) -> Result<T, Error> {
         std::thread::scope(|s| s.spawn(|| self.with_here(f)).join())
-            .map_err(|_| ApiError::internal("a PostgreSQL worker panicked"))?
+            .map_err(|_| Error::internal("a PostgreSQL worker panicked"))?
     }
 
-    fn with_here<T>(&self, f: impl FnOnce(&mut Client) -> Result<T, ApiError>) -> Result<T, ApiError> {
-        let pooled = self.idle.lock().map_err(|_| ApiError::internal("pool lock poisoned"))?.pop();
+    fn with_here<T>(&self, f: impl FnOnce(&mut Client) -> Result<T, Error>) -> Result<T, Error> {
+        let pooled = self.idle.lock().map_err(|_| Error::internal("pool lock poisoned"))?.pop();
         let mut client = match pooled {
             Some(c) if !c.is_closed() => c,
             _ => Client::connect(&self.url, NoTls)?,
         };
         let result = f(&mut client);
         if !client.is_closed() {
-            let mut idle = self.idle.lock().map_err(|_| ApiError::internal("pool lock poisoned"))?;
+            let mut idle = self.idle.lock().map_err(|_| Error::internal("pool lock poisoned"))?;
             if idle.len() < POOL {
                 idle.push(client);
             }
@@ -135,7 +134,7 @@ impl Postgres {
     }
 }
 
-fn memberships(c: &mut impl postgres::GenericClient, device: &Device) -> Result<Vec<Membership>, ApiError> {
+fn memberships(c: &mut impl postgres::GenericClient, device: &Device) -> Result<Vec<Membership>, Error> {
     let sql = if device.admin {
         "SELECT w.id, w.name, w.country, coalesce(m.role, 'owner') FROM workspaces w
          LEFT JOIN members m ON m.workspace_id = w.id AND m.user_id = $1 ORDER BY w.id"
@@ -150,18 +149,18 @@ fn memberships(c: &mut impl postgres::GenericClient, device: &Device) -> Result<
     let mut out = Vec::new();
     for row in c.query(sql, &[&device.user_id])? {
         let role: String = row.get(3);
-        let role = Role::parse(&role).ok_or_else(|| ApiError::internal(format!("unknown role {role}")))?;
+        let role = Role::parse(&role).ok_or_else(|| Error::internal(format!("unknown role {role}")))?;
         out.push(Membership { workspace: row.get(0), name: row.get(1), country: row.get(2), role });
     }
     Ok(out)
 }
 
 impl Storage for Postgres {
-    fn epoch(&self) -> Result<String, ApiError> {
+    fn epoch(&self) -> Result<String, Error> {
         self.with(|c| Ok(c.query_one("SELECT value FROM meta WHERE key = 'epoch'", &[])?.get(0)))
     }
 
-    fn set_epoch(&self, epoch: &str) -> Result<(), ApiError> {
+    fn set_epoch(&self, epoch: &str) -> Result<(), Error> {
         self.with(|c| {
             c.execute(
                 "INSERT INTO meta (key, value) VALUES ('epoch', $1) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value",
@@ -171,7 +170,7 @@ impl Storage for Postgres {
         })
     }
 
-    fn device_record(&self, device_id: &str) -> Result<Option<DeviceRecord>, ApiError> {
+    fn device_record(&self, device_id: &str) -> Result<Option<DeviceRecord>, Error> {
         self.with(|c| {
             Ok(c.query_opt(
                 "SELECT d.id, d.user_id, u.username, u.admin, d.actor, d.token_digest, d.revoked_at IS NOT NULL
@@ -192,14 +191,14 @@ impl Storage for Postgres {
         })
     }
 
-    fn credentials(&self, username: &str) -> Result<Option<(i64, String, bool)>, ApiError> {
+    fn credentials(&self, username: &str) -> Result<Option<(i64, String, bool)>, Error> {
         self.with(|c| {
             Ok(c.query_opt("SELECT id, password_hash, admin FROM users WHERE username = $1", &[&username])?
                 .map(|r| (r.get(0), r.get(1), r.get(2))))
         })
     }
 
-    fn insert_device(&self, d: &NewDevice<'_>) -> Result<String, ApiError> {
+    fn insert_device(&self, d: &NewDevice<'_>) -> Result<String, Error> {
         self.with(|c| {
             let sql = storage::INSERT_DEVICE.replace('?', "$");
             let row = c.query_opt(&sql, &[&d.id, &d.user_id, &d.name, &d.digest, &d.actor, &d.now_ms])?;
@@ -207,7 +206,7 @@ impl Storage for Postgres {
         })
     }
 
-    fn insert_user(&self, username: &str, password_hash: &str, admin: bool, now_ms: i64) -> Result<i64, ApiError> {
+    fn insert_user(&self, username: &str, password_hash: &str, admin: bool, now_ms: i64) -> Result<i64, Error> {
         self.with(|c| {
             let row = c
                 .query_one(
@@ -219,11 +218,11 @@ impl Storage for Postgres {
         })
     }
 
-    fn memberships(&self, device: &Device) -> Result<Vec<Membership>, ApiError> {
+    fn memberships(&self, device: &Device) -> Result<Vec<Membership>, Error> {
         self.with(|c| memberships(c, device))
     }
 
-    fn saved_documents(&self, workspace: &str) -> Result<Vec<DocBytes>, ApiError> {
+    fn saved_documents(&self, workspace: &str) -> Result<Vec<DocBytes>, Error> {
         self.with(|c| {
             let mut tx = c.transaction()?;
             let out = round::saved(&mut Tx(&mut tx), workspace)?;
@@ -232,7 +231,7 @@ impl Storage for Postgres {
         })
     }
 
-    fn facts(&self, workspaces: &[String]) -> Result<Vec<FactsRow>, ApiError> {
+    fn facts(&self, workspaces: &[String]) -> Result<Vec<FactsRow>, Error> {
         self.with(|c| {
             let rows = c.query(
                 "SELECT workspace_id, doc_id, facts FROM facts WHERE workspace_id = ANY($1) ORDER BY workspace_id, doc_id",
@@ -242,14 +241,14 @@ impl Storage for Postgres {
         })
     }
 
-    fn read_stale(&self, workspaces: Option<&[String]>, limit: usize) -> Result<Vec<StaleDoc>, ApiError> {
+    fn read_stale(&self, workspaces: Option<&[String]>, limit: usize) -> Result<Vec<StaleDoc>, Error> {
         self.with(|c| {
             let mut tx = c.transaction()?;
             round::read_stale(&mut Tx(&mut tx), workspaces, limit)
         })
     }
 
-    fn write_facts(&self, fresh: &[FreshFacts]) -> Result<(), ApiError> {
+    fn write_facts(&self, fresh: &[FreshFacts]) -> Result<(), Error> {
         self.with(|c| {
             let mut tx = c.transaction()?;
             round::write_facts(&mut Tx(&mut tx), fresh)?;
@@ -258,7 +257,7 @@ impl Storage for Postgres {
         })
     }
 
-    fn bases(&self, device: &Device, request: &SyncRequest) -> Result<admit::Bases, ApiError> {
+    fn bases(&self, device: &Device, request: &SyncRequest) -> Result<admit::Bases, Error> {
         self.with(|c| {
             // One snapshot of the database for every document read.
             let mut tx =
@@ -273,14 +272,14 @@ impl Storage for Postgres {
         from: &str,
         inclusive: bool,
         limit: usize,
-    ) -> Result<Vec<StaleDoc>, ApiError> {
+    ) -> Result<Vec<StaleDoc>, Error> {
         self.with(|c| {
             let mut tx = c.transaction()?;
             round::read_page(&mut Tx(&mut tx), workspace, from, inclusive, limit)
         })
     }
 
-    fn cache_snapshots(&self, fresh: &[FreshSnapshot]) -> Result<(), ApiError> {
+    fn cache_snapshots(&self, fresh: &[FreshSnapshot]) -> Result<(), Error> {
         if fresh.is_empty() {
             return Ok(());
         }
@@ -300,7 +299,7 @@ impl Storage for Postgres {
         cap: usize,
         now_ms: i64,
         judged: &admit::Judged,
-    ) -> Result<Option<SyncOutcome>, ApiError> {
+    ) -> Result<Option<SyncOutcome>, Error> {
         self.with(|c| {
             let mut tx = c.transaction()?;
             let Some(outcome) = round::run(&mut Tx(&mut tx), device, request, version, cap, now_ms, judged)? else {
@@ -320,7 +319,7 @@ impl Storage for Postgres {
         std::thread::Builder::new().name("cd4mm-pg-news".into()).spawn(move || listen(&url, &news, &stop)).is_ok()
     }
 
-    fn add_workspace(&self, id: &str, name: &str, country: &str, now_ms: i64) -> Result<(), ApiError> {
+    fn add_workspace(&self, id: &str, name: &str, country: &str, now_ms: i64) -> Result<(), Error> {
         self.with(|c| {
             c.execute(
                 "INSERT INTO workspaces (id, name, country, created_at) VALUES ($1, $2, $3, $4)",
@@ -331,13 +330,13 @@ impl Storage for Postgres {
         })
     }
 
-    fn add_member(&self, workspace: &str, username: &str, role: Role) -> Result<(), ApiError> {
+    fn add_member(&self, workspace: &str, username: &str, role: Role) -> Result<(), Error> {
         self.with(|c| {
             let user = c.query_opt("SELECT id FROM users WHERE username = $1", &[&username])?;
             let user: i64 =
-                user.ok_or_else(|| ApiError::bad_request("no_user", format!("there is no user `{username}`")))?.get(0);
+                user.ok_or_else(|| Error::no_user(username))?.get(0);
             if c.query_opt("SELECT 1 FROM workspaces WHERE id = $1", &[&workspace])?.is_none() {
-                return Err(ApiError::bad_request("no_workspace", format!("there is no workspace `{workspace}`")));
+                return Err(Error::no_workspace(workspace));
             }
             c.execute(
                 "INSERT INTO members (workspace_id, user_id, role) VALUES ($1, $2, $3)
@@ -348,11 +347,11 @@ impl Storage for Postgres {
         })
     }
 
-    fn cover(&self, username: &str, country: &str) -> Result<(), ApiError> {
+    fn cover(&self, username: &str, country: &str) -> Result<(), Error> {
         self.with(|c| {
             let user = c.query_opt("SELECT id FROM users WHERE username = $1", &[&username])?;
             let user: i64 =
-                user.ok_or_else(|| ApiError::bad_request("no_user", format!("there is no user `{username}`")))?.get(0);
+                user.ok_or_else(|| Error::no_user(username))?.get(0);
             c.execute(
                 "INSERT INTO coverage (user_id, country) VALUES ($1, $2) ON CONFLICT DO NOTHING",
                 &[&user, &country],
@@ -361,7 +360,7 @@ impl Storage for Postgres {
         })
     }
 
-    fn uncover(&self, username: &str, country: &str) -> Result<bool, ApiError> {
+    fn uncover(&self, username: &str, country: &str) -> Result<bool, Error> {
         self.with(|c| {
             let n = c.execute(
                 "DELETE FROM coverage WHERE lower(country) = lower($2)
@@ -372,7 +371,7 @@ impl Storage for Postgres {
         })
     }
 
-    fn coverage(&self) -> Result<Vec<(String, String)>, ApiError> {
+    fn coverage(&self) -> Result<Vec<(String, String)>, Error> {
         self.with(|c| {
             let rows = c.query(
                 "SELECT u.username, c.country FROM coverage c JOIN users u ON u.id = c.user_id
@@ -383,20 +382,20 @@ impl Storage for Postgres {
         })
     }
 
-    fn revoke_device(&self, device_id: &str, now_ms: i64) -> Result<(), ApiError> {
+    fn revoke_device(&self, device_id: &str, now_ms: i64) -> Result<(), Error> {
         self.with(|c| {
             let n = c.execute(
                 "UPDATE devices SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL",
                 &[&device_id, &now_ms],
             )?;
             if n == 0 {
-                return Err(ApiError::bad_request("no_device", format!("there is no active device `{device_id}`")));
+                return Err(Error::invalid("no_device", format!("there is no active device `{device_id}`")));
             }
             Ok(())
         })
     }
 
-    fn devices(&self) -> Result<Vec<DeviceInfo>, ApiError> {
+    fn devices(&self) -> Result<Vec<DeviceInfo>, Error> {
         self.with(|c| {
             let rows = c.query(
                 "SELECT d.id, u.username, d.name, d.actor, d.revoked_at IS NOT NULL FROM devices d
@@ -460,20 +459,20 @@ fn cached_doc(r: &postgres::Row) -> CachedDoc {
 struct Tx<'a, 'b>(&'a mut Transaction<'b>);
 
 impl LogTx for Tx<'_, '_> {
-    fn epoch(&mut self) -> Result<String, ApiError> {
+    fn epoch(&mut self) -> Result<String, Error> {
         Ok(self.0.query_one("SELECT value FROM meta WHERE key = 'epoch'", &[])?.get(0))
     }
 
-    fn memberships(&mut self, device: &Device) -> Result<Vec<Membership>, ApiError> {
+    fn memberships(&mut self, device: &Device) -> Result<Vec<Membership>, Error> {
         memberships(self.0, device)
     }
 
-    fn revoked(&mut self, device_id: &str) -> Result<bool, ApiError> {
+    fn revoked(&mut self, device_id: &str) -> Result<bool, Error> {
         let active = self.0.query_opt("SELECT revoked_at IS NULL FROM devices WHERE id = $1", &[&device_id])?;
         Ok(active.map(|r| r.get::<_, bool>(0)) != Some(true))
     }
 
-    fn lock_workspaces(&mut self, workspaces: &[&str]) -> Result<(), ApiError> {
+    fn lock_workspaces(&mut self, workspaces: &[&str]) -> Result<(), Error> {
         // Sorted by the caller, so two writers never wait on each other in a cycle.
         for w in workspaces {
             self.0.execute("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", &[w])?;
@@ -481,30 +480,30 @@ impl LogTx for Tx<'_, '_> {
         Ok(())
     }
 
-    fn last_seq_of(&mut self, workspace: &str) -> Result<u64, ApiError> {
+    fn last_seq_of(&mut self, workspace: &str) -> Result<u64, Error> {
         Ok(self
             .0
             .query_one("SELECT coalesce(max(seq), 0) FROM log WHERE workspace_id = $1", &[&workspace])?
             .get::<_, i64>(0) as u64)
     }
 
-    fn doc_of_change(&mut self, hash: &[u8; 32]) -> Result<Option<String>, ApiError> {
+    fn doc_of_change(&mut self, hash: &[u8; 32]) -> Result<Option<String>, Error> {
         Ok(self.0.query_opt("SELECT doc_id FROM log WHERE hash = $1", &[&hash.as_slice()])?.map(|r| r.get(0)))
     }
 
-    fn last_seq_of_doc(&mut self, doc_id: &str) -> Result<u64, ApiError> {
+    fn last_seq_of_doc(&mut self, doc_id: &str) -> Result<u64, Error> {
         Ok(self.0.query_one("SELECT coalesce(max(seq), 0) FROM log WHERE doc_id = $1", &[&doc_id])?.get::<_, i64>(0)
             as u64)
     }
 
-    fn document(&mut self, doc_id: &str) -> Result<Option<(String, String)>, ApiError> {
+    fn document(&mut self, doc_id: &str) -> Result<Option<(String, String)>, Error> {
         Ok(self
             .0
             .query_opt("SELECT workspace_id, kind FROM documents WHERE id = $1", &[&doc_id])?
             .map(|r| (r.get(0), r.get(1))))
     }
 
-    fn register_document(&mut self, doc_id: &str, workspace: &str, kind: &str) -> Result<(), ApiError> {
+    fn register_document(&mut self, doc_id: &str, workspace: &str, kind: &str) -> Result<(), Error> {
         self.0.execute(
             "INSERT INTO documents (id, workspace_id, kind) VALUES ($1, $2, $3) ON CONFLICT (id) DO NOTHING",
             &[&doc_id, &workspace, &kind],
@@ -520,7 +519,7 @@ impl LogTx for Tx<'_, '_> {
         bytes: &[u8],
         device_id: &str,
         now_ms: i64,
-    ) -> Result<bool, ApiError> {
+    ) -> Result<bool, Error> {
         let n = self.0.execute(
             "INSERT INTO log (workspace_id, doc_id, hash, bytes, device_id, received_at)
              VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (hash) DO NOTHING",
@@ -535,7 +534,7 @@ impl LogTx for Tx<'_, '_> {
         from: &str,
         inclusive: bool,
         limit: usize,
-    ) -> Result<Vec<CachedDoc>, ApiError> {
+    ) -> Result<Vec<CachedDoc>, Error> {
         // Byte order (`C`), as SQLite compares: pages follow one order.
         let rows = self.0.query(
             "SELECT id, kind, snapshot, snapshot_seq FROM documents
@@ -546,7 +545,7 @@ impl LogTx for Tx<'_, '_> {
         Ok(rows.iter().map(cached_doc).collect())
     }
 
-    fn documents_of(&mut self, workspace: &str) -> Result<Vec<CachedDoc>, ApiError> {
+    fn documents_of(&mut self, workspace: &str) -> Result<Vec<CachedDoc>, Error> {
         let rows = self.0.query(
             "SELECT id, kind, snapshot, snapshot_seq FROM documents WHERE workspace_id = $1 ORDER BY id",
             &[&workspace],
@@ -554,7 +553,7 @@ impl LogTx for Tx<'_, '_> {
         Ok(rows.iter().map(cached_doc).collect())
     }
 
-    fn changes_of_after(&mut self, doc_id: &str, seq: u64) -> Result<Vec<(u64, Vec<u8>)>, ApiError> {
+    fn changes_of_after(&mut self, doc_id: &str, seq: u64) -> Result<Vec<(u64, Vec<u8>)>, Error> {
         let rows = self.0.query(
             "SELECT seq, bytes FROM log WHERE doc_id = $1 AND seq > $2 ORDER BY seq",
             &[&doc_id, &(seq as i64)],
@@ -562,7 +561,7 @@ impl LogTx for Tx<'_, '_> {
         Ok(rows.iter().map(|r| (r.get::<_, i64>(0) as u64, r.get(1))).collect())
     }
 
-    fn cached(&mut self, doc_id: &str) -> Result<Option<CachedDoc>, ApiError> {
+    fn cached(&mut self, doc_id: &str) -> Result<Option<CachedDoc>, Error> {
         let row =
             self.0.query_opt("SELECT id, kind, snapshot, snapshot_seq FROM documents WHERE id = $1", &[&doc_id])?;
         Ok(row.map(|r| CachedDoc {
@@ -573,7 +572,7 @@ impl LogTx for Tx<'_, '_> {
         }))
     }
 
-    fn put_facts(&mut self, doc_id: &str, workspace: &str, facts: Option<&str>, seq: u64) -> Result<(), ApiError> {
+    fn put_facts(&mut self, doc_id: &str, workspace: &str, facts: Option<&str>, seq: u64) -> Result<(), Error> {
         self.0.execute(
             "INSERT INTO facts (doc_id, workspace_id, facts, seq) VALUES ($1, $2, coalesce($3, 'null'), $4)
              ON CONFLICT (doc_id) DO UPDATE SET facts = coalesce($3, facts.facts), seq = excluded.seq
@@ -583,7 +582,7 @@ impl LogTx for Tx<'_, '_> {
         Ok(())
     }
 
-    fn stale_facts(&mut self, workspaces: Option<&[String]>, limit: usize) -> Result<Vec<(String, String)>, ApiError> {
+    fn stale_facts(&mut self, workspaces: Option<&[String]>, limit: usize) -> Result<Vec<(String, String)>, Error> {
         let rows = self.0.query(
             "SELECT d.id, d.workspace_id FROM documents d LEFT JOIN facts f ON f.doc_id = d.id
              WHERE ($1::text[] IS NULL OR d.workspace_id = ANY($1))
@@ -594,7 +593,7 @@ impl LogTx for Tx<'_, '_> {
         Ok(rows.iter().map(|r| (r.get(0), r.get(1))).collect())
     }
 
-    fn cache_snapshot(&mut self, doc_id: &str, snapshot: &[u8], seq: u64) -> Result<(), ApiError> {
+    fn cache_snapshot(&mut self, doc_id: &str, snapshot: &[u8], seq: u64) -> Result<(), Error> {
         self.0.execute(
             "UPDATE documents SET snapshot = $2, snapshot_seq = $3 WHERE id = $1 AND snapshot_seq < $3",
             &[&doc_id, &snapshot, &(seq as i64)],
@@ -602,7 +601,7 @@ impl LogTx for Tx<'_, '_> {
         Ok(())
     }
 
-    fn entries_after(&mut self, workspace: &str, seq: u64, limit: usize) -> Result<Vec<Entry>, ApiError> {
+    fn entries_after(&mut self, workspace: &str, seq: u64, limit: usize) -> Result<Vec<Entry>, Error> {
         let rows = self.0.query(
             "SELECT l.seq, l.doc_id, d.kind, l.bytes, l.device_id FROM log l JOIN documents d ON d.id = l.doc_id
              WHERE l.workspace_id = $1 AND l.seq > $2 ORDER BY l.seq LIMIT $3",

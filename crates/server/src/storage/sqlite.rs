@@ -3,20 +3,19 @@
 use crate::access::Role;
 use crate::admit;
 use crate::auth::Device;
-use crate::error::ApiError;
 use crate::round::{self, CachedDoc, Entry, FreshFacts, FreshSnapshot, LogTx, StaleDoc};
+use crate::storage::Error;
 use crate::storage::{self, DeviceInfo, DeviceRecord, FactsRow, Membership, NewDevice, Storage, SyncOutcome};
-use axum::http::StatusCode;
 use cd4mm_sync::wire::{DocBytes, SyncRequest};
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use std::path::Path;
 use std::sync::Mutex;
 
 const MIGRATIONS: &[&str] = &[
-    include_str!("../../../migrations/server-sqlite/0001_init.sql"),
-    include_str!("../../../migrations/server-sqlite/0002_facts.sql"),
-    include_str!("../../../migrations/server-sqlite/0003_coverage.sql"),
-    include_str!("../../../migrations/server-sqlite/0004_documents_by_id.sql"),
+    include_str!("../../../../migrations/server-sqlite/0001_init.sql"),
+    include_str!("../../../../migrations/server-sqlite/0002_facts.sql"),
+    include_str!("../../../../migrations/server-sqlite/0003_coverage.sql"),
+    include_str!("../../../../migrations/server-sqlite/0004_documents_by_id.sql"),
 ];
 
 #[derive(Debug)]
@@ -55,7 +54,7 @@ impl Sqlite {
         Ok(db)
     }
 
-    fn with<T>(&self, f: impl FnOnce(&mut Connection) -> Result<T, ApiError>) -> Result<T, ApiError> {
+    fn with<T>(&self, f: impl FnOnce(&mut Connection) -> Result<T, Error>) -> Result<T, Error> {
         // A panic mid-transaction rolled it back (the transaction dropped);
         // the connection is fine, so one bad request never stops the server.
         let mut conn = self.conn.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
@@ -64,16 +63,14 @@ impl Sqlite {
 }
 
 /// A unique-constraint violation as `exists` (409), anything else as internal.
-fn unique(e: rusqlite::Error, what: String) -> ApiError {
+fn unique(e: rusqlite::Error, what: String) -> Error {
     match e.sqlite_error_code() {
-        Some(rusqlite::ErrorCode::ConstraintViolation) => {
-            ApiError::new(StatusCode::CONFLICT, "exists", format!("{what} already exists"))
-        }
-        _ => ApiError::internal(e),
+        Some(rusqlite::ErrorCode::ConstraintViolation) => Error::exists(&what),
+        _ => Error::internal(e),
     }
 }
 
-fn memberships(conn: &Connection, device: &Device) -> Result<Vec<Membership>, ApiError> {
+fn memberships(conn: &Connection, device: &Device) -> Result<Vec<Membership>, Error> {
     let sql = if device.admin {
         "SELECT w.id, w.name, w.country, coalesce(m.role, 'owner') FROM workspaces w
          LEFT JOIN members m ON m.workspace_id = w.id AND m.user_id = ?1 ORDER BY w.id"
@@ -92,25 +89,25 @@ fn memberships(conn: &Connection, device: &Device) -> Result<Vec<Membership>, Ap
     let mut out = Vec::new();
     for row in rows {
         let (workspace, name, country, role) = row?;
-        let role = Role::parse(&role).ok_or_else(|| ApiError::internal(format!("unknown role {role}")))?;
+        let role = Role::parse(&role).ok_or_else(|| Error::internal(format!("unknown role {role}")))?;
         out.push(Membership { workspace, name, country, role });
     }
     Ok(out)
 }
 
 impl Storage for Sqlite {
-    fn epoch(&self) -> Result<String, ApiError> {
+    fn epoch(&self) -> Result<String, Error> {
         self.with(|c| Ok(c.query_row("SELECT value FROM meta WHERE key = 'epoch'", [], |r| r.get(0))?))
     }
 
-    fn set_epoch(&self, epoch: &str) -> Result<(), ApiError> {
+    fn set_epoch(&self, epoch: &str) -> Result<(), Error> {
         self.with(|c| {
             c.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('epoch', ?1)", [epoch])?;
             Ok(())
         })
     }
 
-    fn device_record(&self, device_id: &str) -> Result<Option<DeviceRecord>, ApiError> {
+    fn device_record(&self, device_id: &str) -> Result<Option<DeviceRecord>, Error> {
         self.with(|c| {
             Ok(c.query_row(
                 "SELECT d.id, d.user_id, u.username, u.admin, d.actor, d.token_digest, d.revoked_at IS NOT NULL
@@ -134,7 +131,7 @@ impl Storage for Sqlite {
         })
     }
 
-    fn credentials(&self, username: &str) -> Result<Option<(i64, String, bool)>, ApiError> {
+    fn credentials(&self, username: &str) -> Result<Option<(i64, String, bool)>, Error> {
         self.with(|c| {
             Ok(c.query_row("SELECT id, password_hash, admin FROM users WHERE username = ?1", [username], |r| {
                 Ok((r.get(0)?, r.get(1)?, r.get(2)?))
@@ -143,7 +140,7 @@ impl Storage for Sqlite {
         })
     }
 
-    fn insert_device(&self, d: &NewDevice<'_>) -> Result<String, ApiError> {
+    fn insert_device(&self, d: &NewDevice<'_>) -> Result<String, Error> {
         self.with(|c| {
             let id: Option<String> = c
                 .query_row(storage::INSERT_DEVICE, params![d.id, d.user_id, d.name, d.digest, d.actor, d.now_ms], |r| {
@@ -154,7 +151,7 @@ impl Storage for Sqlite {
         })
     }
 
-    fn insert_user(&self, username: &str, password_hash: &str, admin: bool, now_ms: i64) -> Result<i64, ApiError> {
+    fn insert_user(&self, username: &str, password_hash: &str, admin: bool, now_ms: i64) -> Result<i64, Error> {
         self.with(|c| {
             c.execute(
                 "INSERT INTO users (username, password_hash, admin, created_at) VALUES (?1, ?2, ?3, ?4)",
@@ -165,11 +162,11 @@ impl Storage for Sqlite {
         })
     }
 
-    fn memberships(&self, device: &Device) -> Result<Vec<Membership>, ApiError> {
+    fn memberships(&self, device: &Device) -> Result<Vec<Membership>, Error> {
         self.with(|c| memberships(c, device))
     }
 
-    fn saved_documents(&self, workspace: &str) -> Result<Vec<DocBytes>, ApiError> {
+    fn saved_documents(&self, workspace: &str) -> Result<Vec<DocBytes>, Error> {
         self.with(|c| {
             let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
             let out = round::saved(&mut Tx(&tx), workspace)?;
@@ -178,7 +175,7 @@ impl Storage for Sqlite {
         })
     }
 
-    fn facts(&self, workspaces: &[String]) -> Result<Vec<FactsRow>, ApiError> {
+    fn facts(&self, workspaces: &[String]) -> Result<Vec<FactsRow>, Error> {
         self.with(|c| {
             let mut stmt = c.prepare_cached(
                 "SELECT workspace_id, doc_id, facts FROM facts
@@ -191,14 +188,14 @@ impl Storage for Sqlite {
         })
     }
 
-    fn read_stale(&self, workspaces: Option<&[String]>, limit: usize) -> Result<Vec<StaleDoc>, ApiError> {
+    fn read_stale(&self, workspaces: Option<&[String]>, limit: usize) -> Result<Vec<StaleDoc>, Error> {
         self.with(|c| {
             let tx = c.transaction()?;
             round::read_stale(&mut Tx(&tx), workspaces, limit)
         })
     }
 
-    fn write_facts(&self, fresh: &[FreshFacts]) -> Result<(), ApiError> {
+    fn write_facts(&self, fresh: &[FreshFacts]) -> Result<(), Error> {
         self.with(|c| {
             let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
             round::write_facts(&mut Tx(&tx), fresh)?;
@@ -207,7 +204,7 @@ impl Storage for Sqlite {
         })
     }
 
-    fn bases(&self, device: &Device, request: &SyncRequest) -> Result<admit::Bases, ApiError> {
+    fn bases(&self, device: &Device, request: &SyncRequest) -> Result<admit::Bases, Error> {
         self.with(|c| {
             let tx = c.transaction()?;
             admit::read_bases(&mut Tx(&tx), device, &request.changes)
@@ -220,14 +217,14 @@ impl Storage for Sqlite {
         from: &str,
         inclusive: bool,
         limit: usize,
-    ) -> Result<Vec<StaleDoc>, ApiError> {
+    ) -> Result<Vec<StaleDoc>, Error> {
         self.with(|c| {
             let tx = c.transaction()?;
             round::read_page(&mut Tx(&tx), workspace, from, inclusive, limit)
         })
     }
 
-    fn cache_snapshots(&self, fresh: &[FreshSnapshot]) -> Result<(), ApiError> {
+    fn cache_snapshots(&self, fresh: &[FreshSnapshot]) -> Result<(), Error> {
         if fresh.is_empty() {
             return Ok(());
         }
@@ -247,7 +244,7 @@ impl Storage for Sqlite {
         cap: usize,
         now_ms: i64,
         judged: &admit::Judged,
-    ) -> Result<Option<SyncOutcome>, ApiError> {
+    ) -> Result<Option<SyncOutcome>, Error> {
         self.with(|c| {
             // IMMEDIATE: one writer at a time, so log numbers commit in order.
             let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -259,7 +256,7 @@ impl Storage for Sqlite {
         })
     }
 
-    fn add_workspace(&self, id: &str, name: &str, country: &str, now_ms: i64) -> Result<(), ApiError> {
+    fn add_workspace(&self, id: &str, name: &str, country: &str, now_ms: i64) -> Result<(), Error> {
         self.with(|c| {
             c.execute(
                 "INSERT INTO workspaces (id, name, country, created_at) VALUES (?1, ?2, ?3, ?4)",
@@ -270,15 +267,14 @@ impl Storage for Sqlite {
         })
     }
 
-    fn add_member(&self, workspace: &str, username: &str, role: Role) -> Result<(), ApiError> {
+    fn add_member(&self, workspace: &str, username: &str, role: Role) -> Result<(), Error> {
         self.with(|c| {
             let user: Option<i64> =
                 c.query_row("SELECT id FROM users WHERE username = ?1", [username], |r| r.get(0)).optional()?;
-            let user =
-                user.ok_or_else(|| ApiError::bad_request("no_user", format!("there is no user `{username}`")))?;
+            let user = user.ok_or_else(|| Error::no_user(username))?;
             let ws: i64 = c.query_row("SELECT count(*) FROM workspaces WHERE id = ?1", [workspace], |r| r.get(0))?;
             if ws == 0 {
-                return Err(ApiError::bad_request("no_workspace", format!("there is no workspace `{workspace}`")));
+                return Err(Error::no_workspace(workspace));
             }
             c.execute(
                 "INSERT INTO members (workspace_id, user_id, role) VALUES (?1, ?2, ?3)
@@ -289,18 +285,17 @@ impl Storage for Sqlite {
         })
     }
 
-    fn cover(&self, username: &str, country: &str) -> Result<(), ApiError> {
+    fn cover(&self, username: &str, country: &str) -> Result<(), Error> {
         self.with(|c| {
             let user: Option<i64> =
                 c.query_row("SELECT id FROM users WHERE username = ?1", [username], |r| r.get(0)).optional()?;
-            let user =
-                user.ok_or_else(|| ApiError::bad_request("no_user", format!("there is no user `{username}`")))?;
+            let user = user.ok_or_else(|| Error::no_user(username))?;
             c.execute("INSERT OR IGNORE INTO coverage (user_id, country) VALUES (?1, ?2)", params![user, country])?;
             Ok(())
         })
     }
 
-    fn uncover(&self, username: &str, country: &str) -> Result<bool, ApiError> {
+    fn uncover(&self, username: &str, country: &str) -> Result<bool, Error> {
         self.with(|c| {
             let n = c.execute(
                 "DELETE FROM coverage WHERE lower(country) = lower(?2)
@@ -311,7 +306,7 @@ impl Storage for Sqlite {
         })
     }
 
-    fn coverage(&self) -> Result<Vec<(String, String)>, ApiError> {
+    fn coverage(&self) -> Result<Vec<(String, String)>, Error> {
         self.with(|c| {
             let mut stmt = c.prepare(
                 "SELECT u.username, c.country FROM coverage c JOIN users u ON u.id = c.user_id
@@ -322,20 +317,20 @@ impl Storage for Sqlite {
         })
     }
 
-    fn revoke_device(&self, device_id: &str, now_ms: i64) -> Result<(), ApiError> {
+    fn revoke_device(&self, device_id: &str, now_ms: i64) -> Result<(), Error> {
         self.with(|c| {
             let n = c.execute(
                 "UPDATE devices SET revoked_at = ?2 WHERE id = ?1 AND revoked_at IS NULL",
                 params![device_id, now_ms],
             )?;
             if n == 0 {
-                return Err(ApiError::bad_request("no_device", format!("there is no active device `{device_id}`")));
+                return Err(Error::invalid("no_device", format!("there is no active device `{device_id}`")));
             }
             Ok(())
         })
     }
 
-    fn devices(&self) -> Result<Vec<DeviceInfo>, ApiError> {
+    fn devices(&self) -> Result<Vec<DeviceInfo>, Error> {
         self.with(|c| {
             let mut stmt = c.prepare(
                 "SELECT d.id, u.username, d.name, d.actor, d.revoked_at IS NOT NULL FROM devices d
@@ -364,15 +359,15 @@ fn cached_doc(r: &rusqlite::Row<'_>) -> rusqlite::Result<CachedDoc> {
 struct Tx<'a>(&'a rusqlite::Transaction<'a>);
 
 impl LogTx for Tx<'_> {
-    fn epoch(&mut self) -> Result<String, ApiError> {
+    fn epoch(&mut self) -> Result<String, Error> {
         Ok(self.0.query_row("SELECT value FROM meta WHERE key = 'epoch'", [], |r| r.get(0))?)
     }
 
-    fn memberships(&mut self, device: &Device) -> Result<Vec<Membership>, ApiError> {
+    fn memberships(&mut self, device: &Device) -> Result<Vec<Membership>, Error> {
         memberships(self.0, device)
     }
 
-    fn revoked(&mut self, device_id: &str) -> Result<bool, ApiError> {
+    fn revoked(&mut self, device_id: &str) -> Result<bool, Error> {
         let active: Option<bool> = self
             .0
             .query_row("SELECT revoked_at IS NULL FROM devices WHERE id = ?1", [device_id], |r| r.get(0))
@@ -380,17 +375,17 @@ impl LogTx for Tx<'_> {
         Ok(active != Some(true))
     }
 
-    fn lock_workspaces(&mut self, _workspaces: &[&str]) -> Result<(), ApiError> {
+    fn lock_workspaces(&mut self, _workspaces: &[&str]) -> Result<(), Error> {
         Ok(()) // the IMMEDIATE transaction already excludes other writers
     }
 
-    fn last_seq_of(&mut self, workspace: &str) -> Result<u64, ApiError> {
+    fn last_seq_of(&mut self, workspace: &str) -> Result<u64, Error> {
         Ok(self.0.query_row("SELECT coalesce(max(seq), 0) FROM log WHERE workspace_id = ?1", [workspace], |r| {
             r.get::<_, i64>(0)
         })? as u64)
     }
 
-    fn doc_of_change(&mut self, hash: &[u8; 32]) -> Result<Option<String>, ApiError> {
+    fn doc_of_change(&mut self, hash: &[u8; 32]) -> Result<Option<String>, Error> {
         Ok(self
             .0
             .prepare_cached("SELECT doc_id FROM log WHERE hash = ?1")?
@@ -398,14 +393,14 @@ impl LogTx for Tx<'_> {
             .optional()?)
     }
 
-    fn last_seq_of_doc(&mut self, doc_id: &str) -> Result<u64, ApiError> {
+    fn last_seq_of_doc(&mut self, doc_id: &str) -> Result<u64, Error> {
         Ok(self
             .0
             .query_row("SELECT coalesce(max(seq), 0) FROM log WHERE doc_id = ?1", [doc_id], |r| r.get::<_, i64>(0))?
             as u64)
     }
 
-    fn document(&mut self, doc_id: &str) -> Result<Option<(String, String)>, ApiError> {
+    fn document(&mut self, doc_id: &str) -> Result<Option<(String, String)>, Error> {
         Ok(self
             .0
             .query_row("SELECT workspace_id, kind FROM documents WHERE id = ?1", [doc_id], |r| {
@@ -414,7 +409,7 @@ impl LogTx for Tx<'_> {
             .optional()?)
     }
 
-    fn register_document(&mut self, doc_id: &str, workspace: &str, kind: &str) -> Result<(), ApiError> {
+    fn register_document(&mut self, doc_id: &str, workspace: &str, kind: &str) -> Result<(), Error> {
         self.0
             .prepare_cached("INSERT OR IGNORE INTO documents (id, workspace_id, kind) VALUES (?1, ?2, ?3)")?
             .execute(params![doc_id, workspace, kind])?;
@@ -429,7 +424,7 @@ impl LogTx for Tx<'_> {
         bytes: &[u8],
         device_id: &str,
         now_ms: i64,
-    ) -> Result<bool, ApiError> {
+    ) -> Result<bool, Error> {
         let inserted = self
             .0
             .prepare_cached(
@@ -446,7 +441,7 @@ impl LogTx for Tx<'_> {
         from: &str,
         inclusive: bool,
         limit: usize,
-    ) -> Result<Vec<CachedDoc>, ApiError> {
+    ) -> Result<Vec<CachedDoc>, Error> {
         let mut stmt = self.0.prepare_cached(
             "SELECT id, kind, snapshot, snapshot_seq FROM documents
              WHERE workspace_id = ?1 AND (id > ?2 OR (?3 AND id = ?2)) ORDER BY id LIMIT ?4",
@@ -455,7 +450,7 @@ impl LogTx for Tx<'_> {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
-    fn documents_of(&mut self, workspace: &str) -> Result<Vec<CachedDoc>, ApiError> {
+    fn documents_of(&mut self, workspace: &str) -> Result<Vec<CachedDoc>, Error> {
         let mut stmt = self.0.prepare_cached(
             "SELECT id, kind, snapshot, snapshot_seq FROM documents WHERE workspace_id = ?1 ORDER BY id",
         )?;
@@ -463,14 +458,14 @@ impl LogTx for Tx<'_> {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
-    fn changes_of_after(&mut self, doc_id: &str, seq: u64) -> Result<Vec<(u64, Vec<u8>)>, ApiError> {
+    fn changes_of_after(&mut self, doc_id: &str, seq: u64) -> Result<Vec<(u64, Vec<u8>)>, Error> {
         let mut stmt =
             self.0.prepare_cached("SELECT seq, bytes FROM log WHERE doc_id = ?1 AND seq > ?2 ORDER BY seq")?;
         let rows = stmt.query_map(params![doc_id, seq as i64], |r| Ok((r.get::<_, i64>(0)? as u64, r.get(1)?)))?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
-    fn cached(&mut self, doc_id: &str) -> Result<Option<CachedDoc>, ApiError> {
+    fn cached(&mut self, doc_id: &str) -> Result<Option<CachedDoc>, Error> {
         Ok(self
             .0
             .query_row("SELECT id, kind, snapshot, snapshot_seq FROM documents WHERE id = ?1", [doc_id], |r| {
@@ -484,7 +479,7 @@ impl LogTx for Tx<'_> {
             .optional()?)
     }
 
-    fn put_facts(&mut self, doc_id: &str, workspace: &str, facts: Option<&str>, seq: u64) -> Result<(), ApiError> {
+    fn put_facts(&mut self, doc_id: &str, workspace: &str, facts: Option<&str>, seq: u64) -> Result<(), Error> {
         self.0
             .prepare_cached(
                 "INSERT INTO facts (doc_id, workspace_id, facts, seq) VALUES (?1, ?2, coalesce(?3, 'null'), ?4)
@@ -495,7 +490,7 @@ impl LogTx for Tx<'_> {
         Ok(())
     }
 
-    fn stale_facts(&mut self, workspaces: Option<&[String]>, limit: usize) -> Result<Vec<(String, String)>, ApiError> {
+    fn stale_facts(&mut self, workspaces: Option<&[String]>, limit: usize) -> Result<Vec<(String, String)>, Error> {
         let mut stmt = self.0.prepare_cached(
             "SELECT d.id, d.workspace_id FROM documents d LEFT JOIN facts f ON f.doc_id = d.id
              WHERE (?1 IS NULL OR d.workspace_id IN (SELECT value FROM json_each(?1)))
@@ -507,7 +502,7 @@ impl LogTx for Tx<'_> {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
-    fn cache_snapshot(&mut self, doc_id: &str, snapshot: &[u8], seq: u64) -> Result<(), ApiError> {
+    fn cache_snapshot(&mut self, doc_id: &str, snapshot: &[u8], seq: u64) -> Result<(), Error> {
         self.0.execute(
             "UPDATE documents SET snapshot = ?2, snapshot_seq = ?3 WHERE id = ?1 AND snapshot_seq < ?3",
             params![doc_id, snapshot, seq as i64],
@@ -515,7 +510,7 @@ impl LogTx for Tx<'_> {
         Ok(())
     }
 
-    fn entries_after(&mut self, workspace: &str, seq: u64, limit: usize) -> Result<Vec<Entry>, ApiError> {
+    fn entries_after(&mut self, workspace: &str, seq: u64, limit: usize) -> Result<Vec<Entry>, Error> {
         let mut stmt = self.0.prepare_cached(
             "SELECT l.seq, l.doc_id, d.kind, l.bytes, l.device_id FROM log l JOIN documents d ON d.id = l.doc_id
              WHERE l.workspace_id = ?1 AND l.seq > ?2 ORDER BY l.seq LIMIT ?3",
