@@ -59,7 +59,7 @@ export class AppState {
         const wasSyncing = this.sync.state === 'syncing';
         this.sync = status;
         // The desktop's background sync brought news: show it.
-        if (this.transport.kind === 'tauri' && wasSyncing && status.state === 'online') void this.refresh();
+        if (this.transport.localStore && wasSyncing && status.state === 'online') void this.refresh();
       }),
     );
     $effect.root(() => {
@@ -79,7 +79,7 @@ export class AppState {
     // A browser has no sync events: read the open documents again now and
     // then while the page is in view, so co-editors see each other's work.
     setInterval(() => {
-      if (this.transport.kind === 'http' && document.visibilityState === 'visible') void this.refresh();
+      if (!this.transport.localStore && document.visibilityState === 'visible') void this.refresh();
     }, 30_000);
     try {
       this.session = await this.transport.resume();

@@ -14,7 +14,12 @@ export interface Session {
 }
 
 export interface Transport {
-  readonly kind: 'http' | 'tauri';
+  /**
+   * Commands run against a copy kept on this device and synced in the
+   * background (the desktop), which can also work without any server; else
+   * each command runs on the server that served the page (a browser).
+   */
+  readonly localStore: boolean;
   call(command: Command): Promise<Reply>;
   /** The session kept from before a reload, or null when signed out. */
   resume(): Promise<Session | null>;
@@ -49,7 +54,7 @@ interface StoredSession {
 
 /** Browser users against the cd4mm-server that serves this page. */
 export class HttpTransport implements Transport {
-  readonly kind = 'http' as const;
+  readonly localStore = false;
   private listeners = new Set<(status: SyncStatus) => void>();
   // The page itself just came from the server, so it starts as reachable.
   private status: SyncStatus = {
@@ -221,7 +226,7 @@ export class HttpTransport implements Transport {
 
 /** The desktop shell: commands over the local store, sync in the background. */
 export class TauriTransport implements Transport {
-  readonly kind = 'tauri' as const;
+  readonly localStore = true;
 
   private async invoke<T>(cmd: string, args?: Record<string, unknown>): Promise<T> {
     const { invoke } = await import('@tauri-apps/api/core');
