@@ -45,11 +45,7 @@ impl From<postgres::Error> for Error {
 }
 
 fn conflict(e: postgres::Error, what: String) -> Error {
-    if e.code() == Some(&SqlState::UNIQUE_VIOLATION) {
-        Error::exists(&what)
-    } else {
-        Error::internal(e)
-    }
+    if e.code() == Some(&SqlState::UNIQUE_VIOLATION) { Error::exists(&what) } else { Error::internal(e) }
 }
 
 pub struct Postgres {
@@ -333,8 +329,7 @@ impl Storage for Postgres {
     fn add_member(&self, workspace: &str, username: &str, role: Role) -> Result<(), Error> {
         self.with(|c| {
             let user = c.query_opt("SELECT id FROM users WHERE username = $1", &[&username])?;
-            let user: i64 =
-                user.ok_or_else(|| Error::no_user(username))?.get(0);
+            let user: i64 = user.ok_or_else(|| Error::no_user(username))?.get(0);
             if c.query_opt("SELECT 1 FROM workspaces WHERE id = $1", &[&workspace])?.is_none() {
                 return Err(Error::no_workspace(workspace));
             }
@@ -350,8 +345,7 @@ impl Storage for Postgres {
     fn cover(&self, username: &str, country: &str) -> Result<(), Error> {
         self.with(|c| {
             let user = c.query_opt("SELECT id FROM users WHERE username = $1", &[&username])?;
-            let user: i64 =
-                user.ok_or_else(|| Error::no_user(username))?.get(0);
+            let user: i64 = user.ok_or_else(|| Error::no_user(username))?.get(0);
             c.execute(
                 "INSERT INTO coverage (user_id, country) VALUES ($1, $2) ON CONFLICT DO NOTHING",
                 &[&user, &country],
