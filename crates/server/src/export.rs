@@ -98,7 +98,7 @@ fn documents(state: &AppState, device: &Device, only: Option<&str>) -> Result<Ve
     let mut out = Vec::new();
     for m in memberships.iter().filter(|m| only.is_none_or(|w| w == m.workspace)) {
         // Snapshots brought up to date outside the database's lock first.
-        state.db.freshen(&m.workspace, "", usize::MAX)?;
+        state.db.freshen(&m.workspace, "", usize::MAX, None)?;
         for doc in state.db.saved_documents(&m.workspace)? {
             let actor = cd4mm_core::automerge::ActorId::from(b"cd4mm-export-000".to_vec());
             match cd4mm_core::Document::load(&doc.bytes, actor, 0).and_then(|d| d.content()) {

@@ -205,15 +205,26 @@ pub trait Storage: Send + Sync + 'static {
                 continue; // the round refuses it
             }
             let from = cursor.resume.as_ref().map_or("", |r| r.doc.as_str());
-            self.freshen(&cursor.workspace, from, budget)?;
+            // Protocol 1 builds whatever is left under the lock: all of it here.
+            let deadline = (version > 1).then(|| std::time::Instant::now() + PREPARE_FOR);
+            self.freshen(&cursor.workspace, from, budget, deadline)?;
         }
         Ok(())
     }
 
     /// Bring a workspace's snapshots up to date in id order from document
-    /// `from` on, until `budget` bytes of snapshots are covered, computing
-    /// each stale one between short transactions.
-    fn freshen(&self, workspace: &str, from: &str, budget: usize) -> Result<(), Error> {
+    /// `from` on, until `budget` bytes of snapshots are covered or the
+    /// `deadline` (checked after each page) has passed, computing each stale
+    /// one between short transactions. A snapshot's size does not tell what
+    /// it cost to build, hence the deadline; a paged first sync goes on
+    /// from the first document left stale at its next request.
+    fn freshen(
+        &self,
+        workspace: &str,
+        from: &str,
+        budget: usize,
+        deadline: Option<std::time::Instant>,
+    ) -> Result<(), Error> {
         let (mut from, mut inclusive) = (from.to_owned(), true);
         let mut bytes = 0;
         loop {
@@ -225,7 +236,7 @@ pub trait Storage: Send + Sync + 'static {
             let made = crate::round::fresh_snapshots(stale);
             bytes += made.iter().map(|f| f.bytes.len()).sum::<usize>();
             self.cache_snapshots(&made)?;
-            if !full || bytes >= budget {
+            if !full || bytes >= budget || deadline.is_some_and(|d| std::time::Instant::now() >= d) {
                 return Ok(());
             }
             (from, inclusive) = (last, false);
@@ -307,6 +318,10 @@ pub trait Storage: Send + Sync + 'static {
         Ok(epoch)
     }
 }
+
+/// How long a paged first sync's request prepares snapshots before its
+/// round; what is left is prepared by the next request.
+const PREPARE_FOR: std::time::Duration = std::time::Duration::from_secs(2);
 
 /// How often a round's changes are judged when their documents keep moving
 /// meanwhile (a concurrent writer); after that, such changes wait for the
