@@ -119,12 +119,13 @@ pub async fn sync(
                 format!("a sync request carries at most {MAX_CHANGES} changes; send the rest in the next one"),
             ));
         }
-        // (Protocol 2 hears of a change that does not decode per change, in
-        // the round; protocol 1 is all or nothing anyway.)
+        // (Protocol 2 hears of a change that does not decode per change,
+        // when it is judged; protocol 1 is all or nothing, so it hears here,
+        // before anything is read. Decoding walks every operation: done once.)
         let mut operations: u64 = 0;
         for change in &request.changes {
-            if let Err(r) = admission::decode_change(&change.bytes)
-                && version == 1
+            if version == 1
+                && let Err(r) = admission::decode_change(&change.bytes)
             {
                 return Err(crate::storage::Error::refused(&r).into());
             }
