@@ -20,16 +20,10 @@ pub struct Account {
     pub admin: bool,
 }
 
-/// A membership as the server sends it. A role this version does not know
-/// (from a newer server) reads as a viewer's: nothing is offered that the
-/// server might refuse.
+/// A membership as the server sends it (a role from a newer server already
+/// reads as a viewer's: `cd4mm_sync::Membership`).
 pub fn workspace_info(m: cd4mm_sync::Membership) -> WorkspaceInfo {
-    WorkspaceInfo {
-        role: cd4mm_core::Role::parse(&m.role).unwrap_or(cd4mm_core::Role::Viewer),
-        id: m.workspace,
-        name: m.name,
-        country: m.country,
-    }
+    WorkspaceInfo { role: m.role, id: m.workspace, name: m.name, country: m.country }
 }
 
 impl Account {

@@ -7,17 +7,18 @@
 use crate::account::Account;
 use crate::sync::Desktop;
 use cd4mm_app::{AppError, Caller, Command, Reply, SyncStatus};
+use cd4mm_core::Code;
 use cd4mm_sync::{Client, SyncError};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use tauri::State;
 
-fn error(code: &str, message: impl Into<String>) -> AppError {
-    AppError { code: code.into(), message: message.into(), field: None }
+fn error(code: Code, message: impl Into<String>) -> AppError {
+    AppError::new(code, message)
 }
 
 async fn blocking<T: Send + 'static>(f: impl FnOnce() -> Result<T, AppError> + Send + 'static) -> Result<T, AppError> {
-    tauri::async_runtime::spawn_blocking(f).await.map_err(|e| error("internal", e.to_string()))?
+    tauri::async_runtime::spawn_blocking(f).await.map_err(|e| error(Code::Internal, e.to_string()))?
 }
 
 /// One command of the command API over this device's store, as the
@@ -56,7 +57,7 @@ pub async fn sign_in(
     if !(server.starts_with("http://") || server.starts_with("https://")) {
         return Err(AppError {
             field: Some("server".into()),
-            ..error("invalid", "the server address starts with https:// (or http:// on a local network)")
+            ..error(Code::Invalid, "the server address starts with https:// (or http:// on a local network)")
         });
     }
     let actor = desktop.store().actor().to_hex_string();
@@ -69,7 +70,7 @@ pub async fn sign_in(
         admin: me.admin,
         workspaces: me.workspaces.into_iter().map(crate::account::workspace_info).collect(),
     };
-    desktop.set_account(Some(account)).map_err(|e| error("storage", e.to_string()))?;
+    desktop.set_account(Some(account)).map_err(|e| error(Code::Storage, e.to_string()))?;
     Ok(desktop.status())
 }
 
@@ -81,7 +82,7 @@ pub async fn sign_out(desktop: State<'_, Arc<Desktop>>) -> Result<SyncStatus, Ap
         // Tell the server the token is done with; offline, it simply expires unused.
         let _ = Client::new(&account.server, &account.token).sign_out().await;
     }
-    desktop.set_account(None).map_err(|e| error("storage", e.to_string()))?;
+    desktop.set_account(None).map_err(|e| error(Code::Storage, e.to_string()))?;
     Ok(desktop.status())
 }
 
@@ -103,9 +104,9 @@ pub struct Exports(pub PathBuf);
 
 /// The signed-in server's client, or a plain-words refusal.
 fn client(desktop: &Desktop) -> Result<Client, AppError> {
-    let account = desktop
-        .account()
-        .ok_or_else(|| error("signed_out", "the regional dashboard needs this computer to be signed in to a server"))?;
+    let account = desktop.account().ok_or_else(|| {
+        error(Code::SignedOut, "the regional dashboard needs this computer to be signed in to a server")
+    })?;
     Ok(Client::new(&account.server, &account.token))
 }
 
@@ -130,17 +131,17 @@ pub async fn save_export(
         .file_name()
         .and_then(|n| n.to_str())
         .filter(|n| *n == file_name && !n.starts_with('.'))
-        .ok_or_else(|| error("invalid", format!("`{file_name}` is not a file name")))?
+        .ok_or_else(|| error(Code::Invalid, format!("`{file_name}` is not a file name")))?
         .to_owned();
     if !path.starts_with("/api/export/") {
-        return Err(error("invalid", format!("`{path}` is not an export")));
+        return Err(error(Code::Invalid, format!("`{path}` is not an export")));
     }
     let bytes = client(&desktop)?.regional(&path).await.map_err(refusal)?;
     let dir = exports.0.clone();
     blocking(move || {
-        let saved = free_name(&dir, &name).map_err(|e| error("storage", e.to_string()))?;
+        let saved = free_name(&dir, &name).map_err(|e| error(Code::Storage, e.to_string()))?;
         std::fs::write(&saved, bytes)
-            .map_err(|e| error("storage", format!("could not save {}: {e}", saved.display())))?;
+            .map_err(|e| error(Code::Storage, format!("could not save {}: {e}", saved.display())))?;
         Ok(saved.display().to_string())
     })
     .await
@@ -162,11 +163,11 @@ fn free_name(dir: &Path, name: &str) -> std::io::Result<PathBuf> {
 fn refusal(e: SyncError) -> AppError {
     match e {
         SyncError::Refused { status: 401, message, .. } => {
-            AppError { field: Some("password".into()), ..error("unauthorised", message) }
+            AppError { field: Some("password".into()), ..error(Code::Unauthorised, message) }
         }
-        SyncError::Refused { code, message, .. } => error(&code, message),
-        SyncError::Network(_) => error("offline", e.to_string()),
-        other => error("sync", other.to_string()),
+        SyncError::Refused { code, message, .. } => error(code, message),
+        SyncError::Network(_) => error(Code::Offline, e.to_string()),
+        other => error(Code::SyncFailed, other.to_string()),
     }
 }
 

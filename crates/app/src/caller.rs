@@ -4,6 +4,7 @@
 //! through; neither answers a command itself.
 
 use crate::commands::{AppError, Command, WorkspaceInfo, local_workspaces};
+use cd4mm_core::Code;
 use cd4mm_core::{Kind, Role};
 use cd4mm_store::Store;
 use std::collections::HashMap;
@@ -72,7 +73,7 @@ impl Caller<'_> {
             return Ok(());
         }
         Err(AppError {
-            code: "forbidden".into(),
+            code: Code::Forbidden,
             message: match role {
                 Some(r) => format!("your role ({}) may not change {} documents here", r.code(), kind.code()),
                 None => format!("you are not a member of workspace `{workspace}`"),

@@ -5,13 +5,14 @@
 use crate::caller::Caller;
 use cd4mm_core::assessment::{Assessment, DimensionChange, DimensionScore, QuestionGap};
 use cd4mm_core::engagement::Engagement;
-use cd4mm_core::monitoring::Monitoring;
+use cd4mm_core::monitoring::{Headcount, Monitoring};
 use cd4mm_core::plan::{IndicatorStatus, Plan, Progress};
 use cd4mm_core::template::Template;
 use cd4mm_core::toolbox::Toolbox;
-use cd4mm_core::{Content, Date, Edit, HistoryEntry, Kind, Role, Snapshot};
+use cd4mm_core::{Code, Content, Date, Edit, HistoryEntry, Kind, Role, Snapshot};
 use cd4mm_store::{DocumentSummary, NotAccepted, SearchHit, Store, StoreError};
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 use ts_rs::TS;
 
 /// What the UI asks.
@@ -35,6 +36,8 @@ pub enum Command {
     AssessmentSummary { id: String },
     /// Progress and indicator status of a plan, from its monitoring documents.
     PlanSummary { id: String, monitoring: Vec<String> },
+    /// Figures of a monitoring document: each training's headcount.
+    MonitoringSummary { id: String },
     /// The workspaces this user may open, with their role in each.
     Workspaces,
     /// Who changed a document and when, newest first.
@@ -69,6 +72,7 @@ pub enum Reply {
     Templates(Vec<Template>),
     Assessment(AssessmentSummary),
     Plan(PlanSummary),
+    Monitoring(MonitoringSummary),
     Workspaces(Vec<WorkspaceInfo>),
     History(Vec<HistoryEntry>),
     NotAccepted(Vec<NotAccepted>),
@@ -148,19 +152,26 @@ pub struct IndicatorLine {
     pub latest: Option<f64>,
 }
 
+/// Figures of a monitoring document.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct MonitoringSummary {
+    /// Each training's participants, by training id.
+    pub headcounts: BTreeMap<String, Headcount>,
+}
+
 /// An error as the UI sees it: a stable code to branch on and a message to show.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS, thiserror::Error)]
 #[error("{message}")]
 pub struct AppError {
-    pub code: String,
+    pub code: Code,
     pub message: String,
     /// The field a refused edit names, to highlight it.
     pub field: Option<String>,
 }
 
 impl AppError {
-    fn new(code: &str, message: impl Into<String>) -> AppError {
-        AppError { code: code.to_owned(), message: message.into(), field: None }
+    pub fn new(code: Code, message: impl Into<String>) -> AppError {
+        AppError { code, message: message.into(), field: None }
     }
 }
 
@@ -168,16 +179,16 @@ impl From<StoreError> for AppError {
     fn from(e: StoreError) -> AppError {
         let code = match &e {
             StoreError::Core(cd4mm_core::Error::Invalid(f)) => {
-                return AppError { code: "invalid".into(), message: f.message.clone(), field: Some(f.field.clone()) };
+                return AppError { code: Code::Invalid, message: f.message.clone(), field: Some(f.field.clone()) };
             }
-            StoreError::Core(cd4mm_core::Error::ReadOnly { .. }) => "read_only",
-            StoreError::NoSuchDocument(_) => "not_found",
-            StoreError::Exists(_) => "exists",
-            StoreError::Core(_) | StoreError::BadChanges { .. } => "bad_document",
+            StoreError::Core(cd4mm_core::Error::ReadOnly { .. }) => Code::ReadOnly,
+            StoreError::NoSuchDocument(_) => Code::NotFound,
+            StoreError::Exists(_) => Code::Exists,
+            StoreError::Core(_) | StoreError::BadChanges { .. } => Code::BadDocument,
             StoreError::NotADatabase { .. } | StoreError::TooNew { .. } | StoreError::ActorMismatch { .. } => {
-                "bad_data_file"
+                Code::BadDataFile
             }
-            StoreError::Sqlite(_) | StoreError::Io(_) => "storage",
+            StoreError::Sqlite(_) | StoreError::Io(_) => Code::Storage,
         };
         AppError::new(code, e.to_string())
     }
@@ -205,12 +216,12 @@ pub fn execute(store: &mut Store, caller: &Caller<'_>, command: Command, now_ms:
                 Kind::Engagement => Content::Engagement(Engagement { title, ..Engagement::default() }),
                 Kind::Assessment => {
                     let wanted =
-                        template.ok_or_else(|| AppError::new("invalid", "choose a template for the assessment"))?;
+                        template.ok_or_else(|| AppError::new(Code::Invalid, "choose a template for the assessment"))?;
                     let templates = cd4mm_core::data::templates()?;
                     let t = templates
                         .iter()
                         .find(|t| t.id == wanted)
-                        .ok_or_else(|| AppError::new("not_found", format!("there is no template `{wanted}`")))?;
+                        .ok_or_else(|| AppError::new(Code::NotFound, format!("there is no template `{wanted}`")))?;
                     Content::Assessment(Assessment::start(&title, t))
                 }
                 Kind::Plan => Content::Plan(Plan { title, ..Plan::default() }),
@@ -228,12 +239,14 @@ pub fn execute(store: &mut Store, caller: &Caller<'_>, command: Command, now_ms:
         Command::Templates => Ok(Reply::Templates(cd4mm_core::data::templates()?)),
         Command::AssessmentSummary { id } => {
             let Content::Assessment(a) = content(store, &id)? else {
-                return Err(AppError::new("wrong_kind", format!("`{id}` is not an assessment")));
+                return Err(AppError::new(Code::WrongKind, format!("`{id}` is not an assessment")));
             };
             let comparison = match &a.baseline_id {
                 Some(b) => match content(store, b)? {
                     Content::Assessment(baseline) => a.compare_with(&baseline),
-                    _ => return Err(AppError::new("wrong_kind", format!("the baseline `{b}` is not an assessment"))),
+                    _ => {
+                        return Err(AppError::new(Code::WrongKind, format!("the baseline `{b}` is not an assessment")));
+                    }
                 },
                 None => Vec::new(),
             };
@@ -246,13 +259,13 @@ pub fn execute(store: &mut Store, caller: &Caller<'_>, command: Command, now_ms:
         }
         Command::PlanSummary { id, monitoring } => {
             let Content::Plan(plan) = content(store, &id)? else {
-                return Err(AppError::new("wrong_kind", format!("`{id}` is not a plan")));
+                return Err(AppError::new(Code::WrongKind, format!("`{id}` is not a plan")));
             };
             let mut docs = Vec::with_capacity(monitoring.len());
             for m in &monitoring {
                 match content(store, m)? {
                     Content::Monitoring(doc) => docs.push(doc),
-                    _ => return Err(AppError::new("wrong_kind", format!("`{m}` is not monitoring data"))),
+                    _ => return Err(AppError::new(Code::WrongKind, format!("`{m}` is not monitoring data"))),
                 }
             }
             let refs: Vec<&Monitoring> = docs.iter().collect();
@@ -273,6 +286,13 @@ pub fn execute(store: &mut Store, caller: &Caller<'_>, command: Command, now_ms:
                 })
                 .collect();
             Ok(Reply::Plan(PlanSummary { progress: plan.progress(&refs), indicators }))
+        }
+        Command::MonitoringSummary { id } => {
+            let Content::Monitoring(monitoring) = content(store, &id)? else {
+                return Err(AppError::new(Code::WrongKind, format!("`{id}` is not monitoring data")));
+            };
+            let headcounts = monitoring.trainings.iter().map(|t| (t.id.clone(), t.headcount())).collect();
+            Ok(Reply::Monitoring(MonitoringSummary { headcounts }))
         }
         Command::Workspaces => Ok(Reply::Workspaces(caller.workspaces(store)?)),
         Command::History { id } => {

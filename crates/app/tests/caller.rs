@@ -3,6 +3,7 @@
 //! without a server is its user's own.
 
 use cd4mm_app::{AppError, Caller, Command, Reply, WorkspaceInfo, execute};
+use cd4mm_core::Code;
 use cd4mm_core::{Edit, Kind, Role};
 use cd4mm_store::Store;
 use serde_json::json;
@@ -48,10 +49,10 @@ fn a_role_limits_what_may_be_written() {
     execute(&mut store, &counterpart, create("plan", "gh", Kind::Plan), 2).expect("a counterpart writes plans");
     execute(&mut store, &counterpart, retitle("plan"), 3).expect("and edits them");
     let refused = execute(&mut store, &counterpart, retitle("eng"), 4).expect_err("not the engagement");
-    assert_eq!(refused.code, "forbidden");
+    assert_eq!(refused.code, Code::Forbidden);
     assert!(refused.message.contains("counterpart"), "{}", refused.message);
     let viewer = caller(Role::Viewer, false);
-    assert_eq!(execute(&mut store, &viewer, retitle("plan"), 5).expect_err("a viewer reads").code, "forbidden");
+    assert_eq!(execute(&mut store, &viewer, retitle("plan"), 5).expect_err("a viewer reads").code, Code::Forbidden);
     let err = execute(&mut store, &viewer, create("other", "sn", Kind::Plan), 5).expect_err("not a member");
     assert!(err.message.contains("not a member"), "{}", err.message);
     // Reading is never refused.

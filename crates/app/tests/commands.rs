@@ -1,7 +1,8 @@
 //! The command API over a real store: what the UI will do, phase by phase.
 
 use cd4mm_app::{Caller, Command, Reply, execute};
-use cd4mm_core::{Edit, Kind};
+use cd4mm_core::vocabulary::{AgeGroup, Sex};
+use cd4mm_core::{Code, Edit, Kind};
 use cd4mm_store::Store;
 use serde_json::json;
 
@@ -61,13 +62,13 @@ fn an_assessment_is_created_scored_and_summarised() {
 
     // A score off the scale names the field and writes nothing.
     let err = edit(&mut store, "again", "responses/adm_structure/existing", json!(9)).expect_err("refused");
-    assert_eq!(err.code, "invalid");
+    assert_eq!(err.code, Code::Invalid);
     assert_eq!(err.field.as_deref(), Some("responses/adm_structure/existing"));
     assert!(err.message.contains("1, 2, 3, 4 or 5"), "{}", err.message);
 
     let err =
         execute(&mut store, &Caller::local(), Command::ReadDocument { id: "nope".into() }, 4).expect_err("missing");
-    assert_eq!(err.code, "not_found");
+    assert_eq!(err.code, Code::NotFound);
     let err = execute(
         &mut store,
         &Caller::local(),
@@ -81,7 +82,7 @@ fn an_assessment_is_created_scored_and_summarised() {
         5,
     )
     .expect_err("an assessment needs a template");
-    assert_eq!(err.code, "invalid");
+    assert_eq!(err.code, Code::Invalid);
 }
 
 #[test]
@@ -128,13 +129,26 @@ fn a_plan_summary_follows_monitoring_data() {
     assert_eq!(summary.indicators[0].status, cd4mm_core::plan::IndicatorStatus::OnTrack, "2 of 4 at mid-year");
     assert_eq!(summary.indicators[0].latest, Some(2.0));
 
+    // A training's headcount, by sex and age group, as the pages and the report show it.
+    let training = json!({"id": "t1", "title": "Interviewing", "participants": [
+        {"id": "g1", "institution": "Police", "sex": "female", "age_group": "under25", "count": 7},
+        {"id": "g2", "institution": "Police", "sex": "male", "age_group": "under25", "count": 5}]});
+    execute(&mut store, &Caller::local(), insert("trainings", training), 4).expect("training");
+    let reply = execute(&mut store, &Caller::local(), Command::MonitoringSummary { id: "monitoring".into() }, 4);
+    let Reply::Monitoring(summary) = reply.expect("summary") else { panic!("a monitoring summary") };
+    let heads = &summary.headcounts["t1"];
+    assert_eq!((heads.total, heads.of_sex(Sex::Female), heads.of_age(AgeGroup::Under25)), (12, 7, 12));
+    let err = execute(&mut store, &Caller::local(), Command::MonitoringSummary { id: "plan".into() }, 4)
+        .expect_err("wrong kind");
+    assert_eq!(err.code, Code::WrongKind);
+
     let reply = execute(&mut store, &Caller::local(), Command::ListDocuments { workspace: Some("ws".into()) }, 5)
         .expect("list");
     let Reply::Documents(docs) = reply else { panic!("documents") };
     assert_eq!(docs.iter().map(|d| d.id.as_str()).collect::<Vec<_>>(), ["monitoring", "plan"]);
     let err = execute(&mut store, &Caller::local(), Command::AssessmentSummary { id: "plan".into() }, 6)
         .expect_err("wrong kind");
-    assert_eq!(err.code, "wrong_kind");
+    assert_eq!(err.code, Code::WrongKind);
 }
 
 #[test]

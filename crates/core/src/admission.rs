@@ -18,6 +18,7 @@
 //! checked: concurrent honest edits may break them, and a merge must never be
 //! refused for that. Those are shown to people, not enforced on sync.
 
+use crate::code::Code;
 use crate::document::{Content, HEADER, Kind, SCHEMA};
 use crate::mapping;
 use automerge::{Automerge, Change, ObjId, ObjType, ReadDoc, ScalarValue, Value};
@@ -59,12 +60,12 @@ pub fn check_doc_id(id: &str) -> Result<(), Refusal> {
         && id.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b':'));
     if !plain {
         return Err(Refusal::new(
-            "bad_id",
+            Code::BadId,
             format!("a document id is 1 to {MAX_ID} letters, digits, `-`, `_`, `.` or `:`"),
         ));
     }
     if id == crate::toolbox::DOCUMENT_ID {
-        return Err(Refusal::new("bad_id", "that document id is kept for the toolbox shipped with the app"));
+        return Err(Refusal::new(Code::BadId, "that document id is kept for the toolbox shipped with the app"));
     }
     Ok(())
 }
@@ -74,12 +75,12 @@ pub fn check_doc_id(id: &str) -> Result<(), Refusal> {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{message}")]
 pub struct Refusal {
-    pub code: &'static str,
+    pub code: Code,
     pub message: String,
 }
 
 impl Refusal {
-    pub fn new(code: &'static str, message: impl Into<String>) -> Refusal {
+    pub fn new(code: Code, message: impl Into<String>) -> Refusal {
         Refusal { code, message: message.into() }
     }
 }
@@ -93,13 +94,13 @@ const COMPRESSED_CHUNK: u8 = 2;
 pub fn decode_change(bytes: &[u8]) -> Result<Change, Refusal> {
     if bytes.len() > MAX_CHANGE_BYTES {
         return Err(Refusal::new(
-            "change_too_large",
+            Code::ChangeTooLarge,
             format!("a change of {} bytes is larger than the limit of {MAX_CHANGE_BYTES} bytes", bytes.len()),
         ));
     }
     if bytes.len() > 8 && bytes[..4] == CHUNK_MAGIC && bytes[8] == COMPRESSED_CHUNK {
         return Err(Refusal::new(
-            "compressed_change",
+            Code::CompressedChange,
             "a change arrived compressed inside; send changes uncompressed (the whole body may be compressed)",
         ));
     }
@@ -109,19 +110,19 @@ pub fn decode_change(bytes: &[u8]) -> Result<Change, Refusal> {
         Some(n) if n <= MAX_CHANGE_OPS as u64 => {}
         Some(n) => {
             return Err(Refusal::new(
-                "too_many_operations",
+                Code::TooManyOperations,
                 format!("a change of {n} operations is more than the limit of {MAX_CHANGE_OPS}"),
             ));
         }
-        None => return Err(Refusal::new("bad_change", "a change does not decode")),
+        None => return Err(Refusal::new(Code::BadChange, "a change does not decode")),
     }
     // Automerge's decoder panics on some malformed changes (found by fuzzing).
     let change = std::panic::catch_unwind(|| Change::from_bytes(bytes.to_vec()))
-        .map_err(|_| Refusal::new("bad_change", "a change does not decode"))?
-        .map_err(|e| Refusal::new("bad_change", format!("a change does not decode ({e})")))?;
+        .map_err(|_| Refusal::new(Code::BadChange, "a change does not decode"))?
+        .map_err(|e| Refusal::new(Code::BadChange, format!("a change does not decode ({e})")))?;
     if change.len() > MAX_CHANGE_OPS {
         return Err(Refusal::new(
-            "too_many_operations",
+            Code::TooManyOperations,
             format!("a change of {} operations is more than the limit of {MAX_CHANGE_OPS}", change.len()),
         ));
     }
@@ -136,11 +137,11 @@ pub fn apply(doc: &mut Automerge, changes: Vec<Change>) -> Result<(), Refusal> {
     match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| doc.apply_changes(changes))) {
         Ok(Ok(())) => Ok(()),
         Ok(Err(automerge::AutomergeError::DuplicateSeqNumber(seq, _))) => Err(Refusal::new(
-            "duplicate_seq",
+            Code::DuplicateSeq,
             format!("this device already sent a different change number {seq} for this document"),
         )),
-        Ok(Err(e)) => Err(Refusal::new("bad_change", format!("the change does not apply to its document ({e})"))),
-        Err(_) => Err(Refusal::new("bad_change", "the change names parts of the document that do not exist")),
+        Ok(Err(e)) => Err(Refusal::new(Code::BadChange, format!("the change does not apply to its document ({e})"))),
+        Err(_) => Err(Refusal::new(Code::BadChange, "the change names parts of the document that do not exist")),
     }
 }
 
@@ -267,8 +268,8 @@ impl<'a> Reader<'a> {
 /// panic of Automerge's decoder on malformed bytes is a refusal, not a crash.
 pub fn load(bytes: &[u8]) -> Result<Automerge, Refusal> {
     std::panic::catch_unwind(|| Automerge::load(bytes))
-        .map_err(|_| Refusal::new("bad_document", "the document does not decode"))?
-        .map_err(|e| Refusal::new("bad_document", format!("the document does not decode ({e})")))
+        .map_err(|_| Refusal::new(Code::BadDocument, "the document does not decode"))?
+        .map_err(|e| Refusal::new(Code::BadDocument, format!("the document does not decode ({e})")))
 }
 
 /// A document's header, read strictly: one value each, of the right type.
@@ -284,7 +285,7 @@ pub struct Header {
 /// different values are refused. A schema newer than this build's is read
 /// (a device opens such a document read-only); [`check_document`] refuses it.
 pub fn header(doc: &Automerge) -> Result<Header, Refusal> {
-    let bad = |message: &str| Refusal::new("bad_header", message.to_owned());
+    let bad = |message: &str| Refusal::new(Code::BadHeader, message.to_owned());
     let kind = one_string(doc, "kind")?.ok_or_else(|| bad("the document has no `kind`"))?;
     let kind = Kind::from_code(&kind).ok_or_else(|| bad("the document's `kind` is not a kind this server knows"))?;
     let workspace = one_string(doc, "workspace")?.unwrap_or_default();
@@ -310,13 +311,13 @@ fn one_string(doc: &Automerge, key: &str) -> Result<Option<String>, Refusal> {
     let mut found: Option<String> = None;
     for (value, _) in doc.get_all(automerge::ROOT, key).unwrap_or_default() {
         let Value::Scalar(s) = value else {
-            return Err(Refusal::new("bad_header", format!("the document's `{key}` is not a plain string")));
+            return Err(Refusal::new(Code::BadHeader, format!("the document's `{key}` is not a plain string")));
         };
         let Some(v) = s.as_str() else {
-            return Err(Refusal::new("bad_header", format!("the document's `{key}` is not a plain string")));
+            return Err(Refusal::new(Code::BadHeader, format!("the document's `{key}` is not a plain string")));
         };
         if found.as_deref().is_some_and(|f| f != v) {
-            return Err(Refusal::new("bad_header", format!("the document holds two different values of `{key}`")));
+            return Err(Refusal::new(Code::BadHeader, format!("the document holds two different values of `{key}`")));
         }
         found = Some(v.to_owned());
     }
@@ -332,7 +333,7 @@ pub fn check_shape(doc: &Automerge) -> Result<(), Refusal> {
     while let Some((obj, obj_type, depth)) = stack.pop() {
         let len = doc.length(&obj);
         if len > MAX_ITEMS && obj_type != ObjType::Text {
-            return Err(Refusal::new("too_many_items", format!("a list or map holds more than {MAX_ITEMS} items")));
+            return Err(Refusal::new(Code::TooManyItems, format!("a list or map holds more than {MAX_ITEMS} items")));
         }
         let children: Vec<(Value<'_>, ObjId)> = match obj_type {
             ObjType::Text => {
@@ -359,14 +360,14 @@ pub fn check_shape(doc: &Automerge) -> Result<(), Refusal> {
         };
         values += children.len();
         if values > MAX_VALUES {
-            return Err(Refusal::new("too_large", format!("the document holds more than {MAX_VALUES} values")));
+            return Err(Refusal::new(Code::TooLarge, format!("the document holds more than {MAX_VALUES} values")));
         }
         for (value, id) in children {
             match value {
                 Value::Object(t) => {
                     if depth + 1 > MAX_DEPTH {
                         return Err(Refusal::new(
-                            "too_deep",
+                            Code::TooDeep,
                             format!("the document nests maps and lists deeper than {MAX_DEPTH} levels"),
                         ));
                     }
@@ -384,7 +385,7 @@ pub fn check_shape(doc: &Automerge) -> Result<(), Refusal> {
 }
 
 fn string_too_long() -> Refusal {
-    Refusal::new("string_too_long", format!("a text is longer than the limit of {MAX_STRING} bytes"))
+    Refusal::new(Code::StringTooLong, format!("a text is longer than the limit of {MAX_STRING} bytes"))
 }
 
 /// Check a whole document received from elsewhere: header, shape, and that
@@ -392,7 +393,7 @@ fn string_too_long() -> Refusal {
 pub fn check_document(doc: &Automerge) -> Result<Header, Refusal> {
     if doc.stats().num_ops > MAX_DOCUMENT_OPS {
         return Err(Refusal::new(
-            "document_too_large",
+            Code::DocumentTooLarge,
             format!(
                 "the document's history would pass the limit of {MAX_DOCUMENT_OPS} operations; \
                  copy what it needs into a new document"
@@ -402,7 +403,7 @@ pub fn check_document(doc: &Automerge) -> Result<Header, Refusal> {
     let header = header(doc)?;
     if header.schema > SCHEMA {
         return Err(Refusal::new(
-            "newer_schema",
+            Code::NewerSchema,
             format!("the document is of schema {}; this server knows up to {SCHEMA}: update it", header.schema),
         ));
     }
@@ -414,7 +415,7 @@ pub fn check_document(doc: &Automerge) -> Result<Header, Refusal> {
         }
     }
     Content::from_json(header.kind, value).map_err(|e| {
-        Refusal::new("bad_content", format!("the content does not fit the {} model: {e}", header.kind.code()))
+        Refusal::new(Code::BadContent, format!("the content does not fit the {} model: {e}", header.kind.code()))
     })?;
     Ok(header)
 }

@@ -232,9 +232,7 @@ fn monitoring_rows(m: &Monitoring, lead: impl Fn() -> Vec<Cell>) -> Vec<Vec<Cell
         out.push(row);
     }
     for t in &m.trainings {
-        let count = |keep: &dyn Fn(Sex, AgeGroup) -> bool| -> Cell {
-            f64::from(t.participants.iter().filter(|g| keep(g.sex, g.age_group)).map(|g| g.count).sum::<u32>()).into()
-        };
+        let heads = t.headcount();
         let mut row = lead();
         row.extend([
             m.plan_id.as_str().into(),
@@ -246,14 +244,10 @@ fn monitoring_rows(m: &Monitoring, lead: impl Fn() -> Vec<Cell>) -> Vec<Vec<Cell
             Cell::Empty,
             t.title.as_str().into(),
             t.location.as_str().into(),
-            count(&|_, _| true),
+            f64::from(heads.total).into(),
         ]);
-        for sex in Sex::ALL {
-            row.push(count(&|s, _| s == *sex));
-        }
-        for age in AgeGroup::ALL {
-            row.push(count(&|_, a| a == *age));
-        }
+        row.extend(Sex::ALL.iter().map(|&sex| Cell::from(f64::from(heads.of_sex(sex)))));
+        row.extend(AgeGroup::ALL.iter().map(|&age| Cell::from(f64::from(heads.of_age(age)))));
         row.extend([t.kirkpatrick.reaction.into(), t.kirkpatrick.pre_test.into(), t.kirkpatrick.post_test.into()]);
         out.push(row);
     }

@@ -31,6 +31,7 @@
 
 pub mod admission;
 pub mod assessment;
+mod code;
 pub mod data;
 mod date;
 mod document;
@@ -48,6 +49,7 @@ pub mod template;
 pub mod toolbox;
 pub mod vocabulary;
 
+pub use code::Code;
 pub use date::Date;
 pub use document::{Content, Document, HistoryEntry, Kind, SCHEMA, Snapshot};
 pub use edit::Edit;

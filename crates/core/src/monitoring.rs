@@ -8,6 +8,7 @@ use crate::Date;
 use crate::error::Problems;
 use crate::vocabulary::{ActivityStatus, AgeGroup, Criterion, Severity, Sex};
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -163,28 +164,38 @@ pub struct Lesson {
     pub lesson: String,
 }
 
-/// Participants of a training, totalled by sex.
+/// Participants of a training, in total and disaggregated by sex and by age
+/// group: the one rule behind the training pages, the report and the exports.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Headcount {
     pub total: u32,
-    pub female: u32,
-    pub male: u32,
-    pub other: u32,
-    pub not_recorded: u32,
+    /// Only the sexes recorded at least once.
+    pub by_sex: BTreeMap<Sex, u32>,
+    /// Only the age groups recorded at least once.
+    pub by_age: BTreeMap<AgeGroup, u32>,
+}
+
+impl Headcount {
+    pub fn of_sex(&self, sex: Sex) -> u32 {
+        self.by_sex.get(&sex).copied().unwrap_or(0)
+    }
+
+    pub fn of_age(&self, age: AgeGroup) -> u32 {
+        self.by_age.get(&age).copied().unwrap_or(0)
+    }
 }
 
 impl Training {
     pub fn headcount(&self) -> Headcount {
         let mut h = Headcount::default();
+        // Saturating: counts come from documents anyone in the workspace wrote.
         for g in &self.participants {
-            h.total += g.count;
-            match g.sex {
-                Sex::Female => h.female += g.count,
-                Sex::Male => h.male += g.count,
-                Sex::Other => h.other += g.count,
-                Sex::NotRecorded => h.not_recorded += g.count,
-            }
+            h.total = h.total.saturating_add(g.count);
+            let sex = h.by_sex.entry(g.sex).or_default();
+            *sex = sex.saturating_add(g.count);
+            let age = h.by_age.entry(g.age_group).or_default();
+            *age = age.saturating_add(g.count);
         }
         h
     }
@@ -236,14 +247,24 @@ mod tests {
 
     #[test]
     fn headcount_and_learning_gain() {
-        let g = |sex, count| ParticipantGroup { sex, count, ..ParticipantGroup::default() };
+        let g = |sex, age_group, count| ParticipantGroup { sex, age_group, count, ..ParticipantGroup::default() };
         let t = Training {
-            participants: vec![g(Sex::Female, 7), g(Sex::Male, 11), g(Sex::Female, 2)],
+            participants: vec![
+                g(Sex::Female, AgeGroup::Under25, 7),
+                g(Sex::Male, AgeGroup::Under25, 11),
+                g(Sex::Female, AgeGroup::From40To54, 2),
+            ],
             kirkpatrick: Kirkpatrick { pre_test: Some(48.5), post_test: Some(81.0), ..Kirkpatrick::default() },
             ..Training::default()
         };
         let h = t.headcount();
-        assert_eq!((h.total, h.female, h.male), (20, 9, 11));
+        assert_eq!((h.total, h.of_sex(Sex::Female), h.of_sex(Sex::Male), h.of_sex(Sex::Other)), (20, 9, 11, 0));
+        assert_eq!((h.of_age(AgeGroup::Under25), h.of_age(AgeGroup::From40To54)), (18, 2));
+        // Only what was recorded is listed.
+        assert_eq!(h.by_sex.len(), 2);
+        // A hostile count does not overflow.
+        let huge = Training { participants: vec![g(Sex::Male, AgeGroup::From55, u32::MAX); 2], ..Training::default() };
+        assert_eq!(huge.headcount().total, u32::MAX);
         assert_eq!(t.kirkpatrick.learning_gain(), Some(32.5));
     }
 }

@@ -17,6 +17,7 @@ use crate::auth::Device;
 use crate::round::LogTx;
 use crate::storage::Error;
 use crate::storage::Membership;
+use cd4mm_core::Code;
 use cd4mm_core::Kind;
 use cd4mm_core::admission::{self, Refusal};
 use cd4mm_core::automerge::{Automerge, Change, ReadDoc};
@@ -196,7 +197,7 @@ fn held_elsewhere<'a>(
         round.entry(hash).or_insert(doc_id);
         if elsewhere {
             verdicts[i] = Verdict::Refused(Refusal::new(
-                "change_elsewhere",
+                Code::ChangeElsewhere,
                 "this change is already held as part of another document",
             ));
             for v in &mut verdicts[i + 1..] {
@@ -224,7 +225,7 @@ fn by_document(changes: &[OutChange]) -> Vec<(&str, Vec<usize>)> {
 }
 
 fn follows_refused() -> Refusal {
-    Refusal::new("follows_refused", "an earlier change to the same document was not accepted")
+    Refusal::new(Code::FollowsRefused, "an earlier change to the same document was not accepted")
 }
 
 /// The verdicts on one document's changes, in order.
@@ -243,7 +244,7 @@ fn judge_document(
             != (changes[0].workspace.as_str(), changes[0].kind.as_str())
         {
             refused = Some(Refusal::new(
-                "mixed_labels",
+                Code::MixedLabels,
                 "the changes of one document were sent with different workspaces or kinds",
             ));
             break;
@@ -272,7 +273,7 @@ fn judge_document(
         verdicts =
             std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| judge_applied(doc, base, &decoded, &expected)))
                 .unwrap_or_else(|_| {
-                    let why = Refusal::new("bad_change", "the changes break their document");
+                    let why = Refusal::new(Code::BadChange, "the changes break their document");
                     decoded.iter().map(|_| Verdict::Refused(why.clone())).collect()
                 });
     }
@@ -305,16 +306,19 @@ fn precheck(
     registered_workspace: Option<&str>,
 ) -> Result<Change, Refusal> {
     if role_in(device, roles, &change.workspace).is_none() {
-        return Err(Refusal::new("not_a_member", format!("you are not a member of workspace `{}`", change.workspace)));
+        return Err(Refusal::new(
+            Code::NotAMember,
+            format!("you are not a member of workspace `{}`", change.workspace),
+        ));
     }
     admission::check_doc_id(&change.doc_id)?;
     if Kind::from_code(&change.kind).is_none() {
-        return Err(Refusal::new("bad_kind", format!("`{}` is not a kind of document", change.kind)));
+        return Err(Refusal::new(Code::BadKind, format!("`{}` is not a kind of document", change.kind)));
     }
     let decoded = admission::decode_change(&change.bytes)?;
     if decoded.actor_id().to_hex_string() != device.actor {
         return Err(Refusal::new(
-            "foreign_actor",
+            Code::ForeignActor,
             "a change was made by an actor not registered to this device; changes can only be sent by the device that made them",
         ));
     }
@@ -323,7 +327,7 @@ fn precheck(
     // id must be refused); the refusal says nothing of where.
     if registered_workspace.is_some_and(|w| w != change.workspace) {
         return Err(Refusal::new(
-            "document_mismatch",
+            Code::DocumentMismatch,
             format!("document `{}` cannot be written in workspace `{}`", change.doc_id, change.workspace),
         ));
     }
@@ -348,18 +352,18 @@ impl Expected<'_> {
         let header = admission::check_document(doc)?;
         if header.workspace != self.workspace {
             return Err(Refusal::new(
-                "bad_header",
+                Code::BadHeader,
                 "the document's content names another workspace than the one it is written in",
             ));
         }
         if let Some((_, kind)) = self.registered
             && *kind != header.kind.code()
         {
-            return Err(Refusal::new("bad_header", "a document's kind cannot change"));
+            return Err(Refusal::new(Code::BadHeader, "a document's kind cannot change"));
         }
         if self.label != header.kind.code() {
             return Err(Refusal::new(
-                "kind_mismatch",
+                Code::KindMismatch,
                 format!("the change was sent as a {} but its document is a {}", self.label, header.kind.code()),
             ));
         }
@@ -367,7 +371,7 @@ impl Expected<'_> {
         if !allowed {
             let role = self.role.map_or("none", Role::code);
             return Err(Refusal::new(
-                "role_forbids",
+                Code::RoleForbids,
                 format!("your role ({role}) may not change {} documents in `{}`", header.kind.code(), self.workspace),
             ));
         }
@@ -424,7 +428,7 @@ fn judge_applied(mut doc: Automerge, base: &Base, changes: &[Change], expected: 
             Ok(()) => expected
                 .check(&doc)
                 .err()
-                .unwrap_or_else(|| Refusal::new("bad_change", "the changes break the document")),
+                .unwrap_or_else(|| Refusal::new(Code::BadChange, "the changes break the document")),
         };
         return changes.iter().map(|_| Verdict::Refused(why.clone())).collect();
     }

@@ -16,6 +16,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use cd4mm_app::{AppError, Caller, Command, Reply, WorkspaceInfo};
+use cd4mm_core::Code;
 use cd4mm_core::automerge::ActorId;
 use cd4mm_store::{Store, StoreError};
 use cd4mm_sync::session::{self, RoundFailure};
@@ -39,7 +40,7 @@ pub struct Login {
 /// `POST /api/login`: a new browser session for a user.
 pub async fn login(State(state): State<AppState>, body: axum::body::Bytes) -> Result<Response, ApiError> {
     let login: Login = serde_json::from_slice(&body)
-        .map_err(|e| ApiError::bad_request("malformed", format!("the sign-in request is not valid: {e}")))?;
+        .map_err(|e| ApiError::bad_request(Code::Malformed, format!("the sign-in request is not valid: {e}")))?;
     let db = state.db.clone();
     let enrolment = tokio::task::spawn_blocking(move || {
         let actor = ActorId::random();
@@ -80,10 +81,10 @@ pub async fn logout(State(state): State<AppState>, device: Device) -> Result<Res
 
 /// An error of the command API as HTTP: 4xx with `{code, message, field}`.
 fn refused(e: AppError) -> Response {
-    let status = match e.code.as_str() {
-        "not_found" => StatusCode::NOT_FOUND,
-        "forbidden" => StatusCode::FORBIDDEN,
-        "storage" | "bad_data_file" => StatusCode::INTERNAL_SERVER_ERROR,
+    let status = match e.code {
+        Code::NotFound => StatusCode::NOT_FOUND,
+        Code::Forbidden => StatusCode::FORBIDDEN,
+        Code::Storage | Code::BadDataFile => StatusCode::INTERNAL_SERVER_ERROR,
         _ => StatusCode::BAD_REQUEST,
     };
     (status, Json(e)).into_response()
@@ -96,7 +97,7 @@ pub async fn command(
     body: axum::body::Bytes,
 ) -> Result<Response, ApiError> {
     let command: Command = serde_json::from_slice(&body)
-        .map_err(|e| ApiError::bad_request("malformed", format!("the command is not valid: {e}")))?;
+        .map_err(|e| ApiError::bad_request(Code::Malformed, format!("the command is not valid: {e}")))?;
     let result =
         tokio::task::spawn_blocking(move || run(&state, &device, command)).await.map_err(ApiError::internal)?;
     Ok(match result {
@@ -160,8 +161,7 @@ fn run(state: &AppState, device: &Device, command: Command) -> Result<Reply, Fai
 
 /// The user behind each device's actor.
 fn author_names(state: &AppState) -> Result<HashMap<String, String>, AppError> {
-    let devices =
-        state.db.devices().map_err(|e| AppError { code: e.code.to_owned(), message: e.message, field: None })?;
+    let devices = state.db.devices().map_err(|e| AppError::new(e.code, e.message))?;
     Ok(devices.into_iter().map(|d| (d.actor, d.username)).collect())
 }
 
@@ -193,7 +193,7 @@ fn pull_and_push(
     let cap = state.config.max_response_bytes;
     session::sync_in_process::<Failure>(store, workspaces, now, |request| {
         let outcome = state.db.sync(device, request, wire::PROTOCOL, cap, now).map_err(|e| {
-            if e.code == "cursor_ahead" { RoundFailure::CursorAhead } else { RoundFailure::Failed(Failure::from(e)) }
+            if e.code == Code::CursorAhead { RoundFailure::CursorAhead } else { RoundFailure::Failed(Failure::from(e)) }
         })?;
         state.announce(&outcome.news);
         Ok(outcome.response)

@@ -1,6 +1,6 @@
 //! `cd4mm-server demo`: a demo workspace on this server, so a fresh install has
 //! something to look at. The data is the store's demo engagement
-//! (`cd4mm_store::demo`), written on a scratch device and sent through the
+//! (`cd4mm_demo`), written on a scratch device and sent through the
 //! same sync round as any device's changes; a second device (the
 //! counterpart's) leaves one budget in conflict, as in scenario 2. A regional
 //! officer reads every workspace of the countries their role covers.
@@ -9,8 +9,8 @@ use crate::access::Role;
 use crate::auth::{self, Device};
 use crate::storage::Storage;
 use cd4mm_core::Edit;
+use cd4mm_demo::REGION;
 use cd4mm_store::Store;
-use cd4mm_store::demo::REGION;
 use cd4mm_sync::session::{self, RoundFailure};
 
 pub const WORKSPACE: &str = "ghana-border";
@@ -78,7 +78,7 @@ pub fn seed(db: &dyn Storage) -> Result<String, String> {
     let result = (|| {
         // The officer's device records the engagement and syncs it.
         let (mut officer, officer_device) = scratch_device(db, &scratch, "officer", now)?;
-        cd4mm_store::demo::seed(&mut officer, WORKSPACE, cd4mm_store::demo::START_MS).map_err(|e| e.to_string())?;
+        cd4mm_demo::seed(&mut officer, WORKSPACE, cd4mm_demo::START_MS).map_err(|e| e.to_string())?;
         sync(db, &mut officer, &officer_device, now)?;
         // Scenario 2's conflict, made the way it happens in the field: the
         // counterpart's device and the officer's both change one budget while
@@ -86,7 +86,7 @@ pub fn seed(db: &dyn Storage) -> Result<String, String> {
         let (mut counterpart, counterpart_device) = scratch_device(db, &scratch, "counterpart", now)?;
         sync(db, &mut counterpart, &counterpart_device, now)?;
         let budget = |value: f64| Edit::Set { path: CONFLICTED_BUDGET.into(), value: serde_json::json!(value) };
-        let when = cd4mm_store::demo::START_MS + 40 * 86_400_000;
+        let when = cd4mm_demo::START_MS + 40 * 86_400_000;
         counterpart.edit("plan", &budget(4_500.0), when).map_err(|e| e.to_string())?;
         officer.edit("plan", &budget(5_200.0), when).map_err(|e| e.to_string())?;
         sync(db, &mut counterpart, &counterpart_device, now)?;
@@ -95,7 +95,7 @@ pub fn seed(db: &dyn Storage) -> Result<String, String> {
         // 6), written by the administrator's scratch device.
         let (mut region, admin_device) = scratch_device(db, &scratch, "admin", now)?;
         for c in &REGION {
-            cd4mm_store::demo::seed_country(&mut region, c, cd4mm_store::demo::START_MS).map_err(|e| e.to_string())?;
+            cd4mm_demo::seed_country(&mut region, c, cd4mm_demo::START_MS).map_err(|e| e.to_string())?;
         }
         let ids: Vec<String> = REGION.iter().map(|c| c.workspace.to_owned()).collect();
         sync_all(db, &mut region, &admin_device, &ids, now)?;

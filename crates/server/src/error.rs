@@ -3,40 +3,41 @@
 
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use cd4mm_core::Code;
 use cd4mm_sync::wire::{ErrorBody, FrameError};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ApiError {
     pub status: StatusCode,
-    pub code: &'static str,
+    pub code: Code,
     pub message: String,
 }
 
 impl ApiError {
-    pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> ApiError {
+    pub fn new(status: StatusCode, code: Code, message: impl Into<String>) -> ApiError {
         ApiError { status, code, message: message.into() }
     }
 
-    pub fn bad_request(code: &'static str, message: impl Into<String>) -> ApiError {
+    pub fn bad_request(code: Code, message: impl Into<String>) -> ApiError {
         ApiError::new(StatusCode::BAD_REQUEST, code, message)
     }
 
     pub fn unauthorised(message: impl Into<String>) -> ApiError {
-        ApiError::new(StatusCode::UNAUTHORIZED, "unauthorised", message)
+        ApiError::new(StatusCode::UNAUTHORIZED, Code::Unauthorised, message)
     }
 
-    pub fn forbidden(code: &'static str, message: impl Into<String>) -> ApiError {
+    pub fn forbidden(code: Code, message: impl Into<String>) -> ApiError {
         ApiError::new(StatusCode::FORBIDDEN, code, message)
     }
 
-    pub fn not_found(code: &'static str, message: impl Into<String>) -> ApiError {
+    pub fn not_found(code: Code, message: impl Into<String>) -> ApiError {
         ApiError::new(StatusCode::NOT_FOUND, code, message)
     }
 
     /// Something broke on our side: log the detail, tell the client little.
     pub fn internal(detail: impl std::fmt::Display) -> ApiError {
         tracing::error!(%detail, "internal error");
-        ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "the server failed; try again later")
+        ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, Code::Internal, "the server failed; try again later")
     }
 }
 
@@ -68,10 +69,10 @@ impl From<cd4mm_store::StoreError> for ApiError {
 impl From<FrameError> for ApiError {
     fn from(e: FrameError) -> ApiError {
         match e {
-            FrameError::Version(_) => ApiError::bad_request("unsupported_protocol", e.to_string()),
-            FrameError::TooLarge(_) => ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "too_large", e.to_string()),
+            FrameError::Version(_) => ApiError::bad_request(Code::UnsupportedProtocol, e.to_string()),
+            FrameError::TooLarge(_) => ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, Code::TooLarge, e.to_string()),
             FrameError::NotSync | FrameError::Malformed(_) | FrameError::Compression(_) => {
-                ApiError::bad_request("malformed", e.to_string())
+                ApiError::bad_request(Code::Malformed, e.to_string())
             }
         }
     }
@@ -79,7 +80,7 @@ impl From<FrameError> for ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let body = ErrorBody { code: self.code.to_owned(), message: self.message };
+        let body = ErrorBody { code: self.code, message: self.message, field: None };
         (self.status, axum::Json(body)).into_response()
     }
 }

@@ -7,6 +7,7 @@ use crate::error::ApiError;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::sse::{Event, KeepAlive, Sse};
+use cd4mm_core::Code;
 use futures_util::stream::{self, Stream};
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
@@ -34,7 +35,7 @@ impl Streams {
         if *n >= STREAMS_PER_DEVICE {
             return Err(ApiError::new(
                 StatusCode::TOO_MANY_REQUESTS,
-                "too_many_streams",
+                Code::TooManyStreams,
                 format!("a device may listen for news on at most {STREAMS_PER_DEVICE} connections at once"),
             ));
         }

@@ -16,6 +16,7 @@ use crate::error::ApiError;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
+use cd4mm_core::Code;
 use cd4mm_core::export::{self, Cell, Kind};
 use serde::Deserialize;
 
@@ -73,7 +74,7 @@ pub async fn get(
 
 fn unknown(file: &str) -> ApiError {
     ApiError::not_found(
-        "no_such_export",
+        Code::NoSuchExport,
         format!(
             "there is no export `{file}`: ask for assessments, plans or monitoring as .csv or .xlsx, or documents.json"
         ),
@@ -93,7 +94,7 @@ fn documents(state: &AppState, device: &Device, only: Option<&str>) -> Result<Ve
     if let Some(w) = only
         && !memberships.iter().any(|m| m.workspace == w)
     {
-        return Err(ApiError::forbidden("not_a_member", format!("you are not a member of workspace `{w}`")));
+        return Err(ApiError::forbidden(Code::NotAMember, format!("you are not a member of workspace `{w}`")));
     }
     let mut out = Vec::new();
     for m in memberships.iter().filter(|m| only.is_none_or(|w| w == m.workspace)) {

@@ -10,6 +10,7 @@
 
 use crate::error::ApiError;
 use axum::http::StatusCode;
+use cd4mm_core::Code;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
@@ -43,7 +44,7 @@ impl Gate {
         let user = user.try_acquire_owned().map_err(|_| {
             ApiError::new(
                 StatusCode::TOO_MANY_REQUESTS,
-                "busy",
+                Code::Busy,
                 "another request of yours is still being worked on; this one is tried again shortly",
             )
         })?;
@@ -61,7 +62,7 @@ mod tests {
         let gate = Gate { cores: Arc::new(Semaphore::new(1)), users: Mutex::default() };
         let first = gate.enter(1).await.expect("the first request of user 1");
         let second = gate.enter(1).await.expect_err("a second one of the same user waits for none");
-        assert_eq!((second.status, second.code), (StatusCode::TOO_MANY_REQUESTS, "busy"));
+        assert_eq!((second.status, second.code), (StatusCode::TOO_MANY_REQUESTS, Code::Busy));
         // Another user waits for the core, not for user 1's queue.
         let other = tokio::spawn(async move { gate.enter(2).await.map(|_| ()) });
         tokio::task::yield_now().await;

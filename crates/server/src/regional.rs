@@ -17,6 +17,7 @@ use crate::{AppState, storage::Storage};
 use axum::Json;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
+use cd4mm_core::Code;
 use cd4mm_core::regional::{Dashboard, Facts, Filter, WorkspaceFacts, dashboard};
 use std::sync::Arc;
 use std::time::Duration;
@@ -28,7 +29,7 @@ pub async fn get(
     device: Device,
     filter: Result<Query<Filter>, QueryRejection>,
 ) -> Result<Json<Dashboard>, ApiError> {
-    let Query(filter) = filter.map_err(|e| ApiError::bad_request("bad_filter", e.body_text()))?;
+    let Query(filter) = filter.map_err(|e| ApiError::bad_request(Code::BadFilter, e.body_text()))?;
     let db = state.db.clone();
     let workspaces = tokio::task::spawn_blocking(move || readable_facts(db.as_ref(), &device))
         .await
@@ -43,7 +44,7 @@ pub fn readable_facts(db: &dyn Storage, device: &Device) -> Result<Vec<Workspace
     // Read-your-syncs; should catching up fail (the database busy), the
     // facts already kept still make a dashboard, and the task catches up.
     if let Err(e) = db.catch_up_facts(Some(&ids)) {
-        tracing::warn!(code = e.code, "the dashboard could not catch up on facts first");
+        tracing::warn!(code = e.code.as_str(), "the dashboard could not catch up on facts first");
     }
     let mut out: Vec<WorkspaceFacts> = memberships
         .into_iter()

@@ -6,6 +6,7 @@ use crate::admit::{self, Verdict};
 use crate::auth::Device;
 use crate::storage::Error;
 use crate::storage::{self, Membership, SyncOutcome, check_read, roles};
+use cd4mm_core::Code;
 use cd4mm_sync::wire::{DocBytes, Refused, Resume, SnapshotPart, SyncRequest, SyncResponse, WorkspaceNews};
 
 /// A log entry as the answer needs it.
@@ -339,7 +340,7 @@ pub fn run(
                 // Another instance may have registered it first, elsewhere.
                 if tx.document(&change.doc_id)?.is_some_and(|(w, _)| w != change.workspace) {
                     return Err(Error::conflict(
-                        "document_mismatch",
+                        Code::DocumentMismatch,
                         format!("document `{}` cannot be written in workspace `{}`", change.doc_id, change.workspace),
                     ));
                 }
@@ -409,7 +410,7 @@ pub fn check_cursors(request: &SyncRequest) -> Result<(), Error> {
     for cursor in &request.cursors {
         if !seen.insert(cursor.workspace.as_str()) {
             return Err(Error::invalid(
-                "repeated_cursor",
+                Code::RepeatedCursor,
                 format!("workspace `{}` is named by more than one cursor", cursor.workspace),
             ));
         }

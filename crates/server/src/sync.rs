@@ -2,16 +2,17 @@
 
 use crate::auth::Device;
 use crate::error::ApiError;
-use crate::storage::{Enrolment, Membership};
 use crate::{AppState, now_ms};
 use axum::Json;
 use axum::body::Body;
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use cd4mm_core::Code;
 use cd4mm_core::admission;
+use cd4mm_sync::account::{EnrolRequest, Enrolment, Me};
 use cd4mm_sync::wire;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 /// Run blocking storage work off the async threads.
 async fn blocking<T: Send + 'static, E: Into<ApiError> + Send + 'static>(
@@ -33,18 +34,9 @@ pub async fn healthz(State(state): State<AppState>) -> Result<Json<Health>, ApiE
     Ok(Json(Health { status: "ok", epoch, protocol: wire::PROTOCOL }))
 }
 
-#[derive(Debug, Deserialize)]
-pub struct EnrolRequest {
-    username: String,
-    password: String,
-    device_name: String,
-    /// Hex id of the device's Automerge actor.
-    actor: String,
-}
-
 pub async fn enrol(State(state): State<AppState>, body: axum::body::Bytes) -> Result<Json<Enrolment>, ApiError> {
     let request: EnrolRequest = serde_json::from_slice(&body)
-        .map_err(|e| ApiError::bad_request("malformed", format!("the enrolment request is not valid: {e}")))?;
+        .map_err(|e| ApiError::bad_request(Code::Malformed, format!("the enrolment request is not valid: {e}")))?;
     let db = state.db.clone();
     let enrolment = blocking(move || {
         db.enrol(&request.username, &request.password, &request.device_name, &request.actor, now_ms())
@@ -52,14 +44,6 @@ pub async fn enrol(State(state): State<AppState>, body: axum::body::Bytes) -> Re
     .await?;
     tracing::info!(user = %enrolment.username, device = %enrolment.device_id, "device enrolled");
     Ok(Json(enrolment))
-}
-
-#[derive(Debug, Serialize)]
-pub struct Me {
-    username: String,
-    device_id: String,
-    admin: bool,
-    workspaces: Vec<Membership>,
 }
 
 pub async fn me(State(state): State<AppState>, device: Device) -> Result<Json<Me>, ApiError> {
@@ -83,7 +67,7 @@ pub async fn sync(
     let raw = axum::body::to_bytes(body, limit).await.map_err(|_| {
         ApiError::new(
             StatusCode::PAYLOAD_TOO_LARGE,
-            "too_large",
+            Code::TooLarge,
             format!("the request is larger than the limit of {limit} bytes, or was cut off"),
         )
     })?;
@@ -93,7 +77,7 @@ pub async fn sync(
         Some(other) => {
             return Err(ApiError::new(
                 StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                "unsupported_encoding",
+                Code::UnsupportedEncoding,
                 format!("content encoding {:?} is not supported; use zstd or none", other.unwrap_or("?")),
             ));
         }
@@ -115,7 +99,7 @@ pub async fn sync(
         // round's transaction, so a hostile change never holds the database.
         if request.changes.len() > MAX_CHANGES {
             return Err(ApiError::bad_request(
-                "too_many_changes",
+                Code::TooManyChanges,
                 format!("a sync request carries at most {MAX_CHANGES} changes; send the rest in the next one"),
             ));
         }
@@ -135,7 +119,7 @@ pub async fn sync(
         if version > 1 && request.changes.len() > 1 && operations > admission::MAX_REQUEST_OPS as u64 {
             return Err(ApiError::new(
                 StatusCode::PAYLOAD_TOO_LARGE,
-                "too_many_operations",
+                Code::TooManyOperations,
                 format!("a sync request carries at most {} operations in all", admission::MAX_REQUEST_OPS),
             ));
         }

@@ -97,7 +97,7 @@ async fn serves_the_demo_workspace_and_stops_gracefully() {
     let mut countries: Vec<&str> = me.workspaces.iter().map(|w| w.country.as_str()).collect();
     countries.sort_unstable();
     assert_eq!(countries, ["Côte d'Ivoire", "Ghana", "Mali", "Niger", "Nigeria", "Senegal"]);
-    assert!(me.workspaces.iter().all(|w| w.role == "viewer"), "{:?}", me.workspaces);
+    assert!(me.workspaces.iter().all(|w| w.role == cd4mm_core::Role::Viewer), "{:?}", me.workspaces);
     let labour = regional.regional("/api/dashboard?area=labour_migration").await.expect("dashboard");
     let labour: serde_json::Value = serde_json::from_slice(&labour).expect("json");
     let mut engagements: Vec<&str> =

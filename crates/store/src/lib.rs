@@ -19,13 +19,13 @@
 //! Modules: [`migrations`] (schema at open), `projections` (rows for lists,
 //! dashboards and search, written with every change).
 
-pub mod demo;
 pub mod migrations;
 mod projections;
 mod sync_state;
 
 pub use sync_state::{NotAccepted, Pending};
 
+use cd4mm_core::Code;
 use cd4mm_core::admission;
 use cd4mm_core::automerge::{ActorId, Automerge, Change, ChangeHash, ReadDoc};
 use cd4mm_core::projection::Rows;
@@ -93,6 +93,19 @@ pub struct Store {
     pub(crate) actor: ActorId,
     /// Documents loaded in memory, so an edit does not reload its document.
     docs: HashMap<String, Document>,
+    /// What time it is, for what the store writes on its own (an upgrade
+    /// made while loading a document, a sync's bookkeeping); every edit's
+    /// time is passed in by its caller.
+    clock: Clock,
+}
+
+/// A source of the time, in Unix milliseconds (`system_clock` unless a test
+/// sets another with [`Store::set_clock`]).
+pub type Clock = fn() -> i64;
+
+/// The computer's clock.
+pub fn system_clock() -> i64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_millis() as i64)
 }
 
 const SQLITE_MAGIC: &[u8; 16] = b"SQLite format 3\0";
@@ -151,7 +164,17 @@ impl Store {
         let mut conn = conn;
         migrations::run(&mut conn)?;
         let actor = Store::device_actor(&conn, actor)?;
-        Ok(Store { conn, path: path.to_owned(), actor, docs: HashMap::new() })
+        Ok(Store { conn, path: path.to_owned(), actor, docs: HashMap::new(), clock: system_clock })
+    }
+
+    /// Tell the time by `clock` from now on.
+    pub fn set_clock(&mut self, clock: Clock) {
+        self.clock = clock;
+    }
+
+    /// The time by this store's clock.
+    pub fn now_ms(&self) -> i64 {
+        (self.clock)()
     }
 
     /// The device's Automerge actor: made once, then reused forever.
@@ -280,7 +303,7 @@ impl Store {
         let still = admission::header(doc.automerge())
             .and_then(|h| {
                 if h.kind != doc.kind() || h.workspace != doc.workspace() {
-                    Err(admission::Refusal::new("bad_header", "they change the document's kind or workspace"))
+                    Err(admission::Refusal::new(Code::BadHeader, "they change the document's kind or workspace"))
                 } else {
                     admission::check_shape(doc.automerge())
                 }
@@ -518,7 +541,7 @@ impl Store {
         }
         let raw = load_raw(&self.conn, id)?;
         let before = raw.get_heads();
-        let now_ms = now_ms();
+        let now_ms = self.now_ms();
         let doc = Document::from_automerge(raw, self.actor.clone(), now_ms)?;
         let upgrade = doc.changes_since(&before);
         if !upgrade.is_empty() {
@@ -532,10 +555,6 @@ impl Store {
         self.docs.insert(id.to_owned(), doc);
         Ok(())
     }
-}
-
-fn now_ms() -> i64 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_millis() as i64)
 }
 
 pub(crate) fn insert_change(conn: &Connection, id: &str, change: &Change, local: bool) -> Result<()> {

@@ -3,6 +3,7 @@
 //! server's epoch.
 
 use crate::{Result, Store, StoreError};
+use cd4mm_core::Code;
 use rusqlite::{OptionalExtension, params};
 use serde::Serialize;
 
@@ -15,7 +16,7 @@ pub struct NotAccepted {
     pub kind: String,
     pub title: String,
     /// Why, machine-readable (`role_forbids`, `too_deep`, …).
-    pub code: String,
+    pub code: Code,
     /// Why, for people.
     pub message: String,
     /// How many of this device's changes to the document were refused.
@@ -257,13 +258,13 @@ impl Store {
 
     /// The server refused this device's change `hash` of document `id`: it is
     /// never sent again, and shows in [`Store::not_accepted`].
-    pub fn refuse(&mut self, hash: &[u8; 32], id: &str, code: &str, message: &str, now_ms: i64) -> Result<()> {
+    pub fn refuse(&mut self, hash: &[u8; 32], id: &str, code: Code, message: &str, now_ms: i64) -> Result<()> {
         let tx = self.conn.transaction()?;
         tx.execute("UPDATE changes SET acked = -1 WHERE hash = ?1 AND local = 1", [hash.as_slice()])?;
         tx.execute(
             "INSERT INTO not_accepted (hash, doc_id, code, message, at) VALUES (?1, ?2, ?3, ?4, ?5)
              ON CONFLICT (hash) DO UPDATE SET code = ?3, message = ?4, at = ?5",
-            params![hash.as_slice(), id, code, message, now_ms],
+            params![hash.as_slice(), id, code.as_str(), message, now_ms],
         )?;
         tx.commit()?;
         Ok(())
@@ -294,7 +295,7 @@ impl Store {
                 workspace: r.get(1)?,
                 kind: r.get(2)?,
                 title: r.get(3)?,
-                code: r.get(4)?,
+                code: Code::parse(&r.get::<_, String>(4)?),
                 message: r.get(5)?,
                 changes: 1,
                 at_ms: at,

@@ -2,10 +2,12 @@
 //! until nothing is left to send or receive, with retries and backoff,
 //! progress reports and cancellation; and the live news subscription.
 
+use crate::account::{EnrolRequest, Enrolment, Me};
 use crate::session::{self, MAX_ROUNDS};
 use crate::wire::{self, ErrorBody, FrameError, SyncRequest, SyncResponse};
+use cd4mm_core::Code;
 use cd4mm_store::{Store, StoreError};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::borrow::BorrowMut;
 use std::sync::Mutex;
 use std::time::Duration;
@@ -15,7 +17,7 @@ use tokio::sync::watch;
 pub enum SyncError {
     /// The server refused the request; `code` is machine-readable.
     #[error("the server refused: {message}")]
-    Refused { status: u16, code: String, message: String },
+    Refused { status: u16, code: Code, message: String },
     /// The server could not be reached, after retries.
     #[error("the server could not be reached ({0}); your edits are safe on this device and will be sent later")]
     Network(String),
@@ -71,32 +73,6 @@ pub struct Progress {
     pub bytes_received: u64,
 }
 
-/// What enrolling a device returns.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-pub struct Enrolment {
-    pub device_id: String,
-    pub token: String,
-    pub username: String,
-    pub admin: bool,
-}
-
-/// A workspace the signed-in user belongs to.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-pub struct Membership {
-    pub workspace: String,
-    pub name: String,
-    pub country: String,
-    pub role: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-pub struct Me {
-    pub username: String,
-    pub device_id: String,
-    pub admin: bool,
-    pub workspaces: Vec<Membership>,
-}
-
 /// Run `f` on the store behind `store`'s lock, released when `f` returns.
 fn locked<S: BorrowMut<Store>, R>(store: &Mutex<S>, f: impl FnOnce(&mut Store) -> R) -> Result<R, SyncError> {
     let mut guard = store.lock().map_err(|_| SyncError::Network("the local store is unavailable".into()))?;
@@ -116,7 +92,7 @@ async fn refused(response: reqwest::Response) -> SyncError {
     let status = response.status().as_u16();
     match response.json::<ErrorBody>().await {
         Ok(body) => SyncError::Refused { status, code: body.code, message: body.message },
-        Err(_) => SyncError::Refused { status, code: "unknown".into(), message: format!("HTTP status {status}") },
+        Err(_) => SyncError::Refused { status, code: Code::Unknown, message: format!("HTTP status {status}") },
     }
 }
 
@@ -151,9 +127,12 @@ impl Client {
         actor: &str,
     ) -> Result<Client, SyncError> {
         let base = base_url.trim_end_matches('/');
-        let body = serde_json::json!({
-            "username": username, "password": password, "device_name": device_name, "actor": actor,
-        });
+        let body = EnrolRequest {
+            username: username.into(),
+            password: password.into(),
+            device_name: device_name.into(),
+            actor: actor.into(),
+        };
         let response = reqwest::Client::new()
             .post(format!("{base}/v1/enrol"))
             .json(&body)
@@ -193,7 +172,7 @@ impl Client {
         if !(path.starts_with("/api/dashboard") || path.starts_with("/api/export/")) {
             return Err(SyncError::Refused {
                 status: 400,
-                code: "bad_path".into(),
+                code: Code::BadPath,
                 message: format!("`{path}` is not part of the regional API"),
             });
         }
@@ -260,7 +239,7 @@ impl Client {
             }
             let mut next = locked(store, |s| session::request(s, workspaces, budget))??;
             let response = match self.round(&mut next.request, &mut budget, cancel, &mut p).await {
-                Err(SyncError::Refused { code, .. }) if code == "cursor_ahead" => {
+                Err(SyncError::Refused { code: Code::CursorAhead, .. }) => {
                     // The server lost part of its log (restored backup, same epoch).
                     locked(store, |s| s.forget_sync_state())??;
                     p.rounds += 1;
@@ -270,7 +249,8 @@ impl Client {
             };
             p.rounds += 1;
             let absorbed = locked(store, |s| {
-                let absorbed = session::absorb(s, &next, &response, now_ms())?;
+                let now = s.now_ms();
+                let absorbed = session::absorb(s, &next, &response, now)?;
                 if absorbed.new_epoch {
                     p.changes_to_send = s.unacked_count_in(workspaces)?;
                 }
@@ -412,8 +392,4 @@ impl News {
             self.buffer.push_str(&String::from_utf8_lossy(&chunk));
         }
     }
-}
-
-fn now_ms() -> i64 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_millis() as i64)
 }

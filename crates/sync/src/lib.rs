@@ -14,8 +14,12 @@
 //! forgets its cursors and sends again every change it made; the server keeps
 //! each change once, so everyone converges without duplicates.
 
+pub mod account;
+#[cfg(feature = "client")]
 mod client;
 pub mod session;
 pub mod wire;
 
-pub use client::{Client, Enrolment, Me, Membership, News, Progress, Retry, SyncError};
+pub use account::{Enrolment, Me, Membership};
+#[cfg(feature = "client")]
+pub use client::{Client, News, Progress, Retry, SyncError};

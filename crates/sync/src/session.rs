@@ -84,7 +84,7 @@ pub fn absorb(store: &mut Store, round: &Round, response: &SyncResponse, now_ms:
         else {
             continue; // an index this request never had: nothing to do
         };
-        store.refuse(hash, &change.doc_id, &r.code, &r.message, now_ms)?;
+        store.refuse(hash, &change.doc_id, r.code, &r.message, now_ms)?;
     }
     let mut documents = 0;
     for news in &response.workspaces {

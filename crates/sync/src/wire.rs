@@ -21,6 +21,7 @@
 //!   budget comes in [`SnapshotPart`]s, so a link that drops keeps what
 //!   already arrived.
 
+use cd4mm_core::Code;
 use serde::{Deserialize, Serialize};
 
 /// The first bytes of every sync body.
@@ -108,7 +109,8 @@ pub struct Refused {
     /// Its index in the request's `changes`.
     pub index: u32,
     /// Machine-readable: `role_forbids`, `too_deep`, `duplicate_seq`, …
-    pub code: String,
+    /// (travels as its string: see [`Code`]).
+    pub code: Code,
     /// For people.
     pub message: String,
 }
@@ -205,13 +207,17 @@ pub mod v1 {
     }
 }
 
-/// Errors come back as JSON `{code, message}` with a 4xx or 5xx status.
+/// Errors come back as JSON `{code, message, field}` with a 4xx or 5xx
+/// status, from the sync API and the browser's command API alike (the
+/// shape of `cd4mm_app::AppError`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ErrorBody {
-    /// Machine-readable, stable: e.g. `unauthorised`, `forbidden`, `bad_request`.
-    pub code: String,
+    pub code: Code,
     /// For people.
     pub message: String,
+    /// The field a refused edit names, to highlight it.
+    #[serde(default)]
+    pub field: Option<String>,
 }
 
 /// Why a body could not be read.

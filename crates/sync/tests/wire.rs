@@ -3,6 +3,7 @@
 //! the server (or the reverse). Add a protocol version instead; write a new
 //! version's fixtures once, deliberately (`UPDATE_FIXTURES=request-v2.hex`).
 
+use cd4mm_core::Code;
 use cd4mm_sync::wire::{
     self, Cursor, DocBytes, FrameError, OutChange, Refused, Resume, SnapshotPart, SyncRequest, SyncResponse,
     WorkspaceNews, v1,
@@ -61,7 +62,7 @@ fn request() -> SyncRequest {
 fn response() -> SyncResponse {
     SyncResponse {
         epoch: "0123456789abcdef".into(),
-        refused: vec![Refused { index: 1, code: "role_forbids".into(), message: "no".into() }],
+        refused: vec![Refused { index: 1, code: Code::RoleForbids, message: "no".into() }],
         deferred: vec![],
         workspaces: vec![WorkspaceNews {
             workspace: "new".into(),

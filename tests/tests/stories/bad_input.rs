@@ -2,6 +2,7 @@
 //! crash, and everyone else keeps being served.
 
 use crate::common::{Backend, TestServer, device};
+use cd4mm_core::Code;
 use cd4mm_core::plan::Plan;
 use cd4mm_core::{Content, Document};
 use cd4mm_server::admin::Command;
@@ -17,7 +18,7 @@ struct Case {
     encoding: Option<&'static str>,
     body: Vec<u8>,
     status: u16,
-    code: &'static str,
+    code: Code,
 }
 
 /// A request in protocol 1, whose refusals fail the whole request with a
@@ -55,14 +56,21 @@ async fn bad_requests(backend: Backend) {
 
     let t = || Some(token.clone());
     let cases = vec![
-        Case { name: "no token", token: None, encoding: None, body: valid.clone(), status: 401, code: "unauthorised" },
+        Case {
+            name: "no token",
+            token: None,
+            encoding: None,
+            body: valid.clone(),
+            status: 401,
+            code: Code::Unauthorised,
+        },
         Case {
             name: "wrong token",
             token: Some(format!("{}.{}", "0".repeat(16), "f".repeat(64))),
             encoding: None,
             body: valid.clone(),
             status: 401,
-            code: "unauthorised",
+            code: Code::Unauthorised,
         },
         Case {
             name: "revoked device",
@@ -70,7 +78,7 @@ async fn bad_requests(backend: Backend) {
             encoding: None,
             body: valid.clone(),
             status: 401,
-            code: "unauthorised",
+            code: Code::Unauthorised,
         },
         Case {
             name: "not a sync body",
@@ -78,7 +86,7 @@ async fn bad_requests(backend: Backend) {
             encoding: None,
             body: b"{\"hello\": 1}".to_vec(),
             status: 400,
-            code: "malformed",
+            code: Code::Malformed,
         },
         Case {
             name: "unknown protocol version",
@@ -86,7 +94,7 @@ async fn bad_requests(backend: Backend) {
             encoding: None,
             body: wrong_version,
             status: 400,
-            code: "unsupported_protocol",
+            code: Code::UnsupportedProtocol,
         },
         Case {
             name: "truncated body",
@@ -94,7 +102,7 @@ async fn bad_requests(backend: Backend) {
             encoding: None,
             body: valid[..valid.len() / 2].to_vec(),
             status: 400,
-            code: "malformed",
+            code: Code::Malformed,
         },
         Case {
             name: "corrupt zstd",
@@ -102,7 +110,7 @@ async fn bad_requests(backend: Backend) {
             encoding: Some("zstd"),
             body: b"not zstd at all".to_vec(),
             status: 400,
-            code: "malformed",
+            code: Code::Malformed,
         },
         Case {
             name: "unknown encoding",
@@ -110,7 +118,7 @@ async fn bad_requests(backend: Backend) {
             encoding: Some("brotli"),
             body: valid.clone(),
             status: 415,
-            code: "unsupported_encoding",
+            code: Code::UnsupportedEncoding,
         },
         Case {
             name: "oversized body",
@@ -118,7 +126,7 @@ async fn bad_requests(backend: Backend) {
             encoding: None,
             body: vec![7u8; LIMIT * 2],
             status: 413,
-            code: "too_large",
+            code: Code::TooLarge,
         },
         Case {
             name: "decompression bomb",
@@ -126,7 +134,7 @@ async fn bad_requests(backend: Backend) {
             encoding: Some("zstd"),
             body: bomb,
             status: 413,
-            code: "too_large",
+            code: Code::TooLarge,
         },
         Case {
             name: "change that does not decode",
@@ -134,7 +142,7 @@ async fn bad_requests(backend: Backend) {
             encoding: None,
             body: request_with(vec![change("p1", "plan", vec![1, 2, 3, 4])]),
             status: 400,
-            code: "bad_change",
+            code: Code::BadChange,
         },
         Case {
             name: "change by someone else's actor",
@@ -142,7 +150,7 @@ async fn bad_requests(backend: Backend) {
             encoding: None,
             body: request_with(vec![change("p2", "plan", foreign_change)]),
             status: 403,
-            code: "foreign_actor",
+            code: Code::ForeignActor,
         },
         Case {
             name: "unknown kind",
@@ -150,7 +158,7 @@ async fn bad_requests(backend: Backend) {
             encoding: None,
             body: request_with(vec![change("p3", "spreadsheet", own_change.clone())]),
             status: 400,
-            code: "bad_kind",
+            code: Code::BadKind,
         },
         Case {
             name: "workspace the user is not in",
@@ -165,7 +173,7 @@ async fn bad_requests(backend: Backend) {
                 },
             ),
             status: 403,
-            code: "not_a_member",
+            code: Code::NotAMember,
         },
     ];
 
@@ -184,7 +192,7 @@ async fn bad_requests(backend: Backend) {
             .json()
             .await
             .unwrap_or_else(|e| panic!("{}: the error is JSON {{code, message}} ({e})", case.name));
-        assert_eq!((status, body.code.as_str()), (case.status, case.code), "{}: {}", case.name, body.message);
+        assert_eq!((status, body.code), (case.status, case.code), "{}: {}", case.name, body.message);
         assert!(!body.message.is_empty(), "{}: a message for people", case.name);
     }
 
@@ -200,7 +208,7 @@ async fn bad_requests(backend: Backend) {
     let response =
         http.post(format!("{}/v1/sync", server.url)).bearer_auth(&token).body(mismatch).send().await.expect("answer");
     assert_eq!(response.status().as_u16(), 400);
-    assert_eq!(response.json::<ErrorBody>().await.expect("json").code, "kind_mismatch");
+    assert_eq!(response.json::<ErrorBody>().await.expect("json").code, Code::KindMismatch);
     ama.sync(&[WS]).await.expect("sent as what it is, the edit goes through");
 
     // Enrolment errors.

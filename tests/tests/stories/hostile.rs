@@ -5,6 +5,7 @@
 //! restart), and everyone else keeps syncing.
 
 use crate::common::{Backend, TestServer, device};
+use cd4mm_core::Code;
 use cd4mm_core::admission;
 use cd4mm_core::automerge::transaction::Transactable;
 use cd4mm_core::automerge::{ActorId, Automerge, AutomergeError, Change, ObjType};
@@ -71,8 +72,8 @@ impl Raw {
     /// Send changes of one document in protocol 2, where a refusal is
     /// reported per change and the round goes on, then in protocol 1, where
     /// it fails the request with a 4xx: the same code both ways. Returns
-    /// protocol 1's status and code ("" when held).
-    async fn push(&self, workspace: &str, doc_id: &str, kind: &str, changes: Vec<Vec<u8>>) -> (u16, String) {
+    /// protocol 1's status and code (none when held).
+    async fn push(&self, workspace: &str, doc_id: &str, kind: &str, changes: Vec<Vec<u8>>) -> (u16, Option<Code>) {
         let changes: Vec<OutChange> = changes
             .into_iter()
             .map(|bytes| OutChange { workspace: workspace.into(), doc_id: doc_id.into(), kind: kind.into(), bytes })
@@ -81,9 +82,9 @@ impl Raw {
         let (status, answer, error) = self.send_as(2, &request).await;
         assert_eq!(status, 200, "protocol 2 answers refusals in the body: {error:?}");
         let answer = answer.expect("answer");
-        let v2_code = answer.refused.first().map(|r| r.code.clone()).unwrap_or_default();
+        let v2_code = answer.refused.first().map(|r| r.code);
         let (status, _, error) = self.send_as(1, &request).await;
-        let v1_code = error.map(|e| e.code).unwrap_or_default();
+        let v1_code = error.map(|e| e.code);
         assert_eq!(v2_code, v1_code, "both protocols give the same reason");
         (status, v1_code)
     }
@@ -107,7 +108,7 @@ async fn a_device_holds_a_few_news_streams_at_most() {
     let refused = open().await.expect("answer");
     assert_eq!(refused.status(), 429);
     let error: ErrorBody = refused.json().await.expect("error");
-    assert_eq!(error.code, "too_many_streams");
+    assert_eq!(error.code, Code::TooManyStreams);
     // Another device of the same user is counted apart.
     let other = device(&server, "ama").await;
     let stream = http.get(format!("{}/v1/events", server.url)).bearer_auth(other.client.token()).send().await;
@@ -152,11 +153,11 @@ async fn history_past_the_limit(raw: &Raw, held: &Automerge) {
         assert!(answer.deferred.is_empty(), "each change builds on the ones held");
         sent_ops += per_change as u64;
         if let Some(refused) = answer.refused.first() {
-            break refused.code.clone();
+            break refused.code;
         }
         assert!(sent_ops <= admission::MAX_DOCUMENT_OPS, "a history past the limit was held");
     };
-    assert_eq!(code, "document_too_large");
+    assert_eq!(code, Code::DocumentTooLarge);
     assert!(sent_ops > admission::MAX_DOCUMENT_OPS - per_change as u64, "refused only near the limit");
 }
 
@@ -210,25 +211,25 @@ async fn hostile_changes(backend: Backend) {
             obj = tx.put_object(&obj, "d", ObjType::Map).expect("nest");
         }
     });
-    assert_eq!(raw.push(GH, "deep", "plan", vec![deep]).await, (400, "too_deep".into()), "deep nesting");
+    assert_eq!(raw.push(GH, "deep", "plan", vec![deep]).await, (400, Some(Code::TooDeep)), "deep nesting");
     healthy(&server).await;
 
     // 2. The role follows the document's own kind, workspace and header.
     let engagement = crafted(&actor, |tx| header(tx, "engagement", GH));
-    assert_eq!(raw.push(GH, "eng", "plan", vec![engagement.clone()]).await, (400, "kind_mismatch".into()));
-    assert_eq!(raw.push(GH, "eng", "engagement", vec![engagement]).await, (403, "role_forbids".into()));
+    assert_eq!(raw.push(GH, "eng", "plan", vec![engagement.clone()]).await, (400, Some(Code::KindMismatch)));
+    assert_eq!(raw.push(GH, "eng", "engagement", vec![engagement]).await, (403, Some(Code::RoleForbids)));
     let elsewhere = crafted(&actor, |tx| header(tx, "plan", SN));
-    assert_eq!(raw.push(GH, "away", "plan", vec![elsewhere]).await, (400, "bad_header".into()), "names Senegal");
+    assert_eq!(raw.push(GH, "away", "plan", vec![elsewhere]).await, (400, Some(Code::BadHeader)), "names Senegal");
     let toolbox = crafted(&actor, |tx| header(tx, "toolbox", GH));
-    assert_eq!(raw.push(GH, "tb", "toolbox", vec![toolbox.clone()]).await, (403, "role_forbids".into()));
-    assert_eq!(raw.push(GH, "tb", "plan", vec![toolbox]).await, (400, "kind_mismatch".into()));
+    assert_eq!(raw.push(GH, "tb", "toolbox", vec![toolbox.clone()]).await, (403, Some(Code::RoleForbids)));
+    assert_eq!(raw.push(GH, "tb", "plan", vec![toolbox]).await, (400, Some(Code::KindMismatch)));
     // The toolbox's own id is every device's: no synced document takes it.
     let plan_as_toolbox = crafted(&actor, |tx| header(tx, "plan", GH));
-    assert_eq!(raw.push(GH, "toolbox", "plan", vec![plan_as_toolbox]).await, (400, "bad_id".into()));
+    assert_eq!(raw.push(GH, "toolbox", "plan", vec![plan_as_toolbox]).await, (400, Some(Code::BadId)));
     let kindless = crafted(&actor, |tx| {
         tx.put(cd4mm_core::automerge::ROOT, "title", "no kind").expect("title");
     });
-    assert_eq!(raw.push(GH, "kindless", "plan", vec![kindless]).await, (400, "bad_header".into()));
+    assert_eq!(raw.push(GH, "kindless", "plan", vec![kindless]).await, (400, Some(Code::BadHeader)));
 
     // 3. Two different changes with the same (actor, seq): the second is refused.
     let mut doc = Document::create(GH, &plan_content(), actor.clone(), 1).expect("plan");
@@ -238,11 +239,11 @@ async fn hostile_changes(backend: Backend) {
     twin.apply(&Edit::Set { path: "title".into(), value: json!("Second") }, 2).expect("edit");
     let first = doc.last_local_change().expect("first").raw_bytes().to_vec();
     let second = twin.last_local_change().expect("second").raw_bytes().to_vec();
-    assert_eq!(raw.push(GH, "p1", "plan", vec![created.clone(), first]).await, (200, String::new()));
-    assert_eq!(raw.push(GH, "p1", "plan", vec![second]).await, (409, "duplicate_seq".into()));
+    assert_eq!(raw.push(GH, "p1", "plan", vec![created.clone(), first]).await, (200, None));
+    assert_eq!(raw.push(GH, "p1", "plan", vec![second]).await, (409, Some(Code::DuplicateSeq)));
     // The same change under another id: it belongs to `p1`, and no empty
     // document is registered for it.
-    assert_eq!(raw.push(GH, "p1-copy", "plan", vec![created.clone()]).await, (409, "change_elsewhere".into()));
+    assert_eq!(raw.push(GH, "p1-copy", "plan", vec![created.clone()]).await, (409, Some(Code::ChangeElsewhere)));
     // A change that moves the document to another kind after creation.
     let mut turncoat = doc.automerge().clone();
     turncoat
@@ -258,10 +259,10 @@ async fn hostile_changes(backend: Backend) {
     let mut last: Change = big.get_last_local_change().expect("big change");
     let compressed = last.bytes().to_vec();
     assert!(compressed.len() < 10_000, "a 300 KB title compresses to {} bytes", compressed.len());
-    assert_eq!(raw.push(GH, "p1", "plan", vec![compressed]).await, (400, "compressed_change".into()));
+    assert_eq!(raw.push(GH, "p1", "plan", vec![compressed]).await, (400, Some(Code::CompressedChange)));
     assert_eq!(
         raw.push(GH, "p1", "plan", vec![last.raw_bytes().to_vec()]).await,
-        (400, "string_too_long".into()),
+        (400, Some(Code::StringTooLong)),
         "the same change uncompressed"
     );
 
@@ -285,7 +286,7 @@ async fn hostile_changes(backend: Backend) {
         .map(|bytes| OutChange { workspace: GH.into(), doc_id: "p1".into(), kind: "plan".into(), bytes })
         .collect();
     let (status, error) = raw.send(&SyncRequest { epoch: None, budget: 4096, cursors: vec![], changes }).await;
-    assert_eq!((status, error.map(|e| e.code)), (413, Some("too_many_operations".into())));
+    assert_eq!((status, error.map(|e| e.code)), (413, Some(Code::TooManyOperations)));
     healthy(&server).await;
 
     // The same, spread over requests: each within the request's limit, the
@@ -301,7 +302,7 @@ async fn hostile_changes(backend: Backend) {
     let viewer = Raw { http: reqwest::Client::new(), url: server.url.clone(), token: esi.client.token().to_owned() };
     let cursors = vec![Cursor { workspace: GH.into(), seq: 0, resume: None }; 1_000];
     let (status, error) = viewer.send(&SyncRequest { epoch: None, budget: 1 << 20, cursors, changes: vec![] }).await;
-    assert_eq!((status, error.map(|e| e.code)), (400, Some("repeated_cursor".into())));
+    assert_eq!((status, error.map(|e| e.code)), (400, Some(Code::RepeatedCursor)));
 
     // 9. Another workspace's document id: refused without naming it or its kind.
     let probe = crafted(&actor, |tx| header(tx, "plan", GH));
@@ -309,7 +310,7 @@ async fn hostile_changes(backend: Backend) {
         vec![OutChange { workspace: GH.into(), doc_id: "secret-doc".into(), kind: "plan".into(), bytes: probe }];
     let (status, _, error) = raw.send_as(1, &SyncRequest { epoch: None, budget: 0, cursors: vec![], changes }).await;
     let error = error.expect("refused");
-    assert_eq!((status, error.code.as_str()), (400, "document_mismatch"));
+    assert_eq!((status, error.code), (400, Code::DocumentMismatch));
     assert!(
         !error.message.contains(SN) && !error.message.contains("plan"),
         "the refusal names neither the other workspace nor the kind: {}",

@@ -5,6 +5,7 @@
 //! without that decision.
 
 use crate::common::{Backend, TestServer, border_plan, device};
+use cd4mm_core::Code;
 use cd4mm_core::engagement::Engagement;
 use cd4mm_core::{Content, Edit};
 use cd4mm_server::admin::Command;
@@ -35,13 +36,15 @@ async fn story(backend: Backend) {
     kwame.store.edit("plan", &set("title", "Kwame's plan"), 5).expect("offline edit");
     kwame.store.edit("eng", &set("context", "Written offline"), 6).expect("second offline edit");
 
+    // The device's clock, as the store tells it, dates what the sync records.
+    kwame.store.set_clock(|| 1_800_000_000_000);
     let progress = kwame.sync(&[WS]).await.expect("the sync goes on despite the refusal");
     assert_eq!(progress.changes_refused, 2, "both engagement edits refused");
     assert_eq!(kwame.store.unacked_count().expect("count"), 0, "nothing is resent forever");
     let waiting = kwame.store.not_accepted().expect("not accepted");
     assert_eq!(waiting.len(), 1, "one document waits for a decision: {waiting:?}");
-    assert_eq!((waiting[0].doc_id.as_str(), waiting[0].code.as_str()), ("eng", "role_forbids"));
-    assert_eq!(waiting[0].changes, 2);
+    assert_eq!((waiting[0].doc_id.as_str(), waiting[0].code), ("eng", Code::RoleForbids));
+    assert_eq!((waiting[0].changes, waiting[0].at_ms), (2, 1_800_000_000_000));
     assert!(waiting[0].message.contains("counterpart"), "the reason says why: {}", waiting[0].message);
     // The content is still on the device, to copy elsewhere.
     assert_eq!(kwame.store.read("eng").expect("eng").value["context"], json!("Written offline"));

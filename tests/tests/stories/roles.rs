@@ -9,6 +9,7 @@
 //! read nor write it.
 
 use crate::common::{Backend, TestServer, device};
+use cd4mm_core::Code;
 use cd4mm_core::assessment::Assessment;
 use cd4mm_core::engagement::Engagement;
 use cd4mm_core::monitoring::Monitoring;
@@ -106,7 +107,7 @@ async fn matrix(backend: Backend) {
                 (false, Ok(p)) => {
                     assert_eq!(p.changes_refused, 1, "{role} writing {}", kind.code());
                     let waiting = d.store.not_accepted().expect("not accepted");
-                    assert_eq!(waiting[0].code, "role_forbids", "{role} writing {}", kind.code());
+                    assert_eq!(waiting[0].code, Code::RoleForbids, "{role} writing {}", kind.code());
                     assert_eq!(d.store.unacked_count().expect("unacked"), 0, "nothing is resent forever");
                 }
                 (expected, other) => panic!("{role} writing {}: allowed = {expected}, got {other:?}", kind.code()),
@@ -117,7 +118,7 @@ async fn matrix(backend: Backend) {
         let response = raw_toolbox_change(&server, &d).await;
         assert_eq!(response.status().as_u16(), 403, "{role} may not write the toolbox");
         let body: wire::ErrorBody = response.json().await.expect("error body");
-        assert_eq!(body.code, "role_forbids");
+        assert_eq!(body.code, Code::RoleForbids);
     }
 
     // A server administrator publishes the toolbox.
@@ -140,13 +141,13 @@ async fn matrix(backend: Backend) {
     server.member("elsewhere", "outsider", "owner");
     let mut outsider = device(&server, "outsider").await;
     match outsider.sync(&[WS]).await {
-        Err(SyncError::Refused { status: 403, code, .. }) => assert_eq!(code, "not_a_member"),
+        Err(SyncError::Refused { status: 403, code, .. }) => assert_eq!(code, Code::NotAMember),
         other => panic!("an outsider reading {WS} must be refused, got {other:?}"),
     }
     let outsider = device(&server, "outsider").await;
     let response = raw_change(&server, &outsider, Kind::Plan, WS).await;
     assert_eq!(response.status().as_u16(), 403, "an outsider writing into {WS} must be refused");
     let body: wire::ErrorBody = response.json().await.expect("a JSON error");
-    assert_eq!(body.code, "not_a_member");
+    assert_eq!(body.code, Code::NotAMember);
     server.stop().await;
 }

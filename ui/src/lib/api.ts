@@ -9,6 +9,7 @@ import type {
   Edit,
   HistoryEntry,
   Kind,
+  MonitoringSummary,
   NotAccepted,
   PlanSummary,
   Reply,
@@ -69,6 +70,10 @@ export class Api {
 
   planSummary(id: string, monitoring: string[]): Promise<PlanSummary> {
     return this.ask({ command: 'plan_summary', id, monitoring }, 'plan');
+  }
+
+  monitoringSummary(id: string): Promise<MonitoringSummary> {
+    return this.ask({ command: 'monitoring_summary', id }, 'monitoring');
   }
 
   workspaces(): Promise<WorkspaceInfo[]> {

@@ -9,7 +9,7 @@ export type ActivityType = "training" | "training_of_trainers" | "mentoring_coac
 
 export type AgeGroup = "under25" | "from25_to39" | "from40_to54" | "from55" | "not_recorded";
 
-export type AppError = { code: string, message: string, 
+export type AppError = { code: Code, message: string, 
 /**
  * The field a refused edit names, to highlight it.
  */
@@ -55,7 +55,9 @@ export type ChangeLine = { dimension: Dimension, baseline: number, current: numb
  */
 pairs: number, };
 
-export type Command = { "command": "list_documents", workspace: string | null, } | { "command": "read_document", id: string, } | { "command": "create_document", id: string, workspace: string, kind: Kind, title: string, template: string | null, } | { "command": "edit_document", id: string, edit: Edit, } | { "command": "search", query: string, limit: number, } | { "command": "templates" } | { "command": "assessment_summary", id: string, } | { "command": "plan_summary", id: string, monitoring: Array<string>, } | { "command": "workspaces" } | { "command": "history", id: string, } | { "command": "read_document_at", id: string, at_ms: number, } | { "command": "not_accepted" } | { "command": "discard_not_accepted", id: string, };
+export type Code = "unauthorised" | "forbidden" | "not_a_member" | "role_forbids" | "no_device" | "actor_taken" | "foreign_actor" | "read_only" | "invalid" | "malformed" | "unsupported_protocol" | "unsupported_encoding" | "too_large" | "too_many_changes" | "too_many_operations" | "too_many_items" | "string_too_long" | "repeated_cursor" | "cursor_ahead" | "bad_path" | "bad_filter" | "bad_user" | "bad_actor" | "bad_change" | "bad_document" | "bad_header" | "bad_content" | "bad_kind" | "bad_id" | "kind_mismatch" | "mixed_labels" | "wrong_kind" | "document_mismatch" | "change_elsewhere" | "duplicate_seq" | "follows_refused" | "change_too_large" | "document_too_large" | "compressed_change" | "too_deep" | "newer_schema" | "not_found" | "no_user" | "no_workspace" | "no_such_export" | "exists" | "busy" | "too_many_streams" | "internal" | "offline" | "server" | "sync" | "signed_out" | "storage" | "bad_data_file" | "unsupported" | "unexpected" | "unknown";
+
+export type Command = { "command": "list_documents", workspace: string | null, } | { "command": "read_document", id: string, } | { "command": "create_document", id: string, workspace: string, kind: Kind, title: string, template: string | null, } | { "command": "edit_document", id: string, edit: Edit, } | { "command": "search", query: string, limit: number, } | { "command": "templates" } | { "command": "assessment_summary", id: string, } | { "command": "plan_summary", id: string, monitoring: Array<string>, } | { "command": "monitoring_summary", id: string, } | { "command": "workspaces" } | { "command": "history", id: string, } | { "command": "read_document_at", id: string, at_ms: number, } | { "command": "not_accepted" } | { "command": "discard_not_accepted", id: string, };
 
 export type Confidence = "low" | "medium" | "high";
 
@@ -127,6 +129,16 @@ export type FunctionalCapacity = "engage_stakeholders" | "assess_and_vision" | "
 
 export type GapRef = { id: string, assessment_id: string, question_id: string, };
 
+export type Headcount = { total: number, 
+/**
+ * Only the sexes recorded at least once.
+ */
+by_sex: { [key in Sex]?: number }, 
+/**
+ * Only the age groups recorded at least once.
+ */
+by_age: { [key in AgeGroup]?: number }, };
+
 export type HeatCell = { country: string, dimension: Dimension, gap: number, 
 /**
  * How many assessments (one per workspace) the mean is over.
@@ -197,11 +209,17 @@ export type Method = "self_assessment_workshop" | "interviews" | "focus_groups" 
 
 export type Monitoring = { title: string, plan_id: string, starts_on: string | null, ends_on: string | null, progress: Array<ProgressUpdate>, measurements: Array<Measurement>, trainings: Array<Training>, issues: Array<Issue>, lessons: Array<Lesson>, };
 
+export type MonitoringSummary = { 
+/**
+ * Each training's participants, by training id.
+ */
+headcounts: { [key in string]: Headcount }, };
+
 export type NotAccepted = { doc_id: string, workspace: string, kind: string, title: string, 
 /**
  * Why, machine-readable (`role_forbids`, `too_deep`, …).
  */
-code: string, 
+code: Code, 
 /**
  * Why, for people.
  */
@@ -278,7 +296,7 @@ export type Rating = "low" | "medium" | "high";
 
 export type Reference = { title: string, publisher: string, year: number | null, };
 
-export type Reply = { "reply": "documents", "data": Array<DocumentSummary> } | { "reply": "document", "data": Snapshot } | { "reply": "created", "data": { id: string, } } | { "reply": "search_hits", "data": Array<SearchHit> } | { "reply": "templates", "data": Array<Template> } | { "reply": "assessment", "data": AssessmentSummary } | { "reply": "plan", "data": PlanSummary } | { "reply": "workspaces", "data": Array<WorkspaceInfo> } | { "reply": "history", "data": Array<HistoryEntry> } | { "reply": "not_accepted", "data": Array<NotAccepted> };
+export type Reply = { "reply": "documents", "data": Array<DocumentSummary> } | { "reply": "document", "data": Snapshot } | { "reply": "created", "data": { id: string, } } | { "reply": "search_hits", "data": Array<SearchHit> } | { "reply": "templates", "data": Array<Template> } | { "reply": "assessment", "data": AssessmentSummary } | { "reply": "plan", "data": PlanSummary } | { "reply": "monitoring", "data": MonitoringSummary } | { "reply": "workspaces", "data": Array<WorkspaceInfo> } | { "reply": "history", "data": Array<HistoryEntry> } | { "reply": "not_accepted", "data": Array<NotAccepted> };
 
 export type Response = { existing: number | null, desired: number | null, evidence: string, confidence: Confidence | null, 
 /**

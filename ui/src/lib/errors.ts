@@ -1,22 +1,6 @@
-import type { AppError } from './bindings';
+import type { AppError, Code } from './bindings';
 import en, { type MessageKey } from './i18n/en';
 import { t } from './i18n/index.svelte';
-
-/**
- * The codes the UI branches on, spelt as the senders spell them: the server
- * (`crates/server/src/error.rs`, and the core's `AppError` codes it passes on)
- * and the desktop shell (`src-tauri/src/commands.rs`).
- */
-export const CODES = {
-  /** Wrong user name or password, revoked device, expired session (HTTP 401; the shell's refused sign-in). */
-  unauthorised: 'unauthorised',
-  /** The request never reached the server: the browser's failed fetch, the shell's network error. */
-  offline: 'offline',
-  /** A value the core refused; `field` names it. */
-  invalid: 'invalid',
-  /** The role may not change this document. */
-  forbidden: 'forbidden',
-} as const;
 
 /**
  * An error from a command, whatever the transport: the server's or the shell's
@@ -24,10 +8,11 @@ export const CODES = {
  * branches on `code`, never on the message text.
  */
 export class CommandError extends Error {
-  readonly code: string;
+  /** One of the generated `Code`s (a newer server's code arrives as is). */
+  readonly code: Code;
   readonly field: string | null;
 
-  constructor(code: string, message: string, field: string | null = null) {
+  constructor(code: Code, message: string, field: string | null = null) {
     super(message);
     this.code = code;
     this.field = field;
@@ -35,12 +20,12 @@ export class CommandError extends Error {
 
   /** The request did not reach the server: what was typed must be kept. */
   get offline(): boolean {
-    return this.code === CODES.offline;
+    return this.code === 'offline';
   }
 
   /** The server did not accept who this is: sign in (again). */
   get unauthorised(): boolean {
-    return this.code === CODES.unauthorised;
+    return this.code === 'unauthorised';
   }
 
   static from(value: unknown): CommandError {

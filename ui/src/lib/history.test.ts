@@ -2,8 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { describeChange, fieldOf } from './history';
 import { conflictAt, conflictsUnder, getAt } from './paths';
 import { filterEntries } from './toolbox';
-import { headcount } from './monitoring';
-import type { Entry, Training } from './bindings';
+import type { Entry } from './bindings';
 
 describe('change summaries', () => {
   it('read the verb and path the core writes', () => {
@@ -50,22 +49,5 @@ describe('toolbox filters', () => {
     expect(filterEntries(entries, { phase: 4, level: null, area: null, hits: null }).map((e) => e.id)).toEqual(['midas']);
     expect(filterEntries(entries, { phase: null, level: 'organisation', area: 'cross_cutting', hits: null }).map((e) => e.id)).toEqual(['grid']);
     expect(filterEntries(entries, { phase: null, level: null, area: null, hits: new Set(['midas']) }).map((e) => e.id)).toEqual(['midas']);
-  });
-});
-
-describe('training headcount', () => {
-  it('adds up participants by sex and age group', () => {
-    const t = {
-      participants: [
-        { id: '1', institution: 'A', sex: 'female', age_group: 'under25', count: 7 },
-        { id: '2', institution: 'A', sex: 'male', age_group: 'under25', count: 11 },
-        { id: '3', institution: 'B', sex: 'female', age_group: 'from40_to54', count: 2 },
-      ],
-    } as Training;
-    expect(headcount(t)).toEqual({
-      total: 20,
-      bySex: { female: 9, male: 11 },
-      byAge: { under25: 18, from40_to54: 2 },
-    });
   });
 });

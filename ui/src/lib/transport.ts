@@ -4,7 +4,7 @@
  * users. The rest of the UI only sees `Transport`.
  */
 import type { Command, Reply, SyncStatus } from './bindings';
-import { CODES, CommandError, isAppError } from './errors';
+import { CommandError, isAppError } from './errors';
 
 export interface Session {
   username: string | null;
@@ -102,7 +102,7 @@ export class HttpTransport implements Transport {
       return response;
     } catch {
       this.emit({ state: 'offline', message: null });
-      throw new CommandError(CODES.offline, 'cannot reach the server');
+      throw new CommandError('offline', 'cannot reach the server');
     } finally {
       this.inFlight -= 1;
       if (this.inFlight === 0 && this.status.state === 'syncing') this.emit({ state: 'online' });
@@ -128,7 +128,7 @@ export class HttpTransport implements Transport {
     // `unauthorised`; any 401 (a proxy's too) means the token is no good.
     if (response.status === 401) {
       this.storage.removeItem(TOKEN_KEY);
-      throw new CommandError(CODES.unauthorised, message, isAppError(body) ? (body.field ?? null) : null);
+      throw new CommandError('unauthorised', message, isAppError(body) ? (body.field ?? null) : null);
     }
     if (isAppError(body)) throw new CommandError(body.code, body.message, body.field ?? null);
     throw new CommandError('server', message);

@@ -33,7 +33,7 @@ fn a_document_made_by_the_app_is_accepted() {
 #[test]
 fn twenty_thousand_levels_are_refused_and_read_without_crashing() {
     let doc = nested(20_000);
-    assert_eq!(check_document(&doc).expect_err("too deep").code, "too_deep");
+    assert_eq!(check_document(&doc).expect_err("too deep").code, Code::TooDeep);
     // A device that received it before the checks existed still reads it.
     let (value, _) = mapping::read(&doc, None);
     let mut depth = 0;
@@ -51,14 +51,14 @@ fn a_long_string_or_text_is_refused() {
     let mut doc = plan_doc().automerge().clone();
     doc.transact::<_, _, AutomergeError>(|tx| tx.put(automerge::ROOT, "title", "x".repeat(MAX_STRING + 1)))
         .expect("put");
-    assert_eq!(check_document(&doc).expect_err("long title").code, "string_too_long");
+    assert_eq!(check_document(&doc).expect_err("long title").code, Code::StringTooLong);
     let mut doc = plan_doc().automerge().clone();
     doc.transact::<_, _, AutomergeError>(|tx| {
         let text = tx.put_object(automerge::ROOT, "notes", ObjType::Text)?;
         tx.splice_text(&text, 0, 0, &"y".repeat(MAX_STRING + 1))
     })
     .expect("text");
-    assert_eq!(check_document(&doc).expect_err("long text").code, "string_too_long");
+    assert_eq!(check_document(&doc).expect_err("long text").code, Code::StringTooLong);
 }
 
 #[test]
@@ -69,22 +69,22 @@ fn a_header_with_two_kinds_or_none_is_refused() {
     a.transact::<_, _, AutomergeError>(|tx| tx.put(automerge::ROOT, "kind", "engagement")).expect("a");
     b.transact::<_, _, AutomergeError>(|tx| tx.put(automerge::ROOT, "kind", "assessment")).expect("b");
     a.merge(&mut b).expect("merge");
-    assert_eq!(check_document(&a).expect_err("two kinds").code, "bad_header");
+    assert_eq!(check_document(&a).expect_err("two kinds").code, Code::BadHeader);
 
     let mut bare = Automerge::new();
     bare.transact::<_, _, AutomergeError>(|tx| tx.put(automerge::ROOT, "title", "no kind")).expect("bare");
-    assert_eq!(check_document(&bare).expect_err("no kind").code, "bad_header");
+    assert_eq!(check_document(&bare).expect_err("no kind").code, Code::BadHeader);
 
     let mut newer = plan_doc().automerge().clone();
     newer.transact::<_, _, AutomergeError>(|tx| tx.put(automerge::ROOT, "schema", 99_i64)).expect("newer");
-    assert_eq!(check_document(&newer).expect_err("newer").code, "newer_schema");
+    assert_eq!(check_document(&newer).expect_err("newer").code, Code::NewerSchema);
 }
 
 #[test]
 fn content_that_does_not_fit_the_model_is_refused() {
     let mut doc = plan_doc().automerge().clone();
     doc.transact::<_, _, AutomergeError>(|tx| tx.put(automerge::ROOT, "outcomes", "not a list")).expect("put");
-    assert_eq!(check_document(&doc).expect_err("bad content").code, "bad_content");
+    assert_eq!(check_document(&doc).expect_err("bad content").code, Code::BadContent);
 }
 
 #[test]
@@ -100,10 +100,10 @@ fn changes_are_decoded_within_limits() {
     let mut last = big.get_last_local_change().expect("last");
     let compressed = last.bytes().to_vec();
     assert!(compressed.len() < last.raw_bytes().len(), "automerge compressed it");
-    assert_eq!(decode_change(&compressed).expect_err("compressed").code, "compressed_change");
+    assert_eq!(decode_change(&compressed).expect_err("compressed").code, Code::CompressedChange);
 
-    assert_eq!(decode_change(b"not a change at all").expect_err("junk").code, "bad_change");
-    assert_eq!(decode_change(&vec![0u8; MAX_CHANGE_BYTES + 1]).expect_err("huge").code, "change_too_large");
+    assert_eq!(decode_change(b"not a change at all").expect_err("junk").code, Code::BadChange);
+    assert_eq!(decode_change(&vec![0u8; MAX_CHANGE_BYTES + 1]).expect_err("huge").code, Code::ChangeTooLarge);
     let _ = change.bytes();
 }
 
@@ -123,7 +123,7 @@ fn a_change_claiming_billions_of_operations_is_refused_before_decoding() {
     leb(&mut chunk, body.len() as u64);
     chunk.extend_from_slice(&body);
     let started = std::time::Instant::now();
-    assert_eq!(decode_change(&chunk).expect_err("refused").code, "too_many_operations");
+    assert_eq!(decode_change(&chunk).expect_err("refused").code, Code::TooManyOperations);
     assert!(started.elapsed().as_secs() < 1, "refused without walking the run");
 }
 
@@ -169,7 +169,7 @@ fn a_history_past_the_operation_limit_is_refused_though_the_document_looks_small
         .expect("overwrite");
         let verdict = check_document(&doc);
         if doc.stats().num_ops > MAX_DOCUMENT_OPS {
-            assert_eq!(verdict.expect_err("too much history").code, "document_too_large");
+            assert_eq!(verdict.expect_err("too much history").code, Code::DocumentTooLarge);
             return;
         }
         verdict.expect("within the limit");

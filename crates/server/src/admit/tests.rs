@@ -56,7 +56,7 @@ fn request(changes: Vec<OutChange>) -> SyncRequest {
 #[derive(Debug, PartialEq)]
 struct Outcome {
     held: usize,
-    refused: Vec<String>,
+    refused: Vec<Code>,
     deferred: usize,
 }
 
@@ -69,7 +69,7 @@ fn sync_judged(f: &Fixture, request: &SyncRequest, judged: &Judged) -> Option<Ou
 fn outcome_of(outcome: &crate::storage::SyncOutcome) -> Outcome {
     Outcome {
         held: outcome.held.len(),
-        refused: outcome.response.refused.iter().map(|r| r.code.clone()).collect(),
+        refused: outcome.response.refused.iter().map(|r| r.code).collect(),
         deferred: outcome.response.deferred.len(),
     }
 }
@@ -112,7 +112,7 @@ fn a_verdict_made_before_the_writer_lost_their_role_is_made_again() {
     // An administrator makes the writer a viewer before the round.
     f.db.add_member(WS, "ama", Role::Viewer).expect("demote");
     assert_eq!(sync_judged(&f, &new, &judged), None);
-    assert_eq!(sync(&f, &new), Outcome { held: 0, refused: vec!["role_forbids".into()], deferred: 0 });
+    assert_eq!(sync(&f, &new), Outcome { held: 0, refused: vec![Code::RoleForbids], deferred: 0 });
 }
 
 #[test]
@@ -123,8 +123,8 @@ fn a_verdict_whose_document_has_not_moved_is_used_as_it_is() {
     let mut judged = prejudged(&f, &new, false);
     // A verdict the round would not reach itself shows it was not redone.
     judged.docs.get_mut("plan-1").expect("judged").verdicts =
-        vec![Verdict::Refused(Refusal::new("marked", "a marker"))];
-    assert_eq!(sync_judged(&f, &new, &judged), Some(Outcome { held: 0, refused: vec!["marked".into()], deferred: 0 }));
+        vec![Verdict::Refused(Refusal::new(Code::TooDeep, "a marker"))];
+    assert_eq!(sync_judged(&f, &new, &judged), Some(Outcome { held: 0, refused: vec![Code::TooDeep], deferred: 0 }));
 }
 
 #[test]
@@ -133,7 +133,7 @@ fn one_change_under_two_ids_in_one_request_is_held_once() {
     let (create, _) = two_changes();
     let twin = OutChange { doc_id: "plan-2".into(), ..create.clone() };
     let outcome = sync(&f, &request(vec![create, twin]));
-    assert_eq!(outcome, Outcome { held: 1, refused: vec!["change_elsewhere".into()], deferred: 0 });
+    assert_eq!(outcome, Outcome { held: 1, refused: vec![Code::ChangeElsewhere], deferred: 0 });
     let bases = f.db.bases(&f.device, &request(vec![OutChange { doc_id: "plan-2".into(), ..two_changes().0 }]));
     assert_eq!(bases.expect("bases").docs["plan-2"].registered, None, "no empty document was registered");
 }
@@ -157,7 +157,7 @@ fn ids_that_are_not_plain_names_or_the_toolbox_are_refused() {
     for id in ["toolbox", "", "../x", "a b", &"x".repeat(200)] {
         let (create, _) = two_changes();
         let change = OutChange { doc_id: id.to_owned(), ..create };
-        assert_eq!(sync(&f, &request(vec![change])).refused, ["bad_id"], "{id:?}");
+        assert_eq!(sync(&f, &request(vec![change])).refused, [Code::BadId], "{id:?}");
     }
 }
 

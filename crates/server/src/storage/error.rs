@@ -2,12 +2,13 @@
 //! and a message for people. The HTTP side maps it to a status once
 //! (`crate::error`); database details are logged, never echoed.
 
+use cd4mm_core::Code;
 use cd4mm_core::admission::Refusal;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Error {
     pub kind: ErrorKind,
-    pub code: &'static str,
+    pub code: Code,
     pub message: String,
 }
 
@@ -28,59 +29,59 @@ pub enum ErrorKind {
 }
 
 impl Error {
-    pub fn new(kind: ErrorKind, code: &'static str, message: impl Into<String>) -> Error {
+    pub fn new(kind: ErrorKind, code: Code, message: impl Into<String>) -> Error {
         Error { kind, code, message: message.into() }
     }
 
-    pub fn invalid(code: &'static str, message: impl Into<String>) -> Error {
+    pub fn invalid(code: Code, message: impl Into<String>) -> Error {
         Error::new(ErrorKind::Invalid, code, message)
     }
 
     pub fn unauthorised(message: impl Into<String>) -> Error {
-        Error::new(ErrorKind::Unauthorised, "unauthorised", message)
+        Error::new(ErrorKind::Unauthorised, Code::Unauthorised, message)
     }
 
-    pub fn forbidden(code: &'static str, message: impl Into<String>) -> Error {
+    pub fn forbidden(code: Code, message: impl Into<String>) -> Error {
         Error::new(ErrorKind::Forbidden, code, message)
     }
 
-    pub fn not_found(code: &'static str, message: impl Into<String>) -> Error {
+    pub fn not_found(code: Code, message: impl Into<String>) -> Error {
         Error::new(ErrorKind::NotFound, code, message)
     }
 
-    pub fn conflict(code: &'static str, message: impl Into<String>) -> Error {
+    pub fn conflict(code: Code, message: impl Into<String>) -> Error {
         Error::new(ErrorKind::Conflict, code, message)
     }
 
-    pub fn too_large(code: &'static str, message: impl Into<String>) -> Error {
+    pub fn too_large(code: Code, message: impl Into<String>) -> Error {
         Error::new(ErrorKind::TooLarge, code, message)
     }
 
     /// Something broke on our side: log the detail, tell the client little.
     pub fn internal(detail: impl std::fmt::Display) -> Error {
         tracing::error!(%detail, "internal error");
-        Error::new(ErrorKind::Internal, "internal", "the server failed; try again later")
+        Error::new(ErrorKind::Internal, Code::Internal, "the server failed; try again later")
     }
 
     /// The rules every backend applies, worded once.
     pub fn no_user(username: &str) -> Error {
-        Error::invalid("no_user", format!("there is no user `{username}`"))
+        Error::invalid(Code::NoUser, format!("there is no user `{username}`"))
     }
 
     pub fn no_workspace(id: &str) -> Error {
-        Error::invalid("no_workspace", format!("there is no workspace `{id}`"))
+        Error::invalid(Code::NoWorkspace, format!("there is no workspace `{id}`"))
     }
 
     /// A unique name already taken (`what`: "user `ama`").
     pub fn exists(what: &str) -> Error {
-        Error::conflict("exists", format!("{what} already exists"))
+        Error::conflict(Code::Exists, format!("{what} already exists"))
     }
 
     /// A refused change, as protocol 1 fails its whole round with it.
     pub fn refused(refusal: &Refusal) -> Error {
         let kind = match refusal.code {
-            "not_a_member" | "role_forbids" | "foreign_actor" => ErrorKind::Forbidden,
-            "duplicate_seq" | "change_elsewhere" => ErrorKind::Conflict,
+            Code::NotAMember | Code::RoleForbids | Code::ForeignActor => ErrorKind::Forbidden,
+            Code::DuplicateSeq | Code::ChangeElsewhere => ErrorKind::Conflict,
             _ => ErrorKind::Invalid,
         };
         Error::new(kind, refusal.code, refusal.message.clone())

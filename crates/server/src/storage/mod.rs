@@ -12,29 +12,12 @@ pub use error::{Error, ErrorKind};
 use crate::access::Role;
 use crate::auth::{self, Device};
 use crate::round::{FreshFacts, FreshSnapshot, StaleDoc};
+use cd4mm_core::Code;
 use cd4mm_core::automerge::{Automerge, Change};
+pub use cd4mm_sync::account::{Enrolment, Membership};
 use cd4mm_sync::wire::{SyncRequest, SyncResponse};
 use serde::Serialize;
 use std::collections::HashMap;
-
-/// A workspace a user belongs to, with their role.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Membership {
-    pub workspace: String,
-    pub name: String,
-    pub country: String,
-    pub role: Role,
-}
-
-/// What enrolling a device gives back.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Enrolment {
-    pub device_id: String,
-    /// `DEVICE_ID.SECRET`; shown once, stored only as a digest.
-    pub token: String,
-    pub username: String,
-    pub admin: bool,
-}
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct DeviceInfo {
@@ -264,7 +247,7 @@ pub trait Storage: Send + Sync + 'static {
         now_ms: i64,
     ) -> Result<Enrolment, Error> {
         if actor.len() < 2 || hex::decode(actor).is_err() {
-            return Err(Error::invalid("bad_actor", "the device's actor id must be hexadecimal"));
+            return Err(Error::invalid(Code::BadActor, "the device's actor id must be hexadecimal"));
         }
         // Argon2 is slow on purpose; no database lock is held meanwhile.
         let (user_id, admin) = match self.credentials(username)? {
@@ -281,7 +264,7 @@ pub trait Storage: Send + Sync + 'static {
 
     fn add_user(&self, username: &str, password: &str, admin: bool, now_ms: i64) -> Result<i64, Error> {
         if username.trim().is_empty() || password.len() < 8 {
-            return Err(Error::invalid("bad_user", "a user needs a name and a password of at least 8 characters"));
+            return Err(Error::invalid(Code::BadUser, "a user needs a name and a password of at least 8 characters"));
         }
         self.insert_user(username, &auth::hash_password(password)?, admin, now_ms)
     }
@@ -356,7 +339,7 @@ pub const INSERT_DEVICE: &str = "INSERT INTO devices (id, user_id, name, token_d
 
 /// The answer when a device's actor is already registered to another device.
 pub fn actor_taken() -> Error {
-    Error::conflict("actor_taken", "this device's actor id is registered to another user")
+    Error::conflict(Code::ActorTaken, "this device's actor id is registered to another user")
 }
 
 /// The role a device's user has in each workspace (admins: owner everywhere).
@@ -369,7 +352,7 @@ pub fn check_read(device: &Device, roles: &HashMap<&str, Role>, workspace: &str)
     if device.admin || roles.contains_key(workspace) {
         Ok(())
     } else {
-        Err(Error::forbidden("not_a_member", format!("you are not a member of workspace `{workspace}`")))
+        Err(Error::forbidden(Code::NotAMember, format!("you are not a member of workspace `{workspace}`")))
     }
 }
 
@@ -378,7 +361,7 @@ pub fn check_read(device: &Device, roles: &HashMap<&str, Role>, workspace: &str)
 /// over, as on a new epoch.
 pub fn cursor_ahead(workspace: &str) -> Error {
     Error::conflict(
-        "cursor_ahead",
+        Code::CursorAhead,
         format!("this device has read further in `{workspace}` than the server holds; it will send its changes again"),
     )
 }

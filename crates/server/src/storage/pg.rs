@@ -12,6 +12,7 @@ use crate::auth::{self, Device};
 use crate::round::{self, CachedDoc, Entry, FreshFacts, FreshSnapshot, LogTx, StaleDoc};
 use crate::storage::Error;
 use crate::storage::{self, DeviceInfo, DeviceRecord, FactsRow, Membership, NewDevice, Storage, SyncOutcome};
+use cd4mm_core::Code;
 use cd4mm_sync::wire::{DocBytes, SyncRequest};
 use postgres::IsolationLevel;
 use postgres::error::SqlState;
@@ -383,7 +384,7 @@ impl Storage for Postgres {
                 &[&device_id, &now_ms],
             )?;
             if n == 0 {
-                return Err(Error::invalid("no_device", format!("there is no active device `{device_id}`")));
+                return Err(Error::invalid(Code::NoDevice, format!("there is no active device `{device_id}`")));
             }
             Ok(())
         })

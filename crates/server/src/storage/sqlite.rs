@@ -6,6 +6,7 @@ use crate::auth::Device;
 use crate::round::{self, CachedDoc, Entry, FreshFacts, FreshSnapshot, LogTx, StaleDoc};
 use crate::storage::Error;
 use crate::storage::{self, DeviceInfo, DeviceRecord, FactsRow, Membership, NewDevice, Storage, SyncOutcome};
+use cd4mm_core::Code;
 use cd4mm_sync::wire::{DocBytes, SyncRequest};
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use std::path::Path;
@@ -324,7 +325,7 @@ impl Storage for Sqlite {
                 params![device_id, now_ms],
             )?;
             if n == 0 {
-                return Err(Error::invalid("no_device", format!("there is no active device `{device_id}`")));
+                return Err(Error::invalid(Code::NoDevice, format!("there is no active device `{device_id}`")));
             }
             Ok(())
         })

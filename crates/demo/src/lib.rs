@@ -1,17 +1,19 @@
+//! # cd4mm-demo — the demo workspaces, written as a field officer would
+//!
 //! A demo workspace from the field scenarios (`SCENARIOS.md`): the
 //! border-crossing self-assessment and its re-assessment a year later, the plan
-//! that answers the largest gaps, and a year of monitoring. Used by the store's
-//! `demo` example and the server's `demo` command, so every shell shows the
-//! same data. [`REGION`] adds five smaller engagements in other countries, for
+//! that answers the largest gaps, and a year of monitoring. Used by this
+//! crate's `demo` example and the server's `demo` command, so every shell shows
+//! the same data; kept out of the store so the desktop app does not ship it. [`REGION`] adds five smaller engagements in other countries, for
 //! the regional review (scenario 6).
 
-use crate::{Result, Store, StoreError};
 use cd4mm_core::assessment::Assessment;
 use cd4mm_core::engagement::{CapacityArea, Engagement, Phases, Stakeholder};
 use cd4mm_core::monitoring::{Kirkpatrick, Measurement, Monitoring, ParticipantGroup, ProgressUpdate, Training};
 use cd4mm_core::plan::{Activity, GapRef, Indicator, Outcome, Output, Plan};
 use cd4mm_core::vocabulary::{ActivityStatus, ActivityType, Area, PhaseState, Sex, StakeholderType, Stance};
 use cd4mm_core::{Content, Date, Edit};
+use cd4mm_store::{Result, Store, StoreError};
 use serde_json::json;
 
 const DAY: i64 = 86_400_000;

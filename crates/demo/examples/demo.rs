@@ -2,10 +2,11 @@
 //! the border-crossing self-assessment, the plan that answers its largest gaps,
 //! a year of monitoring and the re-assessment. Prints what the screens show.
 //!
-//! `cargo run -p cd4mm-store --example demo -- [DATA_DIR]`
+//! `cargo run -p cd4mm-demo --example demo -- [DATA_DIR]`
 
 use cd4mm_core::Content;
 use cd4mm_core::assessment::Dimension;
+use cd4mm_core::vocabulary::Sex;
 use cd4mm_store::Store;
 use std::path::PathBuf;
 
@@ -15,9 +16,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let path = dir.join("demo.sqlite3");
     let fresh = !path.exists();
     let mut store = Store::open(&path)?;
-    let t0 = cd4mm_store::demo::START_MS;
+    let t0 = cd4mm_demo::START_MS;
     if fresh {
-        cd4mm_store::demo::seed(&mut store, "ghana-border", t0)?;
+        cd4mm_demo::seed(&mut store, "ghana-border", t0)?;
     }
     report(&mut store, t0)?;
     println!("\nData file: {} (run again to reopen it)", path.display());
@@ -83,8 +84,8 @@ fn report(store: &mut Store, _t0: i64) -> Result<(), Box<dyn std::error::Error>>
         "Training `{}`: {} participants ({} women, {} men), learning gain {:+.0} points",
         t.title,
         h.total,
-        h.female,
-        h.male,
+        h.of_sex(Sex::Female),
+        h.of_sex(Sex::Male),
         t.kirkpatrick.learning_gain().unwrap_or(0.0)
     );
     println!("\nSearch `structure chart`:");
