@@ -53,7 +53,7 @@ pub struct Base {
 }
 
 impl Base {
-    pub fn read(tx: &mut impl LogTx, doc_id: &str) -> Result<Base, Error> {
+    pub fn read(tx: &mut (impl LogTx + ?Sized), doc_id: &str) -> Result<Base, Error> {
         let registered = tx.document(doc_id)?;
         let (snapshot, from) = match tx.cached(doc_id)? {
             Some(c) => (c.snapshot, c.snapshot_seq),
@@ -88,7 +88,7 @@ pub struct Bases {
 }
 
 /// Read the bases of a request's changes (inside a backend's read transaction).
-pub fn read_bases(tx: &mut impl LogTx, device: &Device, changes: &[OutChange]) -> Result<Bases, Error> {
+pub fn read_bases(tx: &mut (impl LogTx + ?Sized), device: &Device, changes: &[OutChange]) -> Result<Bases, Error> {
     let mut docs = HashMap::new();
     for c in changes {
         if !docs.contains_key(&c.doc_id) {
@@ -151,7 +151,7 @@ pub fn prejudge(bases: &Bases, device: &Device, changes: &[OutChange], last_try:
 /// not, and this is not the last try (the caller rolls back and judges
 /// again). `verdicts[i]` is the verdict on `changes[i]`.
 pub fn judge(
-    tx: &mut impl LogTx,
+    tx: &mut (impl LogTx + ?Sized),
     members: &[Membership],
     changes: &[OutChange],
     judged: &Judged,
@@ -183,7 +183,7 @@ pub fn judge(
 /// under another id (in an earlier round or earlier in this one) would
 /// register an empty document there. Refused, with the ones after it.
 fn held_elsewhere<'a>(
-    tx: &mut impl LogTx,
+    tx: &mut (impl LogTx + ?Sized),
     round: &mut HashMap<[u8; 32], &'a str>,
     doc_id: &'a str,
     mut verdicts: Vec<Verdict>,

@@ -46,6 +46,11 @@ pub trait LogTx {
     /// The workspace and kind a document is registered with.
     fn document(&mut self, doc_id: &str) -> Result<Option<(String, String)>, Error>;
     fn register_document(&mut self, doc_id: &str, workspace: &str, kind: &str) -> Result<(), Error>;
+    /// Tell every server instance, when this transaction commits, that a
+    /// workspace has news (a no-op where each instance announces its own).
+    fn announce(&mut self, _workspace: &str) -> Result<(), Error> {
+        Ok(())
+    }
     /// Append a change; `false` if the log already holds it (same hash).
     fn append(
         &mut self,
@@ -85,7 +90,7 @@ pub trait LogTx {
 
 /// Every document of a workspace as one compact snapshot (caching the
 /// snapshots it had to bring up to date): for a first sync, and for exports.
-pub fn saved(tx: &mut impl LogTx, workspace: &str) -> Result<Vec<DocBytes>, Error> {
+pub fn saved(tx: &mut (impl LogTx + ?Sized), workspace: &str) -> Result<Vec<DocBytes>, Error> {
     let mut out = Vec::new();
     for doc in tx.documents_of(workspace)? {
         let (id, kind) = (doc.id.clone(), doc.kind.clone());
@@ -98,13 +103,17 @@ pub fn saved(tx: &mut impl LogTx, workspace: &str) -> Result<Vec<DocBytes>, Erro
 /// A document's compact snapshot as of its last log entry, and that entry's
 /// number (the snapshot's version), caching it when it had to be brought up
 /// to date.
-fn current(tx: &mut impl LogTx, doc: CachedDoc) -> Result<(Vec<u8>, u64), Error> {
+fn current(tx: &mut (impl LogTx + ?Sized), doc: CachedDoc) -> Result<(Vec<u8>, u64), Error> {
     let later = tx.changes_of_after(&doc.id, doc.snapshot_seq)?;
     current_with(tx, doc, later)
 }
 
 /// [`current`], given the entries after the cached snapshot.
-fn current_with(tx: &mut impl LogTx, doc: CachedDoc, later: Vec<(u64, Vec<u8>)>) -> Result<(Vec<u8>, u64), Error> {
+fn current_with(
+    tx: &mut (impl LogTx + ?Sized),
+    doc: CachedDoc,
+    later: Vec<(u64, Vec<u8>)>,
+) -> Result<(Vec<u8>, u64), Error> {
     match later.last() {
         None => Ok((doc.snapshot.unwrap_or_default(), doc.snapshot_seq)),
         Some(&(last, _)) => {
@@ -120,7 +129,7 @@ fn current_with(tx: &mut impl LogTx, doc: CachedDoc, later: Vec<(u64, Vec<u8>)>)
 /// lacks: what a first sync's page will send, read to bring the snapshots
 /// up to date before the round ([`crate::Storage::prepare_snapshots`]).
 pub fn read_page(
-    tx: &mut impl LogTx,
+    tx: &mut (impl LogTx + ?Sized),
     workspace: &str,
     from: &str,
     inclusive: bool,
@@ -169,7 +178,7 @@ pub fn fresh_snapshots(stale: Vec<StaleDoc>) -> Vec<FreshSnapshot> {
 
 /// Keep fresh snapshots, inside the backend's transaction (only forward:
 /// a later one cached meanwhile stays).
-pub fn write_snapshots(tx: &mut impl LogTx, fresh: &[FreshSnapshot]) -> Result<(), Error> {
+pub fn write_snapshots(tx: &mut (impl LogTx + ?Sized), fresh: &[FreshSnapshot]) -> Result<(), Error> {
     for f in fresh {
         tx.cache_snapshot(&f.doc_id, &f.bytes, f.seq)?;
     }
@@ -216,7 +225,11 @@ pub struct FreshFacts {
 /// (it would slow every device's sync): the server's facts task does after
 /// each round, and a dashboard catches up before reading
 /// ([`crate::Storage::refresh_facts`]).
-pub fn read_stale(tx: &mut impl LogTx, workspaces: Option<&[String]>, limit: usize) -> Result<Vec<StaleDoc>, Error> {
+pub fn read_stale(
+    tx: &mut (impl LogTx + ?Sized),
+    workspaces: Option<&[String]>,
+    limit: usize,
+) -> Result<Vec<StaleDoc>, Error> {
     let mut out = Vec::new();
     for (doc_id, workspace) in tx.stale_facts(workspaces, limit)? {
         let Some(doc) = tx.cached(&doc_id)? else { continue };
@@ -259,7 +272,7 @@ pub fn fresh_facts(stale: Vec<StaleDoc>) -> Vec<FreshFacts> {
 /// Keep refreshed facts (and snapshots), inside the backend's transaction.
 /// Both only ever move forward: facts or a snapshot as of a later entry,
 /// written meanwhile, are kept.
-pub fn write_facts(tx: &mut impl LogTx, fresh: &[FreshFacts]) -> Result<(), Error> {
+pub fn write_facts(tx: &mut (impl LogTx + ?Sized), fresh: &[FreshFacts]) -> Result<(), Error> {
     for f in fresh {
         if let Some(snapshot) = &f.snapshot {
             tx.cache_snapshot(&f.doc_id, snapshot, f.seq)?;
@@ -283,7 +296,7 @@ pub const MIN_BUDGET: usize = 4 * 1024;
 /// verdicts reached before the transaction ([`admit::prejudge`]); `None`
 /// when some no longer hold and the caller should judge again (roll back).
 pub fn run(
-    tx: &mut impl LogTx,
+    tx: &mut (impl LogTx + ?Sized),
     device: &Device,
     request: &SyncRequest,
     version: u16,
@@ -464,7 +477,7 @@ const MIN_PART: usize = 1024;
 /// A first sync's snapshots from `resume` on, within the page; where to
 /// resume next time, or `None` when every document is in.
 fn snapshots(
-    tx: &mut impl LogTx,
+    tx: &mut (impl LogTx + ?Sized),
     workspace: &str,
     resume: Resume,
     page: &mut Page,
@@ -524,7 +537,12 @@ fn snapshots(
 }
 
 /// Log entries after the workspace's cursor, within the page.
-fn entries(tx: &mut impl LogTx, device: &Device, out: &mut WorkspaceNews, page: &mut Page) -> Result<(), Error> {
+fn entries(
+    tx: &mut (impl LogTx + ?Sized),
+    device: &Device,
+    out: &mut WorkspaceNews,
+    page: &mut Page,
+) -> Result<(), Error> {
     loop {
         let entries = tx.entries_after(&out.workspace, out.cursor, ENTRIES_PER_QUERY)?;
         let full = entries.len() == ENTRIES_PER_QUERY;

@@ -4,6 +4,7 @@
 //! calls them inside its transaction.
 
 mod error;
+mod migrate;
 pub(crate) mod pg;
 pub(crate) mod sqlite;
 
@@ -11,7 +12,7 @@ pub use error::{Error, ErrorKind};
 
 use crate::access::Role;
 use crate::auth::{self, Device};
-use crate::round::{FreshFacts, FreshSnapshot, StaleDoc};
+use crate::round::{self, FreshFacts, FreshSnapshot, LogTx, StaleDoc};
 use cd4mm_core::Code;
 use cd4mm_core::automerge::{Automerge, Change};
 pub use cd4mm_sync::account::{Enrolment, Membership};
@@ -103,19 +104,44 @@ pub trait Storage: Send + Sync + 'static {
     fn saved_documents(&self, workspace: &str) -> Result<Vec<cd4mm_sync::wire::DocBytes>, Error>;
     /// The regional facts of every document of these workspaces.
     fn facts(&self, workspaces: &[String]) -> Result<Vec<FactsRow>, Error>;
+    /// Run `f` in one read-only transaction that sees one state of the
+    /// database throughout (PostgreSQL: REPEATABLE READ).
+    fn reading(&self, f: &mut (dyn FnMut(&mut dyn LogTx) -> Result<(), Error> + Send)) -> Result<(), Error>;
+    /// Run `f` in one write transaction: committed when it answers `true`,
+    /// rolled back when it answers `false` or fails. Writers of a workspace
+    /// go one at a time (`LogTx::lock_workspaces`; SQLite: IMMEDIATE).
+    fn writing(&self, f: &mut (dyn FnMut(&mut dyn LogTx) -> Result<bool, Error> + Send)) -> Result<(), Error>;
     /// Up to `limit` documents of these workspaces (`None`: all) whose facts
     /// are stale, read in one transaction ([`crate::round::read_stale`]).
-    fn read_stale(&self, workspaces: Option<&[String]>, limit: usize) -> Result<Vec<StaleDoc>, Error>;
+    fn read_stale(&self, workspaces: Option<&[String]>, limit: usize) -> Result<Vec<StaleDoc>, Error> {
+        read(self, |tx| round::read_stale(tx, workspaces, limit))
+    }
     /// Keep refreshed facts, in one transaction ([`crate::round::write_facts`]).
-    fn write_facts(&self, fresh: &[FreshFacts]) -> Result<(), Error>;
+    fn write_facts(&self, fresh: &[FreshFacts]) -> Result<(), Error> {
+        write(self, |tx| round::write_facts(tx, fresh).map(Some)).map(drop)
+    }
     /// What a request's changes will be judged against, read in one short
     /// transaction ([`crate::admit::read_bases`]).
-    fn bases(&self, device: &Device, request: &SyncRequest) -> Result<crate::admit::Bases, Error>;
+    fn bases(&self, device: &Device, request: &SyncRequest) -> Result<crate::admit::Bases, Error> {
+        read(self, |tx| crate::admit::read_bases(tx, device, &request.changes))
+    }
     /// A first sync's next documents, read in one transaction ([`crate::round::read_page`]).
-    fn snapshot_page(&self, workspace: &str, from: &str, inclusive: bool, limit: usize)
-    -> Result<Vec<StaleDoc>, Error>;
+    fn snapshot_page(
+        &self,
+        workspace: &str,
+        from: &str,
+        inclusive: bool,
+        limit: usize,
+    ) -> Result<Vec<StaleDoc>, Error> {
+        read(self, |tx| round::read_page(tx, workspace, from, inclusive, limit))
+    }
     /// Cache fresh snapshots, in one transaction ([`crate::round::write_snapshots`]).
-    fn cache_snapshots(&self, fresh: &[FreshSnapshot]) -> Result<(), Error>;
+    fn cache_snapshots(&self, fresh: &[FreshSnapshot]) -> Result<(), Error> {
+        if fresh.is_empty() {
+            return Ok(());
+        }
+        write(self, |tx| round::write_snapshots(tx, fresh).map(Some)).map(drop)
+    }
     /// One sync round ([`crate::round::run`]), in one transaction, with the
     /// verdicts reached beforehand; `None` (nothing written) when some no
     /// longer hold.
@@ -127,7 +153,17 @@ pub trait Storage: Send + Sync + 'static {
         cap: usize,
         now_ms: i64,
         judged: &crate::admit::Judged,
-    ) -> Result<Option<SyncOutcome>, Error>;
+    ) -> Result<Option<SyncOutcome>, Error> {
+        write(self, |tx| {
+            let Some(outcome) = round::run(tx, device, request, version, cap, now_ms, judged)? else {
+                return Ok(None); // rolled back: judged again
+            };
+            for workspace in &outcome.news {
+                tx.announce(workspace)?;
+            }
+            Ok(Some(outcome))
+        })
+    }
     /// Whether the storage itself tells every server instance of news (through
     /// `news`); if not, each instance announces its own rounds' news.
     fn delivers_news(&self, _news: tokio::sync::broadcast::Sender<String>) -> bool {
@@ -354,6 +390,37 @@ pub fn check_read(device: &Device, roles: &HashMap<&str, Role>, workspace: &str)
     } else {
         Err(Error::forbidden(Code::NotAMember, format!("you are not a member of workspace `{workspace}`")))
     }
+}
+
+/// `f`'s answer, read in one transaction of `db` ([`Storage::reading`]).
+fn read<S: Storage + ?Sized, T: Send>(
+    db: &S,
+    f: impl FnOnce(&mut dyn LogTx) -> Result<T, Error> + Send,
+) -> Result<T, Error> {
+    let mut f = Some(f);
+    let mut out = None;
+    db.reading(&mut |tx| {
+        let f = f.take().ok_or_else(|| Error::internal("a read transaction ran twice"))?;
+        out = Some(f(tx)?);
+        Ok(())
+    })?;
+    out.ok_or_else(|| Error::internal("a read transaction did not run"))
+}
+
+/// `f`'s answer, written in one transaction of `db` ([`Storage::writing`]):
+/// committed if `Some`, rolled back if `None`.
+fn write<S: Storage + ?Sized, T: Send>(
+    db: &S,
+    f: impl FnOnce(&mut dyn LogTx) -> Result<Option<T>, Error> + Send,
+) -> Result<Option<T>, Error> {
+    let mut f = Some(f);
+    let mut out = None;
+    db.writing(&mut |tx| {
+        let f = f.take().ok_or_else(|| Error::internal("a write transaction ran twice"))?;
+        out = f(tx)?;
+        Ok(out.is_some())
+    })?;
+    Ok(out)
 }
 
 /// A device has read further than this server's log goes: the server lost part

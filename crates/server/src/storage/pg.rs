@@ -7,13 +7,12 @@
 //! a device's cursor never skips an entry that commits late.
 
 use crate::access::Role;
-use crate::admit;
 use crate::auth::{self, Device};
-use crate::round::{self, CachedDoc, Entry, FreshFacts, FreshSnapshot, LogTx, StaleDoc};
-use crate::storage::Error;
-use crate::storage::{self, DeviceInfo, DeviceRecord, FactsRow, Membership, NewDevice, Storage, SyncOutcome};
+use crate::round::{self, CachedDoc, Entry, LogTx};
+use crate::storage::{self, DeviceInfo, DeviceRecord, FactsRow, Membership, NewDevice, Storage};
+use crate::storage::{Error, migrate};
 use cd4mm_core::Code;
-use cd4mm_sync::wire::{DocBytes, SyncRequest};
+use cd4mm_sync::wire::DocBytes;
 use postgres::IsolationLevel;
 use postgres::error::SqlState;
 use postgres::fallible_iterator::FallibleIterator;
@@ -23,12 +22,6 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::sync::broadcast;
 
-const MIGRATIONS: &[&str] = &[
-    include_str!("../../../../migrations/server-postgres/0001_init.sql"),
-    include_str!("../../../../migrations/server-postgres/0002_facts.sql"),
-    include_str!("../../../../migrations/server-postgres/0003_coverage.sql"),
-    include_str!("../../../../migrations/server-postgres/0004_documents_by_id.sql"),
-];
 /// Advisory lock held while migrating, so instances starting together migrate once.
 const MIGRATION_LOCK: i64 = 0x0cd4_0001;
 const NEWS_CHANNEL: &str = "cd4mm_news";
@@ -86,20 +79,7 @@ impl Postgres {
         let fail = |e: postgres::Error| format!("PostgreSQL: {e}");
         client.execute("SELECT pg_advisory_lock($1)", &[&MIGRATION_LOCK]).map_err(fail)?;
         client.batch_execute("CREATE TABLE IF NOT EXISTS schema_version (version BIGINT NOT NULL)").map_err(fail)?;
-        let version: i64 =
-            client.query_opt("SELECT version FROM schema_version", &[]).map_err(fail)?.map_or(0, |r| r.get(0));
-        if version > MIGRATIONS.len() as i64 {
-            return Err(format!(
-                "the database was written by a newer cd4mm-server (version {version}); update the server"
-            ));
-        }
-        for (i, sql) in MIGRATIONS.iter().enumerate().skip(version.max(0) as usize) {
-            let mut tx = client.transaction().map_err(fail)?;
-            tx.batch_execute(sql).map_err(fail)?;
-            tx.execute("DELETE FROM schema_version", &[]).map_err(fail)?;
-            tx.execute("INSERT INTO schema_version (version) VALUES ($1)", &[&(i as i64 + 1)]).map_err(fail)?;
-            tx.commit().map_err(fail)?;
-        }
+        migrate::run(&mut Schema(&mut client), "the database")?;
         let epoch = auth::random_hex(8).map_err(|e| e.message)?;
         client
             .execute("INSERT INTO meta (key, value) VALUES ('epoch', $1) ON CONFLICT (key) DO NOTHING", &[&epoch])
@@ -238,76 +218,22 @@ impl Storage for Postgres {
         })
     }
 
-    fn read_stale(&self, workspaces: Option<&[String]>, limit: usize) -> Result<Vec<StaleDoc>, Error> {
+    fn reading(&self, f: &mut (dyn FnMut(&mut dyn LogTx) -> Result<(), Error> + Send)) -> Result<(), Error> {
         self.with(|c| {
-            let mut tx = c.transaction()?;
-            round::read_stale(&mut Tx(&mut tx), workspaces, limit)
-        })
-    }
-
-    fn write_facts(&self, fresh: &[FreshFacts]) -> Result<(), Error> {
-        self.with(|c| {
-            let mut tx = c.transaction()?;
-            round::write_facts(&mut Tx(&mut tx), fresh)?;
-            tx.commit()?;
-            Ok(())
-        })
-    }
-
-    fn bases(&self, device: &Device, request: &SyncRequest) -> Result<admit::Bases, Error> {
-        self.with(|c| {
-            // One snapshot of the database for every document read.
+            // One snapshot of the database for every row read.
             let mut tx =
                 c.build_transaction().isolation_level(IsolationLevel::RepeatableRead).read_only(true).start()?;
-            admit::read_bases(&mut Tx(&mut tx), device, &request.changes)
+            f(&mut Tx(&mut tx))
         })
     }
 
-    fn snapshot_page(
-        &self,
-        workspace: &str,
-        from: &str,
-        inclusive: bool,
-        limit: usize,
-    ) -> Result<Vec<StaleDoc>, Error> {
+    fn writing(&self, f: &mut (dyn FnMut(&mut dyn LogTx) -> Result<bool, Error> + Send)) -> Result<(), Error> {
         self.with(|c| {
             let mut tx = c.transaction()?;
-            round::read_page(&mut Tx(&mut tx), workspace, from, inclusive, limit)
-        })
-    }
-
-    fn cache_snapshots(&self, fresh: &[FreshSnapshot]) -> Result<(), Error> {
-        if fresh.is_empty() {
-            return Ok(());
-        }
-        self.with(|c| {
-            let mut tx = c.transaction()?;
-            round::write_snapshots(&mut Tx(&mut tx), fresh)?;
-            tx.commit()?;
-            Ok(())
-        })
-    }
-
-    fn sync_judged(
-        &self,
-        device: &Device,
-        request: &SyncRequest,
-        version: u16,
-        cap: usize,
-        now_ms: i64,
-        judged: &admit::Judged,
-    ) -> Result<Option<SyncOutcome>, Error> {
-        self.with(|c| {
-            let mut tx = c.transaction()?;
-            let Some(outcome) = round::run(&mut Tx(&mut tx), device, request, version, cap, now_ms, judged)? else {
-                return Ok(None); // rolled back: judged again
-            };
-            for workspace in &outcome.news {
-                // Delivered to every instance (this one included) on commit.
-                tx.execute("SELECT pg_notify($1, $2)", &[&NEWS_CHANNEL, workspace])?;
+            if f(&mut Tx(&mut tx))? {
+                tx.commit()?;
             }
-            tx.commit()?;
-            Ok(Some(outcome))
+            Ok(())
         })
     }
 
@@ -453,7 +379,33 @@ fn cached_doc(r: &postgres::Row) -> CachedDoc {
 
 struct Tx<'a, 'b>(&'a mut Transaction<'b>);
 
+/// The schema version, in a one-row table.
+struct Schema<'a>(&'a mut Client);
+
+impl migrate::Schema for Schema<'_> {
+    type Error = postgres::Error;
+    const DIALECT: migrate::Dialect = migrate::Dialect::Postgres;
+
+    fn version(&mut self) -> Result<i64, postgres::Error> {
+        Ok(self.0.query_opt("SELECT version FROM schema_version", &[])?.map_or(0, |r| r.get(0)))
+    }
+
+    fn step(&mut self, sql: &str, version: i64) -> Result<(), postgres::Error> {
+        let mut tx = self.0.transaction()?;
+        tx.batch_execute(sql)?;
+        tx.execute("DELETE FROM schema_version", &[])?;
+        tx.execute("INSERT INTO schema_version (version) VALUES ($1)", &[&version])?;
+        tx.commit()
+    }
+}
+
 impl LogTx for Tx<'_, '_> {
+    fn announce(&mut self, workspace: &str) -> Result<(), Error> {
+        // Delivered to every instance (this one included) on commit.
+        self.0.execute("SELECT pg_notify($1, $2)", &[&NEWS_CHANNEL, &workspace])?;
+        Ok(())
+    }
+
     fn epoch(&mut self) -> Result<String, Error> {
         Ok(self.0.query_one("SELECT value FROM meta WHERE key = 'epoch'", &[])?.get(0))
     }

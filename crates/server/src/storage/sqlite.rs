@@ -1,23 +1,15 @@
 //! The embedded default: one SQLite file in the data directory, no setup.
 
 use crate::access::Role;
-use crate::admit;
 use crate::auth::Device;
-use crate::round::{self, CachedDoc, Entry, FreshFacts, FreshSnapshot, LogTx, StaleDoc};
-use crate::storage::Error;
-use crate::storage::{self, DeviceInfo, DeviceRecord, FactsRow, Membership, NewDevice, Storage, SyncOutcome};
+use crate::round::{self, CachedDoc, Entry, LogTx};
+use crate::storage::{self, DeviceInfo, DeviceRecord, FactsRow, Membership, NewDevice, Storage};
+use crate::storage::{Error, migrate};
 use cd4mm_core::Code;
-use cd4mm_sync::wire::{DocBytes, SyncRequest};
+use cd4mm_sync::wire::DocBytes;
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use std::path::Path;
 use std::sync::Mutex;
-
-const MIGRATIONS: &[&str] = &[
-    include_str!("../../../../migrations/server-sqlite/0001_init.sql"),
-    include_str!("../../../../migrations/server-sqlite/0002_facts.sql"),
-    include_str!("../../../../migrations/server-sqlite/0003_coverage.sql"),
-    include_str!("../../../../migrations/server-sqlite/0004_documents_by_id.sql"),
-];
 
 #[derive(Debug)]
 pub struct Sqlite {
@@ -29,23 +21,13 @@ impl Sqlite {
     pub fn open(path: &Path) -> Result<Sqlite, String> {
         let mut conn = Connection::open(path).map_err(|e| format!("cannot open {}: {e}", path.display()))?;
         let fail = |e: rusqlite::Error| format!("{}: {e}", path.display());
-        let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).map_err(fail)?;
-        if version > MIGRATIONS.len() as i64 {
-            return Err(format!(
-                "{} was written by a newer cd4mm-server (database version {version}); update the server",
-                path.display()
-            ));
-        }
+        let mut schema = Schema(&mut conn);
+        migrate::check(&mut schema, &path.display().to_string())?;
         conn.busy_timeout(std::time::Duration::from_secs(10)).map_err(fail)?;
         conn.pragma_update(None, "journal_mode", "WAL").map_err(fail)?;
         conn.pragma_update(None, "synchronous", "FULL").map_err(fail)?;
         conn.pragma_update(None, "foreign_keys", "ON").map_err(fail)?;
-        for (i, sql) in MIGRATIONS.iter().enumerate().skip(version.max(0) as usize) {
-            let tx = conn.transaction().map_err(fail)?;
-            tx.execute_batch(sql).map_err(fail)?;
-            tx.pragma_update(None, "user_version", i as i64 + 1).map_err(fail)?;
-            tx.commit().map_err(fail)?;
-        }
+        migrate::run(&mut Schema(&mut conn), &path.display().to_string())?;
         let db = Sqlite { conn: Mutex::new(conn) };
         let has_epoch =
             db.with(|c| Ok(c.query_row("SELECT count(*) FROM meta WHERE key = 'epoch'", [], |r| r.get::<_, i64>(0))?));
@@ -60,6 +42,25 @@ impl Sqlite {
         // the connection is fine, so one bad request never stops the server.
         let mut conn = self.conn.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         f(&mut conn)
+    }
+}
+
+/// The schema version, in SQLite's `user_version`.
+struct Schema<'a>(&'a mut Connection);
+
+impl migrate::Schema for Schema<'_> {
+    type Error = rusqlite::Error;
+    const DIALECT: migrate::Dialect = migrate::Dialect::Sqlite;
+
+    fn version(&mut self) -> rusqlite::Result<i64> {
+        self.0.query_row("PRAGMA user_version", [], |r| r.get(0))
+    }
+
+    fn step(&mut self, sql: &str, version: i64) -> rusqlite::Result<()> {
+        let tx = self.0.transaction()?;
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", version)?;
+        tx.commit()
     }
 }
 
@@ -189,71 +190,22 @@ impl Storage for Sqlite {
         })
     }
 
-    fn read_stale(&self, workspaces: Option<&[String]>, limit: usize) -> Result<Vec<StaleDoc>, Error> {
+    fn reading(&self, f: &mut (dyn FnMut(&mut dyn LogTx) -> Result<(), Error> + Send)) -> Result<(), Error> {
+        // Deferred: in WAL mode, one snapshot of the database from its first read.
         self.with(|c| {
             let tx = c.transaction()?;
-            round::read_stale(&mut Tx(&tx), workspaces, limit)
+            f(&mut Tx(&tx))
         })
     }
 
-    fn write_facts(&self, fresh: &[FreshFacts]) -> Result<(), Error> {
-        self.with(|c| {
-            let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
-            round::write_facts(&mut Tx(&tx), fresh)?;
-            tx.commit()?;
-            Ok(())
-        })
-    }
-
-    fn bases(&self, device: &Device, request: &SyncRequest) -> Result<admit::Bases, Error> {
-        self.with(|c| {
-            let tx = c.transaction()?;
-            admit::read_bases(&mut Tx(&tx), device, &request.changes)
-        })
-    }
-
-    fn snapshot_page(
-        &self,
-        workspace: &str,
-        from: &str,
-        inclusive: bool,
-        limit: usize,
-    ) -> Result<Vec<StaleDoc>, Error> {
-        self.with(|c| {
-            let tx = c.transaction()?;
-            round::read_page(&mut Tx(&tx), workspace, from, inclusive, limit)
-        })
-    }
-
-    fn cache_snapshots(&self, fresh: &[FreshSnapshot]) -> Result<(), Error> {
-        if fresh.is_empty() {
-            return Ok(());
-        }
-        self.with(|c| {
-            let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
-            round::write_snapshots(&mut Tx(&tx), fresh)?;
-            tx.commit()?;
-            Ok(())
-        })
-    }
-
-    fn sync_judged(
-        &self,
-        device: &Device,
-        request: &SyncRequest,
-        version: u16,
-        cap: usize,
-        now_ms: i64,
-        judged: &admit::Judged,
-    ) -> Result<Option<SyncOutcome>, Error> {
+    fn writing(&self, f: &mut (dyn FnMut(&mut dyn LogTx) -> Result<bool, Error> + Send)) -> Result<(), Error> {
         self.with(|c| {
             // IMMEDIATE: one writer at a time, so log numbers commit in order.
             let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
-            let Some(outcome) = round::run(&mut Tx(&tx), device, request, version, cap, now_ms, judged)? else {
-                return Ok(None); // rolled back: judged again
-            };
-            tx.commit()?;
-            Ok(Some(outcome))
+            if f(&mut Tx(&tx))? {
+                tx.commit()?;
+            }
+            Ok(())
         })
     }
 
