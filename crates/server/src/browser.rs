@@ -12,9 +12,11 @@ use crate::auth::Device;
 use crate::error::ApiError;
 use crate::{AppState, now_ms};
 use axum::Json;
+use axum::Router;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use axum::routing::post;
 use cd4mm_app::{AppError, Caller, Command, Reply, WorkspaceInfo};
 use cd4mm_core::Code;
 use cd4mm_core::automerge::ActorId;
@@ -35,6 +37,14 @@ pub struct Sessions {
 pub struct Login {
     username: String,
     password: String,
+}
+
+/// The browser's session and command API.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/login", post(login))
+        .route("/api/command", post(command))
+        .route("/api/logout", post(logout))
 }
 
 /// `POST /api/login`: a new browser session for a user.

@@ -4,9 +4,11 @@
 use crate::AppState;
 use crate::auth::Device;
 use crate::error::ApiError;
+use axum::Router;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::routing::get;
 use cd4mm_core::Code;
 use futures_util::stream::{self, Stream};
 use std::collections::{HashMap, HashSet};
@@ -54,6 +56,11 @@ impl Drop for Open {
             }
         }
     }
+}
+
+/// Live news for devices.
+pub fn routes() -> Router<AppState> {
+    Router::new().route("/v1/events", get(events))
 }
 
 pub async fn events(

@@ -13,9 +13,11 @@
 use crate::AppState;
 use crate::auth::Device;
 use crate::error::ApiError;
+use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
+use axum::routing::get;
 use cd4mm_core::Code;
 use cd4mm_core::export::{self, Cell, Kind};
 use serde::Deserialize;
@@ -25,8 +27,13 @@ pub struct Scope {
     workspace: Option<String>,
 }
 
+/// Exports of a workspace's data.
+pub fn routes() -> Router<AppState> {
+    Router::new().route("/api/export/{file}", get(get_export))
+}
+
 /// `GET /api/export/{file}`.
-pub async fn get(
+pub async fn get_export(
     State(state): State<AppState>,
     device: Device,
     Path(file): Path<String>,

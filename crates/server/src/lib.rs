@@ -39,7 +39,7 @@ pub use events::STREAMS_PER_DEVICE;
 pub use storage::Storage;
 
 use axum::Router;
-use axum::routing::{get, post};
+use axum::routing::get;
 use serde::Deserialize;
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -164,17 +164,13 @@ pub fn router(db: Arc<dyn Storage>, config: Config) -> (Router, watch::Sender<bo
         streams: Arc::default(),
         gate: Arc::default(),
     };
+    // Each module owns its routes; the web UI answers every other GET.
     let router = Router::new()
-        .route("/healthz", get(sync::healthz))
-        .route("/v1/enrol", post(sync::enrol))
-        .route("/v1/me", get(sync::me))
-        .route("/v1/sync", post(sync::sync))
-        .route("/v1/events", get(events::events))
-        .route("/api/login", post(browser::login))
-        .route("/api/command", post(browser::command))
-        .route("/api/logout", post(browser::logout))
-        .route("/api/dashboard", get(regional::get))
-        .route("/api/export/{file}", get(export::get))
+        .merge(sync::routes())
+        .merge(events::routes())
+        .merge(browser::routes())
+        .merge(regional::routes())
+        .merge(export::routes())
         .fallback(get(web::asset))
         .with_state(state);
     (router, close)

@@ -15,16 +15,23 @@ use crate::auth::Device;
 use crate::error::ApiError;
 use crate::{AppState, storage::Storage};
 use axum::Json;
+use axum::Router;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
+use axum::routing::get;
 use cd4mm_core::Code;
 use cd4mm_core::regional::{Dashboard, Facts, Filter, WorkspaceFacts, dashboard};
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::{Notify, watch};
 
+/// The regional dashboard.
+pub fn routes() -> Router<AppState> {
+    Router::new().route("/api/dashboard", get(get_dashboard))
+}
+
 /// `GET /api/dashboard?country=…&area=…&template=…&from=…&to=…&by=…`
-pub async fn get(
+pub async fn get_dashboard(
     State(state): State<AppState>,
     device: Device,
     filter: Result<Query<Filter>, QueryRejection>,

@@ -4,10 +4,12 @@ use crate::auth::Device;
 use crate::error::ApiError;
 use crate::{AppState, now_ms};
 use axum::Json;
+use axum::Router;
 use axum::body::Body;
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
 use cd4mm_core::Code;
 use cd4mm_core::admission;
 use cd4mm_sync::account::{EnrolRequest, Enrolment, Me};
@@ -26,6 +28,15 @@ pub struct Health {
     status: &'static str,
     epoch: String,
     protocol: u16,
+}
+
+/// The device API: health, enrolment, who am I, sync.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/healthz", get(healthz))
+        .route("/v1/enrol", post(enrol))
+        .route("/v1/me", get(me))
+        .route("/v1/sync", post(sync))
 }
 
 pub async fn healthz(State(state): State<AppState>) -> Result<Json<Health>, ApiError> {
