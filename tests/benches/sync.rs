@@ -62,6 +62,15 @@ async fn main() {
         let _ = stopped.await;
     }));
 
+    // `cargo bench --bench sync -- plans`: only the first sync of plans.
+    let only_plans = std::env::args().any(|a| a == "plans");
+    first_sync_of_plans(&url, dir.path(), db.as_ref()).await;
+    if only_plans {
+        let _ = stop.send(());
+        server.await.expect("server task").expect("server stopped");
+        return;
+    }
+
     let mut a = Store::open(&dir.path().join("a.sqlite3")).expect("store a");
     let mut b = Store::open(&dir.path().join("b.sqlite3")).expect("store b");
     let client_a = Client::enrol(&url, "a", PASSWORD, "laptop a", &a).await.expect("enrol a");
@@ -148,6 +157,70 @@ async fn main() {
 
     let _ = stop.send(());
     server.await.expect("server task").expect("server stopped");
+}
+
+/// Plans of the first-sync workload, each of 20 activities.
+const PLANS: usize = 1000;
+
+/// A new device's first sync of a workspace of 1,000 plans (20 activities
+/// each): the time from the first request until every plan is in its store.
+async fn first_sync_of_plans(url: &str, dir: &std::path::Path, db: &dyn cd4mm_server::Storage) {
+    use cd4mm_core::plan::{Activity, Outcome, Output, Plan};
+    const PLANS_WS: &str = "plans";
+    for command in [
+        Command::AddWorkspace { id: PLANS_WS.into(), name: "Plans".into(), country: String::new() },
+        Command::AddUser { username: "planner".into(), password: PASSWORD.into(), admin: false },
+        Command::AddUser { username: "newcomer".into(), password: PASSWORD.into(), admin: false },
+        Command::AddMember { workspace: PLANS_WS.into(), username: "planner".into(), role: "editor".into() },
+        Command::AddMember { workspace: PLANS_WS.into(), username: "newcomer".into(), role: "editor".into() },
+    ] {
+        admin::run(db, command).expect("admin");
+    }
+    let mut author = Store::open(&dir.join("planner.sqlite3")).expect("planner store");
+    let writer = Client::enrol(url, "planner", PASSWORD, "planner's laptop", &author).await.expect("enrol");
+    author
+        .batch(|s| {
+            for n in 0..PLANS {
+                let activities = (0..20)
+                    .map(|a| Activity {
+                        id: format!("a{a}"),
+                        title: format!("Activity {a} of plan {n}"),
+                        budget: 1000.0 * a as f64,
+                        ..Activity::default()
+                    })
+                    .collect();
+                let output = Output { id: "op".into(), statement: "Output".into(), activities, ..Output::default() };
+                let outcome = Outcome {
+                    id: "oc".into(),
+                    statement: "Outcome".into(),
+                    outputs: vec![output],
+                    ..Outcome::default()
+                };
+                let plan = Plan { title: format!("Plan {n}"), outcomes: vec![outcome], ..Plan::default() };
+                s.create(&format!("plan-{n:04}"), PLANS_WS, &Content::Plan(plan), 1)?;
+            }
+            Ok(())
+        })
+        .expect("plans");
+    sync_workspaces(&writer, &mut author, &[PLANS_WS.to_owned()]).await;
+
+    // The first new device finds no snapshot kept on the server; the
+    // second finds those the first sync built and kept.
+    for (device, server_side) in [("newcomer-1", "snapshots built"), ("newcomer-2", "snapshots kept")] {
+        let mut newcomer = Store::open(&dir.join(format!("{device}.sqlite3"))).expect("newcomer store");
+        let reader = Client::enrol(url, "newcomer", PASSWORD, device, &newcomer).await.expect("enrol");
+        let started = std::time::Instant::now();
+        let p = sync_workspaces(&reader, &mut newcomer, &[PLANS_WS.to_owned()]).await;
+        let took = started.elapsed();
+        assert_eq!(newcomer.list(Some(PLANS_WS)).expect("list").len(), PLANS, "every plan arrived");
+        println!(
+            "first sync of {PLANS} plans of 20 activities on a new device ({server_side}): {:.2} s, {} round trip(s), {} B down — bar 1 s: {}",
+            took.as_secs_f64(),
+            p.requests,
+            p.bytes_received,
+            if took.as_secs_f64() <= 1.0 { "met" } else { "NOT MET" }
+        );
+    }
 }
 
 /// Changes of a heavy sender, each near the per-request operation limit.

@@ -93,10 +93,57 @@ pub struct Store {
     pub(crate) actor: ActorId,
     /// Documents loaded in memory, so an edit does not reload its document.
     docs: HashMap<String, Document>,
+    /// Inside [`Store::batch`]: each write is a savepoint of the batch's
+    /// transaction instead of a transaction of its own.
+    in_batch: bool,
     /// What time it is, for what the store writes on its own (an upgrade
     /// made while loading a document, a sync's bookkeeping); every edit's
     /// time is passed in by its caller.
     clock: Clock,
+}
+
+/// How a document new to this device arrived.
+enum Received<'a> {
+    /// Change by change (kept as rows, in order).
+    Changes(&'a [Change]),
+    /// Whole, as a saved document (kept as the document's snapshot).
+    Snapshot(&'a [u8]),
+}
+
+/// One write: a transaction of its own (IMMEDIATE, so another process
+/// waits instead of failing half-way), or inside a batch a savepoint of the
+/// batch's transaction (an error undoes this write only).
+pub(crate) enum Write<'a> {
+    Own(rusqlite::Transaction<'a>),
+    InBatch(rusqlite::Savepoint<'a>),
+}
+
+pub(crate) fn write(conn: &mut Connection, in_batch: bool) -> rusqlite::Result<Write<'_>> {
+    Ok(if in_batch {
+        Write::InBatch(conn.savepoint()?)
+    } else {
+        Write::Own(conn.transaction_with_behavior(TransactionBehavior::Immediate)?)
+    })
+}
+
+impl Write<'_> {
+    pub(crate) fn commit(self) -> rusqlite::Result<()> {
+        match self {
+            Write::Own(tx) => tx.commit(),
+            Write::InBatch(savepoint) => savepoint.commit(),
+        }
+    }
+}
+
+impl std::ops::Deref for Write<'_> {
+    type Target = Connection;
+
+    fn deref(&self) -> &Connection {
+        match self {
+            Write::Own(tx) => tx,
+            Write::InBatch(savepoint) => savepoint,
+        }
+    }
 }
 
 /// A source of the time, in Unix milliseconds (`system_clock` unless a test
@@ -164,7 +211,42 @@ impl Store {
         let mut conn = conn;
         migrations::run(&mut conn)?;
         let actor = Store::device_actor(&conn, actor)?;
-        Ok(Store { conn, path: path.to_owned(), actor, docs: HashMap::new(), clock: system_clock })
+        Ok(Store { conn, path: path.to_owned(), actor, docs: HashMap::new(), in_batch: false, clock: system_clock })
+    }
+
+    /// Run `f` as one transaction: everything it writes is committed
+    /// together, with one sync to disk, or not at all. A sync round writes
+    /// what it received this way (one commit per round, not one per
+    /// document); a user's edit is never made inside a batch, since it must
+    /// be on disk when [`Store::edit`] returns.
+    pub fn batch<T>(&mut self, f: impl FnOnce(&mut Store) -> Result<T>) -> Result<T> {
+        if self.in_batch {
+            return f(self);
+        }
+        self.conn.execute_batch("BEGIN IMMEDIATE")?;
+        self.in_batch = true;
+        let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| f(self)));
+        self.in_batch = false;
+        let result = match outcome {
+            Ok(Ok(value)) => self.conn.execute_batch("COMMIT").map(|()| value).map_err(StoreError::from),
+            Ok(Err(e)) => Err(e),
+            Err(panic) => {
+                self.rollback_batch();
+                std::panic::resume_unwind(panic);
+            }
+        };
+        if result.is_err() {
+            self.rollback_batch();
+        }
+        result
+    }
+
+    /// Undo a batch: the disk goes back to before it, and so must memory.
+    fn rollback_batch(&mut self) {
+        if !self.conn.is_autocommit() {
+            let _ = self.conn.execute_batch("ROLLBACK");
+        }
+        self.docs.clear();
     }
 
     /// Tell the time by `clock` from now on.
@@ -233,7 +315,7 @@ impl Store {
         let own = actor == self.actor;
         let doc = Document::create(workspace, content, actor, now_ms)?;
         let change = doc.last_local_change().ok_or_else(|| StoreError::Exists(id.to_owned()))?;
-        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let tx = write(&mut self.conn, self.in_batch)?;
         tx.execute(
             "INSERT INTO documents (id, kind, workspace, schema, updated_at) VALUES (?1, ?2, ?3, ?4, ?5)",
             params![id, doc.kind().code(), workspace, doc.schema() as i64, now_ms],
@@ -256,7 +338,7 @@ impl Store {
         };
         let result = (|| {
             let change = doc.last_local_change().ok_or_else(|| StoreError::NoSuchDocument(id.to_owned()))?;
-            let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let tx = write(&mut self.conn, self.in_batch)?;
             insert_change(&tx, id, &change, true)?;
             projections::write(&tx, id, doc, now_ms)?;
             tx.commit()?;
@@ -314,7 +396,7 @@ impl Store {
             return Err(e);
         }
         let result = (|| {
-            let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let tx = write(&mut self.conn, self.in_batch)?;
             for change in &new {
                 insert_change(&tx, id, change, false)?;
             }
@@ -333,6 +415,19 @@ impl Store {
         let bad = |reason: String| StoreError::BadChanges { id: id.to_owned(), reason };
         let mut raw = Automerge::new();
         admission::apply(&mut raw, changes.clone()).map_err(|r| bad(r.message))?;
+        self.keep_new(id, raw, Received::Changes(&changes), now_ms)?;
+        Ok(changes.len())
+    }
+
+    /// A document first seen whole, as the snapshot `bytes` (which `raw` was
+    /// loaded from).
+    pub(crate) fn create_from_snapshot(&mut self, id: &str, raw: Automerge, bytes: &[u8], now_ms: i64) -> Result<()> {
+        self.keep_new(id, raw, Received::Snapshot(bytes), now_ms)
+    }
+
+    /// Check and keep a document new to this device, as it was received.
+    fn keep_new(&mut self, id: &str, raw: Automerge, received: Received<'_>, now_ms: i64) -> Result<()> {
+        let bad = |reason: String| StoreError::BadChanges { id: id.to_owned(), reason };
         if raw.get_heads().is_empty() {
             return Err(bad("the change that creates the document has not arrived".into()));
         }
@@ -344,13 +439,19 @@ impl Store {
             other => StoreError::Core(other),
         })?;
         let upgrade = doc.changes_since(&before);
-        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let snapshot = match received {
+            Received::Snapshot(bytes) => Some(bytes),
+            Received::Changes(_) => None,
+        };
+        let tx = write(&mut self.conn, self.in_batch)?;
         tx.execute(
-            "INSERT INTO documents (id, kind, workspace, schema, updated_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![id, doc.kind().code(), doc.workspace(), doc.schema() as i64, now_ms],
+            "INSERT INTO documents (id, kind, workspace, schema, updated_at, snapshot) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![id, doc.kind().code(), doc.workspace(), doc.schema() as i64, now_ms, snapshot],
         )?;
-        for change in &changes {
-            insert_change(&tx, id, change, false)?;
+        if let Received::Changes(changes) = received {
+            for change in changes {
+                insert_change(&tx, id, change, false)?;
+            }
         }
         for change in &upgrade {
             insert_change(&tx, id, change, true)?;
@@ -358,7 +459,7 @@ impl Store {
         projections::write(&tx, id, &doc, now_ms)?;
         tx.commit()?;
         self.docs.insert(id.to_owned(), doc);
-        Ok(changes.len())
+        Ok(())
     }
 
     /// The document with its conflicts.
@@ -452,7 +553,7 @@ impl Store {
     /// another connection while this one writes: it works inside one immediate
     /// transaction, and only drops changes that the new snapshot contains.
     pub fn compact(&mut self, id: &str) -> Result<()> {
-        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let tx = write(&mut self.conn, self.in_batch)?;
         let raw = load_raw(&tx, id)?;
         let snapshot = raw.save();
         let hashes: Vec<Vec<u8>> = {
@@ -498,7 +599,7 @@ impl Store {
             let rows = stmt.query_map([], |r| r.get(0))?;
             rows.collect::<Result<_, _>>()?
         };
-        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let tx = write(&mut self.conn, self.in_batch)?;
         projections::clear_all(&tx)?;
         for id in &ids {
             let doc = Document::from_automerge(load_raw(&tx, id)?, self.actor.clone(), now_ms)?;
@@ -545,7 +646,7 @@ impl Store {
         let doc = Document::from_automerge(raw, self.actor.clone(), now_ms)?;
         let upgrade = doc.changes_since(&before);
         if !upgrade.is_empty() {
-            let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let tx = write(&mut self.conn, self.in_batch)?;
             for change in &upgrade {
                 insert_change(&tx, id, change, true)?;
             }

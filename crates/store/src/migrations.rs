@@ -10,6 +10,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
     ("0001_init.sql", include_str!("../../../migrations/store/0001_init.sql")),
     ("0002_sync.sql", include_str!("../../../migrations/store/0002_sync.sql")),
     ("0003_quarantine.sql", include_str!("../../../migrations/store/0003_quarantine.sql")),
+    ("0004_search_rows.sql", include_str!("../../../migrations/store/0004_search_rows.sql")),
 ];
 
 /// The version a fully migrated store has.

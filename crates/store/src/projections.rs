@@ -6,6 +6,8 @@ use cd4mm_core::{Content, Document};
 use rusqlite::{Connection, params};
 
 const TABLES: &[&str] = &["p_stakeholders", "p_questions", "p_activities", "p_indicators", "p_measurements", "search"];
+/// The `p_*` tables, each indexed by `doc_id`.
+const KEYED: &[&str] = &["p_stakeholders", "p_questions", "p_activities", "p_indicators", "p_measurements"];
 
 /// Replace the rows of document `id`, and its line in `documents`.
 pub(crate) fn write(conn: &Connection, id: &str, doc: &Document, now_ms: i64) -> crate::Result<()> {
@@ -77,22 +79,28 @@ pub(crate) fn write(conn: &Connection, id: &str, doc: &Document, now_ms: i64) ->
     }
     let mut stmt =
         conn.prepare_cached("INSERT INTO search (doc_id, kind, item_id, title, body) VALUES (?1, ?2, ?3, ?4, ?5)")?;
+    let mut row = conn.prepare_cached("INSERT INTO search_rows (doc_id, row) VALUES (?1, ?2)")?;
     for s in &r.search {
         stmt.execute(params![id, kind, s.item_id, s.title, s.body])?;
+        row.execute(params![id, conn.last_insert_rowid()])?;
     }
     Ok(())
 }
 
 /// Remove the rows of document `id`.
 pub(crate) fn clear(conn: &Connection, id: &str) -> crate::Result<()> {
-    for table in TABLES {
+    for table in KEYED {
         conn.prepare_cached(&format!("DELETE FROM {table} WHERE doc_id = ?1"))?.execute([id])?;
     }
+    // By rowid: a `doc_id` condition would scan the whole full-text index.
+    conn.prepare_cached("DELETE FROM search WHERE rowid IN (SELECT row FROM search_rows WHERE doc_id = ?1)")?
+        .execute([id])?;
+    conn.prepare_cached("DELETE FROM search_rows WHERE doc_id = ?1")?.execute([id])?;
     Ok(())
 }
 
 pub(crate) fn clear_all(conn: &Connection) -> crate::Result<()> {
-    for table in TABLES {
+    for table in TABLES.iter().chain(&["search_rows"]) {
         conn.execute(&format!("DELETE FROM {table}"), [])?;
     }
     Ok(())

@@ -95,7 +95,7 @@ impl Store {
 
     /// Record that the server holds these changes.
     pub fn mark_acked(&mut self, hashes: &[[u8; 32]]) -> Result<()> {
-        let tx = self.conn.transaction()?;
+        let tx = crate::write(&mut self.conn, self.in_batch)?;
         {
             let mut stmt = tx.prepare_cached("UPDATE changes SET acked = 1 WHERE hash = ?1 AND local = 1")?;
             // A change refused once and taken later (say, a role raised meanwhile).
@@ -203,7 +203,7 @@ impl Store {
             rows.collect::<Result<_, _>>()?
         };
         let actor = self.actor.clone();
-        let tx = self.conn.transaction()?;
+        let tx = crate::write(&mut self.conn, self.in_batch)?;
         for id in &ids {
             let doc = crate::load_raw(&tx, id)?;
             for change in doc.get_changes(&[]).iter().filter(|c| c.actor_id() == &actor) {
@@ -217,13 +217,17 @@ impl Store {
         Ok(())
     }
 
-    /// Merge a whole document received as one snapshot. Returns the number of
-    /// changes that were new here.
-    pub fn merge_snapshot(&mut self, id: &str, snapshot: &[u8], now_ms: i64) -> Result<usize> {
+    /// Merge a whole document received as one snapshot.
+    pub fn merge_snapshot(&mut self, id: &str, snapshot: &[u8], now_ms: i64) -> Result<()> {
         let doc = cd4mm_core::admission::load(snapshot)
             .map_err(|r| StoreError::BadChanges { id: id.to_owned(), reason: r.message })?;
+        if id != crate::TOOLBOX_ID && !self.exists(id)? {
+            // New here (a first sync): kept as received, the snapshot a
+            // compaction would have made, instead of change by change.
+            return self.create_from_snapshot(id, doc, snapshot, now_ms);
+        }
         let changes: Vec<Vec<u8>> = doc.get_changes(&[]).iter().map(|c| c.raw_bytes().to_vec()).collect();
-        self.apply_remote(id, &changes, now_ms)
+        self.apply_remote(id, &changes, now_ms).map(drop)
     }
 
     /// Remove every document of the workspaces not in `keep` (the toolbox,
@@ -238,7 +242,7 @@ impl Store {
             let rows = stmt.query_map([json_list(keep)], |r| r.get(0))?;
             rows.collect::<Result<_, _>>()?
         };
-        let tx = self.conn.transaction()?;
+        let tx = crate::write(&mut self.conn, self.in_batch)?;
         for id in &ids {
             crate::projections::clear(&tx, id)?;
             tx.execute("DELETE FROM changes WHERE doc_id = ?1", [id])?;
@@ -259,7 +263,7 @@ impl Store {
     /// The server refused this device's change `hash` of document `id`: it is
     /// never sent again, and shows in [`Store::not_accepted`].
     pub fn refuse(&mut self, hash: &[u8; 32], id: &str, code: Code, message: &str, now_ms: i64) -> Result<()> {
-        let tx = self.conn.transaction()?;
+        let tx = crate::write(&mut self.conn, self.in_batch)?;
         tx.execute("UPDATE changes SET acked = -1 WHERE hash = ?1 AND local = 1", [hash.as_slice()])?;
         tx.execute(
             "INSERT INTO not_accepted (hash, doc_id, code, message, at) VALUES (?1, ?2, ?3, ?4, ?5)
@@ -325,7 +329,7 @@ impl Store {
 
     /// Remove a document from this device, with its changes and rows.
     pub fn forget_document(&mut self, id: &str) -> Result<()> {
-        let tx = self.conn.transaction()?;
+        let tx = crate::write(&mut self.conn, self.in_batch)?;
         crate::projections::clear(&tx, id)?;
         for sql in [
             "DELETE FROM changes WHERE doc_id = ?1",

@@ -140,6 +140,14 @@ fn projections_rebuild_to_the_same_rows_and_search_finds_text() {
     let hits = store.search("stakeholder grid", 10).expect("search");
     assert!(hits.iter().any(|h| h.kind == "toolbox" && h.item_id == "power-interest-stakeholder-grid"), "{hits:?}");
     assert!(store.search("\"unbalanced (quote AND", 5).is_ok(), "odd input is not an error");
+    // An edited note is found by its new words only, and only once; the
+    // other documents' rows stay.
+    store
+        .edit("asm", &set(&format!("{q}/evidence"), json!("New readers arrived in June.")), T0 + 4)
+        .expect("evidence again");
+    assert!(store.search("spare part", 10).expect("search").iter().all(|h| h.doc_id != "asm"), "old words gone");
+    assert_eq!(store.search("readers arrived", 10).expect("search").len(), 1);
+    assert!(!store.search("stakeholder grid", 10).expect("search").is_empty(), "the toolbox's rows stay");
 
     let list = store.list(Some("ws")).expect("list");
     assert_eq!(list.iter().map(|d| d.kind.as_str()).collect::<Vec<_>>(), ["assessment", "engagement"]);
@@ -206,4 +214,55 @@ fn changes_from_elsewhere_merge_once_and_the_toolbox_never_conflicts() {
 
     let err = b.apply_remote("eng", &[vec![1, 2, 3]], T0).expect_err("garbage refused");
     assert!(matches!(err, StoreError::BadChanges { .. }), "{err:?}");
+}
+
+/// What a sync round brings is written in one batch: all of it, or (on an
+/// error or a panic half-way) none of it, and the store goes on as before.
+#[test]
+fn a_batch_keeps_all_or_nothing_and_the_store_goes_on_after_a_panic() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut source = Store::open(&dir.path().join("source.sqlite3")).expect("source");
+    let ids = ["d1", "d2", "d3"];
+    for id in ids {
+        source.create(id, "ws", &engagement(), T0).expect("create");
+    }
+    let changes: Vec<Vec<Vec<u8>>> = ids.iter().map(|id| source.changes(id).expect("changes")).collect();
+    let path = dir.path().join("device.sqlite3");
+    let mut device = Store::open(&path).expect("device");
+
+    let failed = device.batch(|s| {
+        s.apply_remote("d1", &changes[0], T0)?;
+        s.apply_remote("d2", &changes[1], T0)?;
+        Err::<(), _>(StoreError::NoSuchDocument("a failure half-way".into()))
+    });
+    assert!(failed.is_err());
+    assert!(device.list(None).expect("list").is_empty(), "nothing of a failed batch stays");
+    assert!(matches!(device.read("d1"), Err(StoreError::NoSuchDocument(_))), "nor in memory");
+
+    let panicked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        let _ = device.batch(|s| {
+            s.apply_remote("d1", &changes[0], T0)?;
+            panic!("a bug half-way through a round");
+            #[allow(unreachable_code)]
+            Ok(())
+        });
+    }));
+    assert!(panicked.is_err());
+    assert!(device.list(None).expect("list").is_empty(), "nothing of a panicked batch stays");
+    // An edit after it is durable on its own, as always.
+    device.create("mine", "ws", &engagement(), T0).expect("create after the panic");
+
+    device
+        .batch(|s| {
+            for (id, c) in ids.iter().zip(&changes) {
+                s.apply_remote(id, c, T0)?;
+            }
+            Ok(())
+        })
+        .expect("a whole batch");
+    drop(device);
+    let mut reopened = Store::open(&path).expect("reopen");
+    let kept: Vec<String> = reopened.list(None).expect("list").into_iter().map(|d| d.id).collect();
+    assert_eq!(kept, ["d1", "d2", "d3", "mine"]);
+    assert_eq!(reopened.read("d2").expect("d2").value["title"], json!("Border agency engagement"));
 }

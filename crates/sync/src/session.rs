@@ -62,6 +62,12 @@ pub struct Absorbed {
 /// what it refused moves to the "not accepted" list, and each page of news
 /// is kept (with where to go on) before the next is asked for.
 pub fn absorb(store: &mut Store, round: &Round, response: &SyncResponse, now_ms: i64) -> Result<Absorbed, StoreError> {
+    // One commit for the whole answer: a first sync's page of hundreds of
+    // documents costs one sync to disk, not one per document.
+    store.batch(|store| absorb_in(store, round, response, now_ms))
+}
+
+fn absorb_in(store: &mut Store, round: &Round, response: &SyncResponse, now_ms: i64) -> Result<Absorbed, StoreError> {
     let request = &round.request;
     if request.epoch.as_deref().is_some_and(|e| e != response.epoch) {
         // A new epoch: the server was restored. Send again everything this
@@ -96,7 +102,7 @@ pub fn absorb(store: &mut Store, round: &Round, response: &SyncResponse, now_ms:
             };
             if let Some(bytes) = whole {
                 set_aside_if_bad(store, &part.doc_id, &news.workspace, now_ms, |store| {
-                    store.merge_snapshot(&part.doc_id, &bytes, now_ms)
+                    store.merge_snapshot(&part.doc_id, &bytes, now_ms).map(|()| 1)
                 })?;
                 documents += 1;
             }
