@@ -343,17 +343,30 @@ pub fn check_shape(doc: &Automerge) -> Result<(), Refusal> {
                 }
                 continue;
             }
+            // One pass over the winners; every value of a field is looked
+            // up only where there is a conflict (a lookup per key or index
+            // made this check cost more than reading the document).
             ObjType::Map | ObjType::Table => {
                 let mut all = Vec::new();
-                for key in doc.keys(&obj) {
-                    all.extend(doc.get_all(&obj, key.as_str()).unwrap_or_default());
+                for item in doc.map_range(&obj, ..) {
+                    if item.conflict {
+                        all.extend(doc.get_all(&obj, item.key.as_ref()).unwrap_or_default());
+                    } else {
+                        let id = item.id();
+                        all.push((item.value.into_value(), id));
+                    }
                 }
                 all
             }
             ObjType::List => {
                 let mut all = Vec::new();
-                for index in 0..len {
-                    all.extend(doc.get_all(&obj, index).unwrap_or_default());
+                for item in doc.list_range(&obj, ..) {
+                    if item.conflict {
+                        all.extend(doc.get_all(&obj, item.index).unwrap_or_default());
+                    } else {
+                        let id = item.id();
+                        all.push((item.value.into_value(), id));
+                    }
                 }
                 all
             }

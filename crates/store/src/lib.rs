@@ -438,7 +438,7 @@ impl Store {
             cd4mm_core::Error::NotADocument(_) => bad("the change that creates the document has not arrived".into()),
             other => StoreError::Core(other),
         })?;
-        let upgrade = doc.changes_since(&before);
+        let upgrade = if doc.heads() == before { Vec::new() } else { doc.changes_since(&before) };
         let snapshot = match received {
             Received::Snapshot(bytes) => Some(bytes),
             Received::Changes(_) => None,
@@ -458,7 +458,12 @@ impl Store {
         }
         projections::write(&tx, id, &doc, now_ms)?;
         tx.commit()?;
-        self.docs.insert(id.to_owned(), doc);
+        if snapshot.is_none() {
+            self.docs.insert(id.to_owned(), doc);
+        }
+        // A first sync's documents are not kept in memory: a workspace of a
+        // thousand plans would stay there until the app closes. Each loads
+        // from its snapshot when opened.
         Ok(())
     }
 
