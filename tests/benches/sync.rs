@@ -44,7 +44,11 @@ async fn main() {
         return;
     }
     let dir = tempfile::tempdir().expect("tempdir");
-    let config = Config { data: dir.path().join("server"), ..Config::default() };
+    // The built web UI, when `npm --prefix ui run build` made it (the test
+    // command does, before the benchmarks).
+    let ui = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../ui/dist");
+    let ui = ui.join("index.html").exists().then_some(ui);
+    let config = Config { data: dir.path().join("server"), ui: ui.clone(), ..Config::default() };
     let db = cd4mm_server::open_storage(&config).expect("storage");
     for command in [
         Command::AddWorkspace { id: WS.into(), name: "Region".into(), country: String::new() },
@@ -152,6 +156,11 @@ async fn main() {
     println!("Automerge's standard sync protocol on the same workload: {messages} messages, {bytes} B");
 
     slow_link(&url, &mut a, &client_a).await;
+    if ui.is_some() {
+        web_ui_on_a_field_link(&url).await;
+    } else {
+        println!("web UI on a field link: skipped (no ui/dist; build the UI first)");
+    }
     load(&url, dir.path(), db.as_ref()).await;
     heavy_neighbour(&url, dir.path()).await;
 
@@ -429,6 +438,40 @@ async fn slow_link(url: &str, store: &mut Store, client: &Client) {
         p.bytes_sent + p.bytes_received,
         if took.as_secs() < 30 { "met" } else { "NOT MET" }
     );
+}
+
+/// Scenario 1's hotspot again, for a browser: the sign-in page (the page,
+/// its script and its style sheet, one after the other) through the shaped
+/// link, as a browser that accepts no compression and as one that does.
+async fn web_ui_on_a_field_link(url: &str) {
+    let shaped = shaping_proxy(url.trim_start_matches("http://").to_owned()).await;
+    let http = reqwest::Client::new();
+    let index = http.get(format!("{url}/")).send().await.expect("index").text().await.expect("html");
+    let assets: Vec<String> = index
+        .split(['"', '\''])
+        .filter(|s| s.starts_with("./assets/") || s.starts_with("/assets/"))
+        .map(|s| s.trim_start_matches('.').to_owned())
+        .collect();
+    for accept in ["identity", "gzip", "br, gzip"] {
+        let started = std::time::Instant::now();
+        let mut bytes = 0;
+        for path in std::iter::once("/".to_owned()).chain(assets.iter().cloned()) {
+            let response = http
+                .get(format!("{shaped}{path}"))
+                .header("accept-encoding", accept)
+                .send()
+                .await
+                .expect("asset");
+            assert!(response.status().is_success(), "{path}");
+            bytes += response.bytes().await.expect("body").len();
+        }
+        println!(
+            "web UI on a field link (64 kbit/s, 600 ms round trip), Accept-Encoding `{accept}`: the sign-in page and its {} assets, {bytes} B, loaded in {:.1} s — bar 15 s: {}",
+            assets.len(),
+            started.elapsed().as_secs_f64(),
+            if started.elapsed().as_secs() < 15 { "met" } else { "NOT MET" }
+        );
+    }
 }
 
 /// A loopback proxy that delays each burst by 300 ms and passes 8,000 bytes a

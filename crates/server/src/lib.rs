@@ -95,6 +95,8 @@ pub struct AppState {
     pub(crate) facts: Arc<tokio::sync::Notify>,
     /// Live news streams open per device.
     pub(crate) streams: Arc<events::Streams>,
+    /// The web UI's files, compressed once.
+    pub(crate) assets: Arc<web::Assets>,
     /// Heavy work (judging, snapshots, exports): one per core and per user.
     pub(crate) gate: Arc<gate::Gate>,
 }
@@ -162,6 +164,7 @@ pub fn router(db: Arc<dyn Storage>, config: Config) -> (Router, watch::Sender<bo
         sessions: Arc::default(),
         facts,
         streams: Arc::default(),
+        assets: Arc::default(),
         gate: Arc::default(),
     };
     // Each module owns its routes; the web UI answers every other GET.

@@ -178,5 +178,50 @@ async fn the_web_ui_is_served_from_its_directory() {
     assert!(js.headers()["cache-control"].to_str().expect("ascii").contains("immutable"));
     assert_eq!(get("/assets/none.js").await.expect("missing").status().as_u16(), 404);
     assert_eq!(get("/healthz").await.expect("api").status().as_u16(), 200, "API routes still win");
+
+    // Compressed as the browser allows, the same bytes once unpacked.
+    let script: String = (0..2_000).map(|i| format!("export const label{i} = 'Capacity area {i}';\n")).collect();
+    std::fs::write(ui.path().join("assets/app-2.js"), &script).expect("js");
+    let fetch = |encoding: &'static str| {
+        http.get(format!("{}/assets/app-2.js", server.url)).header("accept-encoding", encoding).send()
+    };
+    let unpacked = |encoding: Option<&str>, body: &[u8]| -> Vec<u8> {
+        let mut out = Vec::new();
+        match encoding {
+            Some("br") => brotli::BrotliDecompress(&mut std::io::Cursor::new(body), &mut out).expect("brotli"),
+            Some("gzip") => {
+                std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(body), &mut out).expect("gzip");
+            }
+            _ => out = body.to_vec(),
+        }
+        out
+    };
+    for (accept, expected) in [
+        ("gzip, deflate, br, zstd", Some("br")),
+        ("gzip", Some("gzip")),
+        ("br;q=0, gzip;q=0.8", Some("gzip")),
+        ("identity", None),
+    ] {
+        let response = fetch(accept).await.expect("script");
+        let encoding = response.headers().get("content-encoding").map(|v| v.to_str().expect("ascii").to_owned());
+        assert_eq!(encoding.as_deref(), expected, "{accept}");
+        assert_eq!(response.headers()["vary"], "accept-encoding");
+        let body = response.bytes().await.expect("body");
+        if expected.is_some() {
+            assert!(body.len() * 5 < script.len(), "{accept}: {} of {} bytes", body.len(), script.len());
+        }
+        assert_eq!(unpacked(expected, &body), script.as_bytes(), "{accept}");
+    }
+
+    // The page is asked for again each time: unchanged, it costs a 304;
+    // a new build is sent at once.
+    let index = get("/").await.expect("index");
+    let etag = index.headers()["etag"].clone();
+    let again = http.get(format!("{}/", server.url)).header("if-none-match", etag.clone()).send().await.expect("again");
+    assert_eq!(again.status().as_u16(), 304);
+    std::fs::write(ui.path().join("index.html"), "<!doctype html><title>CD4MM Field, new build</title>").expect("new");
+    let rebuilt = http.get(format!("{}/", server.url)).header("if-none-match", etag).send().await.expect("rebuilt");
+    assert_eq!(rebuilt.status().as_u16(), 200);
+    assert!(rebuilt.text().await.expect("text").contains("new build"));
     server.stop().await;
 }
