@@ -456,12 +456,8 @@ async fn web_ui_on_a_field_link(url: &str) {
         let started = std::time::Instant::now();
         let mut bytes = 0;
         for path in std::iter::once("/".to_owned()).chain(assets.iter().cloned()) {
-            let response = http
-                .get(format!("{shaped}{path}"))
-                .header("accept-encoding", accept)
-                .send()
-                .await
-                .expect("asset");
+            let response =
+                http.get(format!("{shaped}{path}")).header("accept-encoding", accept).send().await.expect("asset");
             assert!(response.status().is_success(), "{path}");
             bytes += response.bytes().await.expect("body").len();
         }

@@ -57,6 +57,11 @@ pub struct Config {
     pub data: PathBuf,
     /// `postgres://…` to use PostgreSQL instead of SQLite.
     pub database: Option<String>,
+    /// The most connections this instance opens to PostgreSQL; requests
+    /// beyond wait for one. `None`: a quarter of the database's
+    /// `max_connections`, between 2 and 32 (room for a second instance and
+    /// for the database's own tools).
+    pub database_connections: Option<usize>,
     /// Directory of the built web UI, served at `/`; `None` serves only the API.
     pub ui: Option<PathBuf>,
     /// Largest request body accepted, in bytes (after decompression too).
@@ -71,6 +76,7 @@ impl Default for Config {
             listen: SocketAddr::from(([127, 0, 0, 1], 8640)),
             data: PathBuf::from("cd4mm-server-data"),
             database: None,
+            database_connections: None,
             ui: None,
             max_body_bytes: 8 * 1024 * 1024,
             max_response_bytes: 4 * 1024 * 1024,
@@ -132,7 +138,8 @@ pub fn open_storage(config: &Config) -> Result<Arc<dyn Storage>, String> {
         if !(url.starts_with("postgres://") || url.starts_with("postgresql://")) {
             return Err(format!("`--database {}` is not a postgres:// URL", redact(url)));
         }
-        return Ok(Arc::new(storage::pg::Postgres::open(url).map_err(|e| format!("{} ({})", e, redact(url)))?));
+        let pg = storage::pg::Postgres::open(url, config.database_connections);
+        return Ok(Arc::new(pg.map_err(|e| format!("{} ({})", e, redact(url)))?));
     }
     std::fs::create_dir_all(&config.data)
         .map_err(|e| format!("cannot create the data directory {}: {e}", config.data.display()))?;

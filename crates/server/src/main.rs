@@ -12,8 +12,8 @@ use std::path::PathBuf;
 /// With no arguments it serves on 127.0.0.1:8640 with an SQLite database in
 /// ./cd4mm-server-data: no other setup. Settings come from, in order of
 /// precedence: command-line options, CD4MM_* environment variables, a TOML file
-/// given with --config (keys: listen, data, database, ui, max_body_bytes,
-/// max_response_bytes), and the defaults.
+/// given with --config (keys: listen, data, database, database_connections,
+/// ui, max_body_bytes, max_response_bytes), and the defaults.
 #[derive(Debug, Parser)]
 #[command(version, about, long_about)]
 struct Cli {

@@ -47,3 +47,66 @@ async fn two_instances_on_one_database_converge_and_share_news() {
     second.stop().await;
     first.stop().await;
 }
+
+/// More requests at once than the server may open connections to the
+/// database: they wait for a connection and all succeed (PostgreSQL refuses
+/// connections past its limit, which was a 500 for many devices at once).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn more_devices_than_database_connections_wait_and_all_succeed() {
+    const DEVICES: usize = 12;
+    const LIMIT: usize = 2;
+    let server = TestServer::start_on_with(Backend::Postgres, |c| c.database_connections = Some(LIMIT)).await;
+    for n in 0..DEVICES {
+        server.member(WS, &format!("officer{n}"), "editor");
+    }
+    // Watch the server's connections from outside while the devices sync.
+    let url = server.cluster.as_ref().expect("cluster").url("cd4mm");
+    let watching = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(true));
+    let watcher = {
+        let watching = watching.clone();
+        std::thread::spawn(move || {
+            let mut admin = ::postgres::Client::connect(&url, ::postgres::NoTls).expect("connect");
+            let mut most = 0i64;
+            while watching.load(std::sync::atomic::Ordering::Relaxed) {
+                let row = admin
+                    .query_one(
+                        "SELECT count(*) FROM pg_stat_activity WHERE datname = 'cd4mm' AND pid <> pg_backend_pid()
+                         AND backend_type = 'client backend'",
+                        &[],
+                    )
+                    .expect("count");
+                most = most.max(row.get(0));
+                std::thread::sleep(Duration::from_millis(2));
+            }
+            most
+        })
+    };
+    let mut tasks = Vec::new();
+    for n in 0..DEVICES {
+        let server_url = server.url.clone();
+        tasks.push(tokio::spawn(async move {
+            let dir = tempfile::tempdir().expect("dir");
+            let mut store = cd4mm_store::Store::open(&dir.path().join("d.sqlite3")).expect("store");
+            let user = format!("officer{n}");
+            let actor = store.actor().to_hex_string();
+            let client = cd4mm_sync::Client::enrol_as(&server_url, &user, crate::common::PASSWORD, "laptop", &actor)
+                .await
+                .expect("enrol waits, never fails");
+            let plan = Plan { title: format!("Plan of {user}"), ..Plan::default() };
+            store.create(&format!("plan-{n}"), WS, &Content::Plan(plan), 1).expect("create");
+            let (_tx, mut cancel) = tokio::sync::watch::channel(false);
+            client.sync(&mut store, &[WS.to_owned()], &mut cancel, &mut |_| {}).await.expect("sync waits, never fails");
+        }));
+    }
+    for t in tasks {
+        t.await.expect("device");
+    }
+    watching.store(false, std::sync::atomic::Ordering::Relaxed);
+    let most = tokio::task::spawn_blocking(move || watcher.join().expect("watcher")).await.expect("join");
+    eprintln!("at most {most} connections open at once (limit {LIMIT})");
+    // The pool's connections, and the one that listens for news.
+    assert!(most <= LIMIT as i64 + 1, "the server opened {most} connections");
+    let mut reader = device(&server, "officer0").await;
+    reader.sync(&[WS]).await.expect("sync");
+    assert_eq!(reader.store.list(Some(WS)).expect("list").len(), DEVICES, "every device's plan is kept");
+}

@@ -24,6 +24,8 @@ pub enum ErrorKind {
     /// It clashes with what is there.
     Conflict,
     TooLarge,
+    /// Busy for now: the same request later will do.
+    Unavailable,
     /// Our fault.
     Internal,
 }

@@ -10,7 +10,7 @@ use crate::access::Role;
 use crate::auth::{self, Device};
 use crate::round::{self, CachedDoc, Entry, LogTx};
 use crate::storage::{self, DeviceInfo, DeviceRecord, FactsRow, Membership, NewDevice, Storage};
-use crate::storage::{Error, migrate};
+use crate::storage::{Error, ErrorKind, migrate};
 use cd4mm_core::Code;
 use cd4mm_sync::wire::DocBytes;
 use postgres::IsolationLevel;
@@ -18,15 +18,86 @@ use postgres::error::SqlState;
 use postgres::fallible_iterator::FallibleIterator;
 use postgres::{Client, NoTls, Transaction};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Condvar, Mutex};
 use std::time::Duration;
 use tokio::sync::broadcast;
 
 /// Advisory lock held while migrating, so instances starting together migrate once.
 const MIGRATION_LOCK: i64 = 0x0cd4_0001;
 const NEWS_CHANNEL: &str = "cd4mm_news";
-/// Connections kept for reuse.
-const POOL: usize = 8;
+/// How long a request waits for a connection when all are in use.
+const WAIT_FOR_CONNECTION: Duration = Duration::from_secs(30);
+
+/// The connections of this instance: at most `limit` open at once, in use
+/// or idle. A request beyond waits for one to come back (PostgreSQL refuses
+/// connections past its `max_connections`, and a refused one was a 500).
+struct Pool {
+    limit: usize,
+    state: Mutex<PoolState>,
+    returned: Condvar,
+}
+
+#[derive(Default)]
+struct PoolState {
+    idle: Vec<Client>,
+    /// Open connections, idle ones included.
+    open: usize,
+}
+
+impl Pool {
+    fn new(limit: usize, first: Client) -> Pool {
+        Pool { limit, state: Mutex::new(PoolState { idle: vec![first], open: 1 }), returned: Condvar::new() }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, PoolState> {
+        self.state.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// An idle connection, a new one if there is room, or one that comes
+    /// back within the wait.
+    fn take(&self, url: &str) -> Result<Client, Error> {
+        let deadline = std::time::Instant::now() + WAIT_FOR_CONNECTION;
+        let mut state = self.lock();
+        loop {
+            while let Some(client) = state.idle.pop() {
+                if !client.is_closed() {
+                    return Ok(client);
+                }
+                state.open -= 1;
+            }
+            if state.open < self.limit {
+                state.open += 1;
+                drop(state);
+                return Client::connect(url, NoTls).map_err(|e| {
+                    self.lock().open -= 1;
+                    self.returned.notify_one();
+                    Error::from(e)
+                });
+            }
+            let left = deadline.saturating_duration_since(std::time::Instant::now());
+            if left.is_zero() {
+                return Err(Error::new(
+                    ErrorKind::Unavailable,
+                    Code::Busy,
+                    "the database is busy; try again in a moment",
+                ));
+            }
+            state = self.returned.wait_timeout(state, left).unwrap_or_else(std::sync::PoisonError::into_inner).0;
+        }
+    }
+
+    /// Give a connection back (a closed one frees its place).
+    fn give(&self, client: Client) {
+        let mut state = self.lock();
+        if client.is_closed() {
+            state.open -= 1;
+        } else {
+            state.idle.push(client);
+        }
+        drop(state);
+        self.returned.notify_one();
+    }
+}
 
 impl From<postgres::Error> for Error {
     fn from(e: postgres::Error) -> Error {
@@ -44,7 +115,7 @@ fn conflict(e: postgres::Error, what: String) -> Error {
 
 pub struct Postgres {
     url: String,
-    idle: Mutex<Vec<Client>>,
+    pool: Pool,
     /// Ends the news listener when the storage is dropped.
     stop: Arc<AtomicBool>,
 }
@@ -53,7 +124,7 @@ impl Drop for Postgres {
     fn drop(&mut self) {
         self.stop.store(true, Ordering::Relaxed);
         // A blocking client must not be dropped on an async runtime's thread.
-        let idle = self.idle.get_mut().map(std::mem::take).unwrap_or_default();
+        let idle = self.pool.state.get_mut().map(|s| std::mem::take(&mut s.idle)).unwrap_or_default();
         let _ = std::thread::spawn(move || drop(idle)).join();
     }
 }
@@ -67,14 +138,16 @@ impl std::fmt::Debug for Postgres {
 impl Postgres {
     /// Connect, migrate (once, whichever instance comes first) and make sure
     /// there is an epoch. Blocking.
-    pub fn open(url: &str) -> Result<Postgres, String> {
+    /// `connections`: the most this instance opens (see
+    /// `Config::database_connections`).
+    pub fn open(url: &str, connections: Option<usize>) -> Result<Postgres, String> {
         // The blocking client runs its own small runtime, which cannot start on
         // a thread of another runtime: do all its work on a thread of our own.
-        std::thread::scope(|s| s.spawn(|| Postgres::open_here(url)).join())
+        std::thread::scope(|s| s.spawn(|| Postgres::open_here(url, connections)).join())
             .map_err(|_| "PostgreSQL setup panicked".to_owned())?
     }
 
-    fn open_here(url: &str) -> Result<Postgres, String> {
+    fn open_here(url: &str, connections: Option<usize>) -> Result<Postgres, String> {
         let mut client = Client::connect(url, NoTls).map_err(|e| format!("cannot connect to PostgreSQL: {e}"))?;
         let fail = |e: postgres::Error| format!("PostgreSQL: {e}");
         client.execute("SELECT pg_advisory_lock($1)", &[&MIGRATION_LOCK]).map_err(fail)?;
@@ -85,7 +158,15 @@ impl Postgres {
             .execute("INSERT INTO meta (key, value) VALUES ('epoch', $1) ON CONFLICT (key) DO NOTHING", &[&epoch])
             .map_err(fail)?;
         client.execute("SELECT pg_advisory_unlock($1)", &[&MIGRATION_LOCK]).map_err(fail)?;
-        Ok(Postgres { url: url.to_owned(), idle: Mutex::new(vec![client]), stop: Arc::new(AtomicBool::new(false)) })
+        let limit = match connections {
+            Some(n) => n.max(1),
+            None => {
+                let max: String = client.query_one("SHOW max_connections", &[]).map_err(fail)?.get(0);
+                (max.parse::<usize>().unwrap_or(100) / 4).clamp(2, 32)
+            }
+        };
+        tracing::info!(connections = limit, "PostgreSQL connection pool");
+        Ok(Postgres { url: url.to_owned(), pool: Pool::new(limit, client), stop: Arc::new(AtomicBool::new(false)) })
     }
 
     /// Run `f` with a pooled connection, on a thread of our own (see `open`).
@@ -95,19 +176,11 @@ impl Postgres {
     }
 
     fn with_here<T>(&self, f: impl FnOnce(&mut Client) -> Result<T, Error>) -> Result<T, Error> {
-        let pooled = self.idle.lock().map_err(|_| Error::internal("pool lock poisoned"))?.pop();
-        let mut client = match pooled {
-            Some(c) if !c.is_closed() => c,
-            _ => Client::connect(&self.url, NoTls)?,
-        };
-        let result = f(&mut client);
-        if !client.is_closed() {
-            let mut idle = self.idle.lock().map_err(|_| Error::internal("pool lock poisoned"))?;
-            if idle.len() < POOL {
-                idle.push(client);
-            }
-        }
-        result
+        let mut client = self.pool.take(&self.url)?;
+        // A panic in `f` loses this connection but must not keep its place.
+        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| f(&mut client)));
+        self.pool.give(client);
+        result.unwrap_or_else(|panic| std::panic::resume_unwind(panic))
     }
 }
 
