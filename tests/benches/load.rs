@@ -91,14 +91,16 @@ fn main() {
     let scenarios = match args() {
         Some(one) => vec![one],
         None => {
-            let s = |rate, shared, postgres| Scenario { devices: 200, rate, seconds: 8.0, shared, postgres };
+            // PostgreSQL at 800/s is left out here: it serves about 200/s
+            // on the test machine, and the backlog would take half a minute
+            // (run it by hand with `-- --rate 800 --postgres`).
+            let s = |rate, shared, postgres| Scenario { devices: 200, rate, seconds: 6.0, shared, postgres };
             vec![
                 s(Some(400.0), false, false),
                 s(Some(800.0), false, false),
                 s(None, false, false),
                 s(Some(400.0), true, false),
                 s(Some(400.0), false, true),
-                s(Some(800.0), false, true),
                 s(None, false, true),
             ]
         }

@@ -52,6 +52,7 @@ pub async fn login(State(state): State<AppState>, body: axum::body::Bytes) -> Re
     let login: Login = serde_json::from_slice(&body)
         .map_err(|e| ApiError::bad_request(Code::Malformed, format!("the sign-in request is not valid: {e}")))?;
     let db = state.db.clone();
+    let _turn = state.passwords.acquire().await.map_err(ApiError::internal)?;
     let enrolment = tokio::task::spawn_blocking(move || {
         let actor = ActorId::random();
         db.enrol(&login.username, &login.password, "web browser", &actor.to_hex_string(), now_ms())

@@ -103,6 +103,10 @@ pub struct AppState {
     pub(crate) streams: Arc<events::Streams>,
     /// The web UI's files, compressed once.
     pub(crate) assets: Arc<web::Assets>,
+    /// Password checks at once (one per core), taken before a blocking
+    /// thread is: a burst of sign-ins waits here, in arrival order, instead
+    /// of holding the threads every other request needs.
+    pub(crate) passwords: Arc<tokio::sync::Semaphore>,
     /// Heavy work (judging, snapshots, exports): one per core and per user.
     pub(crate) gate: Arc<gate::Gate>,
 }
@@ -172,6 +176,7 @@ pub fn router(db: Arc<dyn Storage>, config: Config) -> (Router, watch::Sender<bo
         facts,
         streams: Arc::default(),
         assets: Arc::default(),
+        passwords: Arc::new(tokio::sync::Semaphore::new(std::thread::available_parallelism().map_or(2, usize::from))),
         gate: Arc::default(),
     };
     // Each module owns its routes; the web UI answers every other GET.

@@ -49,6 +49,7 @@ pub async fn enrol(State(state): State<AppState>, body: axum::body::Bytes) -> Re
     let request: EnrolRequest = serde_json::from_slice(&body)
         .map_err(|e| ApiError::bad_request(Code::Malformed, format!("the enrolment request is not valid: {e}")))?;
     let db = state.db.clone();
+    let _turn = state.passwords.acquire().await.map_err(ApiError::internal)?;
     let enrolment = blocking(move || {
         db.enrol(&request.username, &request.password, &request.device_name, &request.actor, now_ms())
     })

@@ -19,14 +19,23 @@ use std::time::SystemTime;
 #[derive(Debug, Default)]
 pub struct Assets {
     files: Mutex<HashMap<PathBuf, Arc<Served>>>,
+    /// Held while a file is read and compressed: a burst of requests for a
+    /// file not yet in memory waits for one compression instead of each
+    /// making its own (150 at once took two cores for 70 s and 2.5 GB).
+    compressing: Mutex<()>,
 }
+
+/// Larger text files are sent as they are: compressing 12 MB at the best
+/// setting takes half a minute.
+const MAX_COMPRESSED: usize = 4 * 1024 * 1024;
 
 /// One file of the UI, ready to send.
 #[derive(Debug)]
 struct Served {
     /// What the disk said when it was read: a newer file is read again.
     stamp: (Option<SystemTime>, u64),
-    etag: HeaderValue,
+    /// Of the raw bytes, for the ETags.
+    digest: String,
     raw: Bytes,
     /// Only for text, and only where it saves bytes.
     gzip: Option<Bytes>,
@@ -50,49 +59,64 @@ pub async fn asset(State(state): State<AppState>, uri: Uri, headers: HeaderMap) 
         return StatusCode::NOT_FOUND.into_response();
     };
     let assets = state.assets.clone();
-    let reading = path.clone();
-    let Ok(Some(served)) = tokio::task::spawn_blocking(move || assets.get(&reading)).await else {
+    let (root, reading) = (root.clone(), path.clone());
+    let Ok(Some(served)) = tokio::task::spawn_blocking(move || assets.get(&root, &reading)).await else {
         return StatusCode::NOT_FOUND.into_response();
     };
     // Vite names built assets by their hash, so they never change;
     // index.html must be asked for again (a 304 when unchanged) to pick up
     // a new build.
     let cache = if uri.path().starts_with("/assets/") { "public, max-age=31536000, immutable" } else { "no-cache" };
+    let (body, encoding) = match accepted(&headers) {
+        Encoding::Brotli if served.brotli.is_some() => (served.brotli.clone(), Some("br")),
+        Encoding::Brotli | Encoding::Gzip if served.gzip.is_some() => (served.gzip.clone(), Some("gzip")),
+        _ => (None, None),
+    };
+    // Each encoding is its own representation, with its own tag.
+    let etag = match encoding {
+        Some(e) => format!("\"{}-{e}\"", served.digest),
+        None => format!("\"{}\"", served.digest),
+    };
     let mut out = HeaderMap::new();
     out.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
-    out.insert(header::ETAG, served.etag.clone());
+    if let Ok(tag) = HeaderValue::from_str(&etag) {
+        out.insert(header::ETAG, tag);
+    }
     out.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
     out.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
-    if headers.get(header::IF_NONE_MATCH).is_some_and(|tags| matches(tags, &served.etag)) {
+    if headers.get(header::IF_NONE_MATCH).is_some_and(|tags| matches(tags, &etag)) {
         return (StatusCode::NOT_MODIFIED, out).into_response();
     }
     out.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type(&path)));
-    let body = match accepted(&headers) {
-        Encoding::Brotli if served.brotli.is_some() => {
-            out.insert(header::CONTENT_ENCODING, HeaderValue::from_static("br"));
-            served.brotli.clone()
-        }
-        Encoding::Brotli | Encoding::Gzip if served.gzip.is_some() => {
-            out.insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
-            served.gzip.clone()
-        }
-        _ => None,
-    };
+    if let Some(encoding) = encoding {
+        out.insert(header::CONTENT_ENCODING, HeaderValue::from_static(encoding));
+    }
     (out, body.unwrap_or_else(|| served.raw.clone())).into_response()
 }
 
 impl Assets {
-    /// The file at `path`, from memory unless it changed on disk; `None` if
-    /// there is no such file.
-    fn get(&self, path: &Path) -> Option<Arc<Served>> {
-        let meta = std::fs::metadata(path).ok().filter(|m| m.is_file())?;
-        let stamp = (meta.modified().ok(), meta.len());
-        if let Some(served) = self.lock().get(path).filter(|s| s.stamp == stamp) {
-            return Some(served.clone());
+    /// The file at `path` under `root`, from memory unless it changed on
+    /// disk; `None` if there is no such file there. A link that leads out of
+    /// `root` leads nowhere.
+    fn get(&self, root: &Path, path: &Path) -> Option<Arc<Served>> {
+        let real = std::fs::canonicalize(path).ok()?;
+        if !real.starts_with(std::fs::canonicalize(root).ok()?) {
+            return None;
         }
-        let raw = std::fs::read(path).ok()?;
-        let served = Arc::new(Served::new(stamp, raw, is_text(path)));
-        self.lock().insert(path.to_owned(), served.clone());
+        let meta = std::fs::metadata(&real).ok().filter(|m| m.is_file())?;
+        let stamp = (meta.modified().ok(), meta.len());
+        let fresh = |files: &HashMap<PathBuf, Arc<Served>>| files.get(&real).filter(|s| s.stamp == stamp).cloned();
+        if let Some(served) = fresh(&self.lock()) {
+            return Some(served);
+        }
+        let _one = self.compressing.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(served) = fresh(&self.lock()) {
+            return Some(served); // made while this request waited
+        }
+        let raw = std::fs::read(&real).ok()?;
+        let compress = is_text(&real) && raw.len() <= MAX_COMPRESSED;
+        let served = Arc::new(Served::new(stamp, raw, compress));
+        self.lock().insert(real, served.clone());
         Some(served)
     }
 
@@ -104,13 +128,11 @@ impl Assets {
 impl Served {
     fn new(stamp: (Option<SystemTime>, u64), raw: Vec<u8>, text: bool) -> Served {
         use sha2::Digest;
-        let digest = sha2::Sha256::digest(&raw);
-        let etag = HeaderValue::from_str(&format!("\"{}\"", hex::encode(&digest[..12])))
-            .unwrap_or_else(|_| HeaderValue::from_static("\"\""));
+        let digest = hex::encode(&sha2::Sha256::digest(&raw)[..12]);
         let smaller = |packed: Vec<u8>| (packed.len() < raw.len()).then(|| Bytes::from(packed));
         let (gzip, brotli) =
             if text { (gzip(&raw).and_then(smaller), brotli(&raw).and_then(smaller)) } else { (None, None) };
-        Served { stamp, etag, raw: Bytes::from(raw), gzip, brotli }
+        Served { stamp, digest, raw: Bytes::from(raw), gzip, brotli }
     }
 }
 
@@ -150,11 +172,10 @@ fn accepted(headers: &HeaderMap) -> Encoding {
     best
 }
 
-/// Whether `If-None-Match` names this version.
-fn matches(tags: &HeaderValue, etag: &HeaderValue) -> bool {
+/// Whether `If-None-Match` names this representation.
+fn matches(tags: &HeaderValue, etag: &str) -> bool {
     let Ok(tags) = tags.to_str() else { return false };
-    let ours = etag.to_str().unwrap_or_default();
-    tags.split(',').map(str::trim).any(|t| t == "*" || t.trim_start_matches("W/") == ours)
+    tags.split(',').map(str::trim).any(|t| t == "*" || t.trim_start_matches("W/") == etag)
 }
 
 fn is_text(path: &Path) -> bool {
@@ -191,8 +212,39 @@ fn content_type(path: &Path) -> &'static str {
 
 #[cfg(test)]
 mod tests {
-    use super::file_path;
+    use super::{Assets, file_path};
     use std::path::Path;
+    use std::sync::Arc;
+
+    #[test]
+    fn a_burst_for_a_file_not_in_memory_compresses_it_once() {
+        let root = tempfile::tempdir().expect("ui");
+        let script: String = (0..20_000).map(|i| format!("const a{i} = {i};\n")).collect();
+        std::fs::write(root.path().join("app.js"), &script).expect("write");
+        let assets = Arc::new(Assets::default());
+        let threads: Vec<_> = (0..8)
+            .map(|_| {
+                let (assets, root) = (assets.clone(), root.path().to_owned());
+                std::thread::spawn(move || assets.get(&root, &root.join("app.js")).expect("served"))
+            })
+            .collect();
+        let served: Vec<_> = threads.into_iter().map(|t| t.join().expect("thread")).collect();
+        assert!(served.iter().all(|s| Arc::ptr_eq(s, &served[0])), "one compression shared by all");
+        assert!(served[0].brotli.as_ref().is_some_and(|b| b.len() * 5 < script.len()));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_link_out_of_the_ui_directory_leads_nowhere() {
+        let outside = tempfile::tempdir().expect("outside");
+        std::fs::write(outside.path().join("secret.sqlite3"), "the server's data").expect("secret");
+        let root = tempfile::tempdir().expect("ui");
+        std::os::unix::fs::symlink(outside.path(), root.path().join("linked")).expect("symlink");
+        let assets = Assets::default();
+        assert!(assets.get(root.path(), &root.path().join("linked/secret.sqlite3")).is_none());
+        std::fs::write(root.path().join("index.html"), "<title>ok</title>").expect("index");
+        assert!(assets.get(root.path(), &root.path().join("index.html")).is_some());
+    }
 
     #[test]
     fn request_paths_stay_inside_the_ui_directory() {

@@ -215,3 +215,27 @@ fn a_document_written_to_after_preparing_is_not_built_in_the_round() {
     let round = f.db.sync(&f.device, &next, PROTOCOL, 1 << 20, 0).expect("round");
     assert_eq!(round.response.workspaces[0].snapshots.len(), 1);
 }
+
+/// An administrator owns every workspace that exists, and none that does
+/// not: a change to a missing one is refused, not a database error.
+#[test]
+fn an_administrator_cannot_write_to_a_workspace_that_does_not_exist() {
+    let mut f = fixture(Role::Viewer);
+    f.device.admin = true;
+    let (create, _) = two_changes();
+    assert_eq!(sync(&f, &request(vec![create.clone()])), Outcome { held: 1, refused: vec![], deferred: 0 });
+    let elsewhere = Document::create(
+        "no-such-workspace",
+        &Content::Plan(Plan { title: "Elsewhere".into(), ..Plan::default() }),
+        ActorId::from(vec![7u8; 16]),
+        5,
+    )
+    .expect("plan");
+    let change = OutChange {
+        workspace: "no-such-workspace".into(),
+        doc_id: "plan-2".into(),
+        kind: "plan".into(),
+        bytes: elsewhere.last_local_change().expect("created").raw_bytes().to_vec(),
+    };
+    assert_eq!(sync(&f, &request(vec![change])), Outcome { held: 0, refused: vec![Code::NotAMember], deferred: 0 });
+}
