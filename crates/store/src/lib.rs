@@ -93,6 +93,12 @@ pub struct Store {
     pub(crate) actor: ActorId,
     /// Documents loaded in memory, so an edit does not reload its document.
     docs: HashMap<String, Document>,
+    /// The upgrade a loaded document got in memory (an older schema read by
+    /// this app), not yet on disk: it is kept only with this user's first
+    /// edit of the document. Stored on receipt, it would go out as this
+    /// user's change though they changed nothing (and be refused for a
+    /// viewer, who may not write).
+    upgrades: HashMap<String, Vec<Change>>,
     /// Inside [`Store::batch`]: each write is a savepoint of the batch's
     /// transaction instead of a transaction of its own.
     in_batch: bool,
@@ -211,7 +217,7 @@ impl Store {
         let mut conn = conn;
         migrations::run(&mut conn)?;
         let actor = Store::device_actor(&conn, actor)?;
-        Ok(Store { conn, path: path.to_owned(), actor, docs: HashMap::new(), in_batch: false, clock: system_clock })
+        Ok(Store { conn, path: path.to_owned(), actor, docs: HashMap::new(), upgrades: HashMap::new(), in_batch: false, clock: system_clock })
     }
 
     /// Run `f` as one transaction: everything it writes is committed
@@ -336,9 +342,14 @@ impl Store {
         let Some(hash) = doc.apply(edit, now_ms)? else {
             return Ok(None);
         };
+        let upgrade = self.upgrades.remove(id).unwrap_or_default();
         let result = (|| {
             let change = doc.last_local_change().ok_or_else(|| StoreError::NoSuchDocument(id.to_owned()))?;
             let tx = write(&mut self.conn, self.in_batch)?;
+            // The edit depends on the upgrade made in memory: both go to disk.
+            for earlier in &upgrade {
+                insert_change(&tx, id, earlier, true)?;
+            }
             insert_change(&tx, id, &change, true)?;
             projections::write(&tx, id, doc, now_ms)?;
             tx.commit()?;
@@ -453,13 +464,11 @@ impl Store {
                 insert_change(&tx, id, change, false)?;
             }
         }
-        for change in &upgrade {
-            insert_change(&tx, id, change, true)?;
-        }
         projections::write(&tx, id, &doc, now_ms)?;
         tx.commit()?;
         if snapshot.is_none() {
             self.docs.insert(id.to_owned(), doc);
+            self.upgrades.insert(id.to_owned(), upgrade);
         }
         // A first sync's documents are not kept in memory: a workspace of a
         // thousand plans would stay there until the app closes. Each loads
@@ -476,7 +485,11 @@ impl Store {
     /// Who changed the document and when, newest first.
     pub fn history(&mut self, id: &str) -> Result<Vec<HistoryEntry>> {
         self.ensure_loaded(id)?;
-        Ok(self.document(id)?.history())
+        let unsaved = self.upgrades.get(id).map(Vec::as_slice).unwrap_or_default();
+        let mut history = self.document(id)?.history();
+        // An upgrade only in memory is nobody's change yet.
+        history.retain(|entry| !unsaved.iter().any(|c| c.hash().to_string() == entry.hash));
+        Ok(history)
     }
 
     /// The document as it stood at `at_ms` (e.g. "the plan on 1 March").
@@ -640,24 +653,16 @@ impl Store {
     }
 
     /// Load a document from its snapshot and later changes, once. An upgrade
-    /// made while opening is stored like any other edit.
+    /// made while opening stays in memory until the user edits the document
+    /// (see [`Store::upgrades`]).
     fn ensure_loaded(&mut self, id: &str) -> Result<()> {
         if self.docs.contains_key(id) {
             return Ok(());
         }
         let raw = load_raw(&self.conn, id)?;
         let before = raw.get_heads();
-        let now_ms = self.now_ms();
-        let doc = Document::from_automerge(raw, self.actor.clone(), now_ms)?;
-        let upgrade = doc.changes_since(&before);
-        if !upgrade.is_empty() {
-            let tx = write(&mut self.conn, self.in_batch)?;
-            for change in &upgrade {
-                insert_change(&tx, id, change, true)?;
-            }
-            projections::write(&tx, id, &doc, now_ms)?;
-            tx.commit()?;
-        }
+        let doc = Document::from_automerge(raw, self.actor.clone(), self.now_ms())?;
+        self.upgrades.insert(id.to_owned(), doc.changes_since(&before));
         self.docs.insert(id.to_owned(), doc);
         Ok(())
     }

@@ -266,3 +266,39 @@ fn a_batch_keeps_all_or_nothing_and_the_store_goes_on_after_a_panic() {
     assert_eq!(kept, ["d1", "d2", "d3", "mine"]);
     assert_eq!(reopened.read("d2").expect("d2").value["title"], json!("Border agency engagement"));
 }
+
+/// A document written by an older app (schema 0) reads on this device as the
+/// current schema, but the upgrade is not this user's change until they edit
+/// it: receiving or opening it sends nothing (a viewer's device would send a
+/// change the server must refuse) and shows no entry of theirs in its history.
+#[test]
+fn an_older_document_received_is_upgraded_in_memory_and_kept_with_the_first_edit() {
+    use cd4mm_core::automerge::{self, ActorId, Automerge, AutomergeError, transaction::Transactable};
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("device.sqlite3");
+    let mut old = Automerge::new().with_actor(ActorId::from(vec![9u8; 16]));
+    old.transact::<_, _, AutomergeError>(|tx| {
+        tx.put(automerge::ROOT, "kind", "plan")?;
+        tx.put(automerge::ROOT, "workspace", "ws")?;
+        tx.put(automerge::ROOT, "title", "Plan of an older app")
+    })
+    .expect("write");
+    let sent: Vec<Vec<u8>> = old.get_changes(&[]).iter().map(|c| c.raw_bytes().to_vec()).collect();
+    let ws = ["ws".to_owned()];
+    {
+        let mut device = Store::open(&path).expect("device");
+        device.apply_remote("old", &sent, T0).expect("received");
+        assert_eq!(device.read("old").expect("read").value["outcomes"], json!([]), "read as the current schema");
+        assert!(device.unacked(&ws, 1 << 20).expect("unacked").is_empty(), "nothing to send after receiving it");
+        assert_eq!(device.history("old").expect("history").len(), 1, "only the author's change");
+    }
+    let mut device = Store::open(&path).expect("reopen");
+    assert_eq!(device.read("old").expect("read").value["title"], json!("Plan of an older app"));
+    assert!(device.unacked(&ws, 1 << 20).expect("unacked").is_empty(), "nothing to send after opening it");
+    device.edit("old", &set("title", json!("Plan, renamed")), T0 + 1).expect("edit");
+    assert_eq!(device.unacked(&ws, 1 << 20).expect("unacked").len(), 2, "the upgrade goes with the first edit");
+    drop(device);
+    let mut device = Store::open(&path).expect("reopen");
+    assert_eq!(device.read("old").expect("read").value["title"], json!("Plan, renamed"), "both are on disk");
+    assert_eq!(device.history("old").expect("history").len(), 3);
+}
