@@ -85,3 +85,35 @@ impl IntoResponse for ApiError {
         (self.status, axum::Json(body)).into_response()
     }
 }
+
+/// Errors the framework answers on its own (a method the route lacks, a body
+/// over the limit, a body that is not readable) come as plain text or empty;
+/// under `/v1/` and `/api/` they get the one JSON shape every client reads.
+pub(crate) async fn framework_errors_as_json(request: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let api = request.uri().path().starts_with("/v1/") || request.uri().path().starts_with("/api/");
+    let response = next.run(request).await;
+    let status = response.status();
+    let json = response
+        .headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"application/json"));
+    if !api || json || !(status.is_client_error() || status.is_server_error()) {
+        return response;
+    }
+    let (code, message) = match status {
+        StatusCode::METHOD_NOT_ALLOWED => (Code::Malformed, "this address does not take that method"),
+        StatusCode::PAYLOAD_TOO_LARGE => (Code::TooLarge, "the request is larger than the server takes"),
+        StatusCode::NOT_FOUND => (Code::NotFound, "there is nothing at this address"),
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => (Code::Malformed, "the request's content type is not one this address takes"),
+        s if s.is_server_error() => (Code::Internal, "the server failed; try again later"),
+        _ => (Code::Malformed, "the request could not be read"),
+    };
+    let mut json = ApiError::new(status, code, message).into_response();
+    // Keep what the framework said about the request (an `Allow` list, say).
+    for (name, value) in response.headers() {
+        if name != axum::http::header::CONTENT_TYPE && name != axum::http::header::CONTENT_LENGTH {
+            json.headers_mut().insert(name.clone(), value.clone());
+        }
+    }
+    json
+}

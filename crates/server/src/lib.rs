@@ -187,6 +187,7 @@ pub fn router(db: Arc<dyn Storage>, config: Config) -> (Router, watch::Sender<bo
         .merge(regional::routes())
         .merge(export::routes())
         .fallback(get(web::asset))
+        .layer(axum::middleware::from_fn(error::framework_errors_as_json))
         .with_state(state);
     (router, close)
 }

@@ -226,6 +226,21 @@ async fn bad_requests(backend: Backend) {
     let garbage = http.post(format!("{}/v1/enrol", server.url)).body("{").send().await.expect("answer");
     assert_eq!(garbage.status().as_u16(), 400);
 
+    // What the framework refuses before any handler (a method the address
+    // lacks, a body over its limit, a path that is not text) has the same
+    // JSON shape as every other error.
+    let framework = [
+        (http.get(format!("{}/v1/sync", server.url)), 405, Code::Malformed),
+        (http.post(format!("{}/api/login", server.url)).body(vec![b' '; 3 << 20]), 413, Code::TooLarge),
+        (http.get(format!("{}/api/export/%FF%FE.csv", server.url)).bearer_auth(&token), 400, Code::Malformed),
+    ];
+    for (request, status, code) in framework {
+        let response = request.send().await.expect("answer");
+        assert_eq!(response.status().as_u16(), status);
+        let body: ErrorBody = response.json().await.expect("the error is JSON {code, message}");
+        assert_eq!(body.code, code, "{}", body.message);
+    }
+
     // Everyone else is still served.
     let health = http.get(format!("{}/healthz", server.url)).send().await.expect("health");
     assert_eq!(health.status().as_u16(), 200);
