@@ -262,7 +262,12 @@ pub fn decode_as<'a, T: Deserialize<'a>>(version: u16, body: &'a [u8]) -> Result
     if found != version {
         return Err(FrameError::Version(found));
     }
-    postcard::from_bytes(&body[6..]).map_err(|e| FrameError::Malformed(e.to_string()))
+    let (message, rest) = postcard::take_from_bytes(&body[6..]).map_err(|e| FrameError::Malformed(e.to_string()))?;
+    // Bytes after the message are not ours to ignore: a body is one message.
+    if !rest.is_empty() {
+        return Err(FrameError::Malformed(format!("{} bytes follow the message", rest.len())));
+    }
+    Ok(message)
 }
 
 /// The protocol version of a framed body.

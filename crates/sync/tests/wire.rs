@@ -126,6 +126,9 @@ fn foreign_or_future_bodies_are_refused_clearly() {
     body[5] = 3;
     assert_eq!(wire::decode::<SyncRequest>(&body).expect_err("future"), FrameError::Version(3));
     assert_eq!(wire::decode_request(&body).expect_err("future"), FrameError::Version(3));
+    let mut padded = wire::encode(&request());
+    padded.extend_from_slice(b"junk");
+    assert!(matches!(wire::decode_request(&padded), Err(FrameError::Malformed(_))), "one message a body");
     let big = wire::compress(&vec![0u8; 10_000]);
     assert_eq!(wire::decompress(&big, 1_000).expect_err("bomb"), FrameError::TooLarge(1_000));
 }
