@@ -401,9 +401,8 @@ fn string_too_long() -> Refusal {
     Refusal::new(Code::StringTooLong, format!("a text is longer than the limit of {MAX_STRING} bytes"))
 }
 
-/// Check a whole document received from elsewhere: header, shape, and that
-/// its content reads into the typed model of its kind. Returns the header.
-pub fn check_document(doc: &Automerge) -> Result<Header, Refusal> {
+/// A document's whole history stays within [`MAX_DOCUMENT_OPS`].
+pub fn check_history(doc: &Automerge) -> Result<(), Refusal> {
     if doc.stats().num_ops > MAX_DOCUMENT_OPS {
         return Err(Refusal::new(
             Code::DocumentTooLarge,
@@ -413,6 +412,13 @@ pub fn check_document(doc: &Automerge) -> Result<Header, Refusal> {
             ),
         ));
     }
+    Ok(())
+}
+
+/// Check a whole document received from elsewhere: header, shape, and that
+/// its content reads into the typed model of its kind. Returns the header.
+pub fn check_document(doc: &Automerge) -> Result<Header, Refusal> {
+    check_history(doc)?;
     let header = header(doc)?;
     if header.schema > SCHEMA {
         return Err(Refusal::new(

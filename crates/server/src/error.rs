@@ -89,7 +89,10 @@ impl IntoResponse for ApiError {
 /// Errors the framework answers on its own (a method the route lacks, a body
 /// over the limit, a body that is not readable) come as plain text or empty;
 /// under `/v1/` and `/api/` they get the one JSON shape every client reads.
-pub(crate) async fn framework_errors_as_json(request: axum::extract::Request, next: axum::middleware::Next) -> Response {
+pub(crate) async fn framework_errors_as_json(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
     let api = request.uri().path().starts_with("/v1/") || request.uri().path().starts_with("/api/");
     let response = next.run(request).await;
     let status = response.status();
@@ -104,7 +107,9 @@ pub(crate) async fn framework_errors_as_json(request: axum::extract::Request, ne
         StatusCode::METHOD_NOT_ALLOWED => (Code::Malformed, "this address does not take that method"),
         StatusCode::PAYLOAD_TOO_LARGE => (Code::TooLarge, "the request is larger than the server takes"),
         StatusCode::NOT_FOUND => (Code::NotFound, "there is nothing at this address"),
-        StatusCode::UNSUPPORTED_MEDIA_TYPE => (Code::Malformed, "the request's content type is not one this address takes"),
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => {
+            (Code::Malformed, "the request's content type is not one this address takes")
+        }
         s if s.is_server_error() => (Code::Internal, "the server failed; try again later"),
         _ => (Code::Malformed, "the request could not be read"),
     };

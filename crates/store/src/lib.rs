@@ -217,7 +217,15 @@ impl Store {
         let mut conn = conn;
         migrations::run(&mut conn)?;
         let actor = Store::device_actor(&conn, actor)?;
-        Ok(Store { conn, path: path.to_owned(), actor, docs: HashMap::new(), upgrades: HashMap::new(), in_batch: false, clock: system_clock })
+        Ok(Store {
+            conn,
+            path: path.to_owned(),
+            actor,
+            docs: HashMap::new(),
+            upgrades: HashMap::new(),
+            in_batch: false,
+            clock: system_clock,
+        })
     }
 
     /// Run `f` as one transaction: everything it writes is committed
@@ -398,7 +406,7 @@ impl Store {
                 if h.kind != doc.kind() || h.workspace != doc.workspace() {
                     Err(admission::Refusal::new(Code::BadHeader, "they change the document's kind or workspace"))
                 } else {
-                    admission::check_shape(doc.automerge())
+                    admission::check_history(doc.automerge()).and_then(|_| admission::check_shape(doc.automerge()))
                 }
             })
             .map_err(|r| bad(r.message));
@@ -442,8 +450,14 @@ impl Store {
         if raw.get_heads().is_empty() {
             return Err(bad("the change that creates the document has not arrived".into()));
         }
-        // Header and shape only: content from a newer app opens read-only.
-        admission::header(&raw).and_then(|_| admission::check_shape(&raw)).map_err(|r| bad(r.message))?;
+        // Id, size, header and shape only: content from a newer app opens
+        // read-only. The server checked all this; a device does not take its
+        // word for it.
+        admission::check_doc_id(id)
+            .and_then(|_| admission::check_history(&raw))
+            .and_then(|_| admission::header(&raw))
+            .and_then(|_| admission::check_shape(&raw))
+            .map_err(|r| bad(r.message))?;
         let before = raw.get_heads();
         let doc = Document::from_automerge(raw, self.actor.clone(), now_ms).map_err(|e| match e {
             cd4mm_core::Error::NotADocument(_) => bad("the change that creates the document has not arrived".into()),

@@ -141,11 +141,26 @@ impl Store {
         Ok(())
     }
 
+    /// The largest snapshot a device puts together from parts: a document at
+    /// the server's operation limit with long texts stays well below it; a
+    /// server that claims more (or sends more than it claimed) is refused
+    /// before the parts fill the disk.
+    pub const MAX_SNAPSHOT_BYTES: u64 = 256 << 20;
+
     /// Keep a part of a document's snapshot (bytes `offset..` of `total`);
     /// the whole snapshot once its last part is in. A part that does not
     /// follow what is kept starts the document again (offset 0) or is
     /// ignored (the client then asks for the document from what it has).
     pub fn snapshot_part(&mut self, id: &str, offset: u64, total: u64, bytes: &[u8]) -> Result<Option<Vec<u8>>> {
+        if total > Self::MAX_SNAPSHOT_BYTES || offset.saturating_add(bytes.len() as u64) > total {
+            let max = Self::MAX_SNAPSHOT_BYTES;
+            return Err(StoreError::BadChanges {
+                id: id.to_owned(),
+                reason: format!(
+                    "the server sends a document of more than {total} bytes, or over this app's limit of {max}"
+                ),
+            });
+        }
         let mut kept: Vec<u8> = if offset == 0 {
             Vec::new()
         } else {

@@ -302,3 +302,27 @@ fn an_older_document_received_is_upgraded_in_memory_and_kept_with_the_first_edit
     assert_eq!(device.read("old").expect("read").value["title"], json!("Plan, renamed"), "both are on disk");
     assert_eq!(device.history("old").expect("history").len(), 3);
 }
+
+/// A server (or whoever answers in its place) cannot make a device keep an
+/// endless document in parts, nor one under an id the server never allows.
+#[test]
+fn parts_over_the_limit_and_documents_under_bad_ids_are_refused() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut device = Store::open(&dir.path().join("device.sqlite3")).expect("device");
+    let huge = device.snapshot_part("d", 0, Store::MAX_SNAPSHOT_BYTES + 1, b"abc");
+    assert!(matches!(huge, Err(StoreError::BadChanges { .. })), "{huge:?}");
+    let more_than_said = device.snapshot_part("d", 0, 2, b"abc");
+    assert!(matches!(more_than_said, Err(StoreError::BadChanges { .. })), "{more_than_said:?}");
+    assert_eq!(device.snapshot_part_len("d").expect("len"), 0, "nothing kept");
+    assert_eq!(device.snapshot_part("d", 0, 6, b"abc").expect("a part"), None);
+    assert_eq!(device.snapshot_part("d", 3, 6, b"def").expect("the rest"), Some(b"abcdef".to_vec()));
+
+    let mut source = Store::open(&dir.path().join("source.sqlite3")).expect("source");
+    source.create("eng", "ws", &engagement(), T0).expect("create");
+    let changes = source.changes("eng").expect("changes");
+    for id in ["../eng", "", "with space"] {
+        let refused = device.apply_remote(id, &changes, T0);
+        assert!(matches!(refused, Err(StoreError::BadChanges { .. })), "{id:?}: {refused:?}");
+    }
+    assert!(device.list(None).expect("list").is_empty());
+}
