@@ -13,7 +13,8 @@ use cd4mm_core::{Content, Edit};
 use cd4mm_server::Config;
 use cd4mm_server::admin::{self, Command};
 use cd4mm_store::Store;
-use cd4mm_sync::{Client, Progress};
+use cd4mm_sync::{Client, Progress, Retry};
+use cd4mm_tests::link::Link;
 use serde_json::json;
 
 const DOCS: usize = 1000;
@@ -241,6 +242,66 @@ async fn first_sync_of_plans(url: &str, dir: &std::path::Path, db: &dyn cd4mm_se
         if device == "newcomer-2" {
             edits_on_plans(&writer, &mut author, &reader, &mut newcomer).await;
         }
+    }
+    on_a_field_link(url, dir, &writer, &mut author).await;
+}
+
+/// Scenario 1's hotspot (64 kbit/s, 600 ms round trip) that also drops each
+/// connection after so many bytes toward the device: a week offline (500
+/// edits over 30 plans) uploaded, then a new device's first sync of the
+/// 1,000 plans. Bars: the week in under 30 s with a drop every 64 KB; every
+/// sync finishes, keeping what arrived before each drop.
+async fn on_a_field_link(url: &str, dir: &std::path::Path, writer: &Client, author: &mut Store) {
+    const PLANS_WS: &str = "plans";
+    const GIVE_UP: std::time::Duration = std::time::Duration::from_secs(300);
+    let workspaces = [PLANS_WS.to_owned()];
+    for (n, (link_name, drop_after)) in
+        [("no drops", None), ("a drop every 64 KB", Some(64_000)), ("a drop every 12 KB", Some(12_000))]
+            .into_iter()
+            .enumerate()
+    {
+        let link = Link { cut_down_after: drop_after, ..Link::hotspot() }.start(url).await;
+        let patient = |token: &str| {
+            let mut client = Client::new(&link.url, token);
+            client.retry =
+                Retry { attempts: 100, first_delay: std::time::Duration::from_millis(100), ..Retry::default() };
+            client
+        };
+        for e in 0..500 {
+            let (plan, activity) = (e % 30 * (PLANS / 30), e / 30 % 20);
+            let path = format!("outcomes/oc/outputs/op/activities/a{activity}/title");
+            let value = json!(format!("Week {n}: training {e} at the northern crossing"));
+            author.edit(&format!("plan-{plan:04}"), &Edit::Set { path, value }, 100 + e as i64).expect("edit");
+        }
+        let mut newcomer = Store::open(&dir.join(format!("field-{n}.sqlite3"))).expect("store");
+        let enrolled = Client::enrol(url, "newcomer", PASSWORD, "field laptop", &newcomer).await.expect("enrol");
+        let runs: [(&str, &Client, &mut Store); 2] = [
+            ("a week offline, 500 edits over 30 plans, uploaded", &patient(writer.token()), &mut *author),
+            ("a new device's first sync of 1,000 plans", &patient(enrolled.token()), &mut newcomer),
+        ];
+        for (what, client, store) in runs {
+            let (_tx, mut cancel) = tokio::sync::watch::channel(false);
+            let mut shown = 0u32;
+            let started = std::time::Instant::now();
+            let done =
+                tokio::time::timeout(GIVE_UP, client.sync(store, &workspaces, &mut cancel, &mut |_| shown += 1)).await;
+            let took = started.elapsed().as_secs_f64();
+            let bar = if drop_after == Some(64_000) && what.starts_with("a week") { " (bar 30 s)" } else { "" };
+            match done {
+                Ok(Ok(p)) => println!(
+                    "field link, {link_name}: {what}: {took:.1} s{bar}, {} rounds, {} requests ({} connections cut), {} B up, {} B down, progress shown {shown} times",
+                    p.rounds,
+                    p.requests,
+                    link.traffic.cut.swap(0, std::sync::atomic::Ordering::SeqCst),
+                    p.bytes_sent,
+                    p.bytes_received,
+                ),
+                Ok(Err(e)) => println!("field link, {link_name}: {what}: FAILED after {took:.1} s: {e}"),
+                Err(_) => println!("field link, {link_name}: {what}: NOT FINISHED in {} s", GIVE_UP.as_secs()),
+            }
+        }
+        assert!(author.unacked(&workspaces, usize::MAX).expect("unacked").is_empty(), "the week went up whole");
+        assert_eq!(newcomer.list(Some(PLANS_WS)).expect("list").len(), PLANS, "every plan arrived");
     }
 }
 
@@ -492,7 +553,7 @@ async fn slow_link(url: &str, store: &mut Store, client: &Client) {
             edits += 1;
         }
     }
-    let shaped = shaping_proxy(url.trim_start_matches("http://").to_owned()).await;
+    let shaped = Link::hotspot().start(url).await.url;
     let slow = Client::new(&shaped, client.token());
     let started = std::time::Instant::now();
     let p = sync(&slow, store).await;
@@ -510,7 +571,7 @@ async fn slow_link(url: &str, store: &mut Store, client: &Client) {
 /// its script and its style sheet, one after the other) through the shaped
 /// link, as a browser that accepts no compression and as one that does.
 async fn web_ui_on_a_field_link(url: &str) {
-    let shaped = shaping_proxy(url.trim_start_matches("http://").to_owned()).await;
+    let shaped = Link::hotspot().start(url).await.url;
     let http = reqwest::Client::new();
     let index = http.get(format!("{url}/")).send().await.expect("index").text().await.expect("html");
     let assets: Vec<String> = index
@@ -534,43 +595,6 @@ async fn web_ui_on_a_field_link(url: &str) {
             if started.elapsed().as_secs() < 15 { "met" } else { "NOT MET" }
         );
     }
-}
-
-/// A loopback proxy that delays each burst by 300 ms and passes 8,000 bytes a
-/// second in each direction.
-async fn shaping_proxy(target: String) -> String {
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
-    let url = format!("http://{}", listener.local_addr().expect("addr"));
-    tokio::spawn(async move {
-        while let Ok((client, _)) = listener.accept().await {
-            let Ok(server) = tokio::net::TcpStream::connect(&target).await else { continue };
-            let (mut cr, mut cw) = client.into_split();
-            let (mut sr, mut sw) = server.into_split();
-            async fn shape(from: &mut (impl AsyncReadExt + Unpin), to: &mut (impl AsyncWriteExt + Unpin)) {
-                let mut buf = vec![0u8; 1024];
-                let mut last = std::time::Instant::now() - std::time::Duration::from_secs(1);
-                loop {
-                    let n = match from.read(&mut buf).await {
-                        Ok(0) | Err(_) => break,
-                        Ok(n) => n,
-                    };
-                    if last.elapsed() > std::time::Duration::from_millis(100) {
-                        tokio::time::sleep(std::time::Duration::from_millis(300)).await; // one-way latency
-                    }
-                    tokio::time::sleep(std::time::Duration::from_micros(n as u64 * 1_000_000 / 8_000)).await;
-                    if to.write_all(&buf[..n]).await.is_err() {
-                        break;
-                    }
-                    last = std::time::Instant::now();
-                }
-                let _ = to.shutdown().await;
-            }
-            tokio::spawn(async move { shape(&mut cr, &mut sw).await });
-            tokio::spawn(async move { shape(&mut sr, &mut cw).await });
-        }
-    });
-    url
 }
 
 fn zstd_len(bytes: &[u8]) -> usize {

@@ -1,1 +1,4 @@
-//! Cross-crate stories live in `tests/tests/`; this library is empty on purpose.
+//! Tools shared by the cross-crate stories (`tests/tests/`) and the
+//! benchmarks (`tests/benches/`).
+
+pub mod link;

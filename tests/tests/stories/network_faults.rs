@@ -9,73 +9,16 @@ use cd4mm_core::engagement::Engagement;
 use cd4mm_core::{Content, Edit};
 use cd4mm_server::admin::Command;
 use cd4mm_sync::{Client, Retry, SyncError};
+use cd4mm_tests::link::Link;
 use serde_json::json;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::{TcpListener, TcpStream};
 
 const WS: &str = "ws";
 
-/// Which direction to cut, and after how many bytes, for the next connection only.
-#[derive(Clone, Copy, Debug)]
-enum Cut {
-    Request(usize),
-    Response(usize),
-}
-
-/// A TCP proxy on loopback that cuts the next `cuts` connections as told, then
-/// passes everything through.
-async fn proxy(target: String, cut: Cut, cuts: usize) -> String {
-    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind proxy");
-    let url = format!("http://{}", listener.local_addr().expect("addr"));
-    let remaining = Arc::new(AtomicUsize::new(cuts));
-    tokio::spawn(async move {
-        while let Ok((client, _)) = listener.accept().await {
-            let target = target.clone();
-            let cut_this = remaining.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1)).is_ok();
-            tokio::spawn(async move {
-                let Ok(server) = TcpStream::connect(target.trim_start_matches("http://")).await else { return };
-                let (mut cr, mut cw) = client.into_split();
-                let (mut sr, mut sw) = server.into_split();
-                let (up_limit, down_limit) = match (cut_this, cut) {
-                    (true, Cut::Request(n)) => (Some(n), None),
-                    (true, Cut::Response(n)) => (None, Some(n)),
-                    (false, _) => (None, None),
-                };
-                let up = tokio::spawn(async move { pipe(&mut cr, &mut sw, up_limit).await });
-                let down = tokio::spawn(async move { pipe(&mut sr, &mut cw, down_limit).await });
-                let _ = tokio::join!(up, down);
-            });
-        }
-    });
-    url
-}
-
-/// Copy bytes until EOF, or stop (dropping both halves) after `limit` bytes.
-async fn pipe(from: &mut (impl AsyncReadExt + Unpin), to: &mut (impl AsyncWriteExt + Unpin), limit: Option<usize>) {
-    let mut buf = vec![0u8; 8192];
-    let mut sent = 0usize;
-    loop {
-        let n = match from.read(&mut buf).await {
-            Ok(0) | Err(_) => break,
-            Ok(n) => n,
-        };
-        let n = match limit {
-            Some(l) if sent + n >= l => {
-                let _ = to.write_all(&buf[..l - sent]).await;
-                let _ = to.shutdown().await;
-                return;
-            }
-            _ => n,
-        };
-        if to.write_all(&buf[..n]).await.is_err() {
-            break;
-        }
-        sent += n;
-    }
-    let _ = to.shutdown().await;
+/// A link that cuts its first `cuts` connections after `up` bytes toward
+/// the server or `down` bytes toward the device, then passes everything.
+async fn cutting(target: &str, (up, down): (Option<usize>, Option<usize>), cuts: Option<usize>) -> String {
+    Link { cut_up_after: up, cut_down_after: down, cuts, ..Link::default() }.start(target).await.url
 }
 
 fn log_ids(store: &mut cd4mm_store::Store) -> Vec<String> {
@@ -100,7 +43,7 @@ async fn cut_connections(backend: Backend) {
     kofi.sync(&[WS]).await.expect("kofi gets it");
 
     for (round, cut) in
-        [Cut::Request(200), Cut::Response(150), Cut::Request(40), Cut::Response(400)].into_iter().enumerate()
+        [(Some(200), None), (None, Some(150)), (Some(40), None), (None, Some(400))].into_iter().enumerate()
     {
         // A day of edits on each side.
         for i in 0..20 {
@@ -111,7 +54,7 @@ async fn cut_connections(backend: Backend) {
         }
         // Kofi syncs directly; Ama through a link that cuts her first attempt.
         kofi.sync(&[WS]).await.expect("kofi syncs");
-        let flaky = proxy(server.url.clone(), cut, 1).await;
+        let flaky = cutting(&server.url, cut, Some(1)).await;
         let mut client = Client::new(&flaky, ama.client.token());
         client.retry = Retry { first_delay: Duration::from_millis(20), ..Retry::default() };
         let (_tx, mut cancel) = tokio::sync::watch::channel(false);
@@ -268,7 +211,7 @@ async fn first_sync_over_a_link_that_drops(backend: Backend) {
 
     let kofi = device(&server, "kofi").await;
     let (mut store, token) = (kofi.store, kofi.client.token().to_owned());
-    let link = proxy(server.url.clone(), Cut::Response(12_000), usize::MAX).await;
+    let link = cutting(&server.url, (None, Some(12_000)), None).await;
     let mut client = Client::new(&link, &token);
     client.retry = Retry { attempts: 12, first_delay: Duration::from_millis(5), ..Retry::default() };
     let (_tx, mut cancel) = tokio::sync::watch::channel(false);
