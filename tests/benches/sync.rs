@@ -247,20 +247,23 @@ async fn first_sync_of_plans(url: &str, dir: &std::path::Path, db: &dyn cd4mm_se
 }
 
 /// Scenario 1's hotspot (64 kbit/s, 600 ms round trip) that also drops each
-/// connection after so many bytes toward the device: a week offline (500
-/// edits over 30 plans) uploaded, then a new device's first sync of the
-/// 1,000 plans. Bars: the week in under 30 s with a drop every 64 KB; every
-/// sync finishes, keeping what arrived before each drop.
+/// connection after so many bytes toward the device (or the server): a week
+/// offline (500 edits over 30 plans) uploaded, then a new device's first
+/// sync of the 1,000 plans. Bars: the week in under 30 s with a drop every
+/// 64 KB; every sync finishes, keeping what arrived before each drop.
 async fn on_a_field_link(url: &str, dir: &std::path::Path, writer: &Client, author: &mut Store) {
     const PLANS_WS: &str = "plans";
     const GIVE_UP: std::time::Duration = std::time::Duration::from_secs(300);
     let workspaces = [PLANS_WS.to_owned()];
-    for (n, (link_name, drop_after)) in
-        [("no drops", None), ("a drop every 64 KB", Some(64_000)), ("a drop every 12 KB", Some(12_000))]
-            .into_iter()
-            .enumerate()
-    {
-        let link = Link { cut_down_after: drop_after, ..Link::hotspot() }.start(url).await;
+    let links = [
+        ("no drops", Link::hotspot()),
+        ("a drop every 64 KB toward the device", Link { cut_down_after: Some(64_000), ..Link::hotspot() }),
+        ("a drop every 12 KB toward the device", Link { cut_down_after: Some(12_000), ..Link::hotspot() }),
+        ("a drop every 12 KB toward the server", Link { cut_up_after: Some(12_000), ..Link::hotspot() }),
+    ];
+    for (n, (link_name, link)) in links.into_iter().enumerate() {
+        let bar_link = link.cut_down_after == Some(64_000);
+        let link = link.start(url).await;
         let patient = |token: &str| {
             let mut client = Client::new(&link.url, token);
             client.retry =
@@ -286,7 +289,7 @@ async fn on_a_field_link(url: &str, dir: &std::path::Path, writer: &Client, auth
             let done =
                 tokio::time::timeout(GIVE_UP, client.sync(store, &workspaces, &mut cancel, &mut |_| shown += 1)).await;
             let took = started.elapsed().as_secs_f64();
-            let bar = if drop_after == Some(64_000) && what.starts_with("a week") { " (bar 30 s)" } else { "" };
+            let bar = if bar_link && what.starts_with("a week") { " (bar 30 s)" } else { "" };
             match done {
                 Ok(Ok(p)) => println!(
                     "field link, {link_name}: {what}: {took:.1} s{bar}, {} rounds, {} requests ({} connections cut), {} B up, {} B down, progress shown {shown} times",

@@ -21,7 +21,7 @@
 use crate::code::Code;
 use crate::document::{Content, HEADER, Kind, SCHEMA};
 use crate::mapping;
-use automerge::{Automerge, Change, ObjId, ObjType, ReadDoc, ScalarValue, Value};
+use automerge::{Automerge, Change, ReadDoc, ScalarValue, Value};
 
 /// The largest encoded change accepted (bytes).
 pub const MAX_CHANGE_BYTES: usize = 4 * 1024 * 1024;
@@ -324,80 +324,27 @@ fn one_string(doc: &Automerge, key: &str) -> Result<Option<String>, Refusal> {
     Ok(found)
 }
 
-/// Check that the shape of a document is within limits, without recursion:
-/// depth, string lengths, items per map or list, and values in all. Every
-/// value of a conflicted field counts, not only the one shown.
+/// Check that the shape of a document is within limits: depth, string
+/// lengths, items per map or list, and values in all. Every value of a
+/// conflicted field counts, not only the one shown. (The check is a read:
+/// [`mapping::read_checked`] checks and reads in one walk.)
 pub fn check_shape(doc: &Automerge) -> Result<(), Refusal> {
-    let mut stack: Vec<(ObjId, ObjType, usize)> = vec![(automerge::ROOT, ObjType::Map, 0)];
-    let mut values = 0usize;
-    while let Some((obj, obj_type, depth)) = stack.pop() {
-        let len = doc.length(&obj);
-        if len > MAX_ITEMS && obj_type != ObjType::Text {
-            return Err(Refusal::new(Code::TooManyItems, format!("a list or map holds more than {MAX_ITEMS} items")));
-        }
-        let children: Vec<(Value<'_>, ObjId)> = match obj_type {
-            ObjType::Text => {
-                let text = doc.text(&obj).unwrap_or_default();
-                if text.len() > MAX_STRING {
-                    return Err(string_too_long());
-                }
-                continue;
-            }
-            // One pass over the winners; every value of a field is looked
-            // up only where there is a conflict (a lookup per key or index
-            // made this check cost more than reading the document).
-            ObjType::Map | ObjType::Table => {
-                let mut all = Vec::new();
-                for item in doc.map_range(&obj, ..) {
-                    if item.conflict {
-                        all.extend(doc.get_all(&obj, item.key.as_ref()).unwrap_or_default());
-                    } else {
-                        let id = item.id();
-                        all.push((item.value.into_value(), id));
-                    }
-                }
-                all
-            }
-            ObjType::List => {
-                let mut all = Vec::new();
-                for item in doc.list_range(&obj, ..) {
-                    if item.conflict {
-                        all.extend(doc.get_all(&obj, item.index).unwrap_or_default());
-                    } else {
-                        let id = item.id();
-                        all.push((item.value.into_value(), id));
-                    }
-                }
-                all
-            }
-        };
-        values += children.len();
-        if values > MAX_VALUES {
-            return Err(Refusal::new(Code::TooLarge, format!("the document holds more than {MAX_VALUES} values")));
-        }
-        for (value, id) in children {
-            match value {
-                Value::Object(t) => {
-                    if depth + 1 > MAX_DEPTH {
-                        return Err(Refusal::new(
-                            Code::TooDeep,
-                            format!("the document nests maps and lists deeper than {MAX_DEPTH} levels"),
-                        ));
-                    }
-                    stack.push((id, t, depth + 1));
-                }
-                Value::Scalar(s) => match s.as_ref() {
-                    ScalarValue::Str(s) if s.len() > MAX_STRING => return Err(string_too_long()),
-                    ScalarValue::Bytes(b) if b.len() > MAX_STRING => return Err(string_too_long()),
-                    _ => {}
-                },
-            }
-        }
-    }
-    Ok(())
+    mapping::read_checked(doc).map(drop)
 }
 
-fn string_too_long() -> Refusal {
+pub(crate) fn too_many_items() -> Refusal {
+    Refusal::new(Code::TooManyItems, format!("a list or map holds more than {MAX_ITEMS} items"))
+}
+
+pub(crate) fn too_many_values() -> Refusal {
+    Refusal::new(Code::TooLarge, format!("the document holds more than {MAX_VALUES} values"))
+}
+
+pub(crate) fn too_deep() -> Refusal {
+    Refusal::new(Code::TooDeep, format!("the document nests maps and lists deeper than {MAX_DEPTH} levels"))
+}
+
+pub(crate) fn string_too_long() -> Refusal {
     Refusal::new(Code::StringTooLong, format!("a text is longer than the limit of {MAX_STRING} bytes"))
 }
 
@@ -426,8 +373,7 @@ pub fn check_document(doc: &Automerge) -> Result<Header, Refusal> {
             format!("the document is of schema {}; this server knows up to {SCHEMA}: update it", header.schema),
         ));
     }
-    check_shape(doc)?;
-    let (mut value, _) = mapping::read(doc, None);
+    let (mut value, _) = mapping::read_checked(doc)?;
     if let Some(map) = value.as_object_mut() {
         for key in HEADER {
             map.remove(key);

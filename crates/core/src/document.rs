@@ -252,7 +252,18 @@ impl Document {
 
     /// The document as it stood at `heads` (e.g. "the plan on 1 March").
     pub fn read_at(&self, heads: Option<&[ChangeHash]>) -> Snapshot {
-        let (mut value, mut conflicts) = mapping::read(&self.doc, heads);
+        let (value, conflicts) = mapping::read(&self.doc, heads);
+        self.snapshot(value, conflicts)
+    }
+
+    /// The content, read and checked against the limits on what may come
+    /// from elsewhere in one walk ([`mapping::read_checked`]).
+    pub fn read_checked(&self) -> Result<Snapshot, crate::admission::Refusal> {
+        let (value, conflicts) = mapping::read_checked(&self.doc)?;
+        Ok(self.snapshot(value, conflicts))
+    }
+
+    fn snapshot(&self, mut value: serde_json::Value, mut conflicts: Vec<mapping::Conflict>) -> Snapshot {
         if let Some(map) = value.as_object_mut() {
             for key in HEADER {
                 map.remove(key);

@@ -13,6 +13,7 @@
 //!   concurrent values kept as a conflict).
 //! - Whole numbers are `Int`, other numbers `F64`; `null` is `Null`.
 
+use crate::admission::{self, MAX_DEPTH, MAX_ITEMS, MAX_STRING, MAX_VALUES, Refusal};
 use automerge::{ChangeHash, ObjId, ObjType, ReadDoc, ScalarValue, Value, transaction::Transactable};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Number, Value as Json};
@@ -80,18 +81,69 @@ pub struct Conflict {
 /// [`crate::admission::MAX_DEPTH`] (deeper values read as `null`), so no
 /// document can overflow the stack.
 pub fn read(doc: &impl ReadDoc, heads: Option<&[ChangeHash]>) -> (Json, Vec<Conflict>) {
-    let mut reader = Reader { doc, heads, conflicts: Vec::new() };
+    let mut reader = Reader { doc, heads, conflicts: Vec::new(), limits: None };
     let value = reader.map(&automerge::ROOT, "", 0);
     (value, reader.conflicts)
+}
+
+/// Read the whole current document as [`read`] does, checking on the way
+/// that its shape is within the limits of [`crate::admission`]: depth, the
+/// length of every text, the items of every map and list, and the values in
+/// all. Every value of a conflicted field counts and is checked, shown or
+/// not. One walk, for documents that came from elsewhere.
+pub fn read_checked(doc: &impl ReadDoc) -> Result<(Json, Vec<Conflict>), Refusal> {
+    let mut reader = Reader { doc, heads: None, conflicts: Vec::new(), limits: Some(Limits::default()) };
+    let value = reader.map(&automerge::ROOT, "", 0);
+    match reader.limits.and_then(|l| l.passed) {
+        Some(refusal) => Err(refusal),
+        None => Ok((value, reader.conflicts)),
+    }
 }
 
 struct Reader<'a, D> {
     doc: &'a D,
     heads: Option<&'a [ChangeHash]>,
     conflicts: Vec<Conflict>,
+    /// Checking the limits ([`read_checked`]): the count so far, and the
+    /// first limit passed (the walk stops there).
+    limits: Option<Limits>,
+}
+
+#[derive(Default)]
+struct Limits {
+    values: usize,
+    passed: Option<Refusal>,
 }
 
 impl<D: ReadDoc> Reader<'_, D> {
+    fn stopped(&self) -> bool {
+        self.limits.as_ref().is_some_and(|l| l.passed.is_some())
+    }
+
+    fn refuse(&mut self, refusal: impl FnOnce() -> Refusal) {
+        if let Some(limits) = &mut self.limits {
+            limits.passed.get_or_insert_with(refusal);
+        }
+    }
+
+    /// An object holds `items` entries, and `values` values in all (more
+    /// than its items where fields hold concurrent values).
+    fn count(&mut self, items: usize, values: usize) {
+        let Some(limits) = &mut self.limits else { return };
+        limits.values += values;
+        if items > MAX_ITEMS {
+            self.refuse(admission::too_many_items);
+        } else if limits.values > MAX_VALUES {
+            self.refuse(admission::too_many_values);
+        }
+    }
+
+    fn check_len(&mut self, len: usize) {
+        if len > MAX_STRING {
+            self.refuse(admission::string_too_long);
+        }
+    }
+
     fn map(&mut self, obj: &ObjId, path: &str, depth: usize) -> Json {
         // One pass over the map's winners; every value of a key is looked up
         // only where there is a conflict (`get_all` per key cost a third of
@@ -110,8 +162,12 @@ impl<D: ReadDoc> Reader<'_, D> {
                 .map(|(id, i)| (i.key.into_owned(), i.value.into_value(), id, i.conflict))
                 .collect(),
         };
+        self.count(items.len(), items.len());
         let mut out = Map::new();
         for (key, value, id, conflict) in items {
+            if self.stopped() {
+                return Json::Null;
+            }
             if !conflict {
                 let value = self.value(&value, &id, &join(path, &key), depth);
                 out.insert(key, value);
@@ -123,6 +179,7 @@ impl<D: ReadDoc> Reader<'_, D> {
             }
             .unwrap_or_default();
             let child_path = join(path, &key);
+            self.count(0, all.len().saturating_sub(1));
             let Some((winner_value, winner_id)) = all.last().cloned() else {
                 continue;
             };
@@ -147,26 +204,39 @@ impl<D: ReadDoc> Reader<'_, D> {
 
     fn list(&mut self, obj: &ObjId, path: &str, depth: usize) -> Json {
         // One pass (looking each index up cost a walk of the list per item).
-        let items: Vec<(usize, Value<'static>, ObjId)> = match self.heads {
+        let items: Vec<(usize, Value<'static>, ObjId, bool)> = match self.heads {
             Some(h) => self
                 .doc
                 .list_range_at(obj, .., h)
                 .map(|i| (i.id(), i))
-                .map(|(id, i)| (i.index, i.value.into_value(), id))
+                .map(|(id, i)| (i.index, i.value.into_value(), id, i.conflict))
                 .collect(),
             None => self
                 .doc
                 .list_range(obj, ..)
                 .map(|i| (i.id(), i))
-                .map(|(id, i)| (i.index, i.value.into_value(), id))
+                .map(|(id, i)| (i.index, i.value.into_value(), id, i.conflict))
                 .collect(),
         };
+        self.count(items.len(), items.len());
         let mut out = Vec::with_capacity(items.len());
-        for (index, value, id) in items {
+        for (index, value, id, conflict) in items {
+            if self.stopped() {
+                return Json::Null;
+            }
             // Items are addressed by their `id` (stable across syncs); others by index.
             let segment = self.item_id(&value, &id).unwrap_or_else(|| index.to_string());
-            let item = self.value(&value, &id, &join(path, &segment), depth);
+            let item_path = join(path, &segment);
+            let item = self.value(&value, &id, &item_path, depth);
             out.push(item);
+            if conflict && self.limits.is_some() {
+                // Only the winner is shown; the others are checked all the same.
+                let all = self.doc.get_all(obj, index).unwrap_or_default();
+                self.count(0, all.len().saturating_sub(1));
+                for (other, other_id) in all.iter().filter(|(_, i)| *i != id) {
+                    self.value(other, other_id, &item_path, depth);
+                }
+            }
         }
         Json::Array(out)
     }
@@ -187,22 +257,30 @@ impl<D: ReadDoc> Reader<'_, D> {
 
     /// A value found in an object at `depth` (the root's fields are at 0).
     fn value(&mut self, value: &Value<'_>, id: &ObjId, path: &str, depth: usize) -> Json {
-        if matches!(value, Value::Object(ObjType::Map | ObjType::Table | ObjType::List))
-            && depth >= crate::admission::MAX_DEPTH
-        {
+        if matches!(value, Value::Object(ObjType::Map | ObjType::Table | ObjType::List)) && depth >= MAX_DEPTH {
+            self.refuse(admission::too_deep);
             return Json::Null;
         }
         match value {
             Value::Object(ObjType::Map | ObjType::Table) => self.map(id, path, depth + 1),
             Value::Object(ObjType::List) => self.list(id, path, depth + 1),
-            Value::Object(ObjType::Text) => Json::String(
-                match self.heads {
+            Value::Object(ObjType::Text) => {
+                let text = match self.heads {
                     Some(h) => self.doc.text_at(id, h),
                     None => self.doc.text(id),
                 }
-                .unwrap_or_default(),
-            ),
-            Value::Scalar(s) => scalar_to_json(s),
+                .unwrap_or_default();
+                self.check_len(text.len());
+                Json::String(text)
+            }
+            Value::Scalar(s) => {
+                match s.as_ref() {
+                    ScalarValue::Str(text) => self.check_len(text.len()),
+                    ScalarValue::Bytes(bytes) => self.check_len(bytes.len()),
+                    _ => {}
+                }
+                scalar_to_json(s)
+            }
         }
     }
 }

@@ -406,20 +406,23 @@ impl Store {
                 if h.kind != doc.kind() || h.workspace != doc.workspace() {
                     Err(admission::Refusal::new(Code::BadHeader, "they change the document's kind or workspace"))
                 } else {
-                    admission::check_history(doc.automerge()).and_then(|_| admission::check_shape(doc.automerge()))
+                    admission::check_history(doc.automerge()).and_then(|_| doc.read_checked())
                 }
             })
             .map_err(|r| bad(r.message));
-        if let Err(e) = still {
-            self.docs.remove(id); // memory holds what the disk must not: reload next time
-            return Err(e);
-        }
+        let snapshot = match still {
+            Ok(snapshot) => snapshot,
+            Err(e) => {
+                self.docs.remove(id); // memory holds what the disk must not: reload next time
+                return Err(e);
+            }
+        };
         let result = (|| {
             let tx = write(&mut self.conn, self.in_batch)?;
             for change in &new {
                 insert_change(&tx, id, change, false)?;
             }
-            projections::write(&tx, id, doc, now_ms)?;
+            projections::write_read(&tx, id, doc, snapshot, now_ms)?;
             tx.commit()?;
             Ok(new.len())
         })();
@@ -452,17 +455,17 @@ impl Store {
         }
         // Id, size, header and shape only: content from a newer app opens
         // read-only. The server checked all this; a device does not take its
-        // word for it.
+        // word for it. The shape is checked while reading for the projections.
         admission::check_doc_id(id)
             .and_then(|_| admission::check_history(&raw))
             .and_then(|_| admission::header(&raw))
-            .and_then(|_| admission::check_shape(&raw))
             .map_err(|r| bad(r.message))?;
         let before = raw.get_heads();
         let doc = Document::from_automerge(raw, self.actor.clone(), now_ms).map_err(|e| match e {
             cd4mm_core::Error::NotADocument(_) => bad("the change that creates the document has not arrived".into()),
             other => StoreError::Core(other),
         })?;
+        let read = doc.read_checked().map_err(|r| bad(r.message))?;
         let upgrade = if doc.heads() == before { Vec::new() } else { doc.changes_since(&before) };
         let snapshot = match received {
             Received::Snapshot(bytes) => Some(bytes),
@@ -478,7 +481,7 @@ impl Store {
                 insert_change(&tx, id, change, false)?;
             }
         }
-        projections::write(&tx, id, &doc, now_ms)?;
+        projections::write_read(&tx, id, &doc, read, now_ms)?;
         tx.commit()?;
         if snapshot.is_none() {
             self.docs.insert(id.to_owned(), doc);

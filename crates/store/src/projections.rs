@@ -2,7 +2,7 @@
 //! `p_*` tables and the `search` index, replacing the document's old rows.
 
 use cd4mm_core::projection::rows;
-use cd4mm_core::{Content, Document};
+use cd4mm_core::{Content, Document, Snapshot};
 use rusqlite::{Connection, params};
 
 const TABLES: &[&str] = &["p_stakeholders", "p_questions", "p_activities", "p_indicators", "p_measurements", "search"];
@@ -11,8 +11,18 @@ const KEYED: &[&str] = &["p_stakeholders", "p_questions", "p_activities", "p_ind
 
 /// Replace the rows of document `id`, and its line in `documents`.
 pub(crate) fn write(conn: &Connection, id: &str, doc: &Document, now_ms: i64) -> crate::Result<()> {
+    write_read(conn, id, doc, doc.read(), now_ms)
+}
+
+/// [`write`] from `snapshot`, the document as just read.
+pub(crate) fn write_read(
+    conn: &Connection,
+    id: &str,
+    doc: &Document,
+    snapshot: Snapshot,
+    now_ms: i64,
+) -> crate::Result<()> {
     clear(conn, id)?;
-    let snapshot = doc.read();
     let conflicts = snapshot.conflicts.len() as i64;
     // A document whose content does not fit the model (e.g. from a newer app)
     // still gets its line in lists; it just contributes no rows.

@@ -3,8 +3,8 @@
 //! progress reports and cancellation; and the live news subscription.
 
 use crate::account::{EnrolRequest, Enrolment, Me};
-use crate::session::{self, MAX_ROUNDS};
-use crate::wire::{self, ErrorBody, FrameError, SyncRequest, SyncResponse};
+use crate::session::{self, Budget, MAX_ROUNDS};
+use crate::wire::{self, ErrorBody, FrameError, SyncResponse};
 use cd4mm_core::Code;
 use cd4mm_store::{Store, StoreError};
 use serde::Serialize;
@@ -28,13 +28,6 @@ pub enum SyncError {
     #[error("sync was cancelled")]
     Cancelled,
 }
-
-/// The first answer size a sync asks for (bytes before compression).
-const START_BUDGET: u32 = 256 * 1024;
-/// The smallest answer asked for, after cuts: a few KB always gets through.
-const MIN_BUDGET: u32 = 8 * 1024;
-/// The largest answer asked for, on a good link.
-const MAX_BUDGET: u32 = 4 * 1024 * 1024;
 
 /// How often and how patiently to retry a round that failed on the way.
 #[derive(Debug, Clone, Copy)]
@@ -230,15 +223,14 @@ impl Client {
         let mut p =
             Progress { changes_to_send: locked(store, |s| s.unacked_count_in(workspaces))??, ..Progress::default() };
         progress(&p);
-        // The answer's size adapts to the link: halved after a cut, doubled
-        // after an answer arrives whole.
-        let mut budget = START_BUDGET;
+        // What a round carries adapts to the link: halved after a cut,
+        // doubled after a round arrives whole.
+        let mut budget = Budget::default();
         while p.rounds < MAX_ROUNDS {
             if *cancel.borrow() {
                 return Err(SyncError::Cancelled);
             }
-            let mut next = locked(store, |s| session::request(s, workspaces, budget))??;
-            let response = match self.round(&mut next.request, &mut budget, cancel, &mut p).await {
+            let (next, response) = match self.round(store, workspaces, &mut budget, cancel, &mut p).await {
                 Err(SyncError::Refused { code: Code::CursorAhead, .. }) => {
                     // The server lost part of its log (restored backup, same epoch).
                     locked(store, |s| s.forget_sync_state())??;
@@ -267,15 +259,19 @@ impl Client {
         Ok(p)
     }
 
-    /// One request with retries and exponential backoff; each attempt asks
-    /// for an answer within `budget`, which shrinks after a cut.
-    async fn round(
+    /// One round with retries and exponential backoff. Each attempt is made
+    /// anew within `budget`, which shrinks after a cut: a batch of changes
+    /// too large for the link goes as smaller ones (the server keeps each
+    /// change once, so what a lost answer acknowledged is acknowledged again
+    /// at no cost).
+    async fn round<S: BorrowMut<Store>>(
         &self,
-        request: &mut SyncRequest,
-        budget: &mut u32,
+        store: &Mutex<S>,
+        workspaces: &[String],
+        budget: &mut Budget,
         cancel: &mut watch::Receiver<bool>,
         p: &mut Progress,
-    ) -> Result<SyncResponse, SyncError> {
+    ) -> Result<(session::Round, SyncResponse), SyncError> {
         let mut delay = self.retry.first_delay;
         let mut last_error = String::new();
         for attempt in 0..self.retry.attempts.max(1) {
@@ -285,10 +281,10 @@ impl Client {
                     _ = cancel.changed() => return Err(SyncError::Cancelled),
                 }
                 delay = (delay * 2).min(self.retry.max_delay);
-                *budget = (*budget / 2).max(MIN_BUDGET);
+                budget.shrink();
             }
-            request.budget = *budget;
-            let body = wire::compress(&wire::encode(&*request));
+            let next = locked(store, |s| session::request(s, workspaces, *budget))??;
+            let body = wire::compress(&wire::encode(&next.request));
             p.requests += 1;
             p.bytes_sent += body.len() as u64;
             let send = self
@@ -334,8 +330,8 @@ impl Client {
             };
             p.bytes_received += bytes.len() as u64;
             let plain = if zstd { wire::decompress(&bytes, 512 * 1024 * 1024)? } else { bytes.to_vec() };
-            *budget = budget.saturating_mul(2).min(MAX_BUDGET);
-            return Ok(wire::decode(&plain)?);
+            budget.grow();
+            return Ok((next, wire::decode(&plain)?));
         }
         Err(SyncError::Network(last_error))
     }

@@ -7,8 +7,76 @@ use crate::wire::{Cursor, OutChange, Resume, SyncRequest, SyncResponse};
 use cd4mm_store::{Store, StoreError};
 use std::collections::{BTreeMap, HashSet};
 
-/// Changes sent per round, at most (bytes, before compression).
+/// Changes sent per round, at most (bytes, before compression), on a good
+/// link; after cuts the client sends less (see [`Budget`]).
 pub const MAX_UPLOAD: usize = 1024 * 1024;
+/// Changes sent per round after repeated cuts: a batch this small gets
+/// through a link that drops every few KB (one change always goes, however
+/// large).
+pub const MIN_UPLOAD: usize = 4 * 1024;
+
+/// How much one round may carry each way, before compression: the answer the
+/// device asks for and the changes it sends. Both halve after a cut and
+/// double after a round that arrived whole, but not back to a size that was
+/// cut until several rounds in a row arrive whole: a link that drops every
+/// few KB gets rounds that pass instead of every other one cut, and a good
+/// link gets few rounds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Budget {
+    pub answer: u32,
+    pub upload: usize,
+    /// The sizes of the last round that was cut, while they still count.
+    cut_at: Option<(u32, usize)>,
+    /// Rounds arrived whole since the last cut.
+    whole: u32,
+}
+
+impl Budget {
+    /// The first answer size a sync asks for.
+    pub const START_ANSWER: u32 = 256 * 1024;
+    /// The smallest answer asked for, after cuts: a few KB always gets through.
+    pub const MIN_ANSWER: u32 = 8 * 1024;
+    /// The largest answer asked for, on a good link.
+    pub const MAX_ANSWER: u32 = 4 * 1024 * 1024;
+    /// Rounds arrived whole after which a size that was cut is tried again
+    /// (the link may have got better).
+    const FORGET_CUT_AFTER: u32 = 8;
+
+    pub fn of(answer: u32, upload: usize) -> Budget {
+        Budget { answer, upload, cut_at: None, whole: 0 }
+    }
+
+    /// After a round that did not arrive whole.
+    pub fn shrink(&mut self) {
+        self.cut_at = Some((self.answer, self.upload));
+        self.whole = 0;
+        self.answer = (self.answer / 2).max(Budget::MIN_ANSWER);
+        self.upload = (self.upload / 2).max(MIN_UPLOAD);
+    }
+
+    /// After a round that arrived whole.
+    pub fn grow(&mut self) {
+        self.whole += 1;
+        if self.whole >= Budget::FORGET_CUT_AFTER {
+            self.cut_at = None;
+        }
+        let (answer_cut, upload_cut) = self.cut_at.unwrap_or((u32::MAX, usize::MAX));
+        let answer = self.answer.saturating_mul(2).min(Budget::MAX_ANSWER);
+        if answer < answer_cut {
+            self.answer = answer;
+        }
+        let upload = self.upload.saturating_mul(2).min(MAX_UPLOAD);
+        if upload < upload_cut {
+            self.upload = upload;
+        }
+    }
+}
+
+impl Default for Budget {
+    fn default() -> Budget {
+        Budget::of(Budget::START_ANSWER, MAX_UPLOAD)
+    }
+}
 /// Rounds in one sync, at most: a guard against a server that always says `more`.
 pub const MAX_ROUNDS: u32 = 10_000;
 
@@ -20,14 +88,15 @@ pub struct Round {
     pub hashes: Vec<[u8; 32]>,
 }
 
-/// The next request: the device's cursors and unacknowledged changes, asking
-/// for an answer of at most `budget` bytes.
-pub fn request(store: &Store, workspaces: &[String], budget: u32) -> Result<Round, StoreError> {
-    let pending = store.unacked(workspaces, MAX_UPLOAD)?;
+/// The next request: the device's cursors and unacknowledged changes (about
+/// `budget.upload` bytes of them), asking for an answer of at most
+/// `budget.answer` bytes.
+pub fn request(store: &Store, workspaces: &[String], budget: Budget) -> Result<Round, StoreError> {
+    let pending = store.unacked(workspaces, budget.upload)?;
     let hashes = pending.iter().map(|c| c.hash).collect();
     let request = SyncRequest {
         epoch: store.server_epoch()?,
-        budget,
+        budget: budget.answer,
         cursors: workspaces
             .iter()
             .map(|w| {
@@ -163,7 +232,7 @@ pub fn sync_in_process<E: From<StoreError>>(
     mut round: impl FnMut(&SyncRequest) -> Result<SyncResponse, RoundFailure<E>>,
 ) -> Result<(), E> {
     for _ in 0..MAX_ROUNDS {
-        let next = request(store, workspaces, u32::MAX)?;
+        let next = request(store, workspaces, Budget::of(u32::MAX, MAX_UPLOAD))?;
         let response = match round(&next.request) {
             Ok(r) => r,
             Err(RoundFailure::CursorAhead) => {

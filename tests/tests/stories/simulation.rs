@@ -16,7 +16,7 @@ use cd4mm_core::engagement::Engagement;
 use cd4mm_core::plan::Plan;
 use cd4mm_core::{Content, Edit, SCHEMA};
 use cd4mm_store::Store;
-use cd4mm_sync::session::{self, Round};
+use cd4mm_sync::session::{self, Budget, Round};
 use cd4mm_sync::wire::{self, OutChange, SyncRequest, SyncResponse};
 use serde_json::json;
 use std::collections::BTreeSet;
@@ -94,9 +94,10 @@ impl Sim {
     }
 
     async fn round(&mut self, who: usize, rng: &mut Rng) {
-        let budget = [4 * 1024, 16 * 1024, 1 << 20][rng.below(3) as usize];
+        let answer = [4 * 1024, 16 * 1024, 1 << 20][rng.below(3) as usize];
+        let upload = [session::MIN_UPLOAD, session::MAX_UPLOAD][rng.below(2) as usize];
         let store = self.devices[who].store();
-        let round = session::request(store, &[WS.to_owned()], budget).expect("request");
+        let round = session::request(store, &[WS.to_owned()], Budget::of(answer, upload)).expect("request");
         let token = self.devices[who].token.clone();
         match rng.below(10) {
             // The request never arrives.
@@ -277,7 +278,8 @@ async fn run(seed: u64) {
     for _ in 0..2 {
         for who in 0..3 {
             for _ in 0..50 {
-                let round = session::request(sim.devices[who].store(), &[WS.to_owned()], 1 << 20).expect("request");
+                let round =
+                    session::request(sim.devices[who].store(), &[WS.to_owned()], Budget::default()).expect("request");
                 let token = sim.devices[who].token.clone();
                 let response = match sim.send(&token, &round.request).await {
                     Ok(r) => r,

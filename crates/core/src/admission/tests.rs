@@ -2,7 +2,7 @@ use super::*;
 use crate::plan::Plan;
 use crate::{Content, Document};
 use automerge::transaction::Transactable;
-use automerge::{ActorId, AutomergeError};
+use automerge::{ActorId, AutomergeError, ObjType};
 
 fn plan_doc() -> Document {
     let plan = Content::Plan(Plan { title: "Border plan".into(), ..Plan::default() });

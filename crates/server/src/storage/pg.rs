@@ -16,7 +16,9 @@ use cd4mm_sync::wire::DocBytes;
 use postgres::IsolationLevel;
 use postgres::error::SqlState;
 use postgres::fallible_iterator::FallibleIterator;
-use postgres::{Client, NoTls, Transaction};
+use postgres::types::ToSql;
+use postgres::{Client, GenericClient, NoTls, Row, Statement, Transaction};
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::Duration;
@@ -39,13 +41,13 @@ struct Pool {
 
 #[derive(Default)]
 struct PoolState {
-    idle: Vec<Client>,
+    idle: Vec<Conn>,
     /// Open connections, idle ones included.
     open: usize,
 }
 
 impl Pool {
-    fn new(limit: usize, first: Client) -> Pool {
+    fn new(limit: usize, first: Conn) -> Pool {
         Pool { limit, state: Mutex::new(PoolState { idle: vec![first], open: 1 }), returned: Condvar::new() }
     }
 
@@ -55,20 +57,20 @@ impl Pool {
 
     /// An idle connection, a new one if there is room, or one that comes
     /// back within the wait.
-    fn take(&self, url: &str) -> Result<Client, Error> {
+    fn take(&self, url: &str) -> Result<Conn, Error> {
         let deadline = std::time::Instant::now() + WAIT_FOR_CONNECTION;
         let mut state = self.lock();
         loop {
-            while let Some(client) = state.idle.pop() {
-                if !client.is_closed() {
-                    return Ok(client);
+            while let Some(conn) = state.idle.pop() {
+                if !conn.client.is_closed() {
+                    return Ok(conn);
                 }
                 state.open -= 1;
             }
             if state.open < self.limit {
                 state.open += 1;
                 drop(state);
-                return Client::connect(url, NoTls).map_err(|e| {
+                return Client::connect(url, NoTls).map(Conn::new).map_err(|e| {
                     self.lock().open -= 1;
                     self.returned.notify_one();
                     Error::from(e)
@@ -87,15 +89,88 @@ impl Pool {
     }
 
     /// Give a connection back (a closed one frees its place).
-    fn give(&self, client: Client) {
+    fn give(&self, conn: Conn) {
         let mut state = self.lock();
-        if client.is_closed() {
+        if conn.client.is_closed() {
             state.open -= 1;
         } else {
-            state.idle.push(client);
+            state.idle.push(conn);
         }
         drop(state);
         self.returned.notify_one();
+    }
+}
+
+/// A pooled connection and the statements prepared on it. A query sent as
+/// text costs two round trips (parse, then execute); a prepared one, one.
+/// Each SQL text of the hot paths is prepared once per connection.
+struct Conn {
+    client: Client,
+    statements: HashMap<&'static str, Statement>,
+}
+
+impl Conn {
+    fn new(client: Client) -> Conn {
+        Conn { client, statements: HashMap::new() }
+    }
+
+    /// The connection itself, its statements kept.
+    fn prepared(&mut self) -> Prepared<'_, Client> {
+        Prepared { client: &mut self.client, statements: &mut self.statements }
+    }
+
+    /// A transaction that uses (and adds to) the connection's statements.
+    fn in_transaction<T>(
+        &mut self,
+        start: impl FnOnce(&mut Client) -> Result<Transaction<'_>, postgres::Error>,
+        f: impl FnOnce(&mut Prepared<'_, Transaction<'_>>) -> Result<(T, bool), Error>,
+    ) -> Result<T, Error> {
+        let mut tx = start(&mut self.client)?;
+        let (out, commit) = f(&mut Prepared { client: &mut tx, statements: &mut self.statements })?;
+        if commit {
+            tx.commit()?;
+        }
+        Ok(out)
+    }
+}
+
+/// A client (a connection or a transaction on it) that prepares each SQL text
+/// once and then sends only its parameters.
+struct Prepared<'a, C> {
+    client: &'a mut C,
+    statements: &'a mut HashMap<&'static str, Statement>,
+}
+
+type Params<'p> = [&'p (dyn ToSql + Sync)];
+
+impl<C: GenericClient> Prepared<'_, C> {
+    fn statement(&mut self, sql: &'static str) -> Result<Statement, postgres::Error> {
+        if let Some(statement) = self.statements.get(sql) {
+            return Ok(statement.clone());
+        }
+        let statement = self.client.prepare(sql)?;
+        self.statements.insert(sql, statement.clone());
+        Ok(statement)
+    }
+
+    fn query(&mut self, sql: &'static str, params: &Params<'_>) -> Result<Vec<Row>, postgres::Error> {
+        let statement = self.statement(sql)?;
+        self.client.query(&statement, params)
+    }
+
+    fn query_opt(&mut self, sql: &'static str, params: &Params<'_>) -> Result<Option<Row>, postgres::Error> {
+        let statement = self.statement(sql)?;
+        self.client.query_opt(&statement, params)
+    }
+
+    fn query_one(&mut self, sql: &'static str, params: &Params<'_>) -> Result<Row, postgres::Error> {
+        let statement = self.statement(sql)?;
+        self.client.query_one(&statement, params)
+    }
+
+    fn execute(&mut self, sql: &'static str, params: &Params<'_>) -> Result<u64, postgres::Error> {
+        let statement = self.statement(sql)?;
+        self.client.execute(&statement, params)
     }
 }
 
@@ -166,25 +241,35 @@ impl Postgres {
             }
         };
         tracing::info!(connections = limit, "PostgreSQL connection pool");
-        Ok(Postgres { url: url.to_owned(), pool: Pool::new(limit, client), stop: Arc::new(AtomicBool::new(false)) })
+        Ok(Postgres {
+            url: url.to_owned(),
+            pool: Pool::new(limit, Conn::new(client)),
+            stop: Arc::new(AtomicBool::new(false)),
+        })
     }
 
     /// Run `f` with a pooled connection, on a thread of our own (see `open`).
-    fn with<T: Send>(&self, f: impl FnOnce(&mut Client) -> Result<T, Error> + Send) -> Result<T, Error> {
+    fn with<T: Send>(&self, f: impl FnOnce(&mut Conn) -> Result<T, Error> + Send) -> Result<T, Error> {
         std::thread::scope(|s| s.spawn(|| self.with_here(f)).join())
             .map_err(|_| Error::internal("a PostgreSQL worker panicked"))?
     }
 
-    fn with_here<T>(&self, f: impl FnOnce(&mut Client) -> Result<T, Error>) -> Result<T, Error> {
-        let mut client = self.pool.take(&self.url)?;
+    fn with_here<T>(&self, f: impl FnOnce(&mut Conn) -> Result<T, Error>) -> Result<T, Error> {
+        let mut conn = self.pool.take(&self.url)?;
         // A panic in `f` loses this connection but must not keep its place.
-        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| f(&mut client)));
-        self.pool.give(client);
+        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| f(&mut conn)));
+        self.pool.give(conn);
         result.unwrap_or_else(|panic| std::panic::resume_unwind(panic))
     }
 }
 
-fn memberships(c: &mut impl postgres::GenericClient, device: &Device) -> Result<Vec<Membership>, Error> {
+/// A read-only transaction that sees one snapshot of the database for every
+/// row it reads.
+fn snapshot_read(c: &mut Client) -> Result<Transaction<'_>, postgres::Error> {
+    c.build_transaction().isolation_level(IsolationLevel::RepeatableRead).read_only(true).start()
+}
+
+fn memberships(c: &mut Prepared<'_, impl GenericClient>, device: &Device) -> Result<Vec<Membership>, Error> {
     let sql = if device.admin {
         "SELECT w.id, w.name, w.country, coalesce(m.role, 'owner') FROM workspaces w
          LEFT JOIN members m ON m.workspace_id = w.id AND m.user_id = $1 ORDER BY w.id"
@@ -207,12 +292,12 @@ fn memberships(c: &mut impl postgres::GenericClient, device: &Device) -> Result<
 
 impl Storage for Postgres {
     fn epoch(&self) -> Result<String, Error> {
-        self.with(|c| Ok(c.query_one("SELECT value FROM meta WHERE key = 'epoch'", &[])?.get(0)))
+        self.with(|c| Ok(c.prepared().query_one("SELECT value FROM meta WHERE key = 'epoch'", &[])?.get(0)))
     }
 
     fn set_epoch(&self, epoch: &str) -> Result<(), Error> {
         self.with(|c| {
-            c.execute(
+            c.client.execute(
                 "INSERT INTO meta (key, value) VALUES ('epoch', $1) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value",
                 &[&epoch],
             )?;
@@ -222,28 +307,30 @@ impl Storage for Postgres {
 
     fn device_record(&self, device_id: &str) -> Result<Option<DeviceRecord>, Error> {
         self.with(|c| {
-            Ok(c.query_opt(
-                "SELECT d.id, d.user_id, u.username, u.admin, d.actor, d.token_digest, d.revoked_at IS NOT NULL
+            Ok(c.prepared()
+                .query_opt(
+                    "SELECT d.id, d.user_id, u.username, u.admin, d.actor, d.token_digest, d.revoked_at IS NOT NULL
                  FROM devices d JOIN users u ON u.id = d.user_id WHERE d.id = $1",
-                &[&device_id],
-            )?
-            .map(|r| DeviceRecord {
-                device: Device {
-                    device_id: r.get(0),
-                    user_id: r.get(1),
-                    username: r.get(2),
-                    admin: r.get(3),
-                    actor: r.get(4),
-                },
-                digest: r.get(5),
-                revoked: r.get(6),
-            }))
+                    &[&device_id],
+                )?
+                .map(|r| DeviceRecord {
+                    device: Device {
+                        device_id: r.get(0),
+                        user_id: r.get(1),
+                        username: r.get(2),
+                        admin: r.get(3),
+                        actor: r.get(4),
+                    },
+                    digest: r.get(5),
+                    revoked: r.get(6),
+                }))
         })
     }
 
     fn credentials(&self, username: &str) -> Result<Option<(i64, String, bool)>, Error> {
         self.with(|c| {
-            Ok(c.query_opt("SELECT id, password_hash, admin FROM users WHERE username = $1", &[&username])?
+            Ok(c.prepared()
+                .query_opt("SELECT id, password_hash, admin FROM users WHERE username = $1", &[&username])?
                 .map(|r| (r.get(0), r.get(1), r.get(2))))
         })
     }
@@ -251,7 +338,7 @@ impl Storage for Postgres {
     fn insert_device(&self, d: &NewDevice<'_>) -> Result<String, Error> {
         self.with(|c| {
             let sql = storage::INSERT_DEVICE.replace('?', "$");
-            let row = c.query_opt(&sql, &[&d.id, &d.user_id, &d.name, &d.digest, &d.actor, &d.now_ms])?;
+            let row = c.client.query_opt(&sql, &[&d.id, &d.user_id, &d.name, &d.digest, &d.actor, &d.now_ms])?;
             row.map(|r| r.get(0)).ok_or_else(storage::actor_taken)
         })
     }
@@ -259,6 +346,7 @@ impl Storage for Postgres {
     fn insert_user(&self, username: &str, password_hash: &str, admin: bool, now_ms: i64) -> Result<i64, Error> {
         self.with(|c| {
             let row = c
+                .client
                 .query_one(
                     "INSERT INTO users (username, password_hash, admin, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
                     &[&username, &password_hash, &admin, &now_ms],
@@ -269,21 +357,16 @@ impl Storage for Postgres {
     }
 
     fn memberships(&self, device: &Device) -> Result<Vec<Membership>, Error> {
-        self.with(|c| memberships(c, device))
+        self.with(|c| memberships(&mut c.prepared(), device))
     }
 
     fn saved_documents(&self, workspace: &str) -> Result<Vec<DocBytes>, Error> {
-        self.with(|c| {
-            let mut tx = c.transaction()?;
-            let out = round::saved(&mut Tx(&mut tx), workspace)?;
-            tx.commit()?;
-            Ok(out)
-        })
+        self.with(|c| c.in_transaction(Client::transaction, |tx| Ok((round::saved(tx, workspace)?, true))))
     }
 
     fn facts(&self, workspaces: &[String]) -> Result<Vec<FactsRow>, Error> {
         self.with(|c| {
-            let rows = c.query(
+            let rows = c.client.query(
                 "SELECT workspace_id, doc_id, facts FROM facts WHERE workspace_id = ANY($1) ORDER BY workspace_id, doc_id",
                 &[&workspaces],
             )?;
@@ -292,22 +375,11 @@ impl Storage for Postgres {
     }
 
     fn reading(&self, f: &mut (dyn FnMut(&mut dyn LogTx) -> Result<(), Error> + Send)) -> Result<(), Error> {
-        self.with(|c| {
-            // One snapshot of the database for every row read.
-            let mut tx =
-                c.build_transaction().isolation_level(IsolationLevel::RepeatableRead).read_only(true).start()?;
-            f(&mut Tx(&mut tx))
-        })
+        self.with(|c| c.in_transaction(snapshot_read, |tx| Ok((f(tx)?, false))))
     }
 
     fn writing(&self, f: &mut (dyn FnMut(&mut dyn LogTx) -> Result<bool, Error> + Send)) -> Result<(), Error> {
-        self.with(|c| {
-            let mut tx = c.transaction()?;
-            if f(&mut Tx(&mut tx))? {
-                tx.commit()?;
-            }
-            Ok(())
-        })
+        self.with(|c| c.in_transaction(Client::transaction, |tx| Ok(((), f(tx)?))))
     }
 
     fn delivers_news(&self, news: broadcast::Sender<String>) -> bool {
@@ -317,23 +389,24 @@ impl Storage for Postgres {
 
     fn add_workspace(&self, id: &str, name: &str, country: &str, now_ms: i64) -> Result<(), Error> {
         self.with(|c| {
-            c.execute(
-                "INSERT INTO workspaces (id, name, country, created_at) VALUES ($1, $2, $3, $4)",
-                &[&id, &name, &country, &now_ms],
-            )
-            .map_err(|e| conflict(e, format!("workspace `{id}`")))?;
+            c.client
+                .execute(
+                    "INSERT INTO workspaces (id, name, country, created_at) VALUES ($1, $2, $3, $4)",
+                    &[&id, &name, &country, &now_ms],
+                )
+                .map_err(|e| conflict(e, format!("workspace `{id}`")))?;
             Ok(())
         })
     }
 
     fn add_member(&self, workspace: &str, username: &str, role: Role) -> Result<(), Error> {
         self.with(|c| {
-            let user = c.query_opt("SELECT id FROM users WHERE username = $1", &[&username])?;
+            let user = c.client.query_opt("SELECT id FROM users WHERE username = $1", &[&username])?;
             let user: i64 = user.ok_or_else(|| Error::no_user(username))?.get(0);
-            if c.query_opt("SELECT 1 FROM workspaces WHERE id = $1", &[&workspace])?.is_none() {
+            if c.client.query_opt("SELECT 1 FROM workspaces WHERE id = $1", &[&workspace])?.is_none() {
                 return Err(Error::no_workspace(workspace));
             }
-            c.execute(
+            c.client.execute(
                 "INSERT INTO members (workspace_id, user_id, role) VALUES ($1, $2, $3)
                  ON CONFLICT (workspace_id, user_id) DO UPDATE SET role = EXCLUDED.role",
                 &[&workspace, &user, &role.code()],
@@ -344,9 +417,9 @@ impl Storage for Postgres {
 
     fn cover(&self, username: &str, country: &str) -> Result<(), Error> {
         self.with(|c| {
-            let user = c.query_opt("SELECT id FROM users WHERE username = $1", &[&username])?;
+            let user = c.client.query_opt("SELECT id FROM users WHERE username = $1", &[&username])?;
             let user: i64 = user.ok_or_else(|| Error::no_user(username))?.get(0);
-            c.execute(
+            c.client.execute(
                 "INSERT INTO coverage (user_id, country) VALUES ($1, $2) ON CONFLICT DO NOTHING",
                 &[&user, &country],
             )?;
@@ -356,7 +429,7 @@ impl Storage for Postgres {
 
     fn uncover(&self, username: &str, country: &str) -> Result<bool, Error> {
         self.with(|c| {
-            let n = c.execute(
+            let n = c.client.execute(
                 "DELETE FROM coverage WHERE lower(country) = lower($2)
                  AND user_id = (SELECT id FROM users WHERE username = $1)",
                 &[&username, &country],
@@ -367,7 +440,7 @@ impl Storage for Postgres {
 
     fn coverage(&self) -> Result<Vec<(String, String)>, Error> {
         self.with(|c| {
-            let rows = c.query(
+            let rows = c.client.query(
                 "SELECT u.username, c.country FROM coverage c JOIN users u ON u.id = c.user_id
                  ORDER BY u.username, c.country",
                 &[],
@@ -378,7 +451,7 @@ impl Storage for Postgres {
 
     fn revoke_device(&self, device_id: &str, now_ms: i64) -> Result<(), Error> {
         self.with(|c| {
-            let n = c.execute(
+            let n = c.client.execute(
                 "UPDATE devices SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL",
                 &[&device_id, &now_ms],
             )?;
@@ -391,7 +464,7 @@ impl Storage for Postgres {
 
     fn devices(&self) -> Result<Vec<DeviceInfo>, Error> {
         self.with(|c| {
-            let rows = c.query(
+            let rows = c.client.query(
                 "SELECT d.id, u.username, d.name, d.actor, d.revoked_at IS NOT NULL FROM devices d
                  JOIN users u ON u.id = d.user_id ORDER BY u.username, d.created_at",
                 &[],
@@ -444,13 +517,10 @@ fn listen(url: &str, news: &broadcast::Sender<String>, stop: &AtomicBool) {
     }
 }
 
-/// A sync round's view of a Postgres transaction.
 /// A `documents` row selected as `id, kind, snapshot, snapshot_seq`.
 fn cached_doc(r: &postgres::Row) -> CachedDoc {
     CachedDoc { id: r.get(0), kind: r.get(1), snapshot: r.get(2), snapshot_seq: r.get::<_, i64>(3) as u64 }
 }
-
-struct Tx<'a, 'b>(&'a mut Transaction<'b>);
 
 /// The schema version, in a one-row table.
 struct Schema<'a>(&'a mut Client);
@@ -472,59 +542,58 @@ impl migrate::Schema for Schema<'_> {
     }
 }
 
-impl LogTx for Tx<'_, '_> {
+/// A sync round's view of a Postgres transaction.
+impl LogTx for Prepared<'_, Transaction<'_>> {
     fn announce(&mut self, workspace: &str) -> Result<(), Error> {
         // Delivered to every instance (this one included) on commit.
-        self.0.execute("SELECT pg_notify($1, $2)", &[&NEWS_CHANNEL, &workspace])?;
+        self.execute("SELECT pg_notify($1, $2)", &[&NEWS_CHANNEL, &workspace])?;
         Ok(())
     }
 
     fn epoch(&mut self) -> Result<String, Error> {
-        Ok(self.0.query_one("SELECT value FROM meta WHERE key = 'epoch'", &[])?.get(0))
+        Ok(self.query_one("SELECT value FROM meta WHERE key = 'epoch'", &[])?.get(0))
     }
 
     fn memberships(&mut self, device: &Device) -> Result<Vec<Membership>, Error> {
-        memberships(self.0, device)
+        memberships(self, device)
     }
 
     fn revoked(&mut self, device_id: &str) -> Result<bool, Error> {
-        let active = self.0.query_opt("SELECT revoked_at IS NULL FROM devices WHERE id = $1", &[&device_id])?;
+        let active = self.query_opt("SELECT revoked_at IS NULL FROM devices WHERE id = $1", &[&device_id])?;
         Ok(active.map(|r| r.get::<_, bool>(0)) != Some(true))
     }
 
     fn lock_workspaces(&mut self, workspaces: &[&str]) -> Result<(), Error> {
         // Sorted by the caller, so two writers never wait on each other in a cycle.
         for w in workspaces {
-            self.0.execute("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", &[w])?;
+            self.execute("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", &[w])?;
         }
         Ok(())
     }
 
     fn last_seq_of(&mut self, workspace: &str) -> Result<u64, Error> {
         Ok(self
-            .0
             .query_one("SELECT coalesce(max(seq), 0) FROM log WHERE workspace_id = $1", &[&workspace])?
             .get::<_, i64>(0) as u64)
     }
 
     fn doc_of_change(&mut self, hash: &[u8; 32]) -> Result<Option<String>, Error> {
-        Ok(self.0.query_opt("SELECT doc_id FROM log WHERE hash = $1", &[&hash.as_slice()])?.map(|r| r.get(0)))
+        Ok(self.query_opt("SELECT doc_id FROM log WHERE hash = $1", &[&hash.as_slice()])?.map(|r| r.get(0)))
     }
 
     fn last_seq_of_doc(&mut self, doc_id: &str) -> Result<u64, Error> {
-        Ok(self.0.query_one("SELECT coalesce(max(seq), 0) FROM log WHERE doc_id = $1", &[&doc_id])?.get::<_, i64>(0)
+        Ok(self.query_one("SELECT coalesce(max(seq), 0) FROM log WHERE doc_id = $1", &[&doc_id])?.get::<_, i64>(0)
             as u64)
     }
 
     fn document(&mut self, doc_id: &str) -> Result<Option<(String, String)>, Error> {
         Ok(self
-            .0
             .query_opt("SELECT workspace_id, kind FROM documents WHERE id = $1", &[&doc_id])?
             .map(|r| (r.get(0), r.get(1))))
     }
 
     fn register_document(&mut self, doc_id: &str, workspace: &str, kind: &str) -> Result<(), Error> {
-        self.0.execute(
+        self.execute(
             "INSERT INTO documents (id, workspace_id, kind) VALUES ($1, $2, $3) ON CONFLICT (id) DO NOTHING",
             &[&doc_id, &workspace, &kind],
         )?;
@@ -540,7 +609,7 @@ impl LogTx for Tx<'_, '_> {
         device_id: &str,
         now_ms: i64,
     ) -> Result<bool, Error> {
-        let n = self.0.execute(
+        let n = self.execute(
             "INSERT INTO log (workspace_id, doc_id, hash, bytes, device_id, received_at)
              VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (hash) DO NOTHING",
             &[&workspace, &doc_id, &hash.as_slice(), &bytes, &device_id, &now_ms],
@@ -556,7 +625,7 @@ impl LogTx for Tx<'_, '_> {
         limit: usize,
     ) -> Result<Vec<CachedDoc>, Error> {
         // Byte order (`C`), as SQLite compares: pages follow one order.
-        let rows = self.0.query(
+        let rows = self.query(
             "SELECT id, kind, snapshot, snapshot_seq FROM documents
              WHERE workspace_id = $1 AND (id COLLATE \"C\" > $2 OR ($3 AND id = $2))
              ORDER BY id COLLATE \"C\" LIMIT $4",
@@ -566,7 +635,7 @@ impl LogTx for Tx<'_, '_> {
     }
 
     fn documents_of(&mut self, workspace: &str) -> Result<Vec<CachedDoc>, Error> {
-        let rows = self.0.query(
+        let rows = self.query(
             "SELECT id, kind, snapshot, snapshot_seq FROM documents WHERE workspace_id = $1 ORDER BY id",
             &[&workspace],
         )?;
@@ -574,7 +643,7 @@ impl LogTx for Tx<'_, '_> {
     }
 
     fn changes_of_after(&mut self, doc_id: &str, seq: u64) -> Result<Vec<(u64, Vec<u8>)>, Error> {
-        let rows = self.0.query(
+        let rows = self.query(
             "SELECT seq, bytes FROM log WHERE doc_id = $1 AND seq > $2 ORDER BY seq",
             &[&doc_id, &(seq as i64)],
         )?;
@@ -582,8 +651,7 @@ impl LogTx for Tx<'_, '_> {
     }
 
     fn cached(&mut self, doc_id: &str) -> Result<Option<CachedDoc>, Error> {
-        let row =
-            self.0.query_opt("SELECT id, kind, snapshot, snapshot_seq FROM documents WHERE id = $1", &[&doc_id])?;
+        let row = self.query_opt("SELECT id, kind, snapshot, snapshot_seq FROM documents WHERE id = $1", &[&doc_id])?;
         Ok(row.map(|r| CachedDoc {
             id: r.get(0),
             kind: r.get(1),
@@ -593,7 +661,7 @@ impl LogTx for Tx<'_, '_> {
     }
 
     fn put_facts(&mut self, doc_id: &str, workspace: &str, facts: Option<&str>, seq: u64) -> Result<(), Error> {
-        self.0.execute(
+        self.execute(
             "INSERT INTO facts (doc_id, workspace_id, facts, seq) VALUES ($1, $2, coalesce($3, 'null'), $4)
              ON CONFLICT (doc_id) DO UPDATE SET facts = coalesce($3, facts.facts), seq = excluded.seq
              WHERE facts.seq < excluded.seq",
@@ -603,7 +671,7 @@ impl LogTx for Tx<'_, '_> {
     }
 
     fn stale_facts(&mut self, workspaces: Option<&[String]>, limit: usize) -> Result<Vec<(String, String)>, Error> {
-        let rows = self.0.query(
+        let rows = self.query(
             "SELECT d.id, d.workspace_id FROM documents d LEFT JOIN facts f ON f.doc_id = d.id
              WHERE ($1::text[] IS NULL OR d.workspace_id = ANY($1))
                AND (SELECT max(l.seq) FROM log l WHERE l.doc_id = d.id) > coalesce(f.seq, 0)
@@ -614,7 +682,7 @@ impl LogTx for Tx<'_, '_> {
     }
 
     fn cache_snapshot(&mut self, doc_id: &str, snapshot: &[u8], seq: u64) -> Result<(), Error> {
-        self.0.execute(
+        self.execute(
             "UPDATE documents SET snapshot = $2, snapshot_seq = $3 WHERE id = $1 AND snapshot_seq < $3",
             &[&doc_id, &snapshot, &(seq as i64)],
         )?;
@@ -622,7 +690,7 @@ impl LogTx for Tx<'_, '_> {
     }
 
     fn entries_after(&mut self, workspace: &str, seq: u64, limit: usize) -> Result<Vec<Entry>, Error> {
-        let rows = self.0.query(
+        let rows = self.query(
             "SELECT l.seq, l.doc_id, d.kind, l.bytes, l.device_id FROM log l JOIN documents d ON d.id = l.doc_id
              WHERE l.workspace_id = $1 AND l.seq > $2 ORDER BY l.seq LIMIT $3",
             &[&workspace, &(seq as i64), &(limit as i64)],
