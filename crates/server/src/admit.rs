@@ -14,7 +14,7 @@
 
 use crate::access::Role;
 use crate::auth::Device;
-use crate::round::LogTx;
+use crate::round::{LogTx, Registered};
 use crate::storage::Error;
 use crate::storage::Membership;
 use cd4mm_core::Code;
@@ -43,7 +43,7 @@ pub enum Verdict {
 #[derive(Debug, Clone, Default)]
 pub struct Base {
     /// The workspace and kind it is registered with.
-    pub registered: Option<(String, String)>,
+    pub registered: Option<Registered>,
     pub snapshot: Option<Vec<u8>>,
     /// Log entries after the snapshot.
     pub later: Vec<Vec<u8>>,
@@ -54,8 +54,8 @@ pub struct Base {
 
 impl Base {
     pub fn read(tx: &mut (impl LogTx + ?Sized), doc_id: &str) -> Result<Base, Error> {
-        let registered = tx.document(doc_id)?;
-        let (snapshot, from) = match tx.cached(doc_id)? {
+        let (registered, cached) = tx.registered_and_cached(doc_id)?;
+        let (snapshot, from) = match cached {
             Some(c) => (c.snapshot, c.snapshot_seq),
             None => (None, 0),
         };
@@ -117,7 +117,7 @@ pub struct Judged {
 /// document's registration and last entry they were judged against.
 #[derive(Debug)]
 struct Prejudged {
-    registered: Option<(String, String)>,
+    registered: Option<Registered>,
     last: u64,
     verdicts: Vec<Verdict>,
 }
@@ -164,8 +164,7 @@ pub fn judge(
         let of_doc = match before {
             Some(p)
                 if p.verdicts.len() == indices.len()
-                    && p.last == tx.last_seq_of_doc(doc_id)?
-                    && p.registered == tx.document(doc_id)? =>
+                    && (p.registered.clone(), p.last) == tx.registered_and_last(doc_id)? =>
             {
                 p.verdicts.clone()
             }
@@ -346,7 +345,7 @@ struct Expected<'a> {
     /// The kind the device said the document is.
     label: &'a str,
     /// The workspace and kind the document is registered with, if it is.
-    registered: &'a Option<(String, String)>,
+    registered: &'a Option<Registered>,
 }
 
 impl Expected<'_> {

@@ -29,6 +29,9 @@ pub struct CachedDoc {
 }
 
 /// What a backend's transaction must offer a sync round.
+/// The workspace and kind a document is registered with.
+pub type Registered = (String, String);
+
 pub trait LogTx {
     fn epoch(&mut self) -> Result<String, Error>;
     fn memberships(&mut self, device: &Device) -> Result<Vec<Membership>, Error>;
@@ -44,8 +47,24 @@ pub trait LogTx {
     /// A document's last log entry (0: none).
     fn last_seq_of_doc(&mut self, doc_id: &str) -> Result<u64, Error>;
     /// The workspace and kind a document is registered with.
-    fn document(&mut self, doc_id: &str) -> Result<Option<(String, String)>, Error>;
+    fn document(&mut self, doc_id: &str) -> Result<Option<Registered>, Error>;
     fn register_document(&mut self, doc_id: &str, workspace: &str, kind: &str) -> Result<(), Error>;
+    /// [`LogTx::document`] and [`LogTx::last_seq_of_doc`]: what a verdict
+    /// on the document was made on. (A backend across a network answers
+    /// both in one round trip.)
+    fn registered_and_last(&mut self, doc_id: &str) -> Result<(Option<Registered>, u64), Error> {
+        Ok((self.document(doc_id)?, self.last_seq_of_doc(doc_id)?))
+    }
+    /// [`LogTx::document`] and [`LogTx::cached`], in one round trip where
+    /// that matters.
+    fn registered_and_cached(&mut self, doc_id: &str) -> Result<(Option<Registered>, Option<CachedDoc>), Error> {
+        Ok((self.document(doc_id)?, self.cached(doc_id)?))
+    }
+    /// [`LogTx::revoked`] and [`LogTx::epoch`], in one round trip where that
+    /// matters.
+    fn revoked_and_epoch(&mut self, device_id: &str) -> Result<(bool, String), Error> {
+        Ok((self.revoked(device_id)?, self.epoch()?))
+    }
     /// Tell every server instance, when this transaction commits, that a
     /// workspace has news (a no-op where each instance announces its own).
     fn announce(&mut self, _workspace: &str) -> Result<(), Error> {
@@ -306,10 +325,10 @@ pub fn run(
 ) -> Result<Option<SyncOutcome>, Error> {
     // Checked again inside the transaction: a device revoked while its
     // request was being judged stores nothing.
-    if tx.revoked(&device.device_id)? {
+    let (revoked, epoch) = tx.revoked_and_epoch(&device.device_id)?;
+    if revoked {
         return Err(Error::unauthorised("this device was revoked by an administrator; enrol it again to sync"));
     }
-    let epoch = tx.epoch()?;
     let members = tx.memberships(device)?;
     let roles = roles(&members);
     check_cursors(request)?;

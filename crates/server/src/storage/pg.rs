@@ -8,7 +8,7 @@
 
 use crate::access::Role;
 use crate::auth::{self, Device};
-use crate::round::{self, CachedDoc, Entry, LogTx};
+use crate::round::{self, CachedDoc, Entry, LogTx, Registered};
 use crate::storage::{self, DeviceInfo, DeviceRecord, FactsRow, Membership, NewDevice, Storage};
 use crate::storage::{Error, ErrorKind, migrate};
 use cd4mm_core::Code;
@@ -586,10 +586,39 @@ impl LogTx for Prepared<'_, Transaction<'_>> {
             as u64)
     }
 
-    fn document(&mut self, doc_id: &str) -> Result<Option<(String, String)>, Error> {
+    fn document(&mut self, doc_id: &str) -> Result<Option<Registered>, Error> {
         Ok(self
             .query_opt("SELECT workspace_id, kind FROM documents WHERE id = $1", &[&doc_id])?
             .map(|r| (r.get(0), r.get(1))))
+    }
+
+    fn registered_and_last(&mut self, doc_id: &str) -> Result<(Option<Registered>, u64), Error> {
+        let row = self.query_one(
+            "SELECT d.workspace_id, d.kind, (SELECT coalesce(max(seq), 0) FROM log WHERE doc_id = $1)
+             FROM (SELECT 1) one LEFT JOIN documents d ON d.id = $1",
+            &[&doc_id],
+        )?;
+        let registered = row.get::<_, Option<String>>(0).zip(row.get::<_, Option<String>>(1));
+        Ok((registered, row.get::<_, i64>(2) as u64))
+    }
+
+    fn registered_and_cached(&mut self, doc_id: &str) -> Result<(Option<Registered>, Option<CachedDoc>), Error> {
+        let row = self.query_opt(
+            "SELECT id, kind, snapshot, snapshot_seq, workspace_id FROM documents WHERE id = $1",
+            &[&doc_id],
+        )?;
+        Ok(match row {
+            Some(r) => (Some((r.get(4), r.get(1))), Some(cached_doc(&r))),
+            None => (None, None),
+        })
+    }
+
+    fn revoked_and_epoch(&mut self, device_id: &str) -> Result<(bool, String), Error> {
+        let row = self.query_one(
+            "SELECT (SELECT revoked_at IS NULL FROM devices WHERE id = $1), (SELECT value FROM meta WHERE key = 'epoch')",
+            &[&device_id],
+        )?;
+        Ok((row.get::<_, Option<bool>>(0) != Some(true), row.get(1)))
     }
 
     fn register_document(&mut self, doc_id: &str, workspace: &str, kind: &str) -> Result<(), Error> {

@@ -2,7 +2,7 @@
 
 use crate::access::Role;
 use crate::auth::Device;
-use crate::round::{self, CachedDoc, Entry, LogTx};
+use crate::round::{self, CachedDoc, Entry, LogTx, Registered};
 use crate::storage::{self, DeviceInfo, DeviceRecord, FactsRow, Membership, NewDevice, Storage};
 use crate::storage::{Error, migrate};
 use cd4mm_core::Code;
@@ -353,7 +353,7 @@ impl LogTx for Tx<'_> {
             as u64)
     }
 
-    fn document(&mut self, doc_id: &str) -> Result<Option<(String, String)>, Error> {
+    fn document(&mut self, doc_id: &str) -> Result<Option<Registered>, Error> {
         Ok(self
             .0
             .query_row("SELECT workspace_id, kind FROM documents WHERE id = ?1", [doc_id], |r| {
