@@ -703,7 +703,7 @@ impl LogTx for Prepared<'_, Transaction<'_>> {
         let rows = self.query(
             "SELECT d.id, d.workspace_id FROM documents d LEFT JOIN facts f ON f.doc_id = d.id
              WHERE ($1::text[] IS NULL OR d.workspace_id = ANY($1))
-               AND (SELECT max(l.seq) FROM log l WHERE l.doc_id = d.id) > coalesce(f.seq, 0)
+               AND d.last_seq > coalesce(f.seq, 0)
              ORDER BY d.id COLLATE \"C\" LIMIT $2",
             &[&workspaces, &(limit as i64)],
         )?;

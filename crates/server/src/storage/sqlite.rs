@@ -447,7 +447,7 @@ impl LogTx for Tx<'_> {
         let mut stmt = self.0.prepare_cached(
             "SELECT d.id, d.workspace_id FROM documents d LEFT JOIN facts f ON f.doc_id = d.id
              WHERE (?1 IS NULL OR d.workspace_id IN (SELECT value FROM json_each(?1)))
-               AND (SELECT max(l.seq) FROM log l WHERE l.doc_id = d.id) > coalesce(f.seq, 0)
+               AND d.last_seq > coalesce(f.seq, 0)
              ORDER BY d.id LIMIT ?2",
         )?;
         let list = workspaces.map(|w| serde_json::Value::from(w.to_vec()).to_string());

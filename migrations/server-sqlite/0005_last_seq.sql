@@ -1,0 +1,9 @@
+-- Each document's last log entry, kept by the log itself (a trigger, so no
+-- writer can forget it): which documents' regional facts are stale is then
+-- two numbers compared per document, instead of a look into the log for
+-- each one on every dashboard.
+ALTER TABLE documents ADD COLUMN last_seq INTEGER NOT NULL DEFAULT 0;
+UPDATE documents SET last_seq = coalesce((SELECT max(l.seq) FROM log l WHERE l.doc_id = documents.id), 0);
+CREATE TRIGGER log_keeps_last_seq AFTER INSERT ON log BEGIN
+    UPDATE documents SET last_seq = NEW.seq WHERE id = NEW.doc_id AND last_seq < NEW.seq;
+END;
