@@ -19,7 +19,8 @@
 //!
 //! `cargo bench -p cd4mm-tests --bench load` runs the scenarios of
 //! `docs/benchmarks.md`; one scenario: `… -- --devices 200 --rate 400
-//! --seconds 10 [--shared] [--postgres]`. The server binary is
+//! --seconds 10 [--shared] [--postgres] [--instances 2]` (`--instances`:
+//! several server processes on one PostgreSQL database). The server binary is
 //! `target/release/cd4mm-server` (built here if missing) or `$CD4MM_SERVER`.
 
 use cd4mm_core::automerge::ActorId;
@@ -50,13 +51,17 @@ struct Scenario {
     seconds: f64,
     shared: bool,
     postgres: bool,
+    /// Server processes on the one database (PostgreSQL), devices spread
+    /// over them in turn.
+    instances: usize,
 }
 
 impl Scenario {
     fn name(&self) -> String {
         format!(
-            "{}, {} devices, {}, {}",
+            "{}{}, {} devices, {}, {}",
             if self.postgres { "PostgreSQL" } else { "SQLite" },
+            if self.instances > 1 { format!(" ({} instances)", self.instances) } else { String::new() },
             self.devices,
             if self.shared { "one shared workspace" } else { "a workspace each" },
             match self.rate {
@@ -79,7 +84,8 @@ fn args() -> Option<Scenario> {
         rate: value("--rate").and_then(|v| v.parse().ok()),
         seconds: value("--seconds").and_then(|v| v.parse().ok()).unwrap_or(10.0),
         shared: flag("--shared"),
-        postgres: flag("--postgres"),
+        postgres: flag("--postgres") || value("--instances").is_some(),
+        instances: value("--instances").and_then(|v| v.parse().ok()).unwrap_or(1).max(1),
     })
 }
 
@@ -94,7 +100,8 @@ fn main() {
             // PostgreSQL at 800/s is left out here: it serves about 200/s
             // on the test machine, and the backlog would take half a minute
             // (run it by hand with `-- --rate 800 --postgres`).
-            let s = |rate, shared, postgres| Scenario { devices: 200, rate, seconds: 6.0, shared, postgres };
+            let s =
+                |rate, shared, postgres| Scenario { devices: 200, rate, seconds: 6.0, shared, postgres, instances: 1 };
             vec![
                 s(Some(400.0), false, false),
                 s(Some(800.0), false, false),
@@ -102,6 +109,7 @@ fn main() {
                 s(Some(400.0), true, false),
                 s(Some(400.0), false, true),
                 s(None, false, true),
+                Scenario { instances: 2, ..s(None, false, true) },
             ]
         }
     };
@@ -165,7 +173,7 @@ impl Server {
                 if line.contains("listening") {
                     let _ = tx.send(line.clone());
                 }
-                if line.contains("ERROR") {
+                if line.contains("ERROR") || line.starts_with("cd4mm-server:") {
                     counted.fetch_add(1, Ordering::Relaxed);
                     eprintln!("server: {line}");
                 }
@@ -194,6 +202,8 @@ impl Server {
 /// One simulated device: its token, its plan's changes made in advance, and
 /// where its sync stands.
 struct Device {
+    /// The server instance it syncs with.
+    url: String,
     token: String,
     workspace: String,
     doc_id: String,
@@ -255,8 +265,16 @@ async fn run(binary: &std::path::Path, scenario: &Scenario) {
         .await
         .expect("accounts");
     }
-    let server = Server::start(binary, dir.path(), database.as_deref());
-    let idle_mb = server.rss_mb();
+    let servers: Vec<Server> = (0..scenario.instances)
+        .map(|i| {
+            let data = dir.path().join(format!("instance-{i}"));
+            std::fs::create_dir_all(&data).expect("data directory");
+            // SQLite is the data directory's own file: one instance only.
+            Server::start(binary, if database.is_some() { &data } else { dir.path() }, database.as_deref())
+        })
+        .collect();
+    let rss = || servers.iter().map(Server::rss_mb).sum::<f64>();
+    let idle_mb = rss();
     let http = reqwest::Client::new();
 
     // Enrol every device and make its changes.
@@ -274,7 +292,7 @@ async fn run(binary: &std::path::Path, scenario: &Scenario) {
             actor: actor.to_hex_string(),
         };
         let enrolment: Enrolment = http
-            .post(format!("{}/v1/enrol", server.url))
+            .post(format!("{}/v1/enrol", servers[n % servers.len()].url))
             .json(&enrol)
             .send()
             .await
@@ -292,6 +310,7 @@ async fn run(binary: &std::path::Path, scenario: &Scenario) {
             changes.push(doc.last_local_change().expect("edited").raw_bytes().to_vec());
         }
         devices.push(Arc::new(tokio::sync::Mutex::new(Device {
+            url: servers[n % servers.len()].url.clone(),
             token: enrolment.token,
             workspace,
             doc_id: format!("plan-{n:03}"),
@@ -301,23 +320,28 @@ async fn run(binary: &std::path::Path, scenario: &Scenario) {
             epoch: None,
         })));
     }
-    let enrolled_mb = server.rss_mb();
+    let enrolled_mb = rss();
 
     // The timed part.
     let tally = Arc::new(Mutex::new(Tally::default()));
     let peak = Arc::new(AtomicU64::new(0));
     let sampling = Arc::new(AtomicBool::new(true));
-    let pid = server.child.id();
+    let pids: Vec<u32> = servers.iter().map(|s| s.child.id()).collect();
     let sampler = {
         let (peak, sampling) = (peak.clone(), sampling.clone());
         std::thread::spawn(move || {
             while sampling.load(Ordering::Relaxed) {
-                let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
-                let kb = status
-                    .lines()
-                    .find_map(|l| l.strip_prefix("VmRSS:"))
-                    .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
-                    .unwrap_or(0);
+                let kb: u64 = pids
+                    .iter()
+                    .map(|pid| {
+                        let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+                        status
+                            .lines()
+                            .find_map(|l| l.strip_prefix("VmRSS:"))
+                            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+                            .unwrap_or(0)
+                    })
+                    .sum();
                 peak.fetch_max(kb, Ordering::Relaxed);
                 std::thread::sleep(Duration::from_millis(50));
             }
@@ -332,21 +356,20 @@ async fn run(binary: &std::path::Path, scenario: &Scenario) {
             for i in 0..total {
                 let due = started + Duration::from_secs_f64(i as f64 / rate);
                 tokio::time::sleep_until(due.into()).await;
-                let (device, http, url, tally) =
-                    (devices[i % devices.len()].clone(), http.clone(), server.url.clone(), tally.clone());
+                let (device, http, tally) = (devices[i % devices.len()].clone(), http.clone(), tally.clone());
                 tasks.push(tokio::spawn(async move {
                     let mut device = device.lock().await;
-                    sync_once(&http, &url, &mut device, due, &tally).await;
+                    sync_once(&http, &mut device, due, &tally).await;
                 }));
             }
         }
         None => {
             for device in &devices {
-                let (device, http, url, tally) = (device.clone(), http.clone(), server.url.clone(), tally.clone());
+                let (device, http, tally) = (device.clone(), http.clone(), tally.clone());
                 tasks.push(tokio::spawn(async move {
                     let mut device = device.lock().await;
                     while Instant::now() < deadline && device.acked < device.changes.len() {
-                        sync_once(&http, &url, &mut device, Instant::now(), &tally).await;
+                        sync_once(&http, &mut device, Instant::now(), &tally).await;
                     }
                 }));
             }
@@ -358,7 +381,7 @@ async fn run(binary: &std::path::Path, scenario: &Scenario) {
     let elapsed = started.elapsed().as_secs_f64();
     sampling.store(false, Ordering::Relaxed);
     sampler.join().expect("sampler");
-    let after_mb = server.rss_mb();
+    let after_mb = rss();
 
     let mut tally = std::mem::take(&mut *tally.lock().expect("tally"));
     tally.latencies_ms.sort_by(f64::total_cmp);
@@ -376,7 +399,7 @@ async fn run(binary: &std::path::Path, scenario: &Scenario) {
         pct(1.0),
         tally.busy,
         tally.failed,
-        server.errors.load(Ordering::Relaxed),
+        servers.iter().map(|s| s.errors.load(Ordering::Relaxed)).sum::<u64>(),
         tally.bytes as f64 / 1e6,
         peak.load(Ordering::Relaxed) as f64 / 1024.0,
     );
@@ -387,7 +410,7 @@ async fn run(binary: &std::path::Path, scenario: &Scenario) {
     let checker_dir = tempfile::tempdir().expect("checker");
     let mut checker = cd4mm_store::Store::open(&checker_dir.path().join("c.sqlite3")).expect("store");
     let client =
-        cd4mm_sync::Client::enrol(&server.url, "checker", PASSWORD, "checker", &checker).await.expect("checker");
+        cd4mm_sync::Client::enrol(&servers[0].url, "checker", PASSWORD, "checker", &checker).await.expect("checker");
     let mut workspaces: Vec<String> = (0..scenario.devices).map(workspace_of).collect();
     workspaces.dedup();
     let (_tx, mut cancel) = tokio::sync::watch::channel(false);
@@ -402,7 +425,7 @@ async fn run(binary: &std::path::Path, scenario: &Scenario) {
         }
     }
     println!("load, {}: all {acked} acknowledged changes are on the server and reach a reader", scenario.name());
-    drop(server);
+    drop(servers);
     // The cluster stops with a blocking command: not on the runtime's thread.
     if let Some(cluster) = cluster {
         tokio::task::spawn_blocking(move || drop(cluster)).await.expect("cluster stopped");
@@ -411,7 +434,7 @@ async fn run(binary: &std::path::Path, scenario: &Scenario) {
 
 /// One sync of `device`: its next change and its cursor; the latency counts
 /// from `due`.
-async fn sync_once(http: &reqwest::Client, url: &str, device: &mut Device, due: Instant, tally: &Mutex<Tally>) {
+async fn sync_once(http: &reqwest::Client, device: &mut Device, due: Instant, tally: &Mutex<Tally>) {
     let changes = match device.changes.get(device.acked) {
         Some(bytes) => vec![OutChange {
             workspace: device.workspace.clone(),
@@ -431,7 +454,7 @@ async fn sync_once(http: &reqwest::Client, url: &str, device: &mut Device, due: 
     let body = wire::compress(&wire::encode(&request));
     let mut moved = body.len() as u64;
     let response = http
-        .post(format!("{url}/v1/sync"))
+        .post(format!("{}/v1/sync", device.url))
         .bearer_auth(&device.token)
         .header("content-type", wire::CONTENT_TYPE)
         .header("content-encoding", wire::ZSTD)
