@@ -7,6 +7,13 @@ import { JOURNEY, screenshot, settled, signedIn } from './helpers';
 
 test('a field officer walks all five phases to a re-assessment', async ({ browser }) => {
   const page = await signedIn(browser, 'officer');
+  // The server's Content-Security-Policy allows no inline script: nothing
+  // the UI does may be blocked by it on the whole journey.
+  const blocked: string[] = [];
+  page.on('console', (message) => {
+    if (/Content Security Policy/i.test(message.text())) blocked.push(message.text());
+  });
+  await page.reload();
   await page.getByRole('link', { name: 'Southern labour corridor' }).click();
 
   // Start the engagement.
@@ -161,4 +168,5 @@ test('a field officer walks all five phases to a re-assessment', async ({ browse
   await page.getByRole('link', { name: 'Overview' }).click();
   await expect(page.getByTestId('phase-card-5')).not.toContainText('run a re-assessment');
   await expect(page.getByTestId('phase-card-2')).not.toContainText('start an assessment');
+  expect(blocked).toEqual([]);
 });

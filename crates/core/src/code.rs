@@ -122,6 +122,9 @@ codes! {
     // The server's state.
     /// Too many syncs at once: try again shortly.
     Busy = "busy",
+    /// Too many sign-in attempts for a user name or from an address: wait
+    /// (the answer's `Retry-After` says how long).
+    TooManyAttempts = "too_many_attempts",
     TooManyStreams = "too_many_streams",
     /// Our fault; the detail is in the server's log.
     Internal = "internal",

@@ -10,6 +10,7 @@
 
 use crate::auth::Device;
 use crate::error::ApiError;
+use crate::signin::ClientAddress;
 use crate::{AppState, now_ms};
 use axum::Json;
 use axum::Router;
@@ -48,11 +49,15 @@ pub fn routes() -> Router<AppState> {
 }
 
 /// `POST /api/login`: a new browser session for a user.
-pub async fn login(State(state): State<AppState>, body: axum::body::Bytes) -> Result<Response, ApiError> {
+pub async fn login(
+    State(state): State<AppState>,
+    ClientAddress(address): ClientAddress,
+    body: axum::body::Bytes,
+) -> Result<Response, ApiError> {
     let login: Login = serde_json::from_slice(&body)
         .map_err(|e| ApiError::bad_request(Code::Malformed, format!("the sign-in request is not valid: {e}")))?;
     let db = state.db.clone();
-    let _turn = state.passwords.acquire().await.map_err(ApiError::internal)?;
+    let _turn = state.signin.attempt(&login.username, address).await?;
     let enrolment = tokio::task::spawn_blocking(move || {
         let actor = ActorId::random();
         db.enrol(&login.username, &login.password, "web browser", &actor.to_hex_string(), now_ms())

@@ -11,11 +11,13 @@ pub struct ApiError {
     pub status: StatusCode,
     pub code: Code,
     pub message: String,
+    /// Seconds after which the same request would be taken (`Retry-After`).
+    pub retry_after: Option<u64>,
 }
 
 impl ApiError {
     pub fn new(status: StatusCode, code: Code, message: impl Into<String>) -> ApiError {
-        ApiError { status, code, message: message.into() }
+        ApiError { status, code, message: message.into(), retry_after: None }
     }
 
     pub fn bad_request(code: Code, message: impl Into<String>) -> ApiError {
@@ -82,7 +84,11 @@ impl From<FrameError> for ApiError {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let body = ErrorBody { code: self.code, message: self.message, field: None };
-        (self.status, axum::Json(body)).into_response()
+        let mut response = (self.status, axum::Json(body)).into_response();
+        if let Some(seconds) = self.retry_after {
+            response.headers_mut().insert(axum::http::header::RETRY_AFTER, seconds.into());
+        }
+        response
     }
 }
 

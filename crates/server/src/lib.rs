@@ -29,6 +29,7 @@ mod export;
 mod gate;
 mod regional;
 mod round;
+pub mod signin;
 pub mod storage;
 mod sync;
 mod web;
@@ -103,10 +104,10 @@ pub struct AppState {
     pub(crate) streams: Arc<events::Streams>,
     /// The web UI's files, compressed once.
     pub(crate) assets: Arc<web::Assets>,
-    /// Password checks at once (one per core), taken before a blocking
-    /// thread is: a burst of sign-ins waits here, in arrival order, instead
-    /// of holding the threads every other request needs.
-    pub(crate) passwords: Arc<tokio::sync::Semaphore>,
+    /// Sign-in attempts: rate limits, and password checks at once (one per
+    /// core, taken before a blocking thread is, so a burst of sign-ins waits
+    /// here instead of holding the threads every other request needs).
+    pub(crate) signin: Arc<signin::SignIn>,
     /// Heavy work (judging, snapshots, exports): one per core and per user.
     pub(crate) gate: Arc<gate::Gate>,
 }
@@ -166,6 +167,8 @@ pub fn router(db: Arc<dyn Storage>, config: Config) -> (Router, watch::Sender<bo
     let (close, closing) = watch::channel(false);
     let local_news = !db.delivers_news(news.clone());
     let facts = regional::refresher(db.clone(), closing.clone());
+    let signin = Arc::new(signin::SignIn::default());
+    signin::sweeper(signin.clone(), closing.clone());
     let state = AppState {
         db,
         config: Arc::new(config),
@@ -176,19 +179,21 @@ pub fn router(db: Arc<dyn Storage>, config: Config) -> (Router, watch::Sender<bo
         facts,
         streams: Arc::default(),
         assets: Arc::default(),
-        passwords: Arc::new(tokio::sync::Semaphore::new(std::thread::available_parallelism().map_or(2, usize::from))),
+        signin: signin.clone(),
         gate: Arc::default(),
     };
     // Each module owns its routes; the web UI answers every other GET.
-    let router = Router::new()
-        .merge(sync::routes())
-        .merge(events::routes())
-        .merge(browser::routes())
-        .merge(regional::routes())
-        .merge(export::routes())
-        .fallback(get(web::asset))
-        .layer(axum::middleware::from_fn(error::framework_errors_as_json))
-        .with_state(state);
+    let router = web::with_security_headers(
+        Router::new()
+            .merge(sync::routes())
+            .merge(events::routes())
+            .merge(browser::routes())
+            .merge(regional::routes())
+            .merge(export::routes())
+            .fallback(get(web::asset))
+            .layer(axum::middleware::from_fn(error::framework_errors_as_json)),
+    )
+    .with_state(state);
     (router, close)
 }
 
@@ -212,7 +217,11 @@ pub async fn serve(
         shutdown.await;
         let _ = close.send(true);
     };
-    axum::serve(listener, app).with_graceful_shutdown(shutdown).await.map_err(|e| e.to_string())?;
+    // With each connection's address: sign-in limits count per address.
+    axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>())
+        .with_graceful_shutdown(shutdown)
+        .await
+        .map_err(|e| e.to_string())?;
     tracing::info!("cd4mm-server stopped");
     Ok(())
 }

@@ -2,6 +2,7 @@
 
 use crate::auth::Device;
 use crate::error::ApiError;
+use crate::signin::ClientAddress;
 use crate::{AppState, now_ms};
 use axum::Json;
 use axum::Router;
@@ -45,11 +46,15 @@ pub async fn healthz(State(state): State<AppState>) -> Result<Json<Health>, ApiE
     Ok(Json(Health { status: "ok", epoch, protocol: wire::PROTOCOL }))
 }
 
-pub async fn enrol(State(state): State<AppState>, body: axum::body::Bytes) -> Result<Json<Enrolment>, ApiError> {
+pub async fn enrol(
+    State(state): State<AppState>,
+    ClientAddress(address): ClientAddress,
+    body: axum::body::Bytes,
+) -> Result<Json<Enrolment>, ApiError> {
     let request: EnrolRequest = serde_json::from_slice(&body)
         .map_err(|e| ApiError::bad_request(Code::Malformed, format!("the enrolment request is not valid: {e}")))?;
     let db = state.db.clone();
-    let _turn = state.passwords.acquire().await.map_err(ApiError::internal)?;
+    let _turn = state.signin.attempt(&request.username, address).await?;
     let enrolment = blocking(move || {
         db.enrol(&request.username, &request.password, &request.device_name, &request.actor, now_ms())
     })

@@ -34,5 +34,6 @@ mod network_faults;
 mod not_accepted;
 mod regional;
 mod roles;
+mod sign_in;
 mod simulation;
 mod two_people_one_plan;

@@ -291,7 +291,13 @@ pub trait Storage: Send + Sync + 'static {
         // Argon2 is slow on purpose; no database lock is held meanwhile.
         let (user_id, admin) = match self.credentials(username)? {
             Some((id, hash, admin)) if auth::verify_password(password, &hash) => (id, admin),
-            _ => return Err(Error::unauthorised("wrong user name or password")),
+            Some(_) => return Err(Error::unauthorised("wrong user name or password")),
+            None => {
+                // The same work as for a user who exists: the time taken
+                // does not tell which names are users.
+                auth::verify_password(password, auth::stand_in_hash());
+                return Err(Error::unauthorised("wrong user name or password"));
+            }
         };
         let new_id = auth::random_hex(8)?;
         let secret = auth::random_hex(32)?;

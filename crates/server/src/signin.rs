@@ -1,0 +1,220 @@
+//! Sign-in attempts (`/api/login`, `/v1/enrol`): rate limits per user name
+//! and per client address, and a bounded queue for password checks.
+//!
+//! - **Per user name**: a burst of [`USER_BURST`] attempts, then one every
+//!   [`USER_EVERY`]: guessing a password takes years, and the real user,
+//!   who is never locked out for good, waits seconds at worst.
+//! - **Per client address**: a larger burst (a workshop signs in from one
+//!   hotspot), then one a second: one machine cannot try many names fast.
+//!   Loopback is not limited by address: behind a reverse proxy on the same
+//!   machine every request comes from there, and the per-name limit holds.
+//! - **Password checks** (Argon2, 19 MiB and tens of ms each) run one per
+//!   core; a few more may wait, and beyond those an attempt is answered 429
+//!   at once instead of piling up.
+//!
+//! The limits use `governor` (GCRA: an attempt costs a fixed time; a key is
+//! free again once that time has passed). Keys left idle are dropped by
+//! [`SignIn::forget_idle`], which the server runs every minute.
+
+use crate::error::ApiError;
+use axum::extract::{ConnectInfo, FromRequestParts};
+use axum::http::StatusCode;
+use axum::http::request::Parts;
+use cd4mm_core::Code;
+use governor::clock::{Clock, DefaultClock};
+use governor::state::keyed::HashMapStateStore;
+use governor::{Quota, RateLimiter};
+use std::net::{IpAddr, SocketAddr};
+use std::num::NonZeroU32;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+
+/// Attempts one user name may make at once...
+pub const USER_BURST: u32 = 10;
+/// ...and then one per this long.
+pub const USER_EVERY: Duration = Duration::from_secs(10);
+/// Attempts one client address may make at once, then one a second.
+pub const ADDRESS_BURST: u32 = 30;
+/// User names are compared without case and surrounding spaces, and at
+/// most this long (a longer one is no user's).
+const MAX_NAME: usize = 128;
+
+type Keyed<K> = RateLimiter<K, HashMapStateStore<K>, DefaultClock>;
+
+/// The limits and the queue, shared by every sign-in route.
+pub struct SignIn {
+    by_user: Keyed<String>,
+    by_address: Keyed<IpAddr>,
+    /// One password check per core.
+    checks: Arc<Semaphore>,
+    /// Attempts that may wait for a check; beyond them, 429.
+    waiting: Arc<Semaphore>,
+    clock: DefaultClock,
+}
+
+impl std::fmt::Debug for SignIn {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SignIn").finish_non_exhaustive()
+    }
+}
+
+impl Default for SignIn {
+    fn default() -> SignIn {
+        let cores = std::thread::available_parallelism().map_or(2, usize::from);
+        SignIn::new(cores, 8 * cores)
+    }
+}
+
+/// An attempt's place: its password check may run while this is held.
+#[derive(Debug)]
+pub struct Turn {
+    _check: OwnedSemaphorePermit,
+}
+
+/// An attempt refused before its password was checked.
+#[derive(Debug)]
+pub struct TooMany {
+    /// When the same attempt would be taken again.
+    pub retry_after: Duration,
+    message: String,
+}
+
+impl From<TooMany> for ApiError {
+    fn from(e: TooMany) -> ApiError {
+        ApiError {
+            retry_after: Some(e.retry_after.as_secs_f64().ceil().max(1.0) as u64),
+            ..ApiError::new(StatusCode::TOO_MANY_REQUESTS, Code::TooManyAttempts, e.message)
+        }
+    }
+}
+
+impl SignIn {
+    /// `checks` password checks at once, `waiting` more in line.
+    pub fn new(checks: usize, waiting: usize) -> SignIn {
+        let per = |every: Duration, burst: u32| {
+            Quota::with_period(every).expect("a period").allow_burst(NonZeroU32::new(burst).expect("a burst"))
+        };
+        SignIn {
+            by_user: RateLimiter::hashmap(per(USER_EVERY, USER_BURST)),
+            by_address: RateLimiter::hashmap(per(Duration::from_secs(1), ADDRESS_BURST)),
+            checks: Arc::new(Semaphore::new(checks.max(1))),
+            waiting: Arc::new(Semaphore::new(waiting.max(1))),
+            clock: DefaultClock::default(),
+        }
+    }
+
+    /// Take an attempt at signing in as `username` from `address`: its turn
+    /// for a password check, once one is free; or why not now.
+    pub async fn attempt(&self, username: &str, address: Option<IpAddr>) -> Result<Turn, TooMany> {
+        if let Some(address) = address.filter(|a| !a.is_loopback())
+            && let Err(later) = self.by_address.check_key(&address)
+        {
+            return Err(TooMany {
+                retry_after: later.wait_time_from(self.clock.now()),
+                message: "too many sign-in attempts from this address; wait a moment and try again".into(),
+            });
+        }
+        if let Err(later) = self.by_user.check_key(&key(username)) {
+            let retry_after = later.wait_time_from(self.clock.now());
+            return Err(TooMany {
+                retry_after,
+                message: format!(
+                    "too many sign-in attempts for this user; try again in {} seconds",
+                    retry_after.as_secs().max(1)
+                ),
+            });
+        }
+        let busy = || TooMany {
+            retry_after: Duration::from_secs(2),
+            message: "the server is checking many sign-ins; try again in a moment".into(),
+        };
+        let _waiting = self.waiting.clone().try_acquire_owned().map_err(|_| busy())?;
+        let check = self.checks.clone().acquire_owned().await.map_err(|_| busy())?;
+        Ok(Turn { _check: check })
+    }
+
+    /// Drop the keys whose limits are back to full (run now and then, so
+    /// names and addresses seen once do not stay in memory).
+    pub fn forget_idle(&self) {
+        self.by_user.retain_recent();
+        self.by_address.retain_recent();
+    }
+
+    /// Keys held (for tests and figures).
+    pub fn keys(&self) -> usize {
+        self.by_user.len() + self.by_address.len()
+    }
+}
+
+/// Every minute until `closing` turns true, forget the keys left idle.
+/// Call from within a Tokio runtime.
+pub fn sweeper(signin: Arc<SignIn>, mut closing: tokio::sync::watch::Receiver<bool>) {
+    tokio::spawn(async move {
+        loop {
+            tokio::select! {
+                () = tokio::time::sleep(Duration::from_secs(60)) => signin.forget_idle(),
+                _ = closing.changed() => return,
+            }
+        }
+    });
+}
+
+fn key(username: &str) -> String {
+    let name = username.trim();
+    let mut end = name.len().min(MAX_NAME);
+    while !name.is_char_boundary(end) {
+        end -= 1;
+    }
+    name[..end].to_lowercase()
+}
+
+/// The address the request came from, where the server knows it (served
+/// with connection info; behind a reverse proxy, the proxy's).
+#[derive(Debug, Clone, Copy)]
+pub struct ClientAddress(pub Option<IpAddr>);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientAddress {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<ClientAddress, Self::Rejection> {
+        Ok(ClientAddress(parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip())))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn one_address_trying_many_names_is_slowed_but_loopback_and_others_are_not() {
+        let signin = SignIn::new(2, 16);
+        let far: IpAddr = "203.0.113.7".parse().expect("address");
+        let other: IpAddr = "198.51.100.1".parse().expect("address");
+        for n in 0..ADDRESS_BURST {
+            assert!(signin.attempt(&format!("name-{n}"), Some(far)).await.is_ok(), "attempt {n}");
+        }
+        let refused = signin.attempt("one-more", Some(far)).await.expect_err("limited");
+        assert!(refused.retry_after <= Duration::from_secs(1), "{:?}", refused.retry_after);
+        assert!(signin.attempt("one-more", Some(other)).await.is_ok(), "another address is not held up");
+        assert!(signin.attempt("from-here", Some(IpAddr::from([127, 0, 0, 1]))).await.is_ok());
+        assert_eq!(key("  Ama "), "ama");
+        assert_eq!(key(&"é".repeat(100)).len(), MAX_NAME, "long names are cut on a character boundary");
+    }
+
+    #[tokio::test]
+    async fn password_checks_wait_in_a_bounded_line() {
+        let signin = SignIn::new(1, 2);
+        let first = signin.attempt("a", None).await.expect("a check");
+        // The second waits for the first's check; meanwhile a third is in
+        // line too, and a fourth has no place.
+        let waiting = tokio::spawn({
+            let checks = signin.checks.clone();
+            async move { checks.acquire_owned().await.map(drop) }
+        });
+        let _line = signin.waiting.clone().try_acquire_many_owned(2).expect("the line");
+        assert!(signin.attempt("b", None).await.is_err(), "beyond the line: 429 at once");
+        drop(first);
+        waiting.await.expect("task").expect("the next check runs");
+    }
+}
