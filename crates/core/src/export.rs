@@ -270,17 +270,16 @@ pub fn csv_header(header: &[&str]) -> String {
 }
 
 /// Rows of a CSV export, each a line (an export is written a document at a
-/// time). A text that a spreadsheet would run as a formula (it begins with
-/// `=`, `+`, `-`, `@`, a tab or a carriage return) gets a leading `'`, so a
-/// title typed on a device cannot become a formula on an analyst's computer;
-/// numbers stay numbers.
+/// time). A text that a spreadsheet could run as a formula gets a leading
+/// `'` (see [`formula_like`]), so a title typed on a device cannot become a
+/// formula on an analyst's computer; numbers stay numbers.
 pub fn csv_rows(rows: &[Vec<Cell>]) -> String {
     let mut out = String::new();
     for row in rows {
         csv_line(
             &mut out,
             row.iter().map(|c| match c {
-                Cell::Text(s) if s.starts_with(['=', '+', '-', '@', '\t', '\r']) => format!("'{s}"),
+                Cell::Text(s) if formula_like(s) => format!("'{s}"),
                 Cell::Text(s) => s.clone(),
                 Cell::Number(n) => n.to_string(),
                 Cell::Empty => String::new(),
@@ -288,6 +287,14 @@ pub fn csv_rows(rows: &[Vec<Cell>]) -> String {
         );
     }
     out
+}
+
+/// Whether a spreadsheet could read `text` as a formula: it begins, after
+/// any spaces and line breaks, with `=`, `+`, `-` or `@` (or their
+/// full-width forms), or with a tab or a line break.
+fn formula_like(text: &str) -> bool {
+    text.starts_with(['\t', '\r', '\n'])
+        || text.trim_start().starts_with(['=', '+', '-', '@', '\u{FF1D}', '\u{FF0B}', '\u{FF0D}', '\u{FF20}'])
 }
 
 fn csv_line(out: &mut String, cells: impl Iterator<Item = String>) {
@@ -311,10 +318,13 @@ mod tests {
             Cell::from("+1"),
             Cell::Number(-2.0),
             Cell::from("Plan = budget"),
+            Cell::from("\n=cmd"),
+            Cell::from(" =1+1"),
+            Cell::from("\u{FF1D}1+1"),
         ]];
         assert_eq!(
             csv_rows(&rows),
-            "\"'=HYPERLINK(\"\"http://x\"\"&C2,\"\"Click\"\")\",'@SUM(A1),'-2+3,'+1,-2,Plan = budget\r\n"
+            "\"'=HYPERLINK(\"\"http://x\"\"&C2,\"\"Click\"\")\",'@SUM(A1),'-2+3,'+1,-2,Plan = budget,\"'\n=cmd\",' =1+1,'\u{FF1D}1+1\r\n"
         );
     }
 

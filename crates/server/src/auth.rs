@@ -147,9 +147,9 @@ impl FromRequestParts<AppState> for Device {
             .ok_or_else(|| ApiError::unauthorised("the Authorization header must be `Bearer TOKEN`"))?;
         let (device_id, secret) =
             token.split_once('.').ok_or_else(|| ApiError::unauthorised("the device token is not valid"))?;
-        let db = state.db.clone();
+        let (db, rules) = (state.db.clone(), state.config.session_rules());
         let (device_id, digest) = (device_id.to_owned(), token_digest(secret));
-        Ok(tokio::task::spawn_blocking(move || db.authenticate(&device_id, &digest))
+        Ok(tokio::task::spawn_blocking(move || db.authenticate_at(&device_id, &digest, crate::now_ms(), &rules))
             .await
             .map_err(ApiError::internal)??)
     }

@@ -56,15 +56,22 @@ pub async fn login(
 ) -> Result<Response, ApiError> {
     let login: Login = serde_json::from_slice(&body)
         .map_err(|e| ApiError::bad_request(Code::Malformed, format!("the sign-in request is not valid: {e}")))?;
-    let db = state.db.clone();
+    let (db, rules) = (state.db.clone(), state.config.session_rules());
     let _turn = state.signin.attempt(&login.username, address).await?;
     let enrolment = tokio::task::spawn_blocking(move || {
         let actor = ActorId::random();
-        db.enrol(&login.username, &login.password, "web browser", &actor.to_hex_string(), now_ms())
+        db.start_session(&login.username, &login.password, &actor.to_hex_string(), now_ms(), &rules)
     })
     .await
     .map_err(ApiError::internal)??;
     tracing::info!(user = %enrolment.username, device = %enrolment.device_id, "browser session started");
+    // Sessions beyond the user's number ended just now: free their stores.
+    let sweeping = state.clone();
+    tokio::task::spawn_blocking(move || {
+        if let Err(e) = sweep(&sweeping) {
+            tracing::warn!(error = %e.message, "browser sessions not swept");
+        }
+    });
     Ok(Json(enrolment).into_response())
 }
 
@@ -74,25 +81,67 @@ pub async fn login(
 pub async fn logout(State(state): State<AppState>, device: Device) -> Result<Response, ApiError> {
     tokio::task::spawn_blocking(move || {
         state.db.revoke_device(&device.device_id, now_ms())?;
-        let store = state
-            .sessions
-            .stores
-            .lock()
-            .map_err(|_| ApiError::internal("sessions lock poisoned"))?
-            .remove(&device.device_id);
-        drop(store);
-        let base = state.config.data.join("browser").join(format!("{}.sqlite3", device.device_id));
-        for suffix in ["", "-wal", "-shm"] {
-            let mut path = base.clone().into_os_string();
-            path.push(suffix);
-            let _ = std::fs::remove_file(path); // absent when the session never ran a command
-        }
+        forget(&state, &device.device_id)?;
         tracing::info!(device = %device.device_id, "browser session ended");
         Ok::<_, ApiError>(())
     })
     .await
     .map_err(ApiError::internal)??;
     Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+/// Close an ended session's store and delete its files.
+fn forget(state: &AppState, device_id: &str) -> Result<(), ApiError> {
+    let store =
+        state.sessions.stores.lock().map_err(|_| ApiError::internal("sessions lock poisoned"))?.remove(device_id);
+    drop(store);
+    let base = state.config.data.join("browser").join(format!("{device_id}.sqlite3"));
+    for suffix in ["", "-wal", "-shm"] {
+        let mut path = base.clone().into_os_string();
+        path.push(suffix);
+        let _ = std::fs::remove_file(path); // absent when the session never ran a command
+    }
+    Ok(())
+}
+
+/// Until `closing` turns true, every `every`: end the browser sessions past
+/// their time, and delete the stores of every session that has ended (past
+/// its time, signed out elsewhere, beyond the user's number of sessions, or
+/// revoked by an administrator). Call from within a Tokio runtime.
+pub fn sweeper(state: AppState, every: std::time::Duration) {
+    let mut closing = state.closing.clone();
+    tokio::spawn(async move {
+        loop {
+            tokio::select! {
+                () = tokio::time::sleep(every) => {}
+                _ = closing.changed() => return,
+            }
+            let state = state.clone();
+            match tokio::task::spawn_blocking(move || sweep(&state)).await {
+                Ok(Ok(0)) => {}
+                Ok(Ok(n)) => tracing::info!(sessions = n, "ended browser sessions swept away"),
+                Ok(Err(e)) => tracing::warn!(error = %e.message, "browser sessions not swept; will retry"),
+                Err(e) => tracing::warn!(error = %e, "browser session sweeper failed"),
+            }
+        }
+    });
+}
+
+fn sweep(state: &AppState) -> Result<usize, ApiError> {
+    let (now, rules) = (now_ms(), state.config.session_rules());
+    let mut ended = state.db.end_idle_sessions(now - rules.idle_ms, now - rules.max_ms, now)?;
+    let stores = std::fs::read_dir(state.config.data.join("browser")).into_iter().flatten().flatten();
+    for entry in stores {
+        let name = entry.file_name();
+        let Some(id) = name.to_str().and_then(|n| n.strip_suffix(".sqlite3")) else { continue };
+        if !ended.iter().any(|e| e == id) && state.db.device_record(id)?.is_none_or(|r| r.revoked) {
+            ended.push(id.to_owned());
+        }
+    }
+    for id in &ended {
+        forget(state, id)?;
+    }
+    Ok(ended.len())
 }
 
 /// An error of the command API as HTTP: 4xx with `{code, message, field}`.

@@ -57,7 +57,8 @@ pub async fn get_export(
     let pass = state.gate.enter(device.user_id).await?;
     let db = state.db.clone();
     let only = scope.workspace.clone();
-    let covered = tokio::task::spawn_blocking(move || covered(db.as_ref(), &device, only.as_deref()))
+    let reader = device.clone();
+    let covered = tokio::task::spawn_blocking(move || covered(db.as_ref(), &reader, only.as_deref()))
         .await
         .map_err(ApiError::internal)??;
     let body = match (what, xlsx_format) {
@@ -68,7 +69,7 @@ pub async fn get_export(
             let bytes = tokio::task::spawn_blocking(move || {
                 let _pass = pass;
                 let mut rows = Vec::new();
-                each_document(db.as_ref(), &covered, |d| {
+                each_document(db.as_ref(), &device, &covered, |d| {
                     rows.extend(export::rows(kind, (&d.workspace, &d.country, &d.id), &d.content));
                     true
                 })?;
@@ -83,13 +84,14 @@ pub async fn get_export(
         _ => {
             let (sender, receiver) = tokio::sync::mpsc::channel::<Result<Vec<u8>, std::io::Error>>(8);
             let db = state.db.clone();
+            let runtime = tokio::runtime::Handle::current();
             tokio::task::spawn_blocking(move || {
                 let _pass = pass;
-                if let Err(e) = stream(db.as_ref(), &covered, what, &sender) {
+                if let Err(e) = stream(db.as_ref(), &device, &covered, what, &sender, &runtime) {
                     // The headers went long ago: cut the download short, so
                     // it is not mistaken for a whole file.
                     tracing::warn!(error = %e.message, "an export stopped half-way");
-                    let _ = sender.blocking_send(Err(std::io::Error::other(e.message)));
+                    let _ = sender.try_send(Err(std::io::Error::other(e.message)));
                 }
             });
             Body::from_stream(futures_util::stream::unfold(receiver, |mut r| async move {
@@ -139,15 +141,34 @@ fn covered(db: &dyn Storage, device: &Device, only: Option<&str>) -> Result<Vec<
 /// Documents an export opens at once.
 const PAGE: usize = 64;
 
+/// How long a download may take no bytes before it is given up: a reader
+/// that stops reading must not keep its pass (a core's share) for good.
+const STALLED: std::time::Duration = std::time::Duration::from_secs(30);
+
 /// Open every document of these workspaces, a page at a time, and hand each
-/// to `f`, until it answers `false` (the download was given up).
-fn each_document(db: &dyn Storage, covered: &[Membership], mut f: impl FnMut(Opened) -> bool) -> Result<(), ApiError> {
+/// to `f`, until it answers `false` (the download was given up). Before each
+/// page the reader's access is checked again: one taken away while the
+/// export runs stops it.
+fn each_document(
+    db: &dyn Storage,
+    reader: &Device,
+    covered: &[Membership],
+    mut f: impl FnMut(Opened) -> bool,
+) -> Result<(), ApiError> {
     let actor = cd4mm_core::automerge::ActorId::from(b"cd4mm-export-000".to_vec());
+    let still_readable = |workspace: &str| -> Result<(), ApiError> {
+        let revoked = db.device_record(&reader.device_id)?.is_none_or(|r| r.revoked);
+        if revoked || !db.memberships(reader)?.iter().any(|m| m.workspace == workspace) {
+            return Err(ApiError::forbidden(Code::NotAMember, "your access changed while the export ran"));
+        }
+        Ok(())
+    };
     for m in covered {
         // Snapshots brought up to date outside the database's lock first.
         db.freshen(&m.workspace, "", usize::MAX, None)?;
         let mut after = String::new();
         loop {
+            still_readable(&m.workspace)?;
             let page = db.saved_page(&m.workspace, &after, PAGE)?;
             let full = page.len() == PAGE;
             for doc in page {
@@ -180,11 +201,20 @@ fn each_document(db: &dyn Storage, covered: &[Membership], mut f: impl FnMut(Ope
 /// content}, …]`, every document whole.
 fn stream(
     db: &dyn Storage,
+    reader: &Device,
     covered: &[Membership],
     what: Option<Kind>,
     out: &tokio::sync::mpsc::Sender<Result<Vec<u8>, std::io::Error>>,
+    runtime: &tokio::runtime::Handle,
 ) -> Result<(), ApiError> {
-    let send = |bytes: Vec<u8>| out.blocking_send(Ok(bytes)).is_ok();
+    let stalled = std::cell::Cell::new(false);
+    let send = |bytes: Vec<u8>| match runtime.block_on(tokio::time::timeout(STALLED, out.send(Ok(bytes)))) {
+        Ok(sent) => sent.is_ok(),
+        Err(_) => {
+            stalled.set(true);
+            false
+        }
+    };
     let opening = match what {
         Some(kind) => export::csv_header(kind.header()).into_bytes(),
         None => b"[".to_vec(),
@@ -193,7 +223,7 @@ fn stream(
         return Ok(());
     }
     let mut first = true;
-    each_document(db, covered, |d| match what {
+    each_document(db, reader, covered, |d| match what {
         Some(kind) => {
             send(export::csv_rows(&export::rows(kind, (&d.workspace, &d.country, &d.id), &d.content)).into_bytes())
         }
@@ -207,8 +237,11 @@ fn stream(
             send(bytes)
         }
     })?;
-    if what.is_none() {
+    if what.is_none() && !stalled.get() {
         send(b"\n]\n".to_vec());
+    }
+    if stalled.get() {
+        return Err(ApiError::bad_request(Code::Malformed, "the download took nothing for too long and was given up"));
     }
     Ok(())
 }

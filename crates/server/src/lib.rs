@@ -69,6 +69,23 @@ pub struct Config {
     pub max_body_bytes: usize,
     /// Size at which a sync answer is capped (the device asks again).
     pub max_response_bytes: usize,
+    /// A browser session unused this many seconds has ended.
+    pub session_idle_secs: u64,
+    /// A browser session this many seconds old has ended, used or not.
+    pub session_max_secs: u64,
+    /// Open browser sessions per user (signing in again ends the oldest).
+    pub sessions_per_user: usize,
+}
+
+impl Config {
+    /// How long browser sessions live.
+    pub fn session_rules(&self) -> storage::SessionRules {
+        storage::SessionRules {
+            idle_ms: (self.session_idle_secs.max(1) * 1000) as i64,
+            max_ms: (self.session_max_secs.max(1) * 1000) as i64,
+            per_user: self.sessions_per_user.max(1),
+        }
+    }
 }
 
 impl Default for Config {
@@ -81,6 +98,9 @@ impl Default for Config {
             ui: None,
             max_body_bytes: 8 * 1024 * 1024,
             max_response_bytes: 4 * 1024 * 1024,
+            session_idle_secs: 8 * 3600,
+            session_max_secs: 7 * 24 * 3600,
+            sessions_per_user: 10,
         }
     }
 }
@@ -167,6 +187,7 @@ pub fn router(db: Arc<dyn Storage>, config: Config) -> (Router, watch::Sender<bo
     let (close, closing) = watch::channel(false);
     let local_news = !db.delivers_news(news.clone());
     let facts = regional::refresher(db.clone(), closing.clone());
+    let sweep_every = config.session_rules().sweep_every();
     let signin = Arc::new(signin::SignIn::default());
     signin::sweeper(signin.clone(), closing.clone());
     let state = AppState {
@@ -182,6 +203,7 @@ pub fn router(db: Arc<dyn Storage>, config: Config) -> (Router, watch::Sender<bo
         signin: signin.clone(),
         gate: Arc::default(),
     };
+    let sweeper_state = state.clone();
     // Each module owns its routes; the web UI answers every other GET.
     let router = web::with_security_headers(
         Router::new()
@@ -194,6 +216,7 @@ pub fn router(db: Arc<dyn Storage>, config: Config) -> (Router, watch::Sender<bo
             .layer(axum::middleware::from_fn(error::framework_errors_as_json)),
     )
     .with_state(state);
+    browser::sweeper(sweeper_state, sweep_every);
     (router, close)
 }
 

@@ -13,7 +13,8 @@ use std::path::PathBuf;
 /// ./cd4mm-server-data: no other setup. Settings come from, in order of
 /// precedence: command-line options, CD4MM_* environment variables, a TOML file
 /// given with --config (keys: listen, data, database, database_connections,
-/// ui, max_body_bytes, max_response_bytes), and the defaults.
+/// ui, max_body_bytes, max_response_bytes, session_idle_secs,
+/// session_max_secs, sessions_per_user), and the defaults.
 #[derive(Debug, Parser)]
 #[command(version, about, long_about)]
 struct Cli {

@@ -1,13 +1,19 @@
 //! Sign-in attempts (`/api/login`, `/v1/enrol`): rate limits per user name
 //! and per client address, and a bounded queue for password checks.
 //!
-//! - **Per user name**: a burst of [`USER_BURST`] attempts, then one every
-//!   [`USER_EVERY`]: guessing a password takes years, and the real user,
-//!   who is never locked out for good, waits seconds at worst.
+//! - **Per user name from one address**: a burst of [`USER_BURST`] attempts,
+//!   then one every [`USER_EVERY`]: guessing a password takes years. Keyed
+//!   with the address, so someone guessing elsewhere does not lock the real
+//!   user out (behind a reverse proxy on the same machine every request
+//!   comes from loopback: there the name alone is the key).
+//! - **Per user name from anywhere**: a larger burst, then one every
+//!   [`NAME_EVERY`], so many addresses together cannot guess fast either.
+//!   Someone who keeps that pace for a name delays its real user by that
+//!   much at worst, never for good.
 //! - **Per client address**: a larger burst (a workshop signs in from one
 //!   hotspot), then one a second: one machine cannot try many names fast.
-//!   Loopback is not limited by address: behind a reverse proxy on the same
-//!   machine every request comes from there, and the per-name limit holds.
+//!   IPv6 addresses count by their /64 (one subscriber's network); loopback
+//!   (IPv4-mapped too) is not limited by address.
 //! - **Password checks** (Argon2, 19 MiB and tens of ms each) run one per
 //!   core; a few more may wait, and beyond those an attempt is answered 429
 //!   at once instead of piling up.
@@ -30,10 +36,14 @@ use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
-/// Attempts one user name may make at once...
+/// Attempts at one user name from one address at once...
 pub const USER_BURST: u32 = 10;
 /// ...and then one per this long.
 pub const USER_EVERY: Duration = Duration::from_secs(10);
+/// Attempts at one user name from anywhere at once, then one per
+/// [`NAME_EVERY`].
+pub const NAME_BURST: u32 = 60;
+pub const NAME_EVERY: Duration = Duration::from_secs(2);
 /// Attempts one client address may make at once, then one a second.
 pub const ADDRESS_BURST: u32 = 30;
 /// User names are compared without case and surrounding spaces, and at
@@ -44,7 +54,8 @@ type Keyed<K> = RateLimiter<K, HashMapStateStore<K>, DefaultClock>;
 
 /// The limits and the queue, shared by every sign-in route.
 pub struct SignIn {
-    by_user: Keyed<String>,
+    by_user: Keyed<(String, Option<IpAddr>)>,
+    by_name: Keyed<String>,
     by_address: Keyed<IpAddr>,
     /// One password check per core.
     checks: Arc<Semaphore>,
@@ -97,6 +108,7 @@ impl SignIn {
         };
         SignIn {
             by_user: RateLimiter::hashmap(per(USER_EVERY, USER_BURST)),
+            by_name: RateLimiter::hashmap(per(NAME_EVERY, NAME_BURST)),
             by_address: RateLimiter::hashmap(per(Duration::from_secs(1), ADDRESS_BURST)),
             checks: Arc::new(Semaphore::new(checks.max(1))),
             waiting: Arc::new(Semaphore::new(waiting.max(1))),
@@ -107,7 +119,8 @@ impl SignIn {
     /// Take an attempt at signing in as `username` from `address`: its turn
     /// for a password check, once one is free; or why not now.
     pub async fn attempt(&self, username: &str, address: Option<IpAddr>) -> Result<Turn, TooMany> {
-        if let Some(address) = address.filter(|a| !a.is_loopback())
+        let address = address.map(network).filter(|a| !a.is_loopback());
+        if let Some(address) = address
             && let Err(later) = self.by_address.check_key(&address)
         {
             return Err(TooMany {
@@ -115,7 +128,9 @@ impl SignIn {
                 message: "too many sign-in attempts from this address; wait a moment and try again".into(),
             });
         }
-        if let Err(later) = self.by_user.check_key(&key(username)) {
+        let name = key(username);
+        let name_limit = self.by_name.check_key(&name);
+        if let Err(later) = self.by_user.check_key(&(name, address)).and(name_limit) {
             let retry_after = later.wait_time_from(self.clock.now());
             return Err(TooMany {
                 retry_after,
@@ -138,12 +153,13 @@ impl SignIn {
     /// names and addresses seen once do not stay in memory).
     pub fn forget_idle(&self) {
         self.by_user.retain_recent();
+        self.by_name.retain_recent();
         self.by_address.retain_recent();
     }
 
     /// Keys held (for tests and figures).
     pub fn keys(&self) -> usize {
-        self.by_user.len() + self.by_address.len()
+        self.by_user.len() + self.by_name.len() + self.by_address.len()
     }
 }
 
@@ -158,6 +174,19 @@ pub fn sweeper(signin: Arc<SignIn>, mut closing: tokio::sync::watch::Receiver<bo
             }
         }
     });
+}
+
+/// The address as limits count it: IPv4-mapped IPv6 as IPv4, other IPv6
+/// by its /64 (a subscriber gets a whole /64 to pick addresses from).
+fn network(address: IpAddr) -> IpAddr {
+    match address.to_canonical() {
+        IpAddr::V6(v6) => {
+            let mut segments = v6.segments();
+            segments[4..].fill(0);
+            IpAddr::V6(segments.into())
+        }
+        v4 => v4,
+    }
 }
 
 fn key(username: &str) -> String {
@@ -198,8 +227,25 @@ mod tests {
         assert!(refused.retry_after <= Duration::from_secs(1), "{:?}", refused.retry_after);
         assert!(signin.attempt("one-more", Some(other)).await.is_ok(), "another address is not held up");
         assert!(signin.attempt("from-here", Some(IpAddr::from([127, 0, 0, 1]))).await.is_ok());
+        let mapped: IpAddr = "::ffff:127.0.0.1".parse().expect("address");
+        assert!(network(mapped).is_loopback(), "IPv4-mapped loopback is loopback");
+        let (a, b): (IpAddr, IpAddr) =
+            ("2001:db8:1:2::1".parse().expect("a"), "2001:db8:1:2:ffff::9".parse().expect("b"));
+        assert_eq!(network(a), network(b), "one /64, one key");
         assert_eq!(key("  Ama "), "ama");
         assert_eq!(key(&"é".repeat(100)).len(), MAX_NAME, "long names are cut on a character boundary");
+    }
+
+    #[tokio::test]
+    async fn guessing_from_one_address_does_not_lock_out_the_user_elsewhere() {
+        let signin = SignIn::new(2, 16);
+        let attacker: IpAddr = "203.0.113.7".parse().expect("address");
+        let user: IpAddr = "198.51.100.1".parse().expect("address");
+        for _ in 0..USER_BURST {
+            assert!(signin.attempt("ama", Some(attacker)).await.is_ok());
+        }
+        assert!(signin.attempt("ama", Some(attacker)).await.is_err(), "the attacker is slowed");
+        assert!(signin.attempt("Ama", Some(user)).await.is_ok(), "the user, elsewhere, is not");
     }
 
     #[tokio::test]

@@ -89,8 +89,10 @@ pub async fn sync(
         )
     })?;
     let plain = match headers.get(header::CONTENT_ENCODING).map(HeaderValue::to_str) {
-        None | Some(Ok("identity")) => raw.to_vec(),
-        Some(Ok(wire::ZSTD)) => wire::decompress(&raw, limit)?,
+        // Content-coding names are case-insensitive (RFC 9110).
+        None => raw.to_vec(),
+        Some(Ok(e)) if e.eq_ignore_ascii_case("identity") => raw.to_vec(),
+        Some(Ok(e)) if e.eq_ignore_ascii_case(wire::ZSTD) => wire::decompress(&raw, limit)?,
         Some(other) => {
             return Err(ApiError::new(
                 StatusCode::UNSUPPORTED_MEDIA_TYPE,

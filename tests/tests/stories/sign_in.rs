@@ -4,7 +4,7 @@
 //! user's takes as long to refuse as a wrong password; every answer carries
 //! the security headers.
 
-use crate::common::{PASSWORD, TestServer};
+use crate::common::{Backend, PASSWORD, TestServer};
 use cd4mm_core::Code;
 use cd4mm_sync::wire::ErrorBody;
 use std::time::{Duration, Instant};
@@ -99,5 +99,64 @@ async fn every_answer_carries_the_security_headers() {
         assert_eq!(h.get("x-frame-options").map(|v| v.as_bytes()), Some(&b"DENY"[..]), "{path}");
         assert_eq!(h.get("referrer-policy").map(|v| v.as_bytes()), Some(&b"no-referrer"[..]), "{path}");
     }
+    server.stop().await;
+}
+
+on_every_backend!(browser_sessions_end_when_idle_or_too_many_and_their_stores_go, sessions_end);
+
+/// Browser sessions end: when unused for the idle time (a stolen token goes
+/// stale), and beyond a user's number of sessions (the oldest first); the
+/// sweeper then deletes the ended sessions' stores from the server's disk.
+/// Devices in the field are never timed out.
+async fn sessions_end(backend: Backend) {
+    let server = TestServer::start_on_with(backend, |c| {
+        c.session_idle_secs = 3;
+        c.sessions_per_user = 2;
+    })
+    .await;
+    server.member("ws", "ama", "editor");
+    let field_device = crate::common::device(&server, "ama").await;
+    let http = reqwest::Client::new();
+    let mut tokens = Vec::new();
+    for _ in 0..3 {
+        let answer: serde_json::Value =
+            sign_in(&http, &server.url, "ama", PASSWORD).await.json().await.expect("a session");
+        tokens.push(answer["token"].as_str().expect("token").to_owned());
+    }
+    let list = |token: &str| {
+        http.post(format!("{}/api/command", server.url))
+            .bearer_auth(token)
+            .json(&serde_json::json!({"command": "list_documents", "workspace": "ws"}))
+            .send()
+    };
+    assert_eq!(list(&tokens[0]).await.expect("answer").status().as_u16(), 401, "the oldest of three ended");
+    for token in &tokens[1..] {
+        assert_eq!(list(token).await.expect("answer").status().as_u16(), 200, "the two newest are open");
+    }
+    let store = |token: &str| {
+        let id = token.split('.').next().expect("session id");
+        server.data.path().join("browser").join(format!("{id}.sqlite3"))
+    };
+    assert!(store(&tokens[2]).exists(), "a session keeps a store on the server");
+
+    // Kept in use, a session stays open past the idle time.
+    for _ in 0..4 {
+        tokio::time::sleep(Duration::from_millis(1000)).await;
+        assert_eq!(list(&tokens[2]).await.expect("answer").status().as_u16(), 200, "in use: open");
+    }
+    // Left alone, it ends; the sweeper deletes its store.
+    tokio::time::sleep(Duration::from_millis(3500)).await;
+    let ended = list(&tokens[2]).await.expect("answer");
+    assert_eq!(ended.status().as_u16(), 401);
+    let body: ErrorBody = ended.json().await.expect("json");
+    assert!(body.message.contains("sign in again"), "{}", body.message);
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while store(&tokens[2]).exists() && Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    assert!(!store(&tokens[2]).exists() && !store(&tokens[1]).exists(), "ended sessions' stores are deleted");
+    // The field device, idle all along, still syncs.
+    let mut field_device = field_device;
+    field_device.sync(&["ws"]).await.expect("a device is never timed out");
     server.stop().await;
 }

@@ -15,7 +15,14 @@ macro_rules! migrations {
     };
 }
 
-migrations!["0001_init.sql", "0002_facts.sql", "0003_coverage.sql", "0004_documents_by_id.sql", "0005_last_seq.sql",];
+migrations![
+    "0001_init.sql",
+    "0002_facts.sql",
+    "0003_coverage.sql",
+    "0004_documents_by_id.sql",
+    "0005_last_seq.sql",
+    "0006_browser_sessions.sql",
+];
 
 /// Which text of a migration a backend runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

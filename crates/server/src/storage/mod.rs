@@ -80,6 +80,41 @@ pub struct DeviceRecord {
     pub device: Device,
     pub digest: Vec<u8>,
     pub revoked: bool,
+    /// A browser session (they expire; devices do not).
+    pub browser: bool,
+    pub created_at: i64,
+    pub last_seen_at: i64,
+}
+
+/// How long browser sessions live (devices in the field are never timed
+/// out: they may be offline for weeks).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SessionRules {
+    /// A session unused this long has ended.
+    pub idle_ms: i64,
+    /// A session this old has ended, used or not.
+    pub max_ms: i64,
+    /// Open sessions per user; signing in again ends the oldest beyond.
+    pub per_user: usize,
+}
+
+impl SessionRules {
+    /// How stale a session's last use may be before it is written again:
+    /// once a minute at most, not once per request.
+    pub fn touch_every_ms(&self) -> i64 {
+        (self.idle_ms / 4).clamp(1, 60_000)
+    }
+
+    /// How often ended sessions are swept away.
+    pub fn sweep_every(&self) -> std::time::Duration {
+        std::time::Duration::from_millis((self.idle_ms / 2).clamp(1000, 300_000) as u64)
+    }
+}
+
+impl Default for SessionRules {
+    fn default() -> SessionRules {
+        crate::Config::default().session_rules()
+    }
 }
 
 /// The server's database. Backends supply the primitives; the rules (token
@@ -94,6 +129,14 @@ pub trait Storage: Send + Sync + 'static {
     /// device of the same user with this actor, signed in again (new token,
     /// no longer revoked). `actor_taken` (409) if the actor is another user's.
     fn insert_device(&self, device: &NewDevice<'_>) -> Result<String, Error>;
+    /// Note that a device was used at `now_ms` ([`TOUCH_DEVICE`]).
+    fn touch_device(&self, device_id: &str, now_ms: i64) -> Result<(), Error>;
+    /// End the browser sessions unused since `idle_since` or started
+    /// before `started_before` ([`END_IDLE_SESSIONS`]); their ids.
+    fn end_idle_sessions(&self, idle_since: i64, started_before: i64, now_ms: i64) -> Result<Vec<String>, Error>;
+    /// End a user's open browser sessions but the newest `keep`
+    /// ([`END_SESSIONS_BEYOND`]); their ids.
+    fn end_sessions_beyond(&self, user_id: i64, keep: usize, now_ms: i64) -> Result<Vec<String>, Error>;
     /// Add a user with an already hashed password; `exists` (409) if taken.
     fn insert_user(&self, username: &str, password_hash: &str, admin: bool, now_ms: i64) -> Result<i64, Error>;
     /// The workspaces the user may see: those they are a member of, those of
@@ -267,8 +310,31 @@ pub trait Storage: Send + Sync + 'static {
 
     /// The device with this id whose token digest matches, if not revoked.
     fn authenticate(&self, device_id: &str, digest: &[u8]) -> Result<Device, Error> {
+        self.authenticate_at(device_id, digest, crate::now_ms(), &SessionRules::default())
+    }
+
+    /// [`Storage::authenticate`] at `now_ms`: a browser session unused for
+    /// longer than `rules` allow, or older, has ended (the sweeper revokes
+    /// it and deletes its store).
+    fn authenticate_at(
+        &self,
+        device_id: &str,
+        digest: &[u8],
+        now_ms: i64,
+        rules: &SessionRules,
+    ) -> Result<Device, Error> {
         match self.device_record(device_id)? {
+            Some(r) if r.digest == digest && !r.revoked && r.browser => {
+                if now_ms - r.last_seen_at > rules.idle_ms || now_ms - r.created_at > rules.max_ms {
+                    return Err(session_ended());
+                }
+                if now_ms - r.last_seen_at > rules.touch_every_ms() {
+                    self.touch_device(device_id, now_ms)?;
+                }
+                Ok(r.device)
+            }
             Some(r) if r.digest == digest && !r.revoked => Ok(r.device),
+            Some(r) if r.digest == digest && r.browser => Err(session_ended()),
             Some(r) if r.digest == digest => {
                 Err(Error::unauthorised("this device was revoked by an administrator; enrol it again to sync"))
             }
@@ -284,6 +350,33 @@ pub trait Storage: Send + Sync + 'static {
         device_name: &str,
         actor: &str,
         now_ms: i64,
+    ) -> Result<Enrolment, Error> {
+        self.register(username, password, device_name, actor, now_ms, None)
+    }
+
+    /// Check a password and start a browser session (a device of its own
+    /// that expires); the user's oldest sessions beyond `rules.per_user`
+    /// end (the sweeper deletes their stores).
+    fn start_session(
+        &self,
+        username: &str,
+        password: &str,
+        actor: &str,
+        now_ms: i64,
+        rules: &SessionRules,
+    ) -> Result<Enrolment, Error> {
+        self.register(username, password, "web browser", actor, now_ms, Some(rules))
+    }
+
+    /// [`Storage::enrol`] (`session: None`) and [`Storage::start_session`].
+    fn register(
+        &self,
+        username: &str,
+        password: &str,
+        device_name: &str,
+        actor: &str,
+        now_ms: i64,
+        session: Option<&SessionRules>,
     ) -> Result<Enrolment, Error> {
         if actor.len() < 2 || hex::decode(actor).is_err() {
             return Err(Error::invalid(Code::BadActor, "the device's actor id must be hexadecimal"));
@@ -302,8 +395,18 @@ pub trait Storage: Send + Sync + 'static {
         let new_id = auth::random_hex(8)?;
         let secret = auth::random_hex(32)?;
         let digest = auth::token_digest(&secret);
-        let device_id =
-            self.insert_device(&NewDevice { id: &new_id, user_id, name: device_name, digest: &digest, actor, now_ms })?;
+        let device_id = self.insert_device(&NewDevice {
+            id: &new_id,
+            user_id,
+            name: device_name,
+            digest: &digest,
+            actor,
+            now_ms,
+            browser: session.is_some(),
+        })?;
+        if let Some(rules) = session {
+            self.end_sessions_beyond(user_id, rules.per_user, now_ms)?;
+        }
         Ok(Enrolment { token: format!("{device_id}.{secret}"), device_id, username: username.to_owned(), admin })
     }
 
@@ -370,17 +473,41 @@ pub struct NewDevice<'a> {
     pub digest: &'a [u8],
     pub actor: &'a str,
     pub now_ms: i64,
+    pub browser: bool,
 }
 
 /// Register a device, or sign the same user's device with this actor in again
 /// (after sign-out or revocation: its unsent edits still carry that actor).
 /// Returns the device's id; no row when the actor is another user's. The
 /// same text for SQLite and PostgreSQL (`?N` becomes `$N`).
-pub const INSERT_DEVICE: &str = "INSERT INTO devices (id, user_id, name, token_digest, actor, created_at)
-     VALUES (?1, ?2, ?3, ?4, ?5, ?6)
-     ON CONFLICT (actor) DO UPDATE SET token_digest = excluded.token_digest, name = excluded.name, revoked_at = NULL
+pub const INSERT_DEVICE: &str =
+    "INSERT INTO devices (id, user_id, name, token_digest, actor, created_at, browser, last_seen_at)
+     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?6)
+     ON CONFLICT (actor) DO UPDATE SET token_digest = excluded.token_digest, name = excluded.name, revoked_at = NULL,
+         browser = excluded.browser, last_seen_at = excluded.last_seen_at
      WHERE devices.user_id = excluded.user_id
      RETURNING id";
+
+/// Note a device's use (`?1` id, `?2` now).
+pub const TOUCH_DEVICE: &str = "UPDATE devices SET last_seen_at = ?2 WHERE id = ?1";
+
+/// End the browser sessions unused since `?1` or started before `?2`, at
+/// `?3`; their ids.
+pub const END_IDLE_SESSIONS: &str = "UPDATE devices SET revoked_at = ?3
+     WHERE browser AND revoked_at IS NULL AND (last_seen_at < ?1 OR created_at < ?2) RETURNING id";
+
+/// End user `?1`'s open browser sessions but the newest `?2`, at `?3`; their ids.
+pub const END_SESSIONS_BEYOND: &str = "UPDATE devices SET revoked_at = ?3
+     WHERE browser AND user_id = ?1 AND revoked_at IS NULL AND id NOT IN (
+         SELECT id FROM devices WHERE browser AND user_id = ?1 AND revoked_at IS NULL
+         ORDER BY created_at DESC, id DESC LIMIT ?2)
+     RETURNING id";
+
+/// The answer to a browser session that has ended (signed out, timed out,
+/// or ended by a newer one).
+fn session_ended() -> Error {
+    Error::unauthorised("your session has ended; sign in again (nothing you saved is lost)")
+}
 
 /// The answer when a device's actor is already registered to another device.
 pub fn actor_taken() -> Error {

@@ -308,7 +308,8 @@ impl Storage for Postgres {
         self.with(|c| {
             Ok(c.prepared()
                 .query_opt(
-                    "SELECT d.id, d.user_id, u.username, u.admin, d.actor, d.token_digest, d.revoked_at IS NOT NULL
+                    "SELECT d.id, d.user_id, u.username, u.admin, d.actor, d.token_digest, d.revoked_at IS NOT NULL,
+                        d.browser, d.created_at, d.last_seen_at
                  FROM devices d JOIN users u ON u.id = d.user_id WHERE d.id = $1",
                     &[&device_id],
                 )?
@@ -322,6 +323,9 @@ impl Storage for Postgres {
                     },
                     digest: r.get(5),
                     revoked: r.get(6),
+                    browser: r.get(7),
+                    created_at: r.get(8),
+                    last_seen_at: r.get(9),
                 }))
         })
     }
@@ -337,8 +341,30 @@ impl Storage for Postgres {
     fn insert_device(&self, d: &NewDevice<'_>) -> Result<String, Error> {
         self.with(|c| {
             let sql = storage::INSERT_DEVICE.replace('?', "$");
-            let row = c.client.query_opt(&sql, &[&d.id, &d.user_id, &d.name, &d.digest, &d.actor, &d.now_ms])?;
+            let row =
+                c.client.query_opt(&sql, &[&d.id, &d.user_id, &d.name, &d.digest, &d.actor, &d.now_ms, &d.browser])?;
             row.map(|r| r.get(0)).ok_or_else(storage::actor_taken)
+        })
+    }
+
+    fn touch_device(&self, device_id: &str, now_ms: i64) -> Result<(), Error> {
+        self.with(|c| {
+            c.client.execute(&storage::TOUCH_DEVICE.replace('?', "$"), &[&device_id, &now_ms])?;
+            Ok(())
+        })
+    }
+
+    fn end_idle_sessions(&self, idle_since: i64, started_before: i64, now_ms: i64) -> Result<Vec<String>, Error> {
+        self.with(|c| {
+            let sql = storage::END_IDLE_SESSIONS.replace('?', "$");
+            Ok(c.client.query(&sql, &[&idle_since, &started_before, &now_ms])?.iter().map(|r| r.get(0)).collect())
+        })
+    }
+
+    fn end_sessions_beyond(&self, user_id: i64, keep: usize, now_ms: i64) -> Result<Vec<String>, Error> {
+        self.with(|c| {
+            let sql = storage::END_SESSIONS_BEYOND.replace('?', "$");
+            Ok(c.client.query(&sql, &[&user_id, &(keep as i64), &now_ms])?.iter().map(|r| r.get(0)).collect())
         })
     }
 

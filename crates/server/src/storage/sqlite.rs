@@ -111,7 +111,8 @@ impl Storage for Sqlite {
     fn device_record(&self, device_id: &str) -> Result<Option<DeviceRecord>, Error> {
         self.with(|c| {
             Ok(c.query_row(
-                "SELECT d.id, d.user_id, u.username, u.admin, d.actor, d.token_digest, d.revoked_at IS NOT NULL
+                "SELECT d.id, d.user_id, u.username, u.admin, d.actor, d.token_digest, d.revoked_at IS NOT NULL,
+                        d.browser, d.created_at, d.last_seen_at
                  FROM devices d JOIN users u ON u.id = d.user_id WHERE d.id = ?1",
                 [device_id],
                 |r| {
@@ -125,6 +126,9 @@ impl Storage for Sqlite {
                         },
                         digest: r.get(5)?,
                         revoked: r.get(6)?,
+                        browser: r.get(7)?,
+                        created_at: r.get(8)?,
+                        last_seen_at: r.get(9)?,
                     })
                 },
             )
@@ -144,9 +148,11 @@ impl Storage for Sqlite {
     fn insert_device(&self, d: &NewDevice<'_>) -> Result<String, Error> {
         self.with(|c| {
             let id: Option<String> = c
-                .query_row(storage::INSERT_DEVICE, params![d.id, d.user_id, d.name, d.digest, d.actor, d.now_ms], |r| {
-                    r.get(0)
-                })
+                .query_row(
+                    storage::INSERT_DEVICE,
+                    params![d.id, d.user_id, d.name, d.digest, d.actor, d.now_ms, d.browser],
+                    |r| r.get(0),
+                )
                 .optional()?;
             id.ok_or_else(storage::actor_taken)
         })
@@ -256,6 +262,29 @@ impl Storage for Sqlite {
                  ORDER BY u.username, c.country",
             )?;
             let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            Ok(rows.collect::<Result<_, _>>()?)
+        })
+    }
+
+    fn touch_device(&self, device_id: &str, now_ms: i64) -> Result<(), Error> {
+        self.with(|c| {
+            c.execute(storage::TOUCH_DEVICE, params![device_id, now_ms])?;
+            Ok(())
+        })
+    }
+
+    fn end_idle_sessions(&self, idle_since: i64, started_before: i64, now_ms: i64) -> Result<Vec<String>, Error> {
+        self.with(|c| {
+            let mut stmt = c.prepare(storage::END_IDLE_SESSIONS)?;
+            let rows = stmt.query_map(params![idle_since, started_before, now_ms], |r| r.get(0))?;
+            Ok(rows.collect::<Result<_, _>>()?)
+        })
+    }
+
+    fn end_sessions_beyond(&self, user_id: i64, keep: usize, now_ms: i64) -> Result<Vec<String>, Error> {
+        self.with(|c| {
+            let mut stmt = c.prepare(storage::END_SESSIONS_BEYOND)?;
+            let rows = stmt.query_map(params![user_id, keep as i64, now_ms], |r| r.get(0))?;
             Ok(rows.collect::<Result<_, _>>()?)
         })
     }
