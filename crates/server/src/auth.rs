@@ -31,6 +31,32 @@ pub fn hash_password(password: &str) -> Result<String, crate::storage::Error> {
         .to_string())
 }
 
+/// The fewest characters a new password has.
+pub const MIN_PASSWORD_CHARS: usize = 10;
+
+/// Whether `password` may be a new password of `username`: long enough, not
+/// the name, not one character repeated, and not one of the most used
+/// passwords (`data/common-passwords.txt`, without case). Passwords set
+/// before these rules still sign in.
+pub fn check_new_password(username: &str, password: &str) -> Result<(), crate::storage::Error> {
+    let refuse = |why: &str| Err(crate::storage::Error::invalid(cd4mm_core::Code::BadUser, why));
+    let chars = password.chars().count();
+    let lower = password.trim().to_lowercase();
+    if chars < MIN_PASSWORD_CHARS {
+        return refuse(&format!(
+            "a password has at least {MIN_PASSWORD_CHARS} characters; a few words make a good one"
+        ));
+    }
+    if lower == username.trim().to_lowercase() || password.chars().all(|c| password.starts_with(c)) {
+        return refuse("that password is too easy to guess; a few words make a good one");
+    }
+    let common = include_str!("../data/common-passwords.txt");
+    if common.lines().filter(|l| !l.starts_with('#')).any(|l| l.trim() == lower) {
+        return refuse("that password is among the most used ones, which are tried first; choose another");
+    }
+    Ok(())
+}
+
 /// A hash of a random password, made once with the parameters of every new
 /// hash: a sign-in as a name that is no user's is checked against it, so it
 /// takes as long as one with a wrong password.
@@ -164,6 +190,13 @@ mod password_tests {
         let hash = hash_password("correct horse battery").expect("hash");
         assert!(hash.starts_with("$argon2id$"), "{hash}");
         assert!(verify_password("correct horse battery", &hash));
+        use super::check_new_password as new;
+        assert!(new("ama", "correct horse battery").is_ok());
+        assert!(new("ama", "short").is_err(), "too short");
+        assert!(new("ama", "Password123").is_err(), "among the most used, whatever the case");
+        assert!(new("administrator", "Administrator").is_err(), "the name");
+        assert!(new("ama", "zzzzzzzzzzzz").is_err(), "one character");
+        assert!(new("ama", "ééééééééééé").is_err() && new("ama", "mañana en la frontera").is_ok());
         assert!(!verify_password("correct horse batterz", &hash));
         assert!(!verify_password("correct horse battery", "not a hash"));
         // More checks at once than there are buffers: they wait, all answer right.

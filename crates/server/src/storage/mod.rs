@@ -411,9 +411,10 @@ pub trait Storage: Send + Sync + 'static {
     }
 
     fn add_user(&self, username: &str, password: &str, admin: bool, now_ms: i64) -> Result<i64, Error> {
-        if username.trim().is_empty() || password.len() < 8 {
-            return Err(Error::invalid(Code::BadUser, "a user needs a name and a password of at least 8 characters"));
+        if username.trim().is_empty() {
+            return Err(Error::invalid(Code::BadUser, "a user needs a name"));
         }
+        auth::check_new_password(username, password)?;
         self.insert_user(username, &auth::hash_password(password)?, admin, now_ms)
     }
 
