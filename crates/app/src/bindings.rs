@@ -55,6 +55,11 @@ pub fn typescript() -> String {
     // The regional dashboard, as `/api/dashboard` answers it.
     collect.visit::<cd4mm_core::regional::Dashboard>();
     collect.visit::<cd4mm_core::regional::By>();
+    // The administration pages, as `/api/admin/…` and `/api/devices` answer.
+    collect.visit::<cd4mm_core::administration::AdminAction>();
+    collect.visit::<cd4mm_core::administration::AdminOverview>();
+    collect.visit::<cd4mm_core::administration::AuditLine>();
+    collect.visit::<cd4mm_core::administration::RevokeOwnDevice>();
     // Shown beside each stakeholder, computed from the generated grid.
     collect.visit::<cd4mm_core::vocabulary::Quadrant>();
     let mut out = String::from(HEADER);
@@ -80,9 +85,12 @@ fn constants() -> String {
          /** Power and interest are rated 1 to this (an even scale). */\n\
          export const GRID_MAX = {GRID_MAX};\n\n\
          /** The quadrant of each rating: `QUADRANT_OF[power - 1][interest - 1]` (`engagement::quadrant`). */\n\
-         export const QUADRANT_OF: readonly (readonly Quadrant[])[] = {};\n",
+         export const QUADRANT_OF: readonly (readonly Quadrant[])[] = {};\n\n\
+         /** Every country a workspace may be in: [ISO 3166-1 code, English name] (`cd4mm_core::country`). */\n\
+         export const COUNTRIES: readonly (readonly [string, string])[] = {};\n",
         serde_json::Value::Object(writes),
         serde_json::json!(grid),
+        serde_json::json!(cd4mm_core::country::all().collect::<Vec<_>>()),
     )
 }
 

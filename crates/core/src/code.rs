@@ -54,6 +54,10 @@ codes! {
     ForeignActor = "foreign_actor",
     /// This device wrote the document read-only (a viewer's copy).
     ReadOnly = "read_only",
+    /// An administrator disabled this account.
+    AccountDisabled = "account_disabled",
+    /// Only a server administrator may do this.
+    NotAnAdmin = "not_an_admin",
 
     // What was sent.
     /// A value the core refused; the error's `field` names it.
@@ -116,6 +120,8 @@ codes! {
     NoUser = "no_user",
     NoWorkspace = "no_workspace",
     NoSuchExport = "no_such_export",
+    /// Not a country of the ISO 3166 list.
+    NoCountry = "no_country",
     /// A unique name already taken.
     Exists = "exists",
 

@@ -29,9 +29,11 @@
 //! Computations live with their domain: gaps and averages in [`assessment`],
 //! progress and indicator status in [`plan`], headcounts in [`monitoring`].
 
+pub mod administration;
 pub mod admission;
 pub mod assessment;
 mod code;
+pub mod country;
 pub mod data;
 mod date;
 mod document;

@@ -1,10 +1,14 @@
-//! Administration on the server's own machine: `cd4mm-server user add …`,
-//! `workspace add …`, `member add …`, `region cover|uncover|list …`, `device list|revoke …`,
-//! `epoch new`.
+//! Administration on the server's own machine: `cd4mm-server user
+//! add|disable|enable|password …`, `workspace add …`, `member add|remove …`,
+//! `region cover|uncover|list …`, `device list|revoke …`, `audit`, `epoch
+//! new`. The same actions as the web UI's (`crate::accounts`), audited as
+//! the console's.
 
 use crate::access::Role;
+use crate::accounts::{self, CONSOLE};
 use crate::now_ms;
 use crate::storage::Storage;
+use cd4mm_core::administration::{AdminAction, AuditAction};
 
 /// One admin command, as parsed by the binary.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -13,6 +17,15 @@ pub enum Command {
         username: String,
         password: String,
         admin: bool,
+    },
+    /// Disable (every device revoked, no sign-in) or enable a user.
+    SetDisabled {
+        username: String,
+        disabled: bool,
+    },
+    ResetPassword {
+        username: String,
+        password: String,
     },
     AddWorkspace {
         id: String,
@@ -23,6 +36,10 @@ pub enum Command {
         workspace: String,
         username: String,
         role: String,
+    },
+    RemoveMember {
+        workspace: String,
+        username: String,
     },
     /// A regional officer: `username` reads every workspace of these countries.
     Cover {
@@ -38,6 +55,8 @@ pub enum Command {
     RevokeDevice {
         device_id: String,
     },
+    /// The newest lines of the audit log.
+    Audit,
     NewEpoch,
     /// A demo workspace with demo accounts.
     Demo,
@@ -46,55 +65,52 @@ pub enum Command {
 /// Run a command; the text to print on success, or a plain-language error.
 pub fn run(db: &dyn Storage, command: Command) -> Result<String, String> {
     let fail = |e: crate::storage::Error| e.message;
+    let act = |action: AdminAction| accounts::act(db, CONSOLE, &action, now_ms()).map_err(fail);
     match command {
-        Command::AddUser { username, password, admin } => {
-            db.add_user(&username, &password, admin, now_ms()).map_err(fail)?;
-            Ok(format!("user `{username}` added{}", if admin { " as an administrator" } else { "" }))
-        }
-        Command::AddWorkspace { id, name, country } => {
-            db.add_workspace(&id, &name, &country, now_ms()).map_err(fail)?;
-            Ok(format!("workspace `{id}` added"))
-        }
+        Command::AddUser { username, password, admin } => act(AdminAction::AddUser { username, password, admin }),
+        Command::SetDisabled { username, disabled } => act(AdminAction::SetDisabled { username, disabled }),
+        Command::ResetPassword { username, password } => act(AdminAction::ResetPassword { username, password }),
+        Command::AddWorkspace { id, name, country } => act(AdminAction::AddWorkspace { id, name, country }),
         Command::AddMember { workspace, username, role } => {
-            let parsed = Role::parse(&role).ok_or_else(|| {
+            let role = Role::parse(&role).ok_or_else(|| {
                 let all: Vec<&str> = Role::ALL.iter().map(|r| r.code()).collect();
                 format!("`{role}` is not a role; use one of: {}", all.join(", "))
             })?;
-            db.add_member(&workspace, &username, parsed).map_err(fail)?;
-            Ok(format!("`{username}` is now {role} of `{workspace}`"))
+            act(AdminAction::SetMember { workspace, username, role })
         }
+        Command::RemoveMember { workspace, username } => act(AdminAction::RemoveMember { workspace, username }),
         Command::Cover { username, countries } => {
             let countries: Vec<&str> = countries.iter().map(|c| c.trim()).filter(|c| !c.is_empty()).collect();
             if countries.is_empty() {
-                return Err("name at least one country, as the workspaces spell it".to_owned());
+                return Err("name at least one country, by its ISO code or English name".to_owned());
             }
-            for country in &countries {
-                db.cover(&username, country).map_err(fail)?;
+            let mut out = Vec::new();
+            for country in countries {
+                out.push(act(AdminAction::Cover { username: username.clone(), country: country.to_owned() })?);
             }
-            Ok(format!("`{username}` now reads every workspace in {}", countries.join(", ")))
+            Ok(out.join("\n"))
         }
         Command::Uncover { username, countries } => {
             let mut out = Vec::new();
             for country in countries.iter().map(|c| c.trim()).filter(|c| !c.is_empty()) {
-                let removed = db.uncover(&username, country).map_err(fail)?;
-                out.push(if removed {
-                    format!("`{username}` no longer reads the workspaces in {country} (unless a member)")
-                } else {
-                    format!("`{username}`'s role did not cover {country}")
-                });
+                let action = AdminAction::Uncover { username: username.clone(), country: country.to_owned() };
+                out.push(accounts::act(db, CONSOLE, &action, now_ms()).unwrap_or_else(|e| e.message));
             }
             Ok(out.join("\n"))
         }
         Command::ListCoverage => {
             let mut out = String::from("USER            COUNTRY\n");
-            for (user, country) in db.coverage().map_err(fail)? {
-                out.push_str(&format!("{user:<15} {country}\n"));
+            for user in accounts::overview(db).map_err(fail)?.users {
+                for country in &user.coverage {
+                    out.push_str(&format!("{:<15} {country}\n", user.username));
+                }
             }
             Ok(out.trim_end().to_owned())
         }
         Command::ListDevices => {
-            let devices = db.devices().map_err(fail)?;
             let mut out = String::from("DEVICE            USER            NAME                  STATE\n");
+            let mut devices = accounts::overview(db).map_err(fail)?.devices;
+            devices.sort_by(|a, b| a.username.cmp(&b.username).then(a.created_at.cmp(&b.created_at)));
             for d in devices {
                 out.push_str(&format!(
                     "{:<17} {:<15} {:<21} {}\n",
@@ -106,13 +122,33 @@ pub fn run(db: &dyn Storage, command: Command) -> Result<String, String> {
             }
             Ok(out.trim_end().to_owned())
         }
-        Command::RevokeDevice { device_id } => {
-            db.revoke_device(&device_id, now_ms()).map_err(fail)?;
-            Ok(format!("device `{device_id}` revoked: its token no longer works"))
+        Command::RevokeDevice { device_id } => act(AdminAction::RevokeDevice { device_id }),
+        Command::Audit => {
+            let mut out = String::from("WHEN (UTC, ms)   BY              ACTION            SUBJECT           DETAIL\n");
+            for line in accounts::audit_log(db, None, 50).map_err(fail)?.into_iter().rev() {
+                out.push_str(&format!(
+                    "{:<16} {:<15} {:<17} {:<17} {}\n",
+                    line.at,
+                    line.by,
+                    line.action.code(),
+                    line.subject,
+                    line.detail
+                ));
+            }
+            Ok(out.trim_end().to_owned())
         }
         Command::Demo => crate::demo::seed(db),
         Command::NewEpoch => {
             let epoch = db.new_epoch().map_err(fail)?;
+            accounts::note(
+                db,
+                CONSOLE,
+                AuditAction::NewEpoch,
+                &epoch,
+                "devices send again what the server lacks",
+                now_ms(),
+            )
+            .map_err(fail)?;
             Ok(format!("new epoch {epoch}: devices will send again what this server lacks"))
         }
     }

@@ -80,7 +80,7 @@ pub async fn login(
 /// since every edit is synced before its command answers.
 pub async fn logout(State(state): State<AppState>, device: Device) -> Result<Response, ApiError> {
     tokio::task::spawn_blocking(move || {
-        state.db.revoke_device(&device.device_id, now_ms())?;
+        crate::accounts::sign_out(state.db.as_ref(), &device, now_ms())?;
         forget(&state, &device.device_id)?;
         tracing::info!(device = %device.device_id, "browser session ended");
         Ok::<_, ApiError>(())
@@ -226,8 +226,7 @@ fn run(state: &AppState, device: &Device, command: Command) -> Result<Reply, Fai
 
 /// The user behind each device's actor.
 fn author_names(state: &AppState) -> Result<HashMap<String, String>, AppError> {
-    let devices = state.db.devices().map_err(|e| AppError::new(e.code, e.message))?;
-    Ok(devices.into_iter().map(|d| (d.actor, d.username)).collect())
+    crate::accounts::authors(state.db.as_ref()).map_err(|e| AppError::new(e.code, e.message))
 }
 
 /// The session's store, opened (or rebuilt from the log) on first use.

@@ -14,11 +14,15 @@
 //! browser users the command API (`cd4mm_app`): `POST /api/login`,
 //! `POST /api/command`, `POST /api/logout` (see `browser.rs`); the regional
 //! dashboard, `GET /api/dashboard` (`regional.rs`); exports,
-//! `GET /api/export/{file}` (`export.rs`); and the built
+//! `GET /api/export/{file}` (`export.rs`); administration,
+//! `/api/admin/…` and everyone's own `/api/devices` (`administration.rs`,
+//! rules in `accounts.rs`); and the built
 //! web UI at `/` when `--ui` names it (`web.rs`).
 
 pub mod access;
+pub mod accounts;
 pub mod admin;
+mod administration;
 mod admit;
 mod auth;
 mod browser;
@@ -212,6 +216,7 @@ pub fn router(db: Arc<dyn Storage>, config: Config) -> (Router, watch::Sender<bo
             .merge(browser::routes())
             .merge(regional::routes())
             .merge(export::routes())
+            .merge(administration::routes())
             .fallback(get(web::asset))
             .layer(axum::middleware::from_fn(error::framework_errors_as_json)),
     )

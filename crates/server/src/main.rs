@@ -40,14 +40,18 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Admin {
-    /// Users: `user add NAME [--admin]`; the password is read from
-    /// CD4MM_PASSWORD or the first line of standard input.
+    /// Users: `user add NAME [--admin]`, `user password NAME` (a new one),
+    /// `user disable NAME` (every device revoked, no sign-in), `user enable
+    /// NAME`; passwords are read from CD4MM_PASSWORD or the first line of
+    /// standard input.
     #[command(subcommand)]
     User(UserCmd),
-    /// Workspaces: `workspace add ID --name NAME [--country COUNTRY]`.
+    /// Workspaces: `workspace add ID --name NAME [--country COUNTRY]` (an ISO
+    /// 3166 code such as GH, or the English name).
     #[command(subcommand)]
     Workspace(WorkspaceCmd),
-    /// Roles: `member add WORKSPACE USER ROLE` (owner, editor, counterpart, viewer).
+    /// Roles: `member add WORKSPACE USER ROLE` (owner, editor, counterpart,
+    /// viewer; again to change it), `member remove WORKSPACE USER`.
     #[command(subcommand)]
     Member(MemberCmd),
     /// Regional officers: `region cover USER COUNTRY...` lets USER read every
@@ -58,6 +62,8 @@ enum Admin {
     /// Devices: `device list`, `device revoke DEVICE_ID`.
     #[command(subcommand)]
     Device(DeviceCmd),
+    /// The newest lines of the audit log: what administrators did, and when.
+    Audit,
     /// After restoring a backup: `epoch new`, so devices send again what was lost.
     #[command(subcommand)]
     Epoch(EpochCmd),
@@ -72,6 +78,15 @@ enum UserCmd {
         username: String,
         #[arg(long)]
         admin: bool,
+    },
+    Password {
+        username: String,
+    },
+    Disable {
+        username: String,
+    },
+    Enable {
+        username: String,
     },
 }
 
@@ -89,6 +104,7 @@ enum WorkspaceCmd {
 #[derive(Debug, Subcommand)]
 enum MemberCmd {
     Add { workspace: String, username: String, role: String },
+    Remove { workspace: String, username: String },
 }
 
 #[derive(Debug, Subcommand)]
@@ -157,6 +173,11 @@ fn password() -> anyhow_free::Result<String> {
 fn admin_command(admin: Admin) -> anyhow_free::Result<Command> {
     Ok(match admin {
         Admin::User(UserCmd::Add { username, admin }) => Command::AddUser { username, password: password()?, admin },
+        Admin::User(UserCmd::Password { username }) => Command::ResetPassword { username, password: password()? },
+        Admin::User(UserCmd::Disable { username }) => Command::SetDisabled { username, disabled: true },
+        Admin::User(UserCmd::Enable { username }) => Command::SetDisabled { username, disabled: false },
+        Admin::Member(MemberCmd::Remove { workspace, username }) => Command::RemoveMember { workspace, username },
+        Admin::Audit => Command::Audit,
         Admin::Workspace(WorkspaceCmd::Add { id, name, country }) => Command::AddWorkspace { id, name, country },
         Admin::Member(MemberCmd::Add { workspace, username, role }) => Command::AddMember { workspace, username, role },
         Admin::Region(RegionCmd::Cover { username, countries }) => Command::Cover { username, countries },

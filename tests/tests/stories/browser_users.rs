@@ -132,7 +132,7 @@ async fn story(backend: Backend) {
     let (_, workspaces) = esi.call(json!({"command": "workspaces"})).await;
     assert_eq!(
         workspaces["data"],
-        json!([{"id": WS, "name": "Workspace ghana-border", "country": "GH", "role": "counterpart"}])
+        json!([{"id": WS, "name": "Workspace ghana-border", "country": "Ghana", "role": "counterpart"}])
     );
     let (_, history) = esi.call(json!({"command": "history", "id": "plan"})).await;
     let authors: Vec<(&str, &str)> = history["data"]

@@ -25,6 +25,7 @@ macro_rules! on_every_backend {
 
 mod common;
 
+mod administration;
 mod bad_input;
 mod browser_users;
 mod convergence;

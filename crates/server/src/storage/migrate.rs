@@ -22,6 +22,7 @@ migrations![
     "0004_documents_by_id.sql",
     "0005_last_seq.sql",
     "0006_browser_sessions.sql",
+    "0007_administration.sql",
 ];
 
 /// Which text of a migration a backend runs.

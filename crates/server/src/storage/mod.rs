@@ -6,6 +6,7 @@
 mod error;
 mod migrate;
 pub(crate) mod pg;
+pub mod sql;
 pub(crate) mod sqlite;
 
 pub use error::{Error, ErrorKind};
@@ -14,19 +15,21 @@ use crate::access::Role;
 use crate::auth::{self, Device};
 use crate::round::{self, FreshFacts, FreshSnapshot, LogTx, StaleDoc};
 use cd4mm_core::Code;
+use cd4mm_core::administration::AdminAction;
 use cd4mm_core::automerge::{Automerge, Change};
 pub use cd4mm_sync::account::{Enrolment, Membership};
 use cd4mm_sync::wire::{SyncRequest, SyncResponse};
-use serde::Serialize;
 use std::collections::HashMap;
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct DeviceInfo {
-    pub device_id: String,
-    pub username: String,
-    pub name: String,
-    pub actor: String,
-    pub revoked: bool,
+/// What signing in as a user checks.
+#[derive(Debug, Clone)]
+pub struct Credentials {
+    pub user_id: i64,
+    /// Argon2 (PHC string).
+    pub password_hash: String,
+    pub admin: bool,
+    /// Disabled by an administrator: no sign-in, no enrolment.
+    pub disabled: bool,
 }
 
 /// One document's regional facts (JSON of `cd4mm_core::regional::Facts`).
@@ -123,8 +126,8 @@ pub trait Storage: Send + Sync + 'static {
     fn epoch(&self) -> Result<String, Error>;
     fn set_epoch(&self, epoch: &str) -> Result<(), Error>;
     fn device_record(&self, device_id: &str) -> Result<Option<DeviceRecord>, Error>;
-    /// A user's id, Argon2 hash and admin flag.
-    fn credentials(&self, username: &str) -> Result<Option<(i64, String, bool)>, Error>;
+    /// What signing in as this user checks.
+    fn credentials(&self, username: &str) -> Result<Option<Credentials>, Error>;
     /// Register a device and return its id: a new one, or the existing
     /// device of the same user with this actor, signed in again (new token,
     /// no longer revoked). `actor_taken` (409) if the actor is another user's.
@@ -137,8 +140,6 @@ pub trait Storage: Send + Sync + 'static {
     /// End a user's open browser sessions but the newest `keep`
     /// ([`END_SESSIONS_BEYOND`]); their ids.
     fn end_sessions_beyond(&self, user_id: i64, keep: usize, now_ms: i64) -> Result<Vec<String>, Error>;
-    /// Add a user with an already hashed password; `exists` (409) if taken.
-    fn insert_user(&self, username: &str, password_hash: &str, admin: bool, now_ms: i64) -> Result<i64, Error>;
     /// The workspaces the user may see: those they are a member of, those of
     /// the countries their regional role covers (as a viewer), and every
     /// workspace for an admin.
@@ -215,17 +216,36 @@ pub trait Storage: Send + Sync + 'static {
     fn delivers_news(&self, _news: tokio::sync::broadcast::Sender<String>) -> bool {
         false
     }
-    fn add_workspace(&self, id: &str, name: &str, country: &str, now_ms: i64) -> Result<(), Error>;
-    fn add_member(&self, workspace: &str, username: &str, role: Role) -> Result<(), Error>;
+    /// Run `f` in one write transaction over plain SQL, committed when it
+    /// succeeds: administration (`crate::accounts`), written once for both
+    /// backends.
+    fn administer(&self, f: &mut (dyn FnMut(&mut dyn sql::Sql) -> Result<(), Error> + Send)) -> Result<(), Error>;
+
+    // The server's own commands and the demo, as the console
+    // (`crate::accounts`: checked and audited as from the web UI).
+    fn add_user(&self, username: &str, password: &str, admin: bool, now_ms: i64) -> Result<(), Error> {
+        let action = AdminAction::AddUser { username: username.into(), password: password.into(), admin };
+        crate::accounts::act(self, crate::accounts::CONSOLE, &action, now_ms).map(drop)
+    }
+    /// `country`: an ISO 3166-1 code or name, or empty.
+    fn add_workspace(&self, id: &str, name: &str, country: &str, now_ms: i64) -> Result<(), Error> {
+        let action = AdminAction::AddWorkspace { id: id.into(), name: name.into(), country: country.into() };
+        crate::accounts::act(self, crate::accounts::CONSOLE, &action, now_ms).map(drop)
+    }
+    fn add_member(&self, workspace: &str, username: &str, role: Role) -> Result<(), Error> {
+        let action = AdminAction::SetMember { workspace: workspace.into(), username: username.into(), role };
+        crate::accounts::act(self, crate::accounts::CONSOLE, &action, crate::now_ms()).map(drop)
+    }
     /// Let a user read (as a viewer) every workspace of a country, present
     /// and future: a regional officer's role.
-    fn cover(&self, username: &str, country: &str) -> Result<(), Error>;
-    /// Take a country (any case) out of a user's regional role; whether it was in.
-    fn uncover(&self, username: &str, country: &str) -> Result<bool, Error>;
-    /// Every (user, country) a regional role covers, by user.
-    fn coverage(&self) -> Result<Vec<(String, String)>, Error>;
-    fn revoke_device(&self, device_id: &str, now_ms: i64) -> Result<(), Error>;
-    fn devices(&self) -> Result<Vec<DeviceInfo>, Error>;
+    fn cover(&self, username: &str, country: &str) -> Result<(), Error> {
+        let action = AdminAction::Cover { username: username.into(), country: country.into() };
+        crate::accounts::act(self, crate::accounts::CONSOLE, &action, crate::now_ms()).map(drop)
+    }
+    fn revoke_device(&self, device_id: &str, now_ms: i64) -> Result<(), Error> {
+        let action = AdminAction::RevokeDevice { device_id: device_id.into() };
+        crate::accounts::act(self, crate::accounts::CONSOLE, &action, now_ms).map(drop)
+    }
 
     /// One sync round for a device speaking protocol `version`: its changes
     /// judged first, outside any transaction, then stored and answered in one.
@@ -333,7 +353,13 @@ pub trait Storage: Send + Sync + 'static {
                 }
                 Ok(r.device)
             }
-            Some(r) if r.digest == digest && !r.revoked => Ok(r.device),
+            Some(r) if r.digest == digest && !r.revoked => {
+                // For administrators: when a device last synced.
+                if now_ms - r.last_seen_at > rules.touch_every_ms() {
+                    self.touch_device(device_id, now_ms)?;
+                }
+                Ok(r.device)
+            }
             Some(r) if r.digest == digest && r.browser => Err(session_ended()),
             Some(r) if r.digest == digest => {
                 Err(Error::unauthorised("this device was revoked by an administrator; enrol it again to sync"))
@@ -383,7 +409,16 @@ pub trait Storage: Send + Sync + 'static {
         }
         // Argon2 is slow on purpose; no database lock is held meanwhile.
         let (user_id, admin) = match self.credentials(username)? {
-            Some((id, hash, admin)) if auth::verify_password(password, &hash) => (id, admin),
+            Some(c) if auth::verify_password(password, &c.password_hash) => {
+                // Said only to whoever knows the password.
+                if c.disabled {
+                    return Err(Error::forbidden(
+                        Code::AccountDisabled,
+                        "this account is disabled; ask an administrator to enable it",
+                    ));
+                }
+                (c.user_id, c.admin)
+            }
             Some(_) => return Err(Error::unauthorised("wrong user name or password")),
             None => {
                 // The same work as for a user who exists: the time taken
@@ -408,14 +443,6 @@ pub trait Storage: Send + Sync + 'static {
             self.end_sessions_beyond(user_id, rules.per_user, now_ms)?;
         }
         Ok(Enrolment { token: format!("{device_id}.{secret}"), device_id, username: username.to_owned(), admin })
-    }
-
-    fn add_user(&self, username: &str, password: &str, admin: bool, now_ms: i64) -> Result<i64, Error> {
-        if username.trim().is_empty() {
-            return Err(Error::invalid(Code::BadUser, "a user needs a name"));
-        }
-        auth::check_new_password(username, password)?;
-        self.insert_user(username, &auth::hash_password(password)?, admin, now_ms)
     }
 
     /// Bring the regional facts of up to `limit` stale documents of these

@@ -9,7 +9,8 @@
 use crate::access::Role;
 use crate::auth::{self, Device};
 use crate::round::{CachedDoc, Entry, LogTx, Registered};
-use crate::storage::{self, DeviceInfo, DeviceRecord, FactsRow, Membership, NewDevice, Storage};
+use crate::storage::sql::{Row as SqlRow, Sql, Value};
+use crate::storage::{self, Credentials, DeviceRecord, FactsRow, Membership, NewDevice, Storage};
 use crate::storage::{Error, ErrorKind, migrate};
 use cd4mm_core::Code;
 use postgres::IsolationLevel;
@@ -330,11 +331,15 @@ impl Storage for Postgres {
         })
     }
 
-    fn credentials(&self, username: &str) -> Result<Option<(i64, String, bool)>, Error> {
+    fn credentials(&self, username: &str) -> Result<Option<Credentials>, Error> {
         self.with(|c| {
-            Ok(c.prepared()
-                .query_opt("SELECT id, password_hash, admin FROM users WHERE username = $1", &[&username])?
-                .map(|r| (r.get(0), r.get(1), r.get(2))))
+            let sql = "SELECT id, password_hash, admin, disabled_at IS NOT NULL FROM users WHERE username = $1";
+            Ok(c.prepared().query_opt(sql, &[&username])?.map(|r| Credentials {
+                user_id: r.get(0),
+                password_hash: r.get(1),
+                admin: r.get(2),
+                disabled: r.get(3),
+            }))
         })
     }
 
@@ -368,19 +373,6 @@ impl Storage for Postgres {
         })
     }
 
-    fn insert_user(&self, username: &str, password_hash: &str, admin: bool, now_ms: i64) -> Result<i64, Error> {
-        self.with(|c| {
-            let row = c
-                .client
-                .query_one(
-                    "INSERT INTO users (username, password_hash, admin, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
-                    &[&username, &password_hash, &admin, &now_ms],
-                )
-                .map_err(|e| conflict(e, format!("user `{username}`")))?;
-            Ok(row.get(0))
-        })
-    }
-
     fn memberships(&self, device: &Device) -> Result<Vec<Membership>, Error> {
         self.with(|c| memberships(&mut c.prepared(), device))
     }
@@ -403,104 +395,18 @@ impl Storage for Postgres {
         self.with(|c| c.in_transaction(Client::transaction, |tx| Ok(((), f(tx)?))))
     }
 
+    fn administer(&self, f: &mut (dyn FnMut(&mut dyn Sql) -> Result<(), Error> + Send)) -> Result<(), Error> {
+        self.with(|c| {
+            let mut tx = c.client.transaction()?;
+            f(&mut Plain(&mut tx))?;
+            tx.commit()?;
+            Ok(())
+        })
+    }
+
     fn delivers_news(&self, news: broadcast::Sender<String>) -> bool {
         let (url, stop) = (self.url.clone(), self.stop.clone());
         std::thread::Builder::new().name("cd4mm-pg-news".into()).spawn(move || listen(&url, &news, &stop)).is_ok()
-    }
-
-    fn add_workspace(&self, id: &str, name: &str, country: &str, now_ms: i64) -> Result<(), Error> {
-        self.with(|c| {
-            c.client
-                .execute(
-                    "INSERT INTO workspaces (id, name, country, created_at) VALUES ($1, $2, $3, $4)",
-                    &[&id, &name, &country, &now_ms],
-                )
-                .map_err(|e| conflict(e, format!("workspace `{id}`")))?;
-            Ok(())
-        })
-    }
-
-    fn add_member(&self, workspace: &str, username: &str, role: Role) -> Result<(), Error> {
-        self.with(|c| {
-            let user = c.client.query_opt("SELECT id FROM users WHERE username = $1", &[&username])?;
-            let user: i64 = user.ok_or_else(|| Error::no_user(username))?.get(0);
-            if c.client.query_opt("SELECT 1 FROM workspaces WHERE id = $1", &[&workspace])?.is_none() {
-                return Err(Error::no_workspace(workspace));
-            }
-            c.client.execute(
-                "INSERT INTO members (workspace_id, user_id, role) VALUES ($1, $2, $3)
-                 ON CONFLICT (workspace_id, user_id) DO UPDATE SET role = EXCLUDED.role",
-                &[&workspace, &user, &role.code()],
-            )?;
-            Ok(())
-        })
-    }
-
-    fn cover(&self, username: &str, country: &str) -> Result<(), Error> {
-        self.with(|c| {
-            let user = c.client.query_opt("SELECT id FROM users WHERE username = $1", &[&username])?;
-            let user: i64 = user.ok_or_else(|| Error::no_user(username))?.get(0);
-            c.client.execute(
-                "INSERT INTO coverage (user_id, country) VALUES ($1, $2) ON CONFLICT DO NOTHING",
-                &[&user, &country],
-            )?;
-            Ok(())
-        })
-    }
-
-    fn uncover(&self, username: &str, country: &str) -> Result<bool, Error> {
-        self.with(|c| {
-            let n = c.client.execute(
-                "DELETE FROM coverage WHERE lower(country) = lower($2)
-                 AND user_id = (SELECT id FROM users WHERE username = $1)",
-                &[&username, &country],
-            )?;
-            Ok(n > 0)
-        })
-    }
-
-    fn coverage(&self) -> Result<Vec<(String, String)>, Error> {
-        self.with(|c| {
-            let rows = c.client.query(
-                "SELECT u.username, c.country FROM coverage c JOIN users u ON u.id = c.user_id
-                 ORDER BY u.username, c.country",
-                &[],
-            )?;
-            Ok(rows.iter().map(|r| (r.get(0), r.get(1))).collect())
-        })
-    }
-
-    fn revoke_device(&self, device_id: &str, now_ms: i64) -> Result<(), Error> {
-        self.with(|c| {
-            let n = c.client.execute(
-                "UPDATE devices SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL",
-                &[&device_id, &now_ms],
-            )?;
-            if n == 0 {
-                return Err(Error::invalid(Code::NoDevice, format!("there is no active device `{device_id}`")));
-            }
-            Ok(())
-        })
-    }
-
-    fn devices(&self) -> Result<Vec<DeviceInfo>, Error> {
-        self.with(|c| {
-            let rows = c.client.query(
-                "SELECT d.id, u.username, d.name, d.actor, d.revoked_at IS NOT NULL FROM devices d
-                 JOIN users u ON u.id = d.user_id ORDER BY u.username, d.created_at",
-                &[],
-            )?;
-            Ok(rows
-                .iter()
-                .map(|r| DeviceInfo {
-                    device_id: r.get(0),
-                    username: r.get(1),
-                    name: r.get(2),
-                    actor: r.get(3),
-                    revoked: r.get(4),
-                })
-                .collect())
-        })
     }
 }
 
@@ -747,5 +653,68 @@ impl LogTx for Prepared<'_, Transaction<'_>> {
                 device_id: r.get(4),
             })
             .collect())
+    }
+}
+
+/// Administration's plain SQL on a transaction (`storage::sql`): `?N`
+/// becomes `$N`, and values take the column's type.
+struct Plain<'a, 'b>(&'a mut Transaction<'b>);
+
+impl ToSql for Value {
+    fn to_sql(
+        &self,
+        ty: &postgres::types::Type,
+        out: &mut postgres::types::private::BytesMut,
+    ) -> Result<postgres::types::IsNull, Box<dyn std::error::Error + Sync + Send>> {
+        use postgres::types::{IsNull, Type};
+        match self {
+            Value::Null => Ok(IsNull::Yes),
+            Value::Int(n) if *ty == Type::INT4 => i32::try_from(*n)?.to_sql(ty, out),
+            Value::Int(n) => n.to_sql(ty, out),
+            Value::Bool(b) => b.to_sql(ty, out),
+            Value::Text(s) => s.as_str().to_sql(ty, out),
+        }
+    }
+
+    fn accepts(_: &postgres::types::Type) -> bool {
+        true
+    }
+
+    postgres::types::to_sql_checked!();
+}
+
+fn statement<'p>(sql: &str, params: &'p [Value]) -> (String, Vec<&'p (dyn ToSql + Sync)>) {
+    (sql.replace('?', "$"), params.iter().map(|p| p as &(dyn ToSql + Sync)).collect())
+}
+
+impl Sql for Plain<'_, '_> {
+    fn execute(&mut self, sql: &str, params: &[Value]) -> Result<u64, Error> {
+        let (sql, params) = statement(sql, params);
+        self.0.execute(&sql, &params).map_err(|e| conflict(e, "that".into()))
+    }
+
+    fn query(&mut self, sql: &str, params: &[Value]) -> Result<Vec<SqlRow>, Error> {
+        use postgres::types::Type;
+        let (sql, params) = statement(sql, params);
+        let rows = self.0.query(&sql, &params).map_err(|e| conflict(e, "that".into()))?;
+        let value = |row: &postgres::Row, i: usize| -> Result<Value, postgres::Error> {
+            let ty = row.columns()[i].type_();
+            Ok(if *ty == Type::BOOL {
+                row.try_get::<_, Option<bool>>(i)?.map_or(Value::Null, Value::Bool)
+            } else if *ty == Type::INT8 {
+                row.try_get::<_, Option<i64>>(i)?.map_or(Value::Null, Value::Int)
+            } else if *ty == Type::INT4 {
+                row.try_get::<_, Option<i32>>(i)?.map_or(Value::Null, |n| Value::Int(n.into()))
+            } else if *ty == Type::TEXT || *ty == Type::VARCHAR || *ty == Type::NAME {
+                row.try_get::<_, Option<String>>(i)?.map_or(Value::Null, Value::Text)
+            } else {
+                Value::Null
+            })
+        };
+        let mut out = Vec::with_capacity(rows.len());
+        for row in &rows {
+            out.push((0..row.len()).map(|i| value(row, i)).collect::<Result<SqlRow, _>>()?);
+        }
+        Ok(out)
     }
 }

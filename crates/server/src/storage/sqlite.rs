@@ -3,9 +3,9 @@
 use crate::access::Role;
 use crate::auth::Device;
 use crate::round::{CachedDoc, Entry, LogTx, Registered};
-use crate::storage::{self, DeviceInfo, DeviceRecord, FactsRow, Membership, NewDevice, Storage};
+use crate::storage::sql::{Row, Sql, Value};
+use crate::storage::{self, Credentials, DeviceRecord, FactsRow, Membership, NewDevice, Storage};
 use crate::storage::{Error, migrate};
-use cd4mm_core::Code;
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use std::path::Path;
 use std::sync::Mutex;
@@ -136,10 +136,11 @@ impl Storage for Sqlite {
         })
     }
 
-    fn credentials(&self, username: &str) -> Result<Option<(i64, String, bool)>, Error> {
+    fn credentials(&self, username: &str) -> Result<Option<Credentials>, Error> {
         self.with(|c| {
-            Ok(c.query_row("SELECT id, password_hash, admin FROM users WHERE username = ?1", [username], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            let sql = "SELECT id, password_hash, admin, disabled_at IS NOT NULL FROM users WHERE username = ?1";
+            Ok(c.query_row(sql, [username], |r| {
+                Ok(Credentials { user_id: r.get(0)?, password_hash: r.get(1)?, admin: r.get(2)?, disabled: r.get(3)? })
             })
             .optional()?)
         })
@@ -155,17 +156,6 @@ impl Storage for Sqlite {
                 )
                 .optional()?;
             id.ok_or_else(storage::actor_taken)
-        })
-    }
-
-    fn insert_user(&self, username: &str, password_hash: &str, admin: bool, now_ms: i64) -> Result<i64, Error> {
-        self.with(|c| {
-            c.execute(
-                "INSERT INTO users (username, password_hash, admin, created_at) VALUES (?1, ?2, ?3, ?4)",
-                params![username, password_hash, admin, now_ms],
-            )
-            .map_err(|e| unique(e, format!("user `{username}`")))?;
-            Ok(c.last_insert_rowid())
         })
     }
 
@@ -205,64 +195,12 @@ impl Storage for Sqlite {
         })
     }
 
-    fn add_workspace(&self, id: &str, name: &str, country: &str, now_ms: i64) -> Result<(), Error> {
+    fn administer(&self, f: &mut (dyn FnMut(&mut dyn Sql) -> Result<(), Error> + Send)) -> Result<(), Error> {
         self.with(|c| {
-            c.execute(
-                "INSERT INTO workspaces (id, name, country, created_at) VALUES (?1, ?2, ?3, ?4)",
-                params![id, name, country, now_ms],
-            )
-            .map_err(|e| unique(e, format!("workspace `{id}`")))?;
+            let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            f(&mut Plain(&tx))?;
+            tx.commit()?;
             Ok(())
-        })
-    }
-
-    fn add_member(&self, workspace: &str, username: &str, role: Role) -> Result<(), Error> {
-        self.with(|c| {
-            let user: Option<i64> =
-                c.query_row("SELECT id FROM users WHERE username = ?1", [username], |r| r.get(0)).optional()?;
-            let user = user.ok_or_else(|| Error::no_user(username))?;
-            let ws: i64 = c.query_row("SELECT count(*) FROM workspaces WHERE id = ?1", [workspace], |r| r.get(0))?;
-            if ws == 0 {
-                return Err(Error::no_workspace(workspace));
-            }
-            c.execute(
-                "INSERT INTO members (workspace_id, user_id, role) VALUES (?1, ?2, ?3)
-                 ON CONFLICT (workspace_id, user_id) DO UPDATE SET role = ?3",
-                params![workspace, user, role.code()],
-            )?;
-            Ok(())
-        })
-    }
-
-    fn cover(&self, username: &str, country: &str) -> Result<(), Error> {
-        self.with(|c| {
-            let user: Option<i64> =
-                c.query_row("SELECT id FROM users WHERE username = ?1", [username], |r| r.get(0)).optional()?;
-            let user = user.ok_or_else(|| Error::no_user(username))?;
-            c.execute("INSERT OR IGNORE INTO coverage (user_id, country) VALUES (?1, ?2)", params![user, country])?;
-            Ok(())
-        })
-    }
-
-    fn uncover(&self, username: &str, country: &str) -> Result<bool, Error> {
-        self.with(|c| {
-            let n = c.execute(
-                "DELETE FROM coverage WHERE lower(country) = lower(?2)
-                 AND user_id = (SELECT id FROM users WHERE username = ?1)",
-                params![username, country],
-            )?;
-            Ok(n > 0)
-        })
-    }
-
-    fn coverage(&self) -> Result<Vec<(String, String)>, Error> {
-        self.with(|c| {
-            let mut stmt = c.prepare(
-                "SELECT u.username, c.country FROM coverage c JOIN users u ON u.id = c.user_id
-                 ORDER BY u.username, c.country",
-            )?;
-            let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
-            Ok(rows.collect::<Result<_, _>>()?)
         })
     }
 
@@ -285,38 +223,6 @@ impl Storage for Sqlite {
         self.with(|c| {
             let mut stmt = c.prepare(storage::END_SESSIONS_BEYOND)?;
             let rows = stmt.query_map(params![user_id, keep as i64, now_ms], |r| r.get(0))?;
-            Ok(rows.collect::<Result<_, _>>()?)
-        })
-    }
-
-    fn revoke_device(&self, device_id: &str, now_ms: i64) -> Result<(), Error> {
-        self.with(|c| {
-            let n = c.execute(
-                "UPDATE devices SET revoked_at = ?2 WHERE id = ?1 AND revoked_at IS NULL",
-                params![device_id, now_ms],
-            )?;
-            if n == 0 {
-                return Err(Error::invalid(Code::NoDevice, format!("there is no active device `{device_id}`")));
-            }
-            Ok(())
-        })
-    }
-
-    fn devices(&self) -> Result<Vec<DeviceInfo>, Error> {
-        self.with(|c| {
-            let mut stmt = c.prepare(
-                "SELECT d.id, u.username, d.name, d.actor, d.revoked_at IS NOT NULL FROM devices d
-                 JOIN users u ON u.id = d.user_id ORDER BY u.username, d.created_at",
-            )?;
-            let rows = stmt.query_map([], |r| {
-                Ok(DeviceInfo {
-                    device_id: r.get(0)?,
-                    username: r.get(1)?,
-                    name: r.get(2)?,
-                    actor: r.get(3)?,
-                    revoked: r.get(4)?,
-                })
-            })?;
             Ok(rows.collect::<Result<_, _>>()?)
         })
     }
@@ -489,5 +395,45 @@ impl LogTx for Tx<'_> {
             })
         })?;
         Ok(rows.collect::<Result<_, _>>()?)
+    }
+}
+
+/// Administration's plain SQL on a transaction (`storage::sql`).
+struct Plain<'a>(&'a rusqlite::Transaction<'a>);
+
+impl rusqlite::ToSql for Value {
+    fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
+        use rusqlite::types::{ToSqlOutput, Value as V};
+        Ok(match self {
+            Value::Null => ToSqlOutput::Owned(V::Null),
+            Value::Int(n) => ToSqlOutput::Owned(V::Integer(*n)),
+            Value::Bool(b) => ToSqlOutput::Owned(V::Integer(i64::from(*b))),
+            Value::Text(s) => ToSqlOutput::Borrowed(rusqlite::types::ValueRef::Text(s.as_bytes())),
+        })
+    }
+}
+
+impl Sql for Plain<'_> {
+    fn execute(&mut self, sql: &str, params: &[Value]) -> Result<u64, Error> {
+        Ok(self.0.execute(sql, rusqlite::params_from_iter(params)).map_err(|e| unique(e, "that".into()))? as u64)
+    }
+
+    fn query(&mut self, sql: &str, params: &[Value]) -> Result<Vec<Row>, Error> {
+        use rusqlite::types::ValueRef;
+        let mut stmt = self.0.prepare(sql)?;
+        let width = stmt.column_count();
+        let rows = stmt.query_map(rusqlite::params_from_iter(params), |r| {
+            (0..width)
+                .map(|i| {
+                    Ok(match r.get_ref(i)? {
+                        ValueRef::Integer(n) => Value::Int(n),
+                        ValueRef::Text(t) => Value::Text(String::from_utf8_lossy(t).into_owned()),
+                        ValueRef::Real(x) => Value::Int(x as i64),
+                        ValueRef::Null | ValueRef::Blob(_) => Value::Null,
+                    })
+                })
+                .collect::<rusqlite::Result<Row>>()
+        })?;
+        rows.collect::<rusqlite::Result<_>>().map_err(|e| unique(e, "that".into()))
     }
 }
