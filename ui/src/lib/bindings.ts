@@ -7,6 +7,10 @@ export type ActivityStatus = "planned" | "in_progress" | "delayed" | "completed"
 
 export type ActivityType = "training" | "training_of_trainers" | "mentoring_coaching" | "sop_or_guideline" | "equipment_infrastructure" | "information_system" | "policy_legal_advice" | "institutional_reform" | "study_visit_peer_exchange" | "coordination_mechanism" | "awareness_raising" | "data_research";
 
+export type AdminAction = { "type": "add_user", username: string, password: string, admin: boolean, } | { "type": "set_disabled", username: string, disabled: boolean, } | { "type": "reset_password", username: string, password: string, } | { "type": "add_workspace", id: string, name: string, country: string, } | { "type": "change_workspace", id: string, name: string, country: string, } | { "type": "set_member", workspace: string, username: string, role: Role, } | { "type": "remove_member", workspace: string, username: string, } | { "type": "cover", username: string, country: string, } | { "type": "uncover", username: string, country: string, } | { "type": "revoke_device", device_id: string, };
+
+export type AdminOverview = { users: Array<UserLine>, workspaces: Array<WorkspaceLine>, devices: Array<DeviceLine>, };
+
 export type AgeGroup = "under25" | "from25_to39" | "from40_to54" | "from55" | "not_recorded";
 
 export type AppError = { code: Code, message: string, 
@@ -39,6 +43,22 @@ export type AssessmentSummary = { gaps: Array<QuestionGap>, prioritised: Array<Q
  */
 comparison: Array<DimensionChange>, };
 
+export type AuditAction = "add_user" | "disable_user" | "enable_user" | "reset_password" | "add_workspace" | "change_workspace" | "set_member" | "remove_member" | "cover" | "uncover" | "revoke_device" | "revoke_own_device" | "new_epoch" | "other";
+
+export type AuditLine = { id: number, at: number, 
+/**
+ * Who did it: a user name, or `console` for the server's own commands.
+ */
+by: string, action: AuditAction, 
+/**
+ * The user, workspace or device it was done to.
+ */
+subject: string, 
+/**
+ * What changed, in words (never a password).
+ */
+detail: string, };
+
 export type Budget = { 
 /**
  * The plans' ISO 4217 code, upper case; empty where a plan names none.
@@ -55,7 +75,7 @@ export type ChangeLine = { dimension: Dimension, baseline: number, current: numb
  */
 pairs: number, };
 
-export type Code = "unauthorised" | "forbidden" | "not_a_member" | "role_forbids" | "no_device" | "actor_taken" | "foreign_actor" | "read_only" | "invalid" | "malformed" | "unsupported_protocol" | "unsupported_encoding" | "too_large" | "too_many_changes" | "too_many_operations" | "too_many_items" | "string_too_long" | "repeated_cursor" | "cursor_ahead" | "bad_path" | "bad_filter" | "bad_user" | "bad_actor" | "bad_change" | "bad_document" | "bad_header" | "bad_content" | "bad_kind" | "bad_id" | "kind_mismatch" | "mixed_labels" | "wrong_kind" | "document_mismatch" | "change_elsewhere" | "duplicate_seq" | "follows_refused" | "change_too_large" | "document_too_large" | "compressed_change" | "too_deep" | "newer_schema" | "not_found" | "no_user" | "no_workspace" | "no_such_export" | "exists" | "busy" | "too_many_attempts" | "too_many_streams" | "internal" | "offline" | "server" | "sync" | "signed_out" | "storage" | "bad_data_file" | "unsupported" | "unexpected" | "unknown";
+export type Code = "unauthorised" | "forbidden" | "not_a_member" | "role_forbids" | "no_device" | "actor_taken" | "foreign_actor" | "read_only" | "account_disabled" | "not_an_admin" | "invalid" | "malformed" | "unsupported_protocol" | "unsupported_encoding" | "too_large" | "too_many_changes" | "too_many_operations" | "too_many_items" | "string_too_long" | "repeated_cursor" | "cursor_ahead" | "bad_path" | "bad_filter" | "bad_user" | "bad_actor" | "bad_change" | "bad_document" | "bad_header" | "bad_content" | "bad_kind" | "bad_id" | "kind_mismatch" | "mixed_labels" | "wrong_kind" | "document_mismatch" | "change_elsewhere" | "duplicate_seq" | "follows_refused" | "change_too_large" | "document_too_large" | "compressed_change" | "too_deep" | "newer_schema" | "not_found" | "no_user" | "no_workspace" | "no_such_export" | "no_country" | "exists" | "busy" | "too_many_attempts" | "too_many_streams" | "internal" | "offline" | "server" | "sync" | "signed_out" | "storage" | "bad_data_file" | "unsupported" | "unexpected" | "unknown";
 
 export type Command = { "command": "list_documents", workspace: string | null, } | { "command": "read_document", id: string, } | { "command": "create_document", id: string, workspace: string, kind: Kind, title: string, template: string | null, } | { "command": "edit_document", id: string, edit: Edit, } | { "command": "search", query: string, limit: number, } | { "command": "templates" } | { "command": "assessment_summary", id: string, } | { "command": "plan_summary", id: string, monitoring: Array<string>, } | { "command": "monitoring_summary", id: string, } | { "command": "workspaces" } | { "command": "history", id: string, } | { "command": "read_document_at", id: string, at_ms: number, } | { "command": "not_accepted" } | { "command": "discard_not_accepted", id: string, };
 
@@ -96,6 +116,12 @@ heatmap: Array<HeatCell>, plans: PlanTotals, indicators: { [key in IndicatorStat
  * the filter and the baseline it names.
  */
 change: Array<ChangeLine>, };
+
+export type DeviceLine = { device_id: string, username: string, name: string, browser: boolean, created_at: number, 
+/**
+ * Its last sync or request, to the minute.
+ */
+last_seen_at: number, revoked: boolean, };
 
 export type Dimension = { "by": "section", section: string, } | { "by": "functional_capacity", functional_capacity: FunctionalCapacity, } | { "by": "level_core_issue", level: Level, core_issue: CoreIssue, };
 
@@ -205,6 +231,8 @@ export type LogEntry = { id: string, date: string | null, kind: ContactKind, sta
 
 export type Measurement = { id: string, indicator_id: string, date: string | null, value: number, source: string, notes: string, };
 
+export type MemberLine = { username: string, role: Role, };
+
 export type Method = "self_assessment_workshop" | "interviews" | "focus_groups" | "document_review" | "mixed";
 
 export type Monitoring = { title: string, plan_id: string, starts_on: string | null, ends_on: string | null, progress: Array<ProgressUpdate>, measurements: Array<Measurement>, trainings: Array<Training>, issues: Array<Issue>, lessons: Array<Lesson>, };
@@ -304,6 +332,8 @@ export type Response = { existing: number | null, desired: number | null, eviden
  */
 priority: number, };
 
+export type RevokeOwnDevice = { device_id: string, };
+
 export type Risk = { id: string, description: string, likelihood: Rating, impact: Rating, mitigation: string, owner: string, };
 
 export type Role = "owner" | "editor" | "counterpart" | "viewer";
@@ -370,6 +400,12 @@ export type Toolbox = { title: string, entries: Array<Entry>, };
 
 export type Training = { id: string, activity_id: string | null, title: string, starts_on: string | null, ends_on: string | null, location: string, participants: Array<ParticipantGroup>, kirkpatrick: Kirkpatrick, notes: string, };
 
+export type UserLine = { username: string, admin: boolean, disabled: boolean, created_at: number, 
+/**
+ * Countries whose workspaces this user reads as a regional officer.
+ */
+coverage: Array<string>, };
+
 export type Validation = "draft" | "under_validation" | "validated";
 
 export type WorkspaceInfo = { id: string, name: string, country: string, 
@@ -377,6 +413,13 @@ export type WorkspaceInfo = { id: string, name: string, country: string,
  * `owner` for a workspace kept only on this device.
  */
 role: Role, };
+
+export type WorkspaceLine = { id: string, name: string, country: string, 
+/**
+ * The country's ISO code; `None` for a name not in the list (set
+ * before the list was enforced): the page asks to correct it.
+ */
+country_code: string | null, created_at: number, members: Array<MemberLine>, };
 
 /** The kinds of document each workspace role may write (`Role::may_write`). */
 export const ROLE_WRITES: Record<Role, Kind[]> = {"counterpart":["plan","monitoring"],"editor":["engagement","assessment","plan","monitoring"],"owner":["engagement","assessment","plan","monitoring"],"viewer":[]};
@@ -386,3 +429,6 @@ export const GRID_MAX = 4;
 
 /** The quadrant of each rating: `QUADRANT_OF[power - 1][interest - 1]` (`engagement::quadrant`). */
 export const QUADRANT_OF: readonly (readonly Quadrant[])[] = [["monitor","monitor","keep_informed","keep_informed"],["monitor","monitor","keep_informed","keep_informed"],["keep_satisfied","keep_satisfied","manage_closely","manage_closely"],["keep_satisfied","keep_satisfied","manage_closely","manage_closely"]];
+
+/** Every country a workspace may be in: [ISO 3166-1 code, English name] (`cd4mm_core::country`). */
+export const COUNTRIES: readonly (readonly [string, string])[] = [["AF","Afghanistan"],["AL","Albania"],["DZ","Algeria"],["AS","American Samoa"],["AD","Andorra"],["AO","Angola"],["AI","Anguilla"],["AQ","Antarctica"],["AG","Antigua and Barbuda"],["AR","Argentina"],["AM","Armenia"],["AW","Aruba"],["AU","Australia"],["AT","Austria"],["AZ","Azerbaijan"],["BS","Bahamas"],["BH","Bahrain"],["BD","Bangladesh"],["BB","Barbados"],["BY","Belarus"],["BE","Belgium"],["BZ","Belize"],["BJ","Benin"],["BM","Bermuda"],["BT","Bhutan"],["BO","Bolivia"],["BQ","Bonaire, Sint Eustatius and Saba"],["BA","Bosnia and Herzegovina"],["BW","Botswana"],["BV","Bouvet Island"],["BR","Brazil"],["IO","British Indian Ocean Territory"],["BN","Brunei Darussalam"],["BG","Bulgaria"],["BF","Burkina Faso"],["BI","Burundi"],["CV","Cabo Verde"],["KH","Cambodia"],["CM","Cameroon"],["CA","Canada"],["KY","Cayman Islands"],["CF","Central African Republic"],["TD","Chad"],["CL","Chile"],["CN","China"],["CX","Christmas Island"],["CC","Cocos (Keeling) Islands"],["CO","Colombia"],["KM","Comoros"],["CG","Congo"],["CD","Congo, The Democratic Republic of the"],["CK","Cook Islands"],["CR","Costa Rica"],["HR","Croatia"],["CU","Cuba"],["CW","Curaçao"],["CY","Cyprus"],["CZ","Czechia"],["CI","Côte d'Ivoire"],["DK","Denmark"],["DJ","Djibouti"],["DM","Dominica"],["DO","Dominican Republic"],["EC","Ecuador"],["EG","Egypt"],["SV","El Salvador"],["GQ","Equatorial Guinea"],["ER","Eritrea"],["EE","Estonia"],["SZ","Eswatini"],["ET","Ethiopia"],["FK","Falkland Islands (Malvinas)"],["FO","Faroe Islands"],["FJ","Fiji"],["FI","Finland"],["FR","France"],["GF","French Guiana"],["PF","French Polynesia"],["TF","French Southern Territories"],["GA","Gabon"],["GM","Gambia"],["GE","Georgia"],["DE","Germany"],["GH","Ghana"],["GI","Gibraltar"],["GR","Greece"],["GL","Greenland"],["GD","Grenada"],["GP","Guadeloupe"],["GU","Guam"],["GT","Guatemala"],["GG","Guernsey"],["GN","Guinea"],["GW","Guinea-Bissau"],["GY","Guyana"],["HT","Haiti"],["HM","Heard Island and McDonald Islands"],["VA","Holy See (Vatican City State)"],["HN","Honduras"],["HK","Hong Kong"],["HU","Hungary"],["IS","Iceland"],["IN","India"],["ID","Indonesia"],["IR","Iran"],["IQ","Iraq"],["IE","Ireland"],["IM","Isle of Man"],["IL","Israel"],["IT","Italy"],["JM","Jamaica"],["JP","Japan"],["JE","Jersey"],["JO","Jordan"],["KZ","Kazakhstan"],["KE","Kenya"],["KI","Kiribati"],["KW","Kuwait"],["KG","Kyrgyzstan"],["LA","Laos"],["LV","Latvia"],["LB","Lebanon"],["LS","Lesotho"],["LR","Liberia"],["LY","Libya"],["LI","Liechtenstein"],["LT","Lithuania"],["LU","Luxembourg"],["MO","Macao"],["MG","Madagascar"],["MW","Malawi"],["MY","Malaysia"],["MV","Maldives"],["ML","Mali"],["MT","Malta"],["MH","Marshall Islands"],["MQ","Martinique"],["MR","Mauritania"],["MU","Mauritius"],["YT","Mayotte"],["MX","Mexico"],["FM","Micronesia, Federated States of"],["MD","Moldova"],["MC","Monaco"],["MN","Mongolia"],["ME","Montenegro"],["MS","Montserrat"],["MA","Morocco"],["MZ","Mozambique"],["MM","Myanmar"],["NA","Namibia"],["NR","Nauru"],["NP","Nepal"],["NL","Netherlands"],["NC","New Caledonia"],["NZ","New Zealand"],["NI","Nicaragua"],["NE","Niger"],["NG","Nigeria"],["NU","Niue"],["NF","Norfolk Island"],["KP","North Korea"],["MK","North Macedonia"],["MP","Northern Mariana Islands"],["NO","Norway"],["OM","Oman"],["PK","Pakistan"],["PW","Palau"],["PS","Palestine, State of"],["PA","Panama"],["PG","Papua New Guinea"],["PY","Paraguay"],["PE","Peru"],["PH","Philippines"],["PN","Pitcairn"],["PL","Poland"],["PT","Portugal"],["PR","Puerto Rico"],["QA","Qatar"],["RO","Romania"],["RU","Russian Federation"],["RW","Rwanda"],["RE","Réunion"],["BL","Saint Barthélemy"],["SH","Saint Helena, Ascension and Tristan da Cunha"],["KN","Saint Kitts and Nevis"],["LC","Saint Lucia"],["MF","Saint Martin (French part)"],["PM","Saint Pierre and Miquelon"],["VC","Saint Vincent and the Grenadines"],["WS","Samoa"],["SM","San Marino"],["ST","Sao Tome and Principe"],["SA","Saudi Arabia"],["SN","Senegal"],["RS","Serbia"],["SC","Seychelles"],["SL","Sierra Leone"],["SG","Singapore"],["SX","Sint Maarten (Dutch part)"],["SK","Slovakia"],["SI","Slovenia"],["SB","Solomon Islands"],["SO","Somalia"],["ZA","South Africa"],["GS","South Georgia and the South Sandwich Islands"],["KR","South Korea"],["SS","South Sudan"],["ES","Spain"],["LK","Sri Lanka"],["SD","Sudan"],["SR","Suriname"],["SJ","Svalbard and Jan Mayen"],["SE","Sweden"],["CH","Switzerland"],["SY","Syria"],["TW","Taiwan"],["TJ","Tajikistan"],["TZ","Tanzania"],["TH","Thailand"],["TL","Timor-Leste"],["TG","Togo"],["TK","Tokelau"],["TO","Tonga"],["TT","Trinidad and Tobago"],["TN","Tunisia"],["TM","Turkmenistan"],["TC","Turks and Caicos Islands"],["TV","Tuvalu"],["TR","Türkiye"],["UG","Uganda"],["UA","Ukraine"],["AE","United Arab Emirates"],["GB","United Kingdom"],["US","United States"],["UM","United States Minor Outlying Islands"],["UY","Uruguay"],["UZ","Uzbekistan"],["VU","Vanuatu"],["VE","Venezuela"],["VN","Vietnam"],["VG","Virgin Islands, British"],["VI","Virgin Islands, U.S."],["WF","Wallis and Futuna"],["EH","Western Sahara"],["YE","Yemen"],["ZM","Zambia"],["ZW","Zimbabwe"],["AX","Åland Islands"]];
