@@ -42,3 +42,22 @@ export async function screenshot(page: Page, name: string) {
 export async function settled(page: Page) {
   await expect(page.getByTestId('sync-status')).not.toContainText(/Syncing|Synchronisation|Sincronizando/);
 }
+
+/** Every text the page shows or announces, trimmed, one per element or attribute. */
+export async function pageTexts(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const out: string[] = [];
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+      const text = n.textContent?.trim();
+      if (text) out.push(text);
+    }
+    for (const el of document.body.querySelectorAll('[aria-label], [title], [placeholder]')) {
+      for (const attr of ['aria-label', 'title', 'placeholder']) {
+        const v = el.getAttribute(attr)?.trim();
+        if (v) out.push(v);
+      }
+    }
+    return out;
+  });
+}

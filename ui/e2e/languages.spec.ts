@@ -3,30 +3,11 @@
  * text of the English catalogue is left on a phase page (labels, buttons,
  * options, headings, accessible names).
  */
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import en from '../src/lib/i18n/en';
 import es from '../src/lib/i18n/es';
 import fr from '../src/lib/i18n/fr';
-import { base, screenshot, signedIn } from './helpers';
-
-/** Every text the page shows or announces, trimmed, one per element or attribute. */
-async function pageTexts(page: Page): Promise<string[]> {
-  return page.evaluate(() => {
-    const out: string[] = [];
-    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
-    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
-      const text = n.textContent?.trim();
-      if (text) out.push(text);
-    }
-    for (const el of document.body.querySelectorAll('[aria-label], [title], [placeholder]')) {
-      for (const attr of ['aria-label', 'title', 'placeholder']) {
-        const v = el.getAttribute(attr)?.trim();
-        if (v) out.push(v);
-      }
-    }
-    return out;
-  });
-}
+import { base, pageTexts, screenshot, signedIn } from './helpers';
 
 for (const [lang, catalogue] of [
   ['fr', fr],

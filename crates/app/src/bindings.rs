@@ -87,10 +87,13 @@ fn constants() -> String {
          /** The quadrant of each rating: `QUADRANT_OF[power - 1][interest - 1]` (`engagement::quadrant`). */\n\
          export const QUADRANT_OF: readonly (readonly Quadrant[])[] = {};\n\n\
          /** Every country a workspace may be in: [ISO 3166-1 code, English name] (`cd4mm_core::country`). */\n\
-         export const COUNTRIES: readonly (readonly [string, string])[] = {};\n",
+         export const COUNTRIES: readonly (readonly [string, string])[] = {};\n\n\
+         /** The fewest characters a new password has (`administration::MIN_PASSWORD_CHARS`). */\n\
+         export const MIN_PASSWORD_CHARS = {};\n",
         serde_json::Value::Object(writes),
         serde_json::json!(grid),
         serde_json::json!(cd4mm_core::country::all().collect::<Vec<_>>()),
+        cd4mm_core::administration::MIN_PASSWORD_CHARS,
     )
 }
 

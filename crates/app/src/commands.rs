@@ -188,7 +188,12 @@ impl From<StoreError> for AppError {
             StoreError::NotADatabase { .. } | StoreError::TooNew { .. } | StoreError::ActorMismatch { .. } => {
                 Code::BadDataFile
             }
-            StoreError::Sqlite(_) | StoreError::Io(_) => Code::Storage,
+            StoreError::WrongKey { .. } => Code::WrongPassphrase,
+            StoreError::NotEncrypted { .. }
+            | StoreError::Encrypting { .. }
+            | StoreError::Key(_)
+            | StoreError::Sqlite(_)
+            | StoreError::Io(_) => Code::Storage,
         };
         AppError::new(code, e.to_string())
     }

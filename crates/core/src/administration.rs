@@ -5,6 +5,10 @@
 use crate::Role;
 use serde::{Deserialize, Serialize};
 
+/// The fewest characters a new password has (the server also refuses the
+/// user's own name, one character repeated and the most used passwords).
+pub const MIN_PASSWORD_CHARS: usize = 10;
+
 /// One thing an administrator does. Each is written to the audit log with
 /// who did it and when (never a password).
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]

@@ -58,6 +58,10 @@ codes! {
     AccountDisabled = "account_disabled",
     /// Only a server administrator may do this.
     NotAnAdmin = "not_an_admin",
+    /// The passphrase does not open this device's data.
+    WrongPassphrase = "wrong_passphrase",
+    /// This device's data is locked: unlock it with its passphrase first.
+    Locked = "locked",
 
     // What was sent.
     /// A value the core refused; the error's `field` names it.

@@ -428,6 +428,12 @@ fn check_user_name(username: &str) -> Result<(), Error> {
     if username.trim().is_empty() {
         return Err(Error::invalid(Code::BadUser, "a user needs a name"));
     }
+    if username.eq_ignore_ascii_case(CONSOLE) {
+        return Err(Error::invalid(
+            Code::BadUser,
+            format!("`{CONSOLE}` names the server's own commands in the audit log"),
+        ));
+    }
     if username.trim() != username || username.chars().count() > MAX_NAME || username.chars().any(char::is_control) {
         return Err(Error::invalid(
             Code::BadUser,

@@ -31,8 +31,8 @@ pub fn hash_password(password: &str) -> Result<String, crate::storage::Error> {
         .to_string())
 }
 
-/// The fewest characters a new password has.
-pub const MIN_PASSWORD_CHARS: usize = 10;
+/// The fewest characters a new password has (shared with the UI).
+pub use cd4mm_core::administration::MIN_PASSWORD_CHARS;
 
 /// Whether `password` may be a new password of `username`: long enough, not
 /// the name, not one character repeated, and not one of the most used

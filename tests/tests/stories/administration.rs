@@ -105,7 +105,7 @@ async fn story(backend: Backend) {
         .act(json!({"type": "add_user", "username": "kofi", "password": "another long passphrase", "admin": false}))
         .await;
     assert_eq!((status, code(&body)), (409, Code::Exists.as_str()), "{body}");
-    for bad in ["", " kofi", "a\u{7}b"] {
+    for bad in ["", " kofi", "a\u{7}b", "Console"] {
         let (status, body) = root
             .act(json!({"type": "add_user", "username": bad, "password": "a long enough one", "admin": false}))
             .await;

@@ -25,6 +25,14 @@ describe('error codes as the server and the desktop send them', () => {
     expect(errorKey(shell)).toBe('error.offline');
   });
 
+  it('a disabled account is told so at sign-in, not that the password is wrong', () => {
+    const disabled = CommandError.from({ code: 'account_disabled', message: 'this account is disabled', field: null });
+    expect(disabled.unauthorised).toBe(false);
+    expect(signInErrorKey(disabled)).toBe('signIn.disabled');
+    expect(errorKey(disabled)).toBe('error.account_disabled');
+    expect(errorKey(new CommandError('not_an_admin', 'x'))).toBe('error.not_an_admin');
+  });
+
   it('other refusals keep the sender’s message at sign-in, and known codes have words', () => {
     const invalid = CommandError.from({ code: 'invalid', message: 'the server address starts with https://', field: 'server' });
     expect(signInErrorKey(invalid)).toBeNull();

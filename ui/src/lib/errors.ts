@@ -52,10 +52,14 @@ export function errorKey(e: CommandError): MessageKey {
   return key in en ? (key as MessageKey) : 'error.unexpected';
 }
 
-/** What a refused sign-in says: the connection, the password, or the sender's own message (null). */
+/**
+ * What a refused sign-in says: the connection, the password, a disabled
+ * account, or the sender's own message (null).
+ */
 export function signInErrorKey(e: CommandError): MessageKey | null {
   if (e.offline) return 'signIn.offline';
   if (e.unauthorised) return 'signIn.wrong';
+  if (e.code === 'account_disabled') return 'signIn.disabled';
   return null;
 }
 

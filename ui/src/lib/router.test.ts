@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { href, parseRoute, type Route } from './router';
+import { ADMIN_SECTIONS, href, parseRoute, type Route } from './router';
 
 describe('hash routes', () => {
   it('read the pages of a workspace', () => {
@@ -9,6 +9,15 @@ describe('hash routes', () => {
     expect(parseRoute('#/w/x/history/plan')).toEqual({ page: 'history', workspace: 'x', doc: 'plan' });
     expect(parseRoute('#/w/x/report')).toEqual({ page: 'report', workspace: 'x' });
     expect(parseRoute('#/region')).toEqual({ page: 'region' });
+  });
+
+  it('read the sections of the Administration page, users first', () => {
+    expect(parseRoute('#/admin')).toEqual({ page: 'admin', section: 'users' });
+    expect(parseRoute('#/admin/devices')).toEqual({ page: 'admin', section: 'devices' });
+    expect(parseRoute('#/admin/audit')).toEqual({ page: 'admin', section: 'audit' });
+    expect(parseRoute('#/admin/elsewhere')).toEqual({ page: 'admin', section: 'users' });
+    expect(href({ page: 'admin', section: 'users' })).toBe('#/admin');
+    expect(href({ page: 'admin', section: 'coverage' })).toBe('#/admin/coverage');
   });
 
   it('fall back to something sensible for nonsense', () => {
@@ -26,6 +35,7 @@ describe('hash routes', () => {
       { page: 'history', workspace: 'w', doc: 'plan' },
       { page: 'region' },
       { page: 'report', workspace: 'a/b' },
+      ...ADMIN_SECTIONS.map((section): Route => ({ page: 'admin', section })),
     ];
     for (const r of routes) expect(parseRoute(href(r))).toEqual(r);
   });

@@ -5,6 +5,7 @@
 export type Route =
   | { page: 'home' }
   | { page: 'region' }
+  | { page: 'admin'; section: AdminSection }
   | { page: 'report'; workspace: string }
   | { page: 'overview'; workspace: string }
   | { page: 'phase'; workspace: string; phase: PhaseNumber; doc: string | null }
@@ -12,6 +13,14 @@ export type Route =
   | { page: 'history'; workspace: string; doc: string };
 
 export type PhaseNumber = 1 | 2 | 3 | 4 | 5;
+
+/** The parts of the Administration page, each at its own address (`#/admin/devices`). */
+export const ADMIN_SECTIONS = ['users', 'workspaces', 'coverage', 'devices', 'audit'] as const;
+export type AdminSection = (typeof ADMIN_SECTIONS)[number];
+
+function isAdminSection(s: string | undefined): s is AdminSection {
+  return (ADMIN_SECTIONS as readonly string[]).includes(s ?? '');
+}
 
 export function isPhase(n: number): n is PhaseNumber {
   return n === 1 || n === 2 || n === 3 || n === 4 || n === 5;
@@ -24,6 +33,7 @@ export function parseRoute(hash: string): Route {
     .filter((p) => p !== '')
     .map(decodeURIComponent);
   if (parts[0] === 'region' && parts.length === 1) return { page: 'region' };
+  if (parts[0] === 'admin') return { page: 'admin', section: isAdminSection(parts[1]) ? parts[1] : 'users' };
   if (parts[0] !== 'w' || !parts[1]) return { page: 'home' };
   const workspace = parts[1];
   switch (parts[2]) {
@@ -52,6 +62,8 @@ export function href(route: Route): string {
       return '#/';
     case 'region':
       return '#/region';
+    case 'admin':
+      return route.section === 'users' ? '#/admin' : `#/admin/${route.section}`;
     case 'report':
       return `#/w/${e(route.workspace)}/report`;
     case 'overview':

@@ -54,6 +54,29 @@ describe('the HTTP transport', () => {
     expect(e).toMatchObject({ code: 'not_a_member' });
   });
 
+  it('keeps the session’s device id and calls the account API with the token', async () => {
+    const seen: { url: string; init: RequestInit }[] = [];
+    const fetcher = (async (url: string, init: RequestInit) => {
+      seen.push({ url, init });
+      if (url.endsWith('/api/login')) {
+        return json(200, { device_id: 'd1', token: 'd1.secret', username: 'admin', admin: true });
+      }
+      if (url.endsWith('/api/admin/action')) return json(400, { code: 'bad_user', message: 'too short', field: null });
+      return json(200, []);
+    }) as typeof fetch;
+    const storage = new MemoryStorage() as unknown as Storage;
+    const t = new HttpTransport('', storage, fetcher);
+    expect(await t.signIn(null, 'admin', 'pw')).toMatchObject({ admin: true, device: 'd1' });
+    expect(await new HttpTransport('', storage, fetcher).resume()).toMatchObject({ device: 'd1' });
+    expect(await t.account('/api/devices')).toEqual([]);
+    expect(seen[1]).toMatchObject({ url: '/api/devices', init: { method: 'GET' } });
+    const refused = await t.account('/api/admin/action', { type: 'reset_password', username: 'x', password: 'y' }).catch((e) => e);
+    expect(refused).toMatchObject({ code: 'bad_user', message: 'too short' });
+    expect(seen[2].init.method).toBe('POST');
+    expect(JSON.parse(seen[2].init.body as string)).toMatchObject({ type: 'reset_password' });
+    expect((seen[2].init.headers as Record<string, string>).authorization).toBe('Bearer d1.secret');
+  });
+
   it('turns a refused command into an error naming its field', async () => {
     const fetcher = (async () =>
       json(400, { code: 'invalid', message: '-5 is negative', field: 'outcomes/o/budget' })) as unknown as typeof fetch;

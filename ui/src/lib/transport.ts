@@ -11,6 +11,12 @@ export interface Session {
   admin: boolean;
   /** Address of the server, or null when the desktop works on its own. */
   server: string | null;
+  /**
+   * The server's id of this browser session (its device), to tell it apart in
+   * a list of devices; null on the desktop and for a session kept from before
+   * the id was kept.
+   */
+  device: string | null;
 }
 
 export interface Transport {
@@ -38,6 +44,12 @@ export interface Transport {
    * the desktop saves it in its exports folder and answers where.
    */
   saveExport(path: string, fileName: string): Promise<string | null>;
+  /**
+   * The server's account API as JSON (`/api/admin/…` for administrators,
+   * `/api/devices…` for everyone): a GET without `body`, else a POST of it.
+   * Browser only for now: the desktop's shell does not pass these through.
+   */
+  account(path: string, body?: unknown): Promise<unknown>;
 }
 
 export function chooseTransport(): Transport {
@@ -50,6 +62,8 @@ interface StoredSession {
   token: string;
   username: string;
   admin: boolean;
+  /** Absent in a session kept by an older version of the page. */
+  device_id?: string;
 }
 
 /** Browser users against the cd4mm-server that serves this page. */
@@ -159,6 +173,13 @@ export class HttpTransport implements Transport {
     return (await this.get(`/api/dashboard${query}`)).json();
   }
 
+  async account(path: string, body?: unknown): Promise<unknown> {
+    if (body === undefined) return (await this.get(path)).json();
+    const response = await this.request(path, { method: 'POST', headers: this.headers(), body: JSON.stringify(body) });
+    if (!response.ok) return this.fail(response);
+    return response.json();
+  }
+
   async saveExport(path: string, fileName: string): Promise<string | null> {
     const blob = await (await this.get(path)).blob();
     const url = URL.createObjectURL(blob);
@@ -176,7 +197,7 @@ export class HttpTransport implements Transport {
     const s = this.stored();
     if (!s) return null;
     this.emit({ user: s.username, admin: s.admin });
-    return { username: s.username, admin: s.admin, server: this.status.server };
+    return { username: s.username, admin: s.admin, server: this.status.server, device: s.device_id ?? null };
   }
 
   async signIn(_server: string | null, username: string, password: string): Promise<Session> {
@@ -186,10 +207,16 @@ export class HttpTransport implements Transport {
       body: JSON.stringify({ username, password }),
     });
     if (!response.ok) return this.fail(response);
-    const body = (await response.json()) as { token: string; username: string; admin: boolean };
-    this.storage.setItem(TOKEN_KEY, JSON.stringify({ token: body.token, username: body.username, admin: body.admin }));
+    const body = (await response.json()) as { device_id?: string; token: string; username: string; admin: boolean };
+    const kept: StoredSession = {
+      token: body.token,
+      username: body.username,
+      admin: body.admin,
+      device_id: body.device_id,
+    };
+    this.storage.setItem(TOKEN_KEY, JSON.stringify(kept));
     this.emit({ user: body.username, admin: body.admin });
-    return { username: body.username, admin: body.admin, server: this.status.server };
+    return { username: body.username, admin: body.admin, server: this.status.server, device: body.device_id ?? null };
   }
 
   async workLocalOnly(): Promise<Session> {
@@ -243,20 +270,24 @@ export class TauriTransport implements Transport {
 
   async resume(): Promise<Session | null> {
     const status = await this.invoke<SyncStatus>('sync_status');
-    if (status.server && status.user) return { username: status.user, admin: status.admin, server: status.server };
-    if (localStorage.getItem('cd4mm.localOnly') === '1') return { username: null, admin: false, server: null };
+    if (status.server && status.user) {
+      return { username: status.user, admin: status.admin, server: status.server, device: null };
+    }
+    if (localStorage.getItem('cd4mm.localOnly') === '1') {
+      return { username: null, admin: false, server: null, device: null };
+    }
     return null;
   }
 
   async signIn(server: string | null, username: string, password: string): Promise<Session> {
     const status = await this.invoke<SyncStatus>('sign_in', { server, username, password });
     localStorage.removeItem('cd4mm.localOnly');
-    return { username: status.user ?? username, admin: status.admin, server: status.server };
+    return { username: status.user ?? username, admin: status.admin, server: status.server, device: null };
   }
 
   async workLocalOnly(): Promise<Session> {
     localStorage.setItem('cd4mm.localOnly', '1');
-    return { username: null, admin: false, server: null };
+    return { username: null, admin: false, server: null, device: null };
   }
 
   async signOut(): Promise<void> {
@@ -296,5 +327,14 @@ export class TauriTransport implements Transport {
 
   saveExport(path: string, fileName: string): Promise<string | null> {
     return this.invoke<string>('save_export', { path, fileName });
+  }
+
+  async account(): Promise<unknown> {
+    // The shell passes only the regional API through (`regional` refuses
+    // other paths), and has no way to POST.
+    throw new CommandError(
+      'unsupported',
+      'administration and devices are managed in a browser signed in to the server',
+    );
   }
 }
