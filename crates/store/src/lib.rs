@@ -19,10 +19,12 @@
 //! Modules: [`migrations`] (schema at open), `projections` (rows for lists,
 //! dashboards and search, written with every change).
 
+mod key;
 pub mod migrations;
 mod projections;
 mod sync_state;
 
+pub use key::{StoreKey, encrypt_in_place, is_plain};
 pub use sync_state::{NotAccepted, Pending};
 
 use cd4mm_core::Code;
@@ -52,6 +54,16 @@ pub enum StoreError {
     Exists(String),
     #[error("the changes received for `{id}` cannot be used: {reason}")]
     BadChanges { id: String, reason: String },
+    #[error("{path} is encrypted with another key: the passphrase is not the one this device's data was locked with")]
+    WrongKey { path: PathBuf },
+    #[error("{path} is not encrypted yet; encrypt it first (`encrypt_in_place`)")]
+    NotEncrypted { path: PathBuf },
+    #[error(
+        "{path} could not be encrypted ({reason}); it was left as it was and nothing is lost. Free some disk space and start the app again"
+    )]
+    Encrypting { path: PathBuf, reason: String },
+    #[error("the encryption key could not be made: {0}")]
+    Key(String),
     #[error(transparent)]
     Core(#[from] cd4mm_core::Error),
     #[error("the local database failed: {0}")]
@@ -172,22 +184,35 @@ impl Store {
     /// Open (or create) the store at `path`. A file that is not SQLite, or that
     /// comes from a newer app, is refused and never written to.
     pub fn open(path: &Path) -> Result<Store> {
-        Store::open_inner(path, None)
+        Store::open_inner(path, None, None)
+    }
+
+    /// Open (or create) the store at `path`, encrypted with `key` (see
+    /// [`StoreKey`]). A wrong key is [`StoreError::WrongKey`]; a store
+    /// written before encryption is [`StoreError::NotEncrypted`] (encrypt it
+    /// with [`encrypt_in_place`] first). Both are left untouched.
+    pub fn open_encrypted(path: &Path, key: &StoreKey) -> Result<Store> {
+        if is_plain(path)? {
+            return Err(StoreError::NotEncrypted { path: path.to_owned() });
+        }
+        Store::open_inner(path, None, Some(key))
     }
 
     /// Open (or create) a store whose changes carry `actor`: a store the server
     /// keeps for a browser session, whose actor is registered to that session.
     /// A store that already has another actor is refused.
     pub fn open_as(path: &Path, actor: &ActorId) -> Result<Store> {
-        let store = Store::open_inner(path, Some(actor))?;
+        let store = Store::open_inner(path, Some(actor), None)?;
         if &store.actor != actor {
             return Err(StoreError::ActorMismatch { path: path.to_owned() });
         }
         Ok(store)
     }
 
-    fn open_inner(path: &Path, actor: Option<&ActorId>) -> Result<Store> {
-        if let Ok(mut file) = std::fs::File::open(path) {
+    fn open_inner(path: &Path, actor: Option<&ActorId>, key: Option<&StoreKey>) -> Result<Store> {
+        if key.is_none()
+            && let Ok(mut file) = std::fs::File::open(path)
+        {
             use std::io::Read;
             let mut header = [0u8; 16];
             let n = file.read(&mut header)?;
@@ -199,7 +224,12 @@ impl Store {
             path,
             OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )?;
+        if let Some(key) = key {
+            // First, before anything reads the file.
+            conn.execute_batch(&key.pragma())?;
+        }
         let not_a_db = |e: rusqlite::Error| match e.sqlite_error_code() {
+            Some(rusqlite::ErrorCode::NotADatabase) if key.is_some() => StoreError::WrongKey { path: path.to_owned() },
             Some(rusqlite::ErrorCode::NotADatabase) => StoreError::NotADatabase { path: path.to_owned() },
             _ => StoreError::Sqlite(e),
         };
