@@ -3,7 +3,17 @@
 //! declared so the capability file can allow exactly them.
 
 fn main() {
-    let commands = &["command", "sign_in", "sign_out", "sync_status", "sync_now", "regional", "save_export"];
+    let commands = &[
+        "command",
+        "sign_in",
+        "sign_out",
+        "sync_status",
+        "sync_now",
+        "regional",
+        "save_export",
+        "lock_state",
+        "unlock",
+    ];
     let attributes = tauri_build::Attributes::new()
         .config_path("../tauri.conf.json")
         .app_manifest(tauri_build::AppManifest::new().commands(commands));

@@ -1,8 +1,11 @@
 //! The sign-in this device keeps: which server, as whom, its device token and
-//! the workspaces it may see. A small JSON file beside the store, written
-//! atomically; absent means "local only".
+//! the workspaces it may see. Kept inside the store, so it is encrypted with
+//! everything else (`vault.rs`); absent means "local only". Devices signed in
+//! before kept it in `account.json` beside the store: it is moved in, and the
+//! file deleted, on the first start.
 
 use cd4mm_app::WorkspaceInfo;
+use cd4mm_store::Store;
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 
@@ -10,12 +13,11 @@ use std::path::Path;
 pub struct Account {
     pub server: String,
     pub username: String,
-    /// The device token. Kept in the user's data directory, readable only by
-    /// them; an OS keychain would be better (see the README's gaps).
+    /// The device token.
     pub token: String,
     /// The memberships as the server last told them.
     pub workspaces: Vec<WorkspaceInfo>,
-    /// A server administrator (files written before this was kept: no).
+    /// A server administrator (sign-ins kept before this was: no).
     #[serde(default)]
     pub admin: bool,
 }
@@ -26,37 +28,38 @@ pub fn workspace_info(m: cd4mm_sync::Membership) -> WorkspaceInfo {
     WorkspaceInfo { role: m.role, id: m.workspace, name: m.name, country: m.country }
 }
 
+/// The file older versions kept the sign-in in, in the clear.
+pub const OLD_FILE: &str = "account.json";
+
 impl Account {
-    pub fn load(path: &Path) -> std::io::Result<Option<Account>> {
-        match std::fs::read(path) {
-            Ok(bytes) => serde_json::from_slice(&bytes).map(Some).map_err(std::io::Error::other),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-            Err(e) => Err(e),
+    pub fn load(store: &Store) -> Result<Option<Account>, String> {
+        match store.sign_in().map_err(|e| e.to_string())? {
+            Some(json) => {
+                serde_json::from_str(&json).map(Some).map_err(|e| format!("the sign-in kept is unreadable: {e}"))
+            }
+            None => Ok(None),
         }
     }
 
-    pub fn save(&self, path: &Path) -> std::io::Result<()> {
-        let partial = path.with_extension("json.partial");
-        std::fs::write(&partial, serde_json::to_vec_pretty(self).map_err(std::io::Error::other)?)?;
-        restrict(&partial)?;
-        std::fs::rename(&partial, path)
+    /// Keep `account` (`None`: forget the sign-in).
+    pub fn save(account: Option<&Account>, store: &mut Store) -> Result<(), String> {
+        let json = account.map(serde_json::to_string).transpose().map_err(|e| e.to_string())?;
+        store.set_sign_in(json.as_deref()).map_err(|e| e.to_string())
     }
 
-    pub fn forget(path: &Path) -> std::io::Result<()> {
-        match std::fs::remove_file(path) {
-            Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e),
-            _ => Ok(()),
+    /// Move the sign-in from `account.json` in `data` into the store, then
+    /// delete the file; nothing to do when there is none.
+    pub fn move_in(data: &Path, store: &mut Store) -> Result<(), String> {
+        let path = data.join(OLD_FILE);
+        let bytes = match std::fs::read(&path) {
+            Ok(bytes) => bytes,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+            Err(e) => return Err(e.to_string()),
+        };
+        // An unreadable file holds no sign-in worth keeping: signing in again gives one.
+        if let Ok(account) = serde_json::from_slice::<Account>(&bytes) {
+            Account::save(Some(&account), store)?;
         }
+        std::fs::remove_file(&path).map_err(|e| e.to_string())
     }
-}
-
-#[cfg(unix)]
-fn restrict(path: &Path) -> std::io::Result<()> {
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))
-}
-
-#[cfg(not(unix))]
-fn restrict(_path: &Path) -> std::io::Result<()> {
-    Ok(())
 }

@@ -6,12 +6,13 @@
 
 use crate::account::Account;
 use crate::sync::Desktop;
-use cd4mm_app::{AppError, Caller, Command, Reply, SyncStatus};
+use crate::vault::{MIN_PASSPHRASE_CHARS, Vault};
+use cd4mm_app::{AppError, Caller, Command, LockState, Reply, SyncStatus};
 use cd4mm_core::Code;
 use cd4mm_sync::{Client, SyncError};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
-use tauri::State;
+use std::sync::{Arc, Mutex};
+use tauri::{AppHandle, Runtime, State};
 
 fn error(code: Code, message: impl Into<String>) -> AppError {
     AppError::new(code, message)
@@ -70,7 +71,7 @@ pub async fn sign_in(
         admin: me.admin,
         workspaces: me.workspaces.into_iter().map(crate::account::workspace_info).collect(),
     };
-    desktop.set_account(Some(account)).map_err(|e| error(Code::Storage, e.to_string()))?;
+    desktop.set_account(Some(account)).map_err(|e| error(Code::Storage, e))?;
     Ok(desktop.status())
 }
 
@@ -82,8 +83,86 @@ pub async fn sign_out(desktop: State<'_, Arc<Desktop>>) -> Result<SyncStatus, Ap
         // Tell the server the token is done with; offline, it simply expires unused.
         let _ = Client::new(&account.server, &account.token).sign_out().await;
     }
-    desktop.set_account(None).map_err(|e| error(Code::Storage, e.to_string()))?;
+    desktop.set_account(None).map_err(|e| error(Code::Storage, e))?;
     Ok(desktop.status())
+}
+
+/// The lock of this device's data: open once unlocked (or opened with the
+/// keychain's key at start).
+#[derive(Debug)]
+pub struct Lock(Mutex<Option<Locked>>);
+
+#[derive(Debug)]
+pub struct Locked {
+    vault: Vault,
+    first_time: bool,
+}
+
+impl Lock {
+    pub fn open() -> Lock {
+        Lock(Mutex::new(None))
+    }
+
+    pub fn locked(vault: Vault, first_time: bool, why: String) -> Lock {
+        eprintln!("cd4mm: this device's data is locked with a passphrase ({why})");
+        Lock(Mutex::new(Some(Locked { vault, first_time })))
+    }
+
+    fn state(&self) -> LockState {
+        let locked = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        LockState {
+            locked: locked.is_some(),
+            first_time: locked.as_ref().is_some_and(|l| l.first_time),
+            min_chars: MIN_PASSPHRASE_CHARS as u32,
+        }
+    }
+}
+
+/// Whether the window must ask for the passphrase before anything else.
+#[tauri::command]
+pub async fn lock_state(lock: State<'_, Lock>) -> Result<LockState, AppError> {
+    Ok(lock.state())
+}
+
+/// Open this device's data with its passphrase (the first time: choose it).
+/// A wrong one is refused in plain words and nothing changes.
+#[tauri::command]
+pub async fn unlock<R: Runtime>(
+    app: AppHandle<R>,
+    lock: State<'_, Lock>,
+    passphrase: String,
+) -> Result<LockState, AppError> {
+    let (vault, first_time) = match &*lock.0.lock().unwrap_or_else(|p| p.into_inner()) {
+        Some(l) => (l.vault.clone(), l.first_time),
+        None => return Ok(lock.state()),
+    };
+    if first_time && passphrase.chars().count() < MIN_PASSPHRASE_CHARS {
+        return Err(AppError {
+            field: Some("passphrase".into()),
+            ..error(
+                Code::Invalid,
+                format!("a passphrase has at least {MIN_PASSPHRASE_CHARS} characters; a few words make a good one"),
+            )
+        });
+    }
+    // Deriving the key takes about a second on purpose: off the main thread.
+    let store = blocking(move || {
+        vault.unlock(&passphrase).map_err(|e| match e {
+            cd4mm_store::StoreError::WrongKey { .. } => AppError {
+                field: Some("passphrase".into()),
+                ..error(Code::WrongPassphrase, "that passphrase does not open this device's data; try again")
+            },
+            other => AppError::from(other),
+        })
+    })
+    .await?;
+    let mut locked = lock.0.lock().unwrap_or_else(|p| p.into_inner());
+    if locked.is_some() {
+        crate::start(&app, store).map_err(|e| error(Code::Storage, e))?;
+        *locked = None;
+    }
+    drop(locked);
+    Ok(lock.state())
 }
 
 #[tauri::command]

@@ -7,10 +7,15 @@
 //! portable installs). Regional exports are saved in the user's Downloads
 //! folder, or in `exports/` of that data directory, so a portable install
 //! keeps everything in one place.
+//!
+//! The store is encrypted (`vault.rs`): with a key from the OS keychain, or a
+//! passphrase the window asks for (`lock_state`, `unlock`) before anything
+//! else is shown.
 
 mod account;
 mod commands;
 pub mod sync;
+mod vault;
 
 use cd4mm_store::Store;
 use std::path::PathBuf;
@@ -27,8 +32,9 @@ pub fn store_path(data: &std::path::Path) -> PathBuf {
 
 /// The app's commands and state on a builder of any runtime (the real one, or
 /// `tauri::test::mock_builder()` in tests). `data` is where the store and the sign-in live; `None` is the
-/// app's data directory (e.g. `~/.local/share/org.cd4mm.field`).
-pub fn app<R: Runtime>(builder: tauri::Builder<R>, data: Option<PathBuf>) -> tauri::Builder<R> {
+/// app's data directory (e.g. `~/.local/share/org.cd4mm.field`). Without
+/// `keychain`, the store's key comes from a passphrase the window asks for.
+pub fn app<R: Runtime>(builder: tauri::Builder<R>, data: Option<PathBuf>, keychain: bool) -> tauri::Builder<R> {
     builder
         .invoke_handler(tauri::generate_handler![
             commands::command,
@@ -37,7 +43,9 @@ pub fn app<R: Runtime>(builder: tauri::Builder<R>, data: Option<PathBuf>) -> tau
             commands::sync_status,
             commands::sync_now,
             commands::regional,
-            commands::save_export
+            commands::save_export,
+            commands::lock_state,
+            commands::unlock
         ])
         .setup(move |app| {
             let (data, exports) = match data.clone() {
@@ -49,19 +57,35 @@ pub fn app<R: Runtime>(builder: tauri::Builder<R>, data: Option<PathBuf>) -> tau
             };
             app.manage(commands::Exports(exports));
             std::fs::create_dir_all(&data)?;
-            let mut store = Store::open(&store_path(&data))?;
-            store.install_toolbox()?;
-            let desktop = Arc::new(Desktop::new(Arc::new(Mutex::new(store)), data.join("account.json"))?);
-            app.manage(desktop.clone());
-            sync::start(app.handle().clone(), desktop);
+            let vault = vault::Vault::new(&data, store_path(&data), keychain);
+            match vault.open()? {
+                vault::Opening::Open(store) => {
+                    app.manage(commands::Lock::open());
+                    start(app.handle(), *store)?;
+                }
+                vault::Opening::NeedsPassphrase { first_time, why } => {
+                    app.manage(commands::Lock::locked(vault, first_time, why));
+                }
+            }
             Ok(())
         })
+}
+
+/// Start the shell over the unlocked store: its commands' state and the sync task.
+pub(crate) fn start<R: Runtime>(app: &tauri::AppHandle<R>, mut store: Store) -> Result<(), String> {
+    store.install_toolbox().map_err(|e| e.to_string())?;
+    let desktop = Arc::new(Desktop::new(Arc::new(Mutex::new(store)))?);
+    app.manage(desktop.clone());
+    sync::start(app.clone(), desktop);
+    Ok(())
 }
 
 /// Run the desktop app.
 pub fn run() {
     let data = std::env::var_os("CD4MM_DATA_DIR").map(PathBuf::from);
-    if let Err(e) = app(tauri::Builder::default(), data).run(tauri::generate_context!("../tauri.conf.json")) {
+    // A passphrase instead of the keychain, on request.
+    let keychain = std::env::var("CD4MM_KEYCHAIN").map_or(true, |v| v != "off");
+    if let Err(e) = app(tauri::Builder::default(), data, keychain).run(tauri::generate_context!("../tauri.conf.json")) {
         eprintln!("cd4mm: {e}");
         std::process::exit(1);
     }

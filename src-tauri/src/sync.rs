@@ -11,7 +11,6 @@ use crate::account::Account;
 use cd4mm_app::{SyncState, SyncStatus};
 use cd4mm_store::Store;
 use cd4mm_sync::{Client, SyncError};
-use std::path::PathBuf;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 use tauri::{AppHandle, Emitter, Runtime};
@@ -30,7 +29,6 @@ const WHILE_OFFLINE: Duration = Duration::from_secs(20);
 #[derive(Debug)]
 pub struct Desktop {
     pub store: Arc<Mutex<Store>>,
-    account_path: PathBuf,
     account: Mutex<Option<Account>>,
     status: Mutex<SyncStatus>,
     /// Wakes the sync task.
@@ -40,8 +38,9 @@ pub struct Desktop {
 }
 
 impl Desktop {
-    pub fn new(store: Arc<Mutex<Store>>, account_path: PathBuf) -> std::io::Result<Desktop> {
-        let account = Account::load(&account_path)?;
+    /// The shell over an open store, with the sign-in it keeps.
+    pub fn new(store: Arc<Mutex<Store>>) -> Result<Desktop, String> {
+        let account = Account::load(&store.lock().unwrap_or_else(|p| p.into_inner()))?;
         let status = SyncStatus {
             state: if account.is_some() { SyncState::Offline } else { SyncState::LocalOnly },
             server: account.as_ref().map(|a| a.server.clone()),
@@ -54,7 +53,6 @@ impl Desktop {
         };
         Ok(Desktop {
             store,
-            account_path,
             account: Mutex::new(account),
             status: Mutex::new(status),
             wake: Notify::new(),
@@ -73,11 +71,8 @@ impl Desktop {
     }
 
     /// Keep (or forget, with `None`) the sign-in, and sync at once.
-    pub fn set_account(&self, account: Option<Account>) -> std::io::Result<()> {
-        match &account {
-            Some(a) => a.save(&self.account_path)?,
-            None => Account::forget(&self.account_path)?,
-        }
+    pub fn set_account(&self, account: Option<Account>) -> Result<(), String> {
+        Account::save(account.as_ref(), &mut self.store())?;
         {
             let mut status = self.status.lock().unwrap_or_else(|p| p.into_inner());
             status.state = if account.is_some() { SyncState::Syncing } else { SyncState::LocalOnly };
@@ -249,8 +244,8 @@ async fn listen(desktop: Arc<Desktop>) {
 
 impl Desktop {
     /// Update the stored memberships without interrupting the sync in flight.
-    fn set_account_quietly(&self, account: Account) -> std::io::Result<()> {
-        account.save(&self.account_path)?;
+    fn set_account_quietly(&self, account: Account) -> Result<(), String> {
+        Account::save(Some(&account), &mut self.store())?;
         *self.account.lock().unwrap_or_else(|p| p.into_inner()) = Some(account);
         Ok(())
     }

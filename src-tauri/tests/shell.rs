@@ -14,16 +14,40 @@ struct Shell {
     window: WebviewWindow<MockRuntime>,
 }
 
+/// The passphrase the tests lock their devices' data with (no keychain here:
+/// the shell is built without one, as `CD4MM_KEYCHAIN=off` does).
+const PASSPHRASE: &str = "paga border passphrase";
+
+/// The shell over a data directory, its data unlocked.
 fn shell(data: &std::path::Path) -> Shell {
-    let mut app = cd4mm_desktop::app(mock_builder(), Some(data.to_owned()))
+    let shell = locked_shell(data);
+    shell.invoke("unlock", json!({"passphrase": PASSPHRASE})).expect("unlocks");
+    shell
+}
+
+/// The shell as it starts: its data still locked.
+fn locked_shell(data: &std::path::Path) -> Shell {
+    let mut app = cd4mm_desktop::app(mock_builder(), Some(data.to_owned()), false)
         .build(mock_context(noop_assets()))
         .expect("the app builds");
-    // One iteration runs the setup hook (the store opens, sync starts); the
-    // mock runtime has no event loop to run beyond that.
+    // One iteration runs the setup hook; the mock runtime has no event loop
+    // to run beyond that.
     #[allow(deprecated)]
     app.run_iteration(|_, _| {});
     let window = WebviewWindowBuilder::new(&app, "main", Default::default()).build().expect("window");
     Shell { _app: app, window }
+}
+
+/// The files of a directory (not below) that contain `needle`.
+fn files_with(dir: &std::path::Path, needle: &str) -> Vec<String> {
+    let mut hits = Vec::new();
+    for entry in std::fs::read_dir(dir).expect("dir").flatten() {
+        let bytes = std::fs::read(entry.path()).unwrap_or_default();
+        if bytes.windows(needle.len()).any(|w| w == needle.as_bytes()) {
+            hits.push(entry.file_name().to_string_lossy().into_owned());
+        }
+    }
+    hits
 }
 
 impl Shell {
@@ -136,13 +160,14 @@ fn signing_in_syncs_in_the_background_and_signing_out_stops() {
         .invoke("sign_in", json!({"server": url, "username": "ama", "password": "a long passphrase"}))
         .expect("sign in");
     assert_eq!(status["user"], "ama");
+    assert_eq!(files_with(data.path(), &url), Vec::<String>::new(), "the sign-in is kept encrypted");
     let online = wait_for(&app, |s| s["state"] == "online" && s["unsent"] == 1);
     assert!(online["last_sync_ms"].as_i64().is_some(), "{online}");
     let workspaces = app.command(json!({"command": "workspaces"})).expect("workspaces");
     assert_eq!(
         workspaces["data"],
         json!([
-            {"id": "gh", "name": "Ghana border", "country": "GH", "role": "editor"},
+            {"id": "gh", "name": "Ghana border", "country": "Ghana", "role": "editor"},
             {"id": "my-notes", "name": "My notes", "country": "", "role": "owner"}
         ])
     );
@@ -205,11 +230,80 @@ fn signing_in_syncs_in_the_background_and_signing_out_stops() {
 
     let out = app.invoke("sign_out", json!({})).expect("sign out");
     assert_eq!(out["state"], "local_only");
-    assert!(!data.path().join("account.json").exists(), "the token is forgotten");
+    assert!(!data.path().join("account.json").exists());
+    let again = shell(data.path());
+    assert_eq!(again.status()["state"], "local_only", "the sign-in is forgotten");
     let signed_out = app.invoke("regional", json!({"path": "/api/dashboard"})).expect_err("signed out");
     assert_eq!(signed_out["code"], "signed_out");
     let _ = stop.send(());
     runtime.block_on(served).expect("server task").expect("server stops cleanly");
+}
+
+#[test]
+fn the_data_on_disk_is_unreadable_without_the_passphrase() {
+    const SECRET: &str = "Paga post has no document scanner";
+    let data = tempfile::tempdir().expect("data dir");
+    let app = locked_shell(data.path());
+    let lock = app.invoke("lock_state", json!({})).expect("lock state");
+    assert_eq!((lock["locked"].as_bool(), lock["first_time"].as_bool()), (Some(true), Some(true)), "{lock}");
+    let short = app.invoke("unlock", json!({"passphrase": "short"})).expect_err("too short");
+    assert_eq!((short["code"].as_str(), short["field"].as_str()), (Some("invalid"), Some("passphrase")), "{short}");
+    let open = app.invoke("unlock", json!({"passphrase": PASSPHRASE})).expect("chosen");
+    assert_eq!(open["locked"], false);
+    app.command(json!({"command": "create_document", "id": "eng", "workspace": "local",
+        "kind": "engagement", "title": "Paga engagement", "template": null}))
+        .expect("create");
+    app.command(json!({"command": "edit_document", "id": "eng",
+        "edit": {"op": "set", "path": "context", "value": SECRET}}))
+        .expect("edit");
+    assert_eq!(files_with(data.path(), SECRET), Vec::<String>::new(), "while the app runs");
+    drop(app);
+    assert_eq!(files_with(data.path(), SECRET), Vec::<String>::new(), "after it stopped");
+    assert_eq!(files_with(data.path(), "Paga engagement"), Vec::<String>::new());
+
+    // A wrong passphrase is refused in plain words; the right one opens it all.
+    let again = locked_shell(data.path());
+    let lock = again.invoke("lock_state", json!({})).expect("lock state");
+    assert_eq!((lock["locked"].as_bool(), lock["first_time"].as_bool()), (Some(true), Some(false)), "{lock}");
+    let wrong = again.invoke("unlock", json!({"passphrase": "paga border passphrasE"})).expect_err("wrong");
+    assert_eq!(wrong["code"], "wrong_passphrase", "{wrong}");
+    assert!(wrong["message"].as_str().is_some_and(|m| m.contains("does not open")), "{wrong}");
+    again.invoke("unlock", json!({"passphrase": PASSPHRASE})).expect("the right one");
+    let read = again.command(json!({"command": "read_document", "id": "eng"})).expect("read");
+    assert_eq!(read["data"]["value"]["context"], SECRET);
+}
+
+#[test]
+fn a_device_from_before_encryption_is_encrypted_on_its_first_start_keeping_everything() {
+    const SECRET: &str = "Counterpart wording of the objective";
+    let data = tempfile::tempdir().expect("data dir");
+    // What an older version left: a plain store with unsent edits, and the
+    // sign-in in a plain file beside it.
+    {
+        let mut store = cd4mm_store::Store::open(&cd4mm_desktop::store_path(data.path())).expect("plain store");
+        let content = cd4mm_core::Content::Engagement(cd4mm_core::engagement::Engagement {
+            title: "Border engagement".into(),
+            ..Default::default()
+        });
+        store.create("eng", "gh", &content, 1).expect("create");
+        store.edit("eng", &cd4mm_core::Edit::Set { path: "context".into(), value: SECRET.into() }, 2).expect("edit");
+    }
+    let account = json!({"server": "http://127.0.0.1:9", "username": "ama", "token": "dev1.old-device-token-secret",
+        "workspaces": [{"id": "gh", "name": "Ghana border", "country": "Ghana", "role": "editor"}], "admin": false});
+    std::fs::write(data.path().join("account.json"), account.to_string()).expect("account file");
+    assert!(!files_with(data.path(), SECRET).is_empty());
+
+    let app = locked_shell(data.path());
+    let lock = app.invoke("lock_state", json!({})).expect("lock state");
+    assert_eq!(lock["first_time"], true, "a passphrase is chosen for the data already there");
+    app.invoke("unlock", json!({"passphrase": PASSPHRASE})).expect("encrypted and opened");
+    let status = app.status();
+    assert_eq!((status["user"].as_str(), status["unsent"].as_u64()), (Some("ama"), Some(2)), "{status}");
+    let read = app.command(json!({"command": "read_document", "id": "eng"})).expect("read");
+    assert_eq!(read["data"]["value"]["context"], SECRET);
+    assert!(!data.path().join("account.json").exists(), "the plain sign-in file is gone");
+    assert_eq!(files_with(data.path(), SECRET), Vec::<String>::new());
+    assert_eq!(files_with(data.path(), "old-device-token-secret"), Vec::<String>::new());
 }
 
 /// Poll the status until `done` holds (bounded: 20 s).

@@ -38,6 +38,8 @@ async fn driver(home: &std::path::Path) -> Driver {
         .args(["--port", &port.to_string(), "--native-port", &native.to_string()])
         // The app's store and WebKit's storage in a fresh place of the test's own.
         .env("CD4MM_DATA_DIR", home.join("store"))
+        // A passphrase, as where no keychain answers (none runs under Xvfb).
+        .env("CD4MM_KEYCHAIN", "off")
         .env("XDG_DATA_HOME", home.join("xdg-data"))
         .env("XDG_CONFIG_HOME", home.join("xdg-config"))
         .env("XDG_CACHE_HOME", home.join("xdg-cache"))
@@ -131,6 +133,9 @@ impl Window {
     }
 }
 
+/// What the test user chooses to lock the data with.
+const PASSPHRASE: &str = "tamale border passphrase";
+
 #[tokio::test]
 #[ignore = "needs a display, tauri-driver and WebKitWebDriver; scripts/test runs it under xvfb-run"]
 async fn an_engagement_made_offline_is_there_after_a_restart() {
@@ -138,6 +143,11 @@ async fn an_engagement_made_offline_is_there_after_a_restart() {
     let driver = driver(home.path()).await;
 
     let window = Window::open(&driver).await;
+    // First start: a passphrase is chosen, and the data encrypted with it.
+    window.type_into("#passphrase", PASSPHRASE).await;
+    window.type_into("#passphrase-repeat", PASSPHRASE).await;
+    let encrypt = window.button("Encrypt and continue").await;
+    window.click(&encrypt).await;
     let local = window.button("Work on this computer only").await;
     window.click(&local).await;
     window.type_into("#ws-name", "Tamale border post").await;
@@ -150,8 +160,17 @@ async fn an_engagement_made_offline_is_there_after_a_restart() {
     assert!(text.contains("Ghana Immigration Service"), "the engagement shows: {text}");
     window.close().await;
 
-    // A new launch of the same app on the same data.
+    // Nothing typed is readable in the data directory.
+    for entry in std::fs::read_dir(home.path().join("store")).expect("store dir").flatten() {
+        let bytes = std::fs::read(entry.path()).unwrap_or_default();
+        assert!(!bytes.windows(9).any(|w| w == b"Immigrati"), "{} holds the text in the clear", entry.path().display());
+    }
+
+    // A new launch of the same app on the same data: unlocked with its passphrase.
     let window = Window::open(&driver).await;
+    window.type_into("#passphrase", PASSPHRASE).await;
+    let unlock = window.button("Unlock").await;
+    window.click(&unlock).await;
     let text = window.text_with("Tamale border post").await;
     assert!(text.contains("Tamale border post"), "the workspace is listed after a restart: {text}");
     let card = window.find("xpath", "//a[contains(., 'Tamale border post')]").await;

@@ -50,6 +50,7 @@ pub fn typescript() -> String {
     collect.visit::<Reply>();
     collect.visit::<AppError>();
     collect.visit::<crate::commands::SyncStatus>();
+    collect.visit::<crate::commands::LockState>();
     // The content of each kind of document, to read a `Snapshot`'s value.
     collect.visit::<cd4mm_core::Content>();
     // The regional dashboard, as `/api/dashboard` answers it.

@@ -108,6 +108,18 @@ pub struct SyncStatus {
     pub admin: bool,
 }
 
+/// Whether the desktop's data is locked: its store is encrypted with a
+/// passphrase (no keychain answered, or the user asked for one), which the
+/// window asks for before anything else.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct LockState {
+    pub locked: bool,
+    /// No passphrase was chosen yet: the window asks for a new one, twice.
+    pub first_time: bool,
+    /// The shortest passphrase the shell accepts.
+    pub min_chars: u32,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
 pub enum SyncState {

@@ -14,6 +14,6 @@ mod commands;
 
 pub use caller::{Authors, Caller};
 pub use commands::{
-    AppError, AssessmentSummary, Command, IndicatorLine, PlanSummary, Reply, SyncState, SyncStatus, WorkspaceInfo,
-    execute, local_workspaces,
+    AppError, AssessmentSummary, Command, IndicatorLine, LockState, PlanSummary, Reply, SyncState, SyncStatus,
+    WorkspaceInfo, execute, local_workspaces,
 };

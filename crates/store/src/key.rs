@@ -60,7 +60,8 @@ impl StoreKey {
     /// The statement that opens a database with this key: a raw key, so
     /// SQLCipher does not stretch it again on every open.
     pub(crate) fn pragma(&self) -> String {
-        format!("PRAGMA key = \"x'{}'\";", self.to_hex())
+        // Quiet: a wrong key is reported as `WrongKey`, not logged to stderr.
+        format!("PRAGMA cipher_log_level = NONE; PRAGMA key = \"x'{}'\";", self.to_hex())
     }
 
     fn literal(&self) -> String {

@@ -207,6 +207,23 @@ impl Store {
         Ok(())
     }
 
+    /// The device's sign-in (server, user, token), as the shell keeps it:
+    /// inside the store, so it is encrypted with everything else.
+    pub fn sign_in(&self) -> Result<Option<String>> {
+        Ok(self.conn.query_row("SELECT value FROM meta WHERE key = 'sign_in'", [], |r| r.get(0)).optional()?)
+    }
+
+    /// Keep the sign-in (`None`: forget it).
+    pub fn set_sign_in(&mut self, json: Option<&str>) -> Result<()> {
+        match json {
+            Some(json) => {
+                self.conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('sign_in', ?1)", [json])?
+            }
+            None => self.conn.execute("DELETE FROM meta WHERE key = 'sign_in'", [])?,
+        };
+        Ok(())
+    }
+
     /// The server is not the one this device knew (restored from a backup): read
     /// every workspace again from the start and send again every change this
     /// device made, including those already folded into snapshots. The server

@@ -3,7 +3,7 @@
  * open documents and the workspace in view. One instance, created at start-up.
  */
 import { untrack } from 'svelte';
-import type { DocumentSummary, Kind, SyncStatus, WorkspaceInfo } from './bindings';
+import type { DocumentSummary, Kind, LockState, SyncStatus, WorkspaceInfo } from './bindings';
 import { Api } from './api';
 import { DocRegistry } from './document.svelte';
 import { CommandError } from './errors';
@@ -19,6 +19,8 @@ export class AppState {
   readonly docs: DocRegistry;
 
   session = $state<Session | null>(null);
+  /** The desktop's data, locked until its passphrase is given (null: not asked yet). */
+  lock = $state<LockState | null>(null);
   /** False until the kept session, if any, has been restored. */
   started = $state(false);
   sync = $state<SyncStatus>({
@@ -82,12 +84,27 @@ export class AppState {
       if (!this.transport.localStore && document.visibilityState === 'visible') void this.refresh();
     }, 30_000);
     try {
+      this.lock = await this.transport.lockState();
+    } catch (e) {
+      this.report(CommandError.from(e));
+    }
+    if (!this.lock?.locked) await this.resume();
+    this.started = true;
+  }
+
+  private async resume() {
+    try {
       this.session = await this.transport.resume();
       if (this.session) await this.loadWorkspaces();
     } catch (e) {
       this.report(CommandError.from(e));
     }
-    this.started = true;
+  }
+
+  /** Open the desktop's data with its passphrase, then go on as at start. */
+  async unlock(passphrase: string) {
+    this.lock = await this.transport.unlock(passphrase);
+    if (!this.lock.locked) await this.resume();
   }
 
   report(e: CommandError) {

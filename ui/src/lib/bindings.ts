@@ -227,6 +227,16 @@ export type Lesson = { id: string, date: string | null, criterion: Criterion | n
 
 export type Level = "enabling_environment" | "organisation" | "individual";
 
+export type LockState = { locked: boolean, 
+/**
+ * No passphrase was chosen yet: the window asks for a new one, twice.
+ */
+first_time: boolean, 
+/**
+ * The shortest passphrase the shell accepts.
+ */
+min_chars: number, };
+
 export type LogEntry = { id: string, date: string | null, kind: ContactKind, stakeholder_ids: Array<string>, summary: string, follow_up: string, };
 
 export type Measurement = { id: string, indicator_id: string, date: string | null, value: number, source: string, notes: string, };

@@ -3,7 +3,7 @@
  * commands through Tauri, a cd4mm-server answers them over HTTP for browser
  * users. The rest of the UI only sees `Transport`.
  */
-import type { Command, Reply, SyncStatus } from './bindings';
+import type { Command, LockState, Reply, SyncStatus } from './bindings';
 import { CommandError, isAppError } from './errors';
 
 export interface Session {
@@ -50,7 +50,14 @@ export interface Transport {
    * Browser only for now: the desktop's shell does not pass these through.
    */
   account(path: string, body?: unknown): Promise<unknown>;
+  /** Desktop: whether this computer's data must be unlocked with its passphrase first. */
+  lockState(): Promise<LockState>;
+  /** Desktop: open this computer's data with its passphrase (the first time: choose it). */
+  unlock(passphrase: string): Promise<LockState>;
 }
+
+/** A browser keeps nothing on the computer to lock. */
+const NOTHING_LOCKED: LockState = { locked: false, first_time: false, min_chars: 0 };
 
 export function chooseTransport(): Transport {
   return '__TAURI_INTERNALS__' in window ? new TauriTransport() : new HttpTransport();
@@ -249,6 +256,14 @@ export class HttpTransport implements Transport {
   setUnsent(count: number) {
     this.emit({ unsent: count });
   }
+
+  async lockState(): Promise<LockState> {
+    return NOTHING_LOCKED;
+  }
+
+  async unlock(): Promise<LockState> {
+    return NOTHING_LOCKED;
+  }
 }
 
 /** The desktop shell: commands over the local store, sync in the background. */
@@ -336,5 +351,13 @@ export class TauriTransport implements Transport {
       'unsupported',
       'administration and devices are managed in a browser signed in to the server',
     );
+  }
+
+  lockState(): Promise<LockState> {
+    return this.invoke<LockState>('lock_state');
+  }
+
+  unlock(passphrase: string): Promise<LockState> {
+    return this.invoke<LockState>('unlock', { passphrase });
   }
 }
