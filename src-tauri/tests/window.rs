@@ -49,7 +49,7 @@ async fn driver(home: &std::path::Path) -> Driver {
         .expect("tauri-driver on the PATH (cargo install tauri-driver)");
     let url = format!("http://127.0.0.1:{port}");
     let deadline = Instant::now() + Duration::from_secs(20);
-    while reqwest::get(format!("{url}/status")).await.is_err() {
+    while cd4mm_sync::http_client().get(format!("{url}/status")).send().await.is_err() {
         assert!(Instant::now() < deadline, "tauri-driver did not start");
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
@@ -65,7 +65,7 @@ struct Window {
 impl Window {
     async fn open(driver: &Driver) -> Window {
         let app = std::path::Path::new(env!("CARGO_BIN_EXE_cd4mm"));
-        let http = reqwest::Client::new();
+        let http = cd4mm_sync::http_client();
         let caps = json!({"capabilities": {"alwaysMatch": {"tauri:options": {"application": app}}}});
         let r: Value = http
             .post(format!("{}/session", driver.url))

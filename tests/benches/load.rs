@@ -275,7 +275,7 @@ async fn run(binary: &std::path::Path, scenario: &Scenario) {
         .collect();
     let rss = || servers.iter().map(Server::rss_mb).sum::<f64>();
     let idle_mb = rss();
-    let http = reqwest::Client::new();
+    let http = cd4mm_sync::http_client();
 
     // Enrol every device and make its changes.
     let per_device = match scenario.rate {

@@ -130,7 +130,7 @@ async fn run(backend: Backend, name: &str) {
     let synced = Instant::now();
     officer.sync(&refs).await.expect("sync");
     let synced = synced.elapsed();
-    let http = reqwest::Client::new();
+    let http = cd4mm_sync::http_client();
     let token = officer.client.token().to_owned();
     let first = Instant::now();
     let r = http.get(format!("{}/api/dashboard", server.url)).bearer_auth(&token).send().await.expect("dashboard");

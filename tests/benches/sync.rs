@@ -383,7 +383,7 @@ async fn heavy_neighbour(url: &str, dir: &std::path::Path) {
         doc.automerge().clone()
     };
     let mut histories = [plan(1), plan(2)];
-    let http = reqwest::Client::new();
+    let http = cd4mm_sync::http_client();
     let send = |id: usize, bytes: Vec<u8>| {
         let doc_id = format!("heavy-plan-{id}");
         let changes = vec![OutChange { workspace: WS.into(), doc_id, kind: "plan".into(), bytes }];
@@ -575,7 +575,7 @@ async fn slow_link(url: &str, store: &mut Store, client: &Client) {
 /// link, as a browser that accepts no compression and as one that does.
 async fn web_ui_on_a_field_link(url: &str) {
     let shaped = Link::hotspot().start(url).await.url;
-    let http = reqwest::Client::new();
+    let http = cd4mm_sync::http_client();
     let index = http.get(format!("{url}/")).send().await.expect("index").text().await.expect("html");
     let assets: Vec<String> = index
         .split(['"', '\''])

@@ -36,6 +36,7 @@ mod round;
 pub mod signin;
 pub mod storage;
 mod sync;
+mod tls;
 mod web;
 
 pub use auth::Device;
@@ -79,6 +80,11 @@ pub struct Config {
     pub session_max_secs: u64,
     /// Open browser sessions per user (signing in again ends the oldest).
     pub sessions_per_user: usize,
+    /// HTTPS in the server itself: the certificate chain, PEM (with
+    /// `tls_key`). Without both, plain HTTP (behind a TLS proxy).
+    pub tls_cert: Option<PathBuf>,
+    /// The certificate's private key, PEM.
+    pub tls_key: Option<PathBuf>,
 }
 
 impl Config {
@@ -105,6 +111,8 @@ impl Default for Config {
             session_idle_secs: 8 * 3600,
             session_max_secs: 7 * 24 * 3600,
             sessions_per_user: 10,
+            tls_cert: None,
+            tls_key: None,
         }
     }
 }
@@ -236,20 +244,33 @@ pub async fn serve(
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> Result<(), String> {
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
+    let tls = match (&config.tls_cert, &config.tls_key) {
+        (Some(cert), Some(key)) => Some(tls::server_config(cert, key)?),
+        (None, None) => None,
+        _ => return Err("HTTPS needs both a certificate (tls_cert) and its private key (tls_key)".into()),
+    };
     let probe = db.clone();
     let epoch =
         tokio::task::spawn_blocking(move || probe.epoch()).await.map_err(|e| e.to_string())?.map_err(|e| e.message)?;
-    tracing::info!(%addr, %epoch, "cd4mm-server listening");
+    let scheme = if tls.is_some() { "https" } else { "http" };
+    tracing::info!(%addr, %epoch, scheme, "cd4mm-server listening");
     let (app, close) = router(db, config);
     let shutdown = async move {
         shutdown.await;
         let _ = close.send(true);
     };
     // With each connection's address: sign-in limits count per address.
-    axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>())
-        .with_graceful_shutdown(shutdown)
-        .await
-        .map_err(|e| e.to_string())?;
+    let app = app.into_make_service_with_connect_info::<std::net::SocketAddr>();
+    match tls {
+        Some(tls) => {
+            use axum::serve::ListenerExt;
+            // `tap_io` lends the listener axum's connection-address plumbing.
+            let listener = tls::TlsListener::new(listener, tls).map_err(|e| e.to_string())?.tap_io(|_| {});
+            axum::serve(listener, app).with_graceful_shutdown(shutdown).await
+        }
+        None => axum::serve(listener, app).with_graceful_shutdown(shutdown).await,
+    }
+    .map_err(|e| e.to_string())?;
     tracing::info!("cd4mm-server stopped");
     Ok(())
 }

@@ -14,7 +14,7 @@ use std::path::PathBuf;
 /// precedence: command-line options, CD4MM_* environment variables, a TOML file
 /// given with --config (keys: listen, data, database, database_connections,
 /// ui, max_body_bytes, max_response_bytes, session_idle_secs,
-/// session_max_secs, sessions_per_user), and the defaults.
+/// session_max_secs, sessions_per_user, tls_cert, tls_key), and the defaults.
 #[derive(Debug, Parser)]
 #[command(version, about, long_about)]
 struct Cli {
@@ -31,6 +31,12 @@ struct Cli {
     /// users; without it the server answers only the API.
     #[arg(long, env = "CD4MM_UI", global = true)]
     ui: Option<PathBuf>,
+    /// HTTPS without a proxy: the certificate chain (PEM), with --tls-key.
+    #[arg(long, env = "CD4MM_TLS_CERT", global = true)]
+    tls_cert: Option<PathBuf>,
+    /// The certificate's private key (PEM).
+    #[arg(long, env = "CD4MM_TLS_KEY", global = true)]
+    tls_key: Option<PathBuf>,
     /// A TOML file with the settings above.
     #[arg(long, env = "CD4MM_CONFIG", global = true)]
     config: Option<PathBuf>,
@@ -152,6 +158,12 @@ fn config(cli: &Cli) -> anyhow_free::Result<Config> {
     }
     if let Some(ui) = &cli.ui {
         config.ui = Some(ui.clone());
+    }
+    if let Some(cert) = &cli.tls_cert {
+        config.tls_cert = Some(cert.clone());
+    }
+    if let Some(key) = &cli.tls_key {
+        config.tls_key = Some(key.clone());
     }
     Ok(config)
 }

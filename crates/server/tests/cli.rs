@@ -64,8 +64,14 @@ async fn serves_the_demo_workspace_and_stops_gracefully() {
     };
     let logs = std::thread::spawn(move || lines.map_while(Result::ok).collect::<Vec<_>>());
     let url = format!("http://{addr}");
-    let health: serde_json::Value =
-        reqwest::get(format!("{url}/healthz")).await.expect("healthz").json().await.expect("json");
+    let health: serde_json::Value = cd4mm_sync::http_client()
+        .get(format!("{url}/healthz"))
+        .send()
+        .await
+        .expect("healthz")
+        .json()
+        .await
+        .expect("json");
     assert_eq!(health["status"], "ok");
 
     let dir = tempfile::tempdir().expect("device dir");

@@ -7,7 +7,7 @@
 use cd4mm_core::assessment::Assessment;
 use cd4mm_core::plan::{Activity, Indicator, Outcome, Output, Plan};
 use cd4mm_core::{Content, Edit};
-use cd4mm_store::Store;
+use cd4mm_store::{Store, StoreKey};
 use serde_json::json;
 use std::time::{Duration, Instant};
 
@@ -52,11 +52,23 @@ fn plan(n: usize) -> Plan {
     }
 }
 
-fn edit_latency(dir: &std::path::Path) {
+/// Open a store plain, or encrypted with `key` (as the desktop does).
+fn open(path: &std::path::Path, key: Option<&StoreKey>) -> Store {
+    match key {
+        Some(key) => Store::open_encrypted(path, key).expect("open encrypted"),
+        None => Store::open(path).expect("open"),
+    }
+}
+
+fn label(key: Option<&StoreKey>) -> &'static str {
+    if key.is_some() { "encrypted" } else { "plain" }
+}
+
+fn edit_latency(dir: &std::path::Path, key: Option<&StoreKey>) {
     let templates = cd4mm_core::data::templates().expect("templates");
     let border = templates.iter().find(|t| t.id == "border_management").expect("border");
     let question_ids: Vec<String> = border.questions().map(|(_, q)| q.id.clone()).collect();
-    let mut store = Store::open(&dir.join("edits.sqlite3")).expect("open");
+    let mut store = open(&dir.join(format!("edits-{}.sqlite3", label(key))), key);
     store.create("asm", "ws", &Content::Assessment(Assessment::start("Workshop", border)), 0).expect("create");
     store.create("plan", "ws", &Content::Plan(plan(0)), 0).expect("create");
     let n = 2000;
@@ -84,19 +96,20 @@ fn edit_latency(dir: &std::path::Path) {
     }
     times.sort();
     println!(
-        "edit → durable ({n} edits: scores, evidence text, budget): p50 {}  p99 {}  max {}",
+        "{}: edit → durable ({n} edits: scores, evidence text, budget): p50 {}  p99 {}  max {}",
+        label(key),
         ms(percentile(&times, 0.5)),
         ms(percentile(&times, 0.99)),
         ms(*times.last().expect("edits"))
     );
 }
 
-fn open_to_first_list(dir: &std::path::Path) {
-    let path = dir.join("open.sqlite3");
+fn open_to_first_list(dir: &std::path::Path, key: Option<&StoreKey>) {
+    let path = dir.join(format!("open-{}.sqlite3", label(key)));
     let templates = cd4mm_core::data::templates().expect("templates");
     let generic = templates.iter().find(|t| t.id == "generic_capacity").expect("generic");
     {
-        let mut store = Store::open(&path).expect("open");
+        let mut store = open(&path, key);
         store.install_toolbox().expect("toolbox");
         for n in 0..200 {
             let mut a = Assessment::start(&format!("Assessment {n}"), generic);
@@ -114,18 +127,19 @@ fn open_to_first_list(dir: &std::path::Path) {
     let mut times = Vec::new();
     for _ in 0..7 {
         let started = Instant::now();
-        let store = Store::open(&path).expect("open");
+        let store = open(&path, key);
         let list = store.list(None).expect("list");
         assert_eq!(list.len(), 221);
         times.push(started.elapsed());
     }
     times.sort();
-    let mut store = Store::open(&path).expect("open");
+    let mut store = open(&path, key);
     let started = Instant::now();
     let _ = store.read("asm-0").expect("read");
     let first_doc = started.elapsed();
     println!(
-        "open store (200 assessments × 60 questions, 20 plans, toolbox) → first list: median {}  worst {}; then open one assessment: {}",
+        "{}: open store (200 assessments × 60 questions, 20 plans, toolbox) → first list: median {}  worst {}; then open one assessment: {}",
+        label(key),
         ms(percentile(&times, 0.5)),
         ms(*times.last().expect("runs")),
         ms(first_doc)
@@ -138,6 +152,28 @@ fn main() {
         return;
     }
     let dir = tempfile::tempdir().expect("tempdir");
-    edit_latency(dir.path());
-    open_to_first_list(dir.path());
+    let key = StoreKey::from_bytes([7; 32]);
+    for key in [None, Some(&key)] {
+        edit_latency(dir.path(), key);
+        open_to_first_list(dir.path(), key);
+    }
+    encryption_costs(dir.path());
+}
+
+/// What encryption adds once: the passphrase's key at each start, and
+/// encrypting a store written before (the plain one above, 221 documents).
+fn encryption_costs(dir: &std::path::Path) {
+    let started = Instant::now();
+    let _ = StoreKey::from_passphrase("a passphrase of some length", b"0123456789abcdef0123456789abcdef").expect("key");
+    let derive = started.elapsed();
+    let plain = dir.join("open-plain.sqlite3");
+    let bytes = std::fs::metadata(&plain).map_or(0, |m| m.len());
+    let started = Instant::now();
+    cd4mm_store::encrypt_in_place(&plain, &StoreKey::from_bytes([9; 32])).expect("encrypt");
+    println!(
+        "passphrase → key (Argon2id, 64 MiB, 3 passes): {}; encrypting a plain store of 221 documents ({:.1} MB) in place: {}",
+        ms(derive),
+        bytes as f64 / 1e6,
+        ms(started.elapsed())
+    );
 }

@@ -13,6 +13,31 @@ use std::sync::Mutex;
 use std::time::Duration;
 use tokio::sync::watch;
 
+/// An HTTP client for regional servers, `http://` or `https://`. Servers
+/// are trusted by the operating system's certificates, and by those of
+/// `CD4MM_CA_FILE` (PEM) where an office runs its own certificate authority.
+/// Every HTTP client of the app and its tests is made here: TLS needs its
+/// cryptography (rustls's `ring`) chosen once per process first.
+pub fn http_client() -> reqwest::Client {
+    static PROVIDER: std::sync::Once = std::sync::Once::new();
+    PROVIDER.call_once(|| {
+        // Fails only if another provider was chosen first, which then serves.
+        let _ = rustls::crypto::ring::default_provider().install_default();
+    });
+    let mut builder = reqwest::Client::builder();
+    if let Some(path) = std::env::var_os("CD4MM_CA_FILE") {
+        match std::fs::read(&path).map(|pem| reqwest::Certificate::from_pem_bundle(&pem)) {
+            Ok(Ok(certs)) => builder = builder.tls_certs_merge(certs),
+            Ok(Err(e)) => eprintln!("cd4mm: CD4MM_CA_FILE {} is not PEM certificates: {e}", path.display()),
+            Err(e) => eprintln!("cd4mm: cannot read CD4MM_CA_FILE {}: {e}", path.display()),
+        }
+    }
+    builder.build().unwrap_or_else(|e| {
+        eprintln!("cd4mm: the HTTP client could not be set up as asked ({e}); using the defaults");
+        reqwest::Client::new()
+    })
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum SyncError {
     /// The server refused the request; `code` is machine-readable.
@@ -92,7 +117,7 @@ async fn refused(response: reqwest::Response) -> SyncError {
 impl Client {
     pub fn new(base_url: &str, token: &str) -> Client {
         Client {
-            http: reqwest::Client::new(),
+            http: http_client(),
             base: base_url.trim_end_matches('/').to_owned(),
             token: token.to_owned(),
             retry: Retry::default(),
@@ -126,7 +151,7 @@ impl Client {
             device_name: device_name.into(),
             actor: actor.into(),
         };
-        let response = reqwest::Client::new()
+        let response = http_client()
             .post(format!("{base}/v1/enrol"))
             .json(&body)
             .send()

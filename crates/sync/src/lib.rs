@@ -22,4 +22,4 @@ pub mod wire;
 
 pub use account::{Enrolment, Me, Membership};
 #[cfg(feature = "client")]
-pub use client::{Client, News, Progress, Retry, SyncError};
+pub use client::{Client, News, Progress, Retry, SyncError, http_client};

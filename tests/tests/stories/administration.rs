@@ -22,7 +22,7 @@ struct Session {
 }
 
 async fn login(url: &str, user: &str, password: &str) -> Result<Session, (u16, Value)> {
-    let http = reqwest::Client::new();
+    let http = cd4mm_sync::http_client();
     let r = http
         .post(format!("{url}/api/login"))
         .json(&json!({"username": user, "password": password}))

@@ -177,7 +177,7 @@ async fn bad_requests(backend: Backend) {
         },
     ];
 
-    let http = reqwest::Client::new();
+    let http = cd4mm_sync::http_client();
     for case in cases {
         let mut request = http.post(format!("{}/v1/sync", server.url)).body(case.body);
         if let Some(token) = case.token {
@@ -234,7 +234,7 @@ async fn bad_requests(backend: Backend) {
         (http.get(format!("{}/api/export/%FF%FE.csv", server.url)).bearer_auth(&token), 400, Code::Malformed),
         // A connection of its own: the server closes it without reading the rest.
         (
-            reqwest::Client::new().post(format!("{}/api/login", server.url)).body(vec![b' '; 3 << 20]),
+            cd4mm_sync::http_client().post(format!("{}/api/login", server.url)).body(vec![b' '; 3 << 20]),
             413,
             Code::TooLarge,
         ),

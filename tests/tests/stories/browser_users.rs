@@ -20,7 +20,7 @@ struct Browser {
 
 impl Browser {
     async fn login(url: &str, user: &str, password: &str) -> Result<Browser, (u16, Value)> {
-        let http = reqwest::Client::new();
+        let http = cd4mm_sync::http_client();
         let r = http
             .post(format!("{url}/api/login"))
             .json(&json!({"username": user, "password": password}))
@@ -167,7 +167,7 @@ async fn the_web_ui_is_served_from_its_directory() {
     std::fs::write(ui.path().join("assets/app-1.js"), "console.log(1)").expect("js");
     let root = ui.path().to_owned();
     let server = TestServer::start_with(move |c| c.ui = Some(root)).await;
-    let http = reqwest::Client::new();
+    let http = cd4mm_sync::http_client();
     let get = |path: &str| http.get(format!("{}{path}", server.url)).send();
     let index = get("/").await.expect("index");
     assert_eq!(index.status().as_u16(), 200);

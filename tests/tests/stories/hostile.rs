@@ -97,7 +97,7 @@ async fn a_device_holds_a_few_news_streams_at_most() {
     let server = TestServer::start().await;
     server.member(GH, "ama", "editor");
     let ama = device(&server, "ama").await;
-    let http = reqwest::Client::new();
+    let http = cd4mm_sync::http_client();
     let open = || http.get(format!("{}/v1/events", server.url)).bearer_auth(ama.client.token()).send();
     let mut streams = Vec::new();
     for _ in 0..cd4mm_server::STREAMS_PER_DEVICE {
@@ -184,7 +184,8 @@ fn plan_content() -> Content {
 }
 
 async fn healthy(server: &TestServer) {
-    let health = reqwest::get(format!("{}/healthz", server.url)).await.expect("healthz answers");
+    let health =
+        cd4mm_sync::http_client().get(format!("{}/healthz", server.url)).send().await.expect("healthz answers");
     assert_eq!(health.status().as_u16(), 200, "the server is alive");
 }
 
@@ -196,7 +197,7 @@ async fn hostile_changes(backend: Backend) {
     server.member(SN, "fatou", "owner");
     let kwame = device(&server, "kwame").await;
     let actor = kwame.store.actor().clone();
-    let raw = Raw { http: reqwest::Client::new(), url: server.url.clone(), token: kwame.client.token().to_owned() };
+    let raw = Raw { http: cd4mm_sync::http_client(), url: server.url.clone(), token: kwame.client.token().to_owned() };
 
     // Fatou's plan in Senegal, which Ghana's members must not learn about.
     let mut fatou = device(&server, "fatou").await;
@@ -299,7 +300,7 @@ async fn hostile_changes(backend: Backend) {
 
     // 5. The same cursor many times: refused before any snapshot is built.
     let esi = device(&server, "esi").await;
-    let viewer = Raw { http: reqwest::Client::new(), url: server.url.clone(), token: esi.client.token().to_owned() };
+    let viewer = Raw { http: cd4mm_sync::http_client(), url: server.url.clone(), token: esi.client.token().to_owned() };
     let cursors = vec![Cursor { workspace: GH.into(), seq: 0, resume: None }; 1_000];
     let (status, error) = viewer.send(&SyncRequest { epoch: None, budget: 1 << 20, cursors, changes: vec![] }).await;
     assert_eq!((status, error.map(|e| e.code)), (400, Some(Code::RepeatedCursor)));
@@ -354,7 +355,7 @@ async fn access_changes(backend: Backend) {
     ama.client.sign_out().await.expect("sign out");
     assert!(ama.sync(&[GH]).await.is_err(), "a signed-out device does not sync");
     let actor = ama.store.actor().to_hex_string();
-    let taken = reqwest::Client::new()
+    let taken = cd4mm_sync::http_client()
         .post(format!("{}/v1/enrol", server.url))
         .json(&json!({"username": "kofi", "password": crate::common::PASSWORD, "device_name": "x", "actor": actor}))
         .send()
@@ -377,7 +378,7 @@ async fn access_changes(backend: Backend) {
         );
     });
     server.admin(Command::Cover { username: "reg".into(), countries: vec!["gh".into()] });
-    let http = reqwest::Client::new();
+    let http = cd4mm_sync::http_client();
     let login: Value = http
         .post(format!("{}/api/login", server.url))
         .json(&json!({"username": "reg", "password": crate::common::PASSWORD}))

@@ -30,6 +30,7 @@ mod bad_input;
 mod browser_users;
 mod convergence;
 mod hostile;
+mod https;
 mod instances;
 mod network_faults;
 mod not_accepted;

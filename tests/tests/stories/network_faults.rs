@@ -236,7 +236,7 @@ async fn first_sync_over_a_link_that_drops(backend: Backend) {
             changes: vec![],
         },
     );
-    let answer = reqwest::Client::new()
+    let answer = cd4mm_sync::http_client()
         .post(format!("{}/v1/sync", server.url))
         .bearer_auth(&token)
         .body(body)

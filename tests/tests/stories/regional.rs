@@ -92,7 +92,7 @@ fn monitoring() -> Content {
 }
 
 async fn get(server: &TestServer, token: &str, query: &str) -> (u16, Value) {
-    let r = reqwest::Client::new()
+    let r = cd4mm_sync::http_client()
         .get(format!("{}/api/dashboard{query}", server.url))
         .bearer_auth(token)
         .send()
@@ -186,13 +186,13 @@ async fn story(backend: Backend) {
     regional_officer(&server).await;
 
     // Without a token there is nothing to see.
-    let r = reqwest::get(format!("{}/api/dashboard", server.url)).await.expect("answers");
+    let r = cd4mm_sync::http_client().get(format!("{}/api/dashboard", server.url)).send().await.expect("answers");
     assert_eq!(r.status().as_u16(), 401);
     server.stop().await;
 }
 
 async fn fetch(server: &TestServer, token: &str, path: &str) -> (u16, Vec<u8>) {
-    let r = reqwest::Client::new()
+    let r = cd4mm_sync::http_client()
         .get(format!("{}/api/export/{path}", server.url))
         .bearer_auth(token)
         .send()
@@ -293,7 +293,7 @@ async fn regional_officer(server: &TestServer) {
     });
     server.admin(Command::Cover { username: "kofi".into(), countries: vec!["senegal".into()] });
     let mut kofi = device(server, "kofi").await;
-    let me: Value = reqwest::Client::new()
+    let me: Value = cd4mm_sync::http_client()
         .get(format!("{}/v1/me", server.url))
         .bearer_auth(kofi.client.token())
         .send()

@@ -59,7 +59,7 @@ async fn raw_change(server: &TestServer, d: &crate::common::Device, kind: Kind, 
             bytes: change.raw_bytes().to_vec(),
         }],
     };
-    reqwest::Client::new()
+    cd4mm_sync::http_client()
         .post(format!("{}/v1/sync", server.url))
         .bearer_auth(d.client.token())
         .body(wire::encode_as(1, &request))

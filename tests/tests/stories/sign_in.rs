@@ -22,7 +22,7 @@ async fn guessing_a_password_is_slowed_and_the_real_user_gets_in_later() {
     let server = TestServer::start().await;
     server.member("ws", "ama", "editor");
     server.member("ws", "kojo", "editor");
-    let http = reqwest::Client::new();
+    let http = cd4mm_sync::http_client();
 
     // An attacker tries passwords for Ama: the first few get 401, then 429.
     let mut statuses = Vec::new();
@@ -55,7 +55,7 @@ async fn guessing_a_password_is_slowed_and_the_real_user_gets_in_later() {
 async fn an_unknown_name_takes_as_long_to_refuse_as_a_wrong_password() {
     let server = TestServer::start().await;
     server.member("ws", "ama", "editor");
-    let http = reqwest::Client::new();
+    let http = cd4mm_sync::http_client();
     // Warm up (the stand-in hash is made on first use), then time each kind
     // of refusal a few times, each under its own name so no limit applies.
     assert_eq!(sign_in(&http, &server.url, "nobody-0", "x").await.status().as_u16(), 401);
@@ -80,7 +80,7 @@ async fn an_unknown_name_takes_as_long_to_refuse_as_a_wrong_password() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_answer_carries_the_security_headers() {
     let server = TestServer::start().await;
-    let http = reqwest::Client::new();
+    let http = cd4mm_sync::http_client();
     for (method, path) in [("GET", "/"), ("GET", "/healthz"), ("POST", "/api/login"), ("GET", "/v1/me")] {
         let request = if method == "GET" {
             http.get(format!("{}{path}", server.url))
@@ -116,7 +116,7 @@ async fn sessions_end(backend: Backend) {
     .await;
     server.member("ws", "ama", "editor");
     let field_device = crate::common::device(&server, "ama").await;
-    let http = reqwest::Client::new();
+    let http = cd4mm_sync::http_client();
     let mut tokens = Vec::new();
     for _ in 0..3 {
         let answer: serde_json::Value =

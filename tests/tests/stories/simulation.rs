@@ -247,7 +247,7 @@ async fn run(seed: u64) {
     let hostile = device(&server, "esi").await;
     let mut sim = Sim {
         server: Some(server),
-        http: reqwest::Client::new(),
+        http: cd4mm_sync::http_client(),
         devices,
         hostile_token: hostile.client.token().to_owned(),
         hostile_actor: hostile.store.actor().clone(),
