@@ -250,9 +250,12 @@ fn refusal(e: SyncError) -> AppError {
     }
 }
 
+/// How administrators see this device: one short line (the server takes up
+/// to 64 visible characters).
 fn device_name() -> String {
     let host = std::env::var("HOSTNAME").ok().filter(|h| !h.is_empty());
-    format!("CD4MM Field desktop{}", host.map(|h| format!(" on {h}")).unwrap_or_default())
+    let name = format!("CD4MM Field desktop{}", host.map(|h| format!(" on {h}")).unwrap_or_default());
+    name.chars().filter(|c| !c.is_control()).take(64).collect()
 }
 
 fn now_ms() -> i64 {

@@ -11,6 +11,7 @@ use cd4mm_core::administration::{
     AdminAction, AdminOverview, AuditAction, AuditLine, DeviceLine, MemberLine, UserLine, WorkspaceLine,
 };
 use cd4mm_core::{Code, Role, country};
+use std::collections::HashMap;
 
 /// Who the server's own commands act as, in the audit log.
 pub const CONSOLE: &str = "console";
@@ -79,38 +80,42 @@ pub fn sign_out<S: Storage + ?Sized>(db: &S, session: &Device, now_ms: i64) -> R
 /// Everything the administration pages show.
 pub fn overview<S: Storage + ?Sized>(db: &S) -> Result<AdminOverview, Error> {
     in_transaction(db, |sql| {
-        let coverage = sql.query(
+        // Grouped once, by key: a region's thousands of users and members
+        // cost a pass each, not a pass per user.
+        let mut coverage: HashMap<String, Vec<String>> = HashMap::new();
+        for c in sql.query(
             "SELECT u.username, c.country FROM coverage c JOIN users u ON u.id = c.user_id ORDER BY c.country",
             &[],
-        )?;
+        )? {
+            coverage.entry(c[0].text().to_owned()).or_default().push(c[1].text().to_owned());
+        }
         let users = sql
             .query("SELECT username, admin, disabled_at IS NOT NULL, created_at FROM users ORDER BY username", &[])?
             .into_iter()
             .map(|r| UserLine {
-                coverage: coverage.iter().filter(|c| c[0] == r[0]).map(|c| c[1].text().to_owned()).collect(),
+                coverage: coverage.remove(r[0].text()).unwrap_or_default(),
                 username: r[0].text().to_owned(),
                 admin: r[1].flag(),
                 disabled: r[2].flag(),
                 created_at: r[3].int().unwrap_or(0),
             })
             .collect();
-        let members = sql.query(
+        let mut members: HashMap<String, Vec<MemberLine>> = HashMap::new();
+        for m in sql.query(
             "SELECT m.workspace_id, u.username, m.role FROM members m JOIN users u ON u.id = m.user_id
              ORDER BY u.username",
             &[],
-        )?;
+        )? {
+            members.entry(m[0].text().to_owned()).or_default().push(MemberLine {
+                username: m[1].text().to_owned(),
+                role: Role::parse(m[2].text()).unwrap_or(Role::Viewer),
+            });
+        }
         let workspaces = sql
             .query("SELECT id, name, country, created_at FROM workspaces ORDER BY name, id", &[])?
             .into_iter()
             .map(|r| WorkspaceLine {
-                members: members
-                    .iter()
-                    .filter(|m| m[0] == r[0])
-                    .map(|m| MemberLine {
-                        username: m[1].text().to_owned(),
-                        role: Role::parse(m[2].text()).unwrap_or(Role::Viewer),
-                    })
-                    .collect(),
+                members: members.remove(r[0].text()).unwrap_or_default(),
                 country_code: country::code(r[2].text()).map(str::to_owned),
                 id: r[0].text().to_owned(),
                 name: r[1].text().to_owned(),
@@ -227,10 +232,21 @@ fn apply(
     now_ms: i64,
 ) -> Result<(String, String, String), Error> {
     let hash = || hash.ok_or_else(|| Error::internal("a password was not hashed"));
+    if by != CONSOLE {
+        // Checked again here: an administrator disabled (or demoted) since
+        // their request was let in acts no more.
+        let acting = sql.query("SELECT admin AND disabled_at IS NULL FROM users WHERE username = ?1", &[by.into()])?;
+        if !acting.first().is_some_and(|r| r[0].flag()) {
+            return Err(Error::forbidden(Code::NotAnAdmin, "only an active server administrator may do this"));
+        }
+    }
     Ok(match action {
         AdminAction::AddUser { username, admin, .. } => {
-            if user_id(sql, username)?.is_some() {
-                return Err(Error::exists(&format!("user `{username}`")));
+            // `Ama` beside `ama` would be two people to the server and one to everyone else.
+            let taken =
+                sql.query("SELECT username FROM users WHERE lower(username) = lower(?1)", &[username.as_str().into()])?;
+            if let Some(row) = taken.first() {
+                return Err(Error::exists(&format!("user `{}`", row[0].text())));
             }
             sql.execute(
                 "INSERT INTO users (username, password_hash, admin, created_at) VALUES (?1, ?2, ?3, ?4)",
@@ -243,6 +259,25 @@ fn apply(
             let user = user_id(sql, username)?.ok_or_else(|| Error::no_user(username))?;
             if *disabled && username == by {
                 return Err(Error::invalid(Code::Forbidden, "you cannot disable your own account"));
+            }
+            if *disabled {
+                // Someone must be left to enable others: not the last active
+                // administrator (checked here, in the transaction, so two
+                // administrators cannot disable each other at once).
+                let others = sql.query(
+                    "SELECT count(*) FROM users WHERE admin AND disabled_at IS NULL AND id <> ?1",
+                    &[user.into()],
+                )?;
+                let target_is_admin = sql
+                    .query("SELECT admin FROM users WHERE id = ?1", &[user.into()])?
+                    .first()
+                    .is_some_and(|r| r[0].flag());
+                if target_is_admin && others.first().and_then(|r| r[0].int()) == Some(0) {
+                    return Err(Error::invalid(
+                        Code::Forbidden,
+                        "this is the last active administrator; make another administrator first",
+                    ));
+                }
             }
             if *disabled {
                 sql.execute("UPDATE users SET disabled_at = ?2 WHERE id = ?1", &[user.into(), now_ms.into()])?;
@@ -434,18 +469,46 @@ fn check_user_name(username: &str) -> Result<(), Error> {
             format!("`{CONSOLE}` names the server's own commands in the audit log"),
         ));
     }
-    if username.trim() != username || username.chars().count() > MAX_NAME || username.chars().any(char::is_control) {
+    if username.trim() != username || username.chars().count() > MAX_NAME || username.chars().any(invisible) {
         return Err(Error::invalid(
             Code::BadUser,
-            format!("a user name is 1 to {MAX_NAME} characters, without spaces at either end"),
+            format!("a user name is 1 to {MAX_NAME} visible characters, without spaces at either end"),
         ));
     }
     Ok(())
 }
 
+/// A device's name, as its owner typed it, shown to administrators (and
+/// printed in their terminal by `device list` and `audit`): one short line
+/// of visible characters.
+pub fn check_device_name(name: &str) -> Result<(), Error> {
+    if name.trim().is_empty() || name.chars().count() > MAX_NAME || name.chars().any(invisible) {
+        return Err(Error::invalid(
+            Code::Invalid,
+            format!("a device name is 1 to {MAX_NAME} visible characters on one line"),
+        ));
+    }
+    Ok(())
+}
+
+/// Characters that show nothing, or change how what follows shows: control
+/// characters, and the zero-width, joining and direction marks a look-alike
+/// name or a forged terminal line would use.
+fn invisible(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{00AD}' | '\u{034F}' | '\u{061C}' | '\u{115F}' | '\u{1160}' | '\u{17B4}' | '\u{17B5}' | '\u{180B}'..='\u{180F}' | '\u{200B}'..='\u{200F}' | '\u{2028}'..='\u{202E}' | '\u{2060}'..='\u{206F}' | '\u{3164}' | '\u{FE00}'..='\u{FE0F}' | '\u{FEFF}' | '\u{FFA0}' | '\u{FFF0}'..='\u{FFFB}')
+}
+
+/// `text` safe to print in a terminal: what [`invisible`] matches becomes `�`
+/// (names kept before these checks may hold anything).
+pub fn printable(text: &str) -> String {
+    text.chars().map(|c| if invisible(c) { '\u{FFFD}' } else { c }).collect()
+}
+
 /// A workspace id appears in addresses (`#/w/ghana-border`): a plain name.
 fn check_workspace_id(id: &str) -> Result<(), Error> {
     let plain = !id.is_empty()
+        && !id.bytes().all(|b| b == b'.')
         && id.len() <= MAX_NAME
         && id.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'));
     if plain {
@@ -457,7 +520,7 @@ fn check_workspace_id(id: &str) -> Result<(), Error> {
 
 fn check_title(name: &str) -> Result<&str, Error> {
     let name = name.trim();
-    if name.is_empty() || name.chars().count() > MAX_TITLE || name.chars().any(char::is_control) {
+    if name.is_empty() || name.chars().count() > MAX_TITLE || name.chars().any(invisible) {
         return Err(Error::invalid(
             Code::Invalid,
             format!("a workspace name is 1 to {MAX_TITLE} characters on one line"),

@@ -102,7 +102,11 @@ pub fn run(db: &dyn Storage, command: Command) -> Result<String, String> {
             let mut out = String::from("USER            COUNTRY\n");
             for user in accounts::overview(db).map_err(fail)?.users {
                 for country in &user.coverage {
-                    out.push_str(&format!("{:<15} {country}\n", user.username));
+                    out.push_str(&format!(
+                        "{:<15} {}\n",
+                        accounts::printable(&user.username),
+                        accounts::printable(country)
+                    ));
                 }
             }
             Ok(out.trim_end().to_owned())
@@ -115,8 +119,8 @@ pub fn run(db: &dyn Storage, command: Command) -> Result<String, String> {
                 out.push_str(&format!(
                     "{:<17} {:<15} {:<21} {}\n",
                     d.device_id,
-                    d.username,
-                    d.name,
+                    accounts::printable(&d.username),
+                    accounts::printable(&d.name),
                     if d.revoked { "revoked" } else { "active" }
                 ));
             }
@@ -129,10 +133,10 @@ pub fn run(db: &dyn Storage, command: Command) -> Result<String, String> {
                 out.push_str(&format!(
                     "{:<16} {:<15} {:<17} {:<17} {}\n",
                     line.at,
-                    line.by,
+                    accounts::printable(&line.by),
                     line.action.code(),
-                    line.subject,
-                    line.detail
+                    accounts::printable(&line.subject),
+                    accounts::printable(&line.detail)
                 ));
             }
             Ok(out.trim_end().to_owned())

@@ -31,6 +31,9 @@ pub fn hash_password(password: &str) -> Result<String, crate::storage::Error> {
         .to_string())
 }
 
+/// The most characters a new password has (hashing a megabyte is work for nothing).
+pub const MAX_PASSWORD_CHARS: usize = 1024;
+
 /// The fewest characters a new password has (shared with the UI).
 pub use cd4mm_core::administration::MIN_PASSWORD_CHARS;
 
@@ -42,7 +45,10 @@ pub fn check_new_password(username: &str, password: &str) -> Result<(), crate::s
     let refuse = |why: &str| Err(crate::storage::Error::invalid(cd4mm_core::Code::BadUser, why));
     let chars = password.chars().count();
     let lower = password.trim().to_lowercase();
-    if chars < MIN_PASSWORD_CHARS {
+    if chars > MAX_PASSWORD_CHARS {
+        return refuse(&format!("a password has at most {MAX_PASSWORD_CHARS} characters"));
+    }
+    if chars < MIN_PASSWORD_CHARS || password.trim().chars().count() < MIN_PASSWORD_CHARS {
         return refuse(&format!(
             "a password has at least {MIN_PASSWORD_CHARS} characters; a few words make a good one"
         ));

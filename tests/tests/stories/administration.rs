@@ -71,6 +71,18 @@ impl Session {
     }
 }
 
+/// Enrol a device with `name`; the status.
+async fn reqwest_enrol(url: &str, user: &str, password: &str, name: &str) -> u16 {
+    cd4mm_sync::http_client()
+        .post(format!("{url}/v1/enrol"))
+        .json(&json!({"username": user, "password": password, "device_name": name, "actor": "0a0b0c0d0e"}))
+        .send()
+        .await
+        .expect("answers")
+        .status()
+        .as_u16()
+}
+
 fn code(body: &Value) -> &str {
     body["code"].as_str().unwrap_or("")
 }
@@ -105,7 +117,11 @@ async fn story(backend: Backend) {
         .act(json!({"type": "add_user", "username": "kofi", "password": "another long passphrase", "admin": false}))
         .await;
     assert_eq!((status, code(&body)), (409, Code::Exists.as_str()), "{body}");
-    for bad in ["", " kofi", "a\u{7}b", "Console"] {
+    let (status, body) = root
+        .act(json!({"type": "add_user", "username": "KOFI", "password": "yet another passphrase", "admin": false}))
+        .await;
+    assert_eq!((status, code(&body)), (409, Code::Exists.as_str()), "a look-alike in another case: {body}");
+    for bad in ["", " kofi", "a\u{7}b", "Console", "ko\u{200B}fi", "\u{202E}ifok"] {
         let (status, body) = root
             .act(json!({"type": "add_user", "username": bad, "password": "a long enough one", "admin": false}))
             .await;
@@ -199,6 +215,33 @@ async fn story(backend: Backend) {
     assert_eq!(kofi2.get("/api/devices").await.0, 401);
     assert!(login(&server.url, "kofi", "kofi's long passphrase").await.is_err());
     let kofi = login(&server.url, "kofi", "a fresh passphrase").await.expect("the new password works");
+
+    // A device's name is one short visible line (administrators read it in
+    // their terminal): a forged line or a megabyte is refused.
+    for name in ["laptop\nadmin-laptop  active", "x\u{1b}[2J", &"long ".repeat(100)] {
+        let r = reqwest_enrol(&server.url, "kofi", "a fresh passphrase", name).await;
+        assert_eq!(r, 400, "{name:?}");
+    }
+
+    // Someone is always left to enable the others: the last active
+    // administrator cannot be disabled, and a disabled administrator acts no more.
+    let (status, _) = root
+        .act(json!({"type": "add_user", "username": "root2", "password": "second admin passphrase", "admin": true}))
+        .await;
+    assert_eq!(status, 200);
+    let root2 = login(&server.url, "root2", "second admin passphrase").await.expect("root2");
+    let (status, body) = root2.act(json!({"type": "set_disabled", "username": "root", "disabled": true})).await;
+    assert_eq!(status, 200, "{body}");
+    let (status, _) = root.act(json!({"type": "set_disabled", "username": "root2", "disabled": true})).await;
+    assert_eq!(status, 401, "root is disabled: its session acts no more");
+    let db = server.db.clone();
+    let last = crate::common::block(move || {
+        cd4mm_server::admin::run(db.as_ref(), Command::SetDisabled { username: "root2".into(), disabled: true })
+    });
+    assert!(last.as_ref().is_err_and(|e| e.contains("last active administrator")), "{last:?}");
+    let (status, _) = root2.act(json!({"type": "set_disabled", "username": "root", "disabled": false})).await;
+    assert_eq!(status, 200);
+    let root = login(&server.url, "root", PASSWORD).await.expect("root is back");
 
     // Own devices: listed, ended by their owner, not by anyone else.
     let other = login(&server.url, "kofi", "a fresh passphrase").await.expect("another session");

@@ -87,6 +87,8 @@ pub struct DeviceRecord {
     pub browser: bool,
     pub created_at: i64,
     pub last_seen_at: i64,
+    /// Its user was disabled by an administrator.
+    pub disabled: bool,
 }
 
 /// How long browser sessions live (devices in the field are never timed
@@ -344,6 +346,11 @@ pub trait Storage: Send + Sync + 'static {
         rules: &SessionRules,
     ) -> Result<Device, Error> {
         match self.device_record(device_id)? {
+            // Whatever slipped past the revocation that disabling does (a
+            // sign-in that raced it): a disabled user's token works nowhere.
+            Some(r) if r.digest == digest && r.disabled => {
+                Err(Error::unauthorised("this account is disabled; ask an administrator to enable it"))
+            }
             Some(r) if r.digest == digest && !r.revoked && r.browser => {
                 if now_ms - r.last_seen_at > rules.idle_ms || now_ms - r.created_at > rules.max_ms {
                     return Err(session_ended());
@@ -408,7 +415,8 @@ pub trait Storage: Send + Sync + 'static {
             return Err(Error::invalid(Code::BadActor, "the device's actor id must be hexadecimal"));
         }
         // Argon2 is slow on purpose; no database lock is held meanwhile.
-        let (user_id, admin) = match self.credentials(username)? {
+        crate::accounts::check_device_name(device_name)?;
+        let (user_id, admin, verified) = match self.credentials(username)? {
             Some(c) if auth::verify_password(password, &c.password_hash) => {
                 // Said only to whoever knows the password.
                 if c.disabled {
@@ -417,7 +425,7 @@ pub trait Storage: Send + Sync + 'static {
                         "this account is disabled; ask an administrator to enable it",
                     ));
                 }
-                (c.user_id, c.admin)
+                (c.user_id, c.admin, c.password_hash)
             }
             Some(_) => return Err(Error::unauthorised("wrong user name or password")),
             None => {
@@ -439,6 +447,24 @@ pub trait Storage: Send + Sync + 'static {
             now_ms,
             browser: session.is_some(),
         })?;
+        // The password was checked before the device was written: if the
+        // account was disabled, or its password reset, in between, the
+        // administrator's action (which revoked what existed then) must
+        // also cover this device.
+        match self.credentials(username)? {
+            Some(c) if !c.disabled && c.password_hash == verified => {}
+            _ => {
+                let device = Device {
+                    device_id: device_id.clone(),
+                    user_id,
+                    username: username.to_owned(),
+                    admin,
+                    actor: actor.to_owned(),
+                };
+                crate::accounts::sign_out(self, &device, now_ms)?;
+                return Err(Error::unauthorised("the account changed while signing in; sign in again"));
+            }
+        }
         if let Some(rules) = session {
             self.end_sessions_beyond(user_id, rules.per_user, now_ms)?;
         }

@@ -27,6 +27,8 @@ use tokio::sync::broadcast;
 /// Advisory lock held while migrating, so instances starting together migrate once.
 const MIGRATION_LOCK: i64 = 0x0cd4_0001;
 const NEWS_CHANNEL: &str = "cd4mm_news";
+/// Advisory lock held by every administration transaction.
+const ADMINISTRATION_LOCK: i64 = 0x0cd4_0002;
 /// How long a request waits for a connection when all are in use.
 const WAIT_FOR_CONNECTION: Duration = Duration::from_secs(30);
 
@@ -310,7 +312,7 @@ impl Storage for Postgres {
             Ok(c.prepared()
                 .query_opt(
                     "SELECT d.id, d.user_id, u.username, u.admin, d.actor, d.token_digest, d.revoked_at IS NOT NULL,
-                        d.browser, d.created_at, d.last_seen_at
+                        d.browser, d.created_at, d.last_seen_at, u.disabled_at IS NOT NULL
                  FROM devices d JOIN users u ON u.id = d.user_id WHERE d.id = $1",
                     &[&device_id],
                 )?
@@ -327,6 +329,7 @@ impl Storage for Postgres {
                     browser: r.get(7),
                     created_at: r.get(8),
                     last_seen_at: r.get(9),
+                    disabled: r.get(10),
                 }))
         })
     }
@@ -398,6 +401,9 @@ impl Storage for Postgres {
     fn administer(&self, f: &mut (dyn FnMut(&mut dyn Sql) -> Result<(), Error> + Send)) -> Result<(), Error> {
         self.with(|c| {
             let mut tx = c.client.transaction()?;
+            // One administration at a time, as SQLite's single writer gives:
+            // rules that count (the last administrator) hold between instances.
+            tx.execute("SELECT pg_advisory_xact_lock($1)", &[&ADMINISTRATION_LOCK])?;
             f(&mut Plain(&mut tx))?;
             tx.commit()?;
             Ok(())

@@ -112,7 +112,7 @@ impl Storage for Sqlite {
         self.with(|c| {
             Ok(c.query_row(
                 "SELECT d.id, d.user_id, u.username, u.admin, d.actor, d.token_digest, d.revoked_at IS NOT NULL,
-                        d.browser, d.created_at, d.last_seen_at
+                        d.browser, d.created_at, d.last_seen_at, u.disabled_at IS NOT NULL
                  FROM devices d JOIN users u ON u.id = d.user_id WHERE d.id = ?1",
                 [device_id],
                 |r| {
@@ -129,6 +129,7 @@ impl Storage for Sqlite {
                         browser: r.get(7)?,
                         created_at: r.get(8)?,
                         last_seen_at: r.get(9)?,
+                        disabled: r.get(10)?,
                     })
                 },
             )
