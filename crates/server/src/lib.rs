@@ -80,6 +80,9 @@ pub struct Config {
     pub session_max_secs: u64,
     /// Open browser sessions per user (signing in again ends the oldest).
     pub sessions_per_user: usize,
+    /// The certificate authority (PEM) that signed PostgreSQL's certificate,
+    /// besides the system's, for a `database` URL with `sslmode=require`.
+    pub database_ca: Option<PathBuf>,
     /// HTTPS in the server itself: the certificate chain, PEM (with
     /// `tls_key`). Without both, plain HTTP (behind a TLS proxy).
     pub tls_cert: Option<PathBuf>,
@@ -113,6 +116,7 @@ impl Default for Config {
             sessions_per_user: 10,
             tls_cert: None,
             tls_key: None,
+            database_ca: None,
         }
     }
 }
@@ -175,7 +179,7 @@ pub fn open_storage(config: &Config) -> Result<Arc<dyn Storage>, String> {
         if !(url.starts_with("postgres://") || url.starts_with("postgresql://")) {
             return Err(format!("`--database {}` is not a postgres:// URL", redact(url)));
         }
-        let pg = storage::pg::Postgres::open(url, config.database_connections);
+        let pg = storage::pg::Postgres::open(url, config.database_connections, config.database_ca.as_deref());
         return Ok(Arc::new(pg.map_err(|e| format!("{} ({})", e, redact(url)))?));
     }
     std::fs::create_dir_all(&config.data)

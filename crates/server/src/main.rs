@@ -14,7 +14,8 @@ use std::path::PathBuf;
 /// precedence: command-line options, CD4MM_* environment variables, a TOML file
 /// given with --config (keys: listen, data, database, database_connections,
 /// ui, max_body_bytes, max_response_bytes, session_idle_secs,
-/// session_max_secs, sessions_per_user, tls_cert, tls_key), and the defaults.
+/// session_max_secs, sessions_per_user, database_ca, tls_cert, tls_key), and
+/// the defaults.
 #[derive(Debug, Parser)]
 #[command(version, about, long_about)]
 struct Cli {
@@ -31,6 +32,10 @@ struct Cli {
     /// users; without it the server answers only the API.
     #[arg(long, env = "CD4MM_UI", global = true)]
     ui: Option<PathBuf>,
+    /// With a `sslmode=require` database URL: the authority (PEM) that signed
+    /// PostgreSQL's certificate, besides the system's.
+    #[arg(long, env = "CD4MM_DATABASE_CA", global = true)]
+    database_ca: Option<PathBuf>,
     /// HTTPS without a proxy: the certificate chain (PEM), with --tls-key.
     #[arg(long, env = "CD4MM_TLS_CERT", global = true)]
     tls_cert: Option<PathBuf>,
@@ -158,6 +163,9 @@ fn config(cli: &Cli) -> anyhow_free::Result<Config> {
     }
     if let Some(ui) = &cli.ui {
         config.ui = Some(ui.clone());
+    }
+    if let Some(ca) = &cli.database_ca {
+        config.database_ca = Some(ca.clone());
     }
     if let Some(cert) = &cli.tls_cert {
         config.tls_cert = Some(cert.clone());

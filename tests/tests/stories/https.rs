@@ -89,3 +89,45 @@ async fn a_certificate_without_its_key_or_an_unreadable_one_is_refused_at_start(
         assert!(err.contains(expected), "{expected}: {err}");
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_server_reaches_postgresql_over_tls_when_the_url_asks_and_checks_its_certificate() {
+    let dir = tempfile::tempdir().expect("dir");
+    let (cert, _key, _) = certificate(dir.path());
+    let made = (
+        std::fs::read_to_string(&cert).expect("cert"),
+        std::fs::read_to_string(dir.path().join("key.pem")).expect("key"),
+    );
+    let (cluster, url) = std::thread::spawn(move || {
+        let cluster = crate::common::postgres::Cluster::start_with_tls(&made.0, &made.1);
+        let url = cluster.create_database("cd4mm");
+        (cluster, url)
+    })
+    .join()
+    .expect("cluster");
+    let tls_url = format!("{}?sslmode=require", url.replace("127.0.0.1", "localhost"));
+    let open = |ca: Option<std::path::PathBuf>| {
+        let config = cd4mm_server::Config { database: Some(tls_url.clone()), database_ca: ca, ..Default::default() };
+        std::thread::spawn(move || cd4mm_server::open_storage(&config).map(drop)).join().expect("thread")
+    };
+    // The database's certificate is nobody's the system trusts: refused.
+    let refused = open(None);
+    assert!(refused.is_err(), "{refused:?}");
+    // With the authority that signed it, the server connects over TLS and works.
+    open(Some(cert.clone())).expect("TLS to PostgreSQL");
+    let config =
+        cd4mm_server::Config { database: Some(tls_url.clone()), database_ca: Some(cert), ..Default::default() };
+    let db = std::thread::spawn(move || cd4mm_server::open_storage(&config).expect("storage")).join().expect("thread");
+    let added = crate::common::block(move || {
+        cd4mm_server::admin::run(
+            db.as_ref(),
+            cd4mm_server::admin::Command::AddWorkspace {
+                id: "gh".into(),
+                name: "Ghana border".into(),
+                country: "GH".into(),
+            },
+        )
+    });
+    assert!(added.is_ok(), "{added:?}");
+    drop(cluster);
+}

@@ -15,10 +15,16 @@ import { chooseTransport, type Session, type Transport } from './transport';
 export class AppState {
   readonly transport: Transport;
   readonly api: Api;
-  readonly outbox = new Outbox();
+  readonly outbox: Outbox;
   readonly docs: DocRegistry;
 
   session = $state<Session | null>(null);
+  /**
+   * Whose session the server ended while the window was open (timed out,
+   * signed out elsewhere, password reset): the sign-in form says so and
+   * offers their name. Null once someone signs in or signs out.
+   */
+  endedFor = $state<string | null>(null);
   /** The desktop's data, locked until its passphrase is given (null: not asked yet). */
   lock = $state<LockState | null>(null);
   /** False until the kept session, if any, has been restored. */
@@ -46,7 +52,28 @@ export class AppState {
   constructor(transport: Transport = chooseTransport()) {
     this.transport = transport;
     this.api = new Api(transport);
-    this.docs = new DocRegistry(this.api, this.outbox, (e) => this.report(e));
+    // A browser keeps waiting edits in the window's session storage, like its
+    // token, so reloading the sign-in page loses none of them.
+    this.outbox = new Outbox(transport.localStore ? null : windowStorage());
+    this.docs = new DocRegistry(
+      this.api,
+      this.outbox,
+      (e) => this.report(e),
+      () => this.session?.username ?? null,
+    );
+  }
+
+  /** The user signed in, null when nobody is (or the desktop works alone). */
+  get user(): string | null {
+    return this.session?.username ?? null;
+  }
+
+  /**
+   * Edits waiting to be sent, for the status bar: those of the user signed
+   * in (others' wait aside, see `OthersUnsent`), or all while signed out.
+   */
+  get unsent(): number {
+    return this.session ? this.outbox.of(this.user).length : this.outbox.items.length;
   }
 
   async start() {
@@ -66,7 +93,7 @@ export class AppState {
     );
     $effect.root(() => {
       $effect(() => {
-        const n = this.outbox.items.length;
+        const n = this.unsent;
         // The transport answers with a new status, which this effect must not track.
         untrack(() => this.transport.setUnsent(n));
       });
@@ -76,7 +103,7 @@ export class AppState {
     window.addEventListener('focus', () => void this.refresh());
     window.addEventListener('online', () => void this.retry());
     setInterval(() => {
-      if (this.outbox.items.length > 0) void this.retry();
+      if (this.unsent > 0) void this.retry();
     }, 15_000);
     // A browser has no sync events: read the open documents again now and
     // then while the page is in view, so co-editors see each other's work.
@@ -109,16 +136,25 @@ export class AppState {
 
   report(e: CommandError) {
     if (e.unauthorised) {
+      // The session ended: the sign-in form comes back and says so itself,
+      // with what waits to be sent; the edits in flight wait in the outbox.
+      if (this.session) this.endedFor = this.session.username;
       this.session = null;
       this.docs.clear();
+      this.notice = null;
+      return;
     }
     this.notice = e;
   }
 
   async signIn(server: string | null, username: string, password: string) {
     this.session = await this.transport.signIn(server, username, password);
+    this.endedFor = null;
     this.notice = null;
     await this.loadWorkspaces();
+    // What this user typed before their session ended goes out now; others'
+    // edits wait aside for their own author (see `OthersUnsent`).
+    await this.retry();
   }
 
   async workLocalOnly() {
@@ -129,6 +165,7 @@ export class AppState {
   async signOut() {
     await this.transport.signOut();
     this.session = null;
+    this.endedFor = null;
     this.workspaces = [];
     this.documents = [];
     this.documentsOf = null;
@@ -182,8 +219,10 @@ export class AppState {
     await this.docs.refreshAll();
   }
 
+  /** Send the waiting edits of the user signed in (nobody's while signed out). */
   async retry() {
-    await this.docs.flushOutbox();
+    if (!this.session) return;
+    await this.docs.flushOutbox(this.user);
   }
 
   async syncNow() {
@@ -194,6 +233,15 @@ export class AppState {
     } catch (e) {
       this.report(CommandError.from(e));
     }
+  }
+}
+
+/** The window's session storage, or none where the browser refuses it. */
+function windowStorage(): Storage | null {
+  try {
+    return typeof sessionStorage === 'undefined' ? null : sessionStorage;
+  } catch {
+    return null;
   }
 }
 

@@ -9,9 +9,14 @@ import type { Api } from './api';
 import { contentOf, type ContentOf } from './content';
 import { CommandError } from './errors';
 import { conflictAt, getAt } from './paths';
-import type { Outbox } from './outbox.svelte';
+import type { Outbox, SendResult } from './outbox.svelte';
 
-export type EditResult = 'sent' | 'offline' | 'refused';
+/**
+ * What became of an edit: on the server; waiting in the outbox for the
+ * network (`offline`) or for its author to sign in again (`signedOut`); or
+ * refused for good (its error shown at the field).
+ */
+export type EditResult = SendResult;
 
 export class Doc {
   snapshot = $state.raw<Snapshot | null>(null);
@@ -28,7 +33,12 @@ export class Doc {
     readonly id: string,
     private outbox: Outbox,
     private onError: (e: CommandError) => void,
+    /** Who is signed in: the author of the edits made now. */
+    private user: () => string | null = () => null,
   ) {}
+
+  /** The first reading of the document, done or failed. */
+  ready: Promise<void> = Promise.resolve();
 
   get value(): JsonValue | undefined {
     return this.snapshot?.value;
@@ -68,7 +78,9 @@ export class Doc {
     } catch (e) {
       const err = CommandError.from(e);
       this.loadError = err;
-      if (err.offline) this.onError(err);
+      // No network, or the session ended: said for the whole screen (the
+      // latter brings the sign-in form back).
+      if (err.offline || err.unauthorised) this.onError(err);
     }
   }
 
@@ -87,11 +99,17 @@ export class Doc {
   /** Edits of this document go out one after another, in the order they were made. */
   private queue: Promise<unknown> = Promise.resolve();
 
-  /** Send one edit; on a network failure it waits in the outbox. */
+  /**
+   * Send one edit; when the network fails, or the session ended, it waits in
+   * the outbox as an edit of whoever made it, to be sent as them only.
+   */
   apply(edit: Edit): Promise<EditResult> {
+    // The author is who is signed in now: a session that ends while earlier
+    // edits travel must not leave this one without its author.
+    const author = this.user();
     const result = this.queue.then(async () => {
       const r = await this.send(edit);
-      if (r === 'offline') this.outbox.add(this.id, edit);
+      if (r === 'offline' || r === 'signedOut') this.outbox.add(this.id, edit, author);
       return r;
     });
     this.queue = result;
@@ -110,6 +128,12 @@ export class Doc {
       if (err.offline) {
         this.onError(err);
         return 'offline';
+      }
+      if (err.unauthorised) {
+        // The session ended (timed out, signed out elsewhere, password reset):
+        // the edit is not wrong, only unsent until its author signs in again.
+        this.onError(err);
+        return 'signedOut';
       }
       this.errors = { ...this.errors, [err.field ?? target]: err.message };
       if (!err.field) this.onError(err);
@@ -148,14 +172,15 @@ export class DocRegistry {
     private api: Api,
     private outbox: Outbox,
     private onError: (e: CommandError) => void,
+    private user: () => string | null = () => null,
   ) {}
 
   open(id: string): Doc {
     let doc = this.docs.get(id);
     if (!doc) {
-      doc = new Doc(this.api, id, this.outbox, this.onError);
+      doc = new Doc(this.api, id, this.outbox, this.onError, this.user);
       this.docs.set(id, doc);
-      void doc.load();
+      doc.ready = doc.load();
     }
     return doc;
   }
@@ -169,7 +194,13 @@ export class DocRegistry {
     this.docs.clear();
   }
 
-  async flushOutbox(): Promise<void> {
-    await this.outbox.flush((u) => this.open(u.doc).send(u.edit));
+  /** Send the waiting edits of `user` (the one signed in), never anyone else's. */
+  async flushOutbox(user: string | null): Promise<void> {
+    await this.outbox.flush(user, async (u) => {
+      const doc = this.open(u.doc);
+      // After the first reading, so a slow reading cannot hide the edit again.
+      await doc.ready;
+      return doc.send(u.edit);
+    });
   }
 }

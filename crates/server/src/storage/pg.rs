@@ -59,7 +59,7 @@ impl Pool {
 
     /// An idle connection, a new one if there is room, or one that comes
     /// back within the wait.
-    fn take(&self, url: &str) -> Result<Conn, Error> {
+    fn take(&self, connector: &Connector) -> Result<Conn, Error> {
         let deadline = std::time::Instant::now() + WAIT_FOR_CONNECTION;
         let mut state = self.lock();
         loop {
@@ -72,7 +72,7 @@ impl Pool {
             if state.open < self.limit {
                 state.open += 1;
                 drop(state);
-                return Client::connect(url, NoTls).map(Conn::new).map_err(|e| {
+                return connector.connect().map(Conn::new).map_err(|e| {
                     self.lock().open -= 1;
                     self.returned.notify_one();
                     Error::from(e)
@@ -190,8 +190,52 @@ fn conflict(e: postgres::Error, what: String) -> Error {
     if e.code() == Some(&SqlState::UNIQUE_VIOLATION) { Error::exists(&what) } else { Error::internal(e) }
 }
 
-pub struct Postgres {
+/// How this instance reaches the database: its URL, over TLS when the URL
+/// asks for it (`sslmode=require`), the server's certificate checked against
+/// the system's authorities and the file `database_ca` names.
+#[derive(Clone)]
+pub(crate) struct Connector {
     url: String,
+    tls: Option<tokio_postgres_rustls::MakeRustlsConnect>,
+}
+
+impl Connector {
+    pub(crate) fn new(url: &str, ca: Option<&std::path::Path>) -> Result<Connector, String> {
+        let wants_tls = url.split(['?', '&']).any(|p| p == "sslmode=require");
+        if !wants_tls {
+            return Ok(Connector { url: url.to_owned(), tls: None });
+        }
+        let extra = match ca {
+            Some(path) => {
+                use tokio_rustls::rustls::pki_types::{CertificateDer, pem::PemObject};
+                CertificateDer::pem_file_iter(path)
+                    .and_then(|certs| certs.collect::<Result<Vec<_>, _>>())
+                    .map_err(|e| format!("cannot read the database's certificate authority {}: {e}", path.display()))?
+            }
+            None => Vec::new(),
+        };
+        let provider = Arc::new(tokio_rustls::rustls::crypto::ring::default_provider());
+        let verifier = rustls_platform_verifier::Verifier::new_with_extra_roots(extra, provider.clone())
+            .map_err(|e| format!("cannot set up TLS to PostgreSQL: {e}"))?;
+        let config = tokio_rustls::rustls::ClientConfig::builder_with_provider(provider)
+            .with_safe_default_protocol_versions()
+            .map_err(|e| e.to_string())?
+            .dangerous()
+            .with_custom_certificate_verifier(Arc::new(verifier))
+            .with_no_client_auth();
+        Ok(Connector { url: url.to_owned(), tls: Some(tokio_postgres_rustls::MakeRustlsConnect::new(config)) })
+    }
+
+    fn connect(&self) -> Result<Client, postgres::Error> {
+        match &self.tls {
+            Some(tls) => Client::connect(&self.url, tls.clone()),
+            None => Client::connect(&self.url, NoTls),
+        }
+    }
+}
+
+pub struct Postgres {
+    connector: Connector,
     pool: Pool,
     /// Ends the news listener when the storage is dropped.
     stop: Arc<AtomicBool>,
@@ -217,15 +261,16 @@ impl Postgres {
     /// there is an epoch. Blocking.
     /// `connections`: the most this instance opens (see
     /// `Config::database_connections`).
-    pub fn open(url: &str, connections: Option<usize>) -> Result<Postgres, String> {
+    pub fn open(url: &str, connections: Option<usize>, ca: Option<&std::path::Path>) -> Result<Postgres, String> {
+        let connector = Connector::new(url, ca)?;
         // The blocking client runs its own small runtime, which cannot start on
         // a thread of another runtime: do all its work on a thread of our own.
-        std::thread::scope(|s| s.spawn(|| Postgres::open_here(url, connections)).join())
+        std::thread::scope(|s| s.spawn(|| Postgres::open_here(connector, connections)).join())
             .map_err(|_| "PostgreSQL setup panicked".to_owned())?
     }
 
-    fn open_here(url: &str, connections: Option<usize>) -> Result<Postgres, String> {
-        let mut client = Client::connect(url, NoTls).map_err(|e| format!("cannot connect to PostgreSQL: {e}"))?;
+    fn open_here(connector: Connector, connections: Option<usize>) -> Result<Postgres, String> {
+        let mut client = connector.connect().map_err(|e| format!("cannot connect to PostgreSQL: {e}"))?;
         let fail = |e: postgres::Error| format!("PostgreSQL: {e}");
         client.execute("SELECT pg_advisory_lock($1)", &[&MIGRATION_LOCK]).map_err(fail)?;
         client.batch_execute("CREATE TABLE IF NOT EXISTS schema_version (version BIGINT NOT NULL)").map_err(fail)?;
@@ -243,11 +288,7 @@ impl Postgres {
             }
         };
         tracing::info!(connections = limit, "PostgreSQL connection pool");
-        Ok(Postgres {
-            url: url.to_owned(),
-            pool: Pool::new(limit, Conn::new(client)),
-            stop: Arc::new(AtomicBool::new(false)),
-        })
+        Ok(Postgres { connector, pool: Pool::new(limit, Conn::new(client)), stop: Arc::new(AtomicBool::new(false)) })
     }
 
     /// Run `f` with a pooled connection, on a thread of our own (see `open`).
@@ -257,7 +298,7 @@ impl Postgres {
     }
 
     fn with_here<T>(&self, f: impl FnOnce(&mut Conn) -> Result<T, Error>) -> Result<T, Error> {
-        let mut conn = self.pool.take(&self.url)?;
+        let mut conn = self.pool.take(&self.connector)?;
         // A panic in `f` loses this connection but must not keep its place.
         let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| f(&mut conn)));
         self.pool.give(conn);
@@ -411,16 +452,16 @@ impl Storage for Postgres {
     }
 
     fn delivers_news(&self, news: broadcast::Sender<String>) -> bool {
-        let (url, stop) = (self.url.clone(), self.stop.clone());
-        std::thread::Builder::new().name("cd4mm-pg-news".into()).spawn(move || listen(&url, &news, &stop)).is_ok()
+        let (connector, stop) = (self.connector.clone(), self.stop.clone());
+        std::thread::Builder::new().name("cd4mm-pg-news".into()).spawn(move || listen(&connector, &news, &stop)).is_ok()
     }
 }
 
 /// Forward `NOTIFY cd4mm_news` to this instance's live subscribers until
 /// `stop` is set, reconnecting (after a pause) when the connection drops.
-fn listen(url: &str, news: &broadcast::Sender<String>, stop: &AtomicBool) {
+fn listen(connector: &Connector, news: &broadcast::Sender<String>, stop: &AtomicBool) {
     while !stop.load(Ordering::Relaxed) {
-        match Client::connect(url, NoTls) {
+        match connector.connect() {
             Ok(mut client) => {
                 if let Err(e) = client.batch_execute(&format!("LISTEN {NEWS_CHANNEL}")) {
                     tracing::warn!(error = %e, "cannot LISTEN on PostgreSQL; retrying");

@@ -49,6 +49,15 @@ impl Cluster {
     }
 
     pub fn start() -> Cluster {
+        Cluster::start_with(None)
+    }
+
+    /// A cluster that offers TLS with this certificate and key (PEM).
+    pub fn start_with_tls(cert: &str, key: &str) -> Cluster {
+        Cluster::start_with(Some((cert, key)))
+    }
+
+    fn start_with(tls: Option<(&str, &str)>) -> Cluster {
         let bin = server_binaries();
         let dir = tempfile::Builder::new().prefix("cd4mm-pg-").tempdir().expect("tempdir");
         let as_root = is_root();
@@ -65,11 +74,22 @@ impl Cluster {
         }
         cluster
             .run("initdb", &["-D", &cluster.path("data"), "-A", "trust", "-U", "postgres", "--no-sync", "-E", "UTF8"]);
-        let options = format!(
+        let mut options = format!(
             "-p {} -k {} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=100",
             cluster.port,
             cluster.path("sock")
         );
+        if let Some((cert, key)) = tls {
+            let (cert_path, key_path) = (cluster.path("server.crt"), cluster.path("server.key"));
+            std::fs::write(&cert_path, cert).expect("write the certificate");
+            std::fs::write(&key_path, key).expect("write the key");
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(&key_path, std::fs::Permissions::from_mode(0o600)).expect("key mode");
+            if as_root {
+                let _ = Command::new("chown").args(["postgres:postgres", &cert_path, &key_path]).status();
+            }
+            options.push_str(&format!(" -c ssl=on -c ssl_cert_file={cert_path} -c ssl_key_file={key_path}"));
+        }
         cluster
             .run("pg_ctl", &["-D", &cluster.path("data"), "-o", &options, "-l", &cluster.path("log"), "-w", "start"]);
         cluster

@@ -102,6 +102,11 @@ const en = {
   'unlock.working': 'Opening…',
   'signIn.plainHttp': 'This address starts with http://: your password and your data would cross the network unencrypted, readable by anyone on the way. Ask your regional office for its https:// address, or sign in anyway on a network you trust.',
   'signIn.anyway': 'Sign in anyway',
+  'signIn.ended': 'Your session has ended. Please sign in again.',
+  'signIn.kept': 'Nothing you typed is lost: your unsent edits ({n}) are kept and will be sent when you sign in again as {user}.',
+  'outbox.others': 'Edits made by {user} before their session ended are waiting ({n}). They are not sent under your name: they will be sent when {user} signs in again in this window.',
+  'outbox.discard': 'Discard the edits of {user}',
+  'outbox.confirmDiscard': 'Discard for good the unsent edits of {user} ({n})? They have not reached the server.',
 
   'workspaces.title': 'Your workspaces',
   'workspaces.none': 'You have no workspace yet. Ask an administrator to add you to one.',

@@ -100,6 +100,11 @@ const es: Messages = {
   'unlock.working': 'Abriendo…',
   'signIn.plainHttp': 'Esta dirección empieza por http://: su contraseña y sus datos cruzarían la red sin cifrar, legibles por cualquiera en el camino. Pida a su oficina regional su dirección https://, o inicie sesión de todos modos en una red de confianza.',
   'signIn.anyway': 'Iniciar sesión de todos modos',
+  'signIn.ended': 'Su sesión ha terminado. Vuelva a iniciar sesión.',
+  'signIn.kept': 'No se pierde nada de lo que escribió: sus cambios sin enviar ({n}) se conservan y se enviarán cuando vuelva a iniciar sesión como {user}.',
+  'outbox.others': 'Hay cambios de {user} hechos antes de que terminara su sesión que esperan ({n}). No se envían a su nombre: se enviarán cuando {user} vuelva a iniciar sesión en esta ventana.',
+  'outbox.discard': 'Descartar los cambios de {user}',
+  'outbox.confirmDiscard': '¿Descartar definitivamente los cambios sin enviar de {user} ({n})? No han llegado al servidor.',
 
   'workspaces.title': 'Sus espacios de trabajo',
   'workspaces.none': 'Aún no tiene ningún espacio de trabajo. Pida a un administrador que le añada a uno.',

@@ -100,6 +100,11 @@ const fr: Messages = {
   'unlock.working': 'Ouverture…',
   'signIn.plainHttp': 'Cette adresse commence par http:// : votre mot de passe et vos données traverseraient le réseau sans chiffrement, lisibles par quiconque sur le chemin. Demandez à votre bureau régional son adresse https://, ou connectez-vous quand même sur un réseau de confiance.',
   'signIn.anyway': 'Se connecter quand même',
+  'signIn.ended': 'Votre session a pris fin. Veuillez vous reconnecter.',
+  'signIn.kept': 'Rien de ce que vous avez saisi n’est perdu : vos modifications non envoyées ({n}) sont conservées et seront envoyées quand vous vous reconnecterez en tant que {user}.',
+  'outbox.others': 'Des modifications faites par {user} avant la fin de sa session attendent ({n}). Elles ne sont pas envoyées en votre nom : elles le seront quand {user} se reconnectera dans cette fenêtre.',
+  'outbox.discard': 'Abandonner les modifications de {user}',
+  'outbox.confirmDiscard': 'Abandonner définitivement les modifications non envoyées de {user} ({n}) ? Elles ne sont pas parvenues au serveur.',
 
   'workspaces.title': 'Vos espaces de travail',
   'workspaces.none': 'Vous n’avez encore aucun espace de travail. Demandez à un administrateur de vous en ouvrir un.',

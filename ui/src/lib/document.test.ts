@@ -1,0 +1,86 @@
+import { describe, expect, it } from 'vitest';
+import type { Api } from './api';
+import type { Edit, Snapshot } from './bindings';
+import { DocRegistry } from './document.svelte';
+import { CommandError } from './errors';
+import { Outbox } from './outbox.svelte';
+
+/** An API whose answers the test decides: the server's value, and whether the session still holds. */
+function fakeApi() {
+  const state = { value: { objective: 'on the server' } as Record<string, unknown>, signedIn: true, edits: [] as Edit[] };
+  const snapshot = (): Snapshot => ({ value: { ...state.value }, conflicts: [], read_only: null }) as unknown as Snapshot;
+  const check = () => {
+    if (!state.signedIn) throw new CommandError('unauthorised', 'the device token is not valid');
+  };
+  const api = {
+    async read() {
+      check();
+      return snapshot();
+    },
+    async edit(_doc: string, edit: Edit) {
+      check();
+      state.edits.push(edit);
+      if (edit.op === 'set') state.value[edit.path] = edit.value;
+      return snapshot();
+    },
+    async history() {
+      return [];
+    },
+  };
+  return { api: api as unknown as Api, state };
+}
+
+describe('an edit made as the session ends', () => {
+  it('is kept as its author’s, brings the sign-in back, and goes out as them afterwards', async () => {
+    const { api, state } = fakeApi();
+    const outbox = new Outbox();
+    const errors: CommandError[] = [];
+    let user: string | null = 'officer';
+    const docs = new DocRegistry(api, outbox, (e) => {
+      errors.push(e);
+      if (e.unauthorised) user = null;
+    }, () => user);
+    const doc = docs.open('plan');
+    await doc.ready;
+    expect(doc.get('objective')).toBe('on the server');
+
+    // Signed out elsewhere, then the person types.
+    state.signedIn = false;
+    const first = doc.set('objective', 'typed after the session ended');
+    const second = doc.set('title', 'and more');
+    expect(await first).toBe('signedOut');
+    expect(await second).toBe('signedOut');
+    expect(errors.map((e) => e.code)).toEqual(['unauthorised', 'unauthorised']);
+    // Not an error of the field: nothing was wrong with what was typed.
+    expect(doc.errors).toEqual({});
+    expect(outbox.items.map((u) => [u.user, u.edit.op === 'set' && u.edit.path])).toEqual([
+      ['officer', 'objective'],
+      ['officer', 'title'],
+    ]);
+
+    // Someone else signs in: none of it is sent as them.
+    state.signedIn = true;
+    user = 'counterpart';
+    docs.clear();
+    await docs.flushOutbox('counterpart');
+    expect(state.edits).toEqual([]);
+    expect(outbox.items).toHaveLength(2);
+
+    // The author signs in again: both go out, in order.
+    user = 'officer';
+    docs.clear();
+    await docs.flushOutbox('officer');
+    expect(state.edits.map((e) => e.op === 'set' && e.path)).toEqual(['objective', 'title']);
+    expect(outbox.items).toEqual([]);
+    expect(docs.open('plan').get('objective')).toBe('typed after the session ended');
+  });
+
+  it('that fails to load for an ended session says so for the whole screen', async () => {
+    const { api, state } = fakeApi();
+    state.signedIn = false;
+    const errors: CommandError[] = [];
+    const docs = new DocRegistry(api, new Outbox(), (e) => errors.push(e), () => 'officer');
+    await docs.open('plan').ready;
+    expect(errors.map((e) => e.code)).toEqual(['unauthorised']);
+  });
+});
