@@ -13,6 +13,7 @@ fn main() {
         "save_export",
         "lock_state",
         "unlock",
+        "account",
     ];
     let attributes = tauri_build::Attributes::new()
         .config_path("../tauri.conf.json")

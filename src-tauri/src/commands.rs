@@ -197,6 +197,20 @@ pub async fn regional(desktop: State<'_, Arc<Desktop>>, path: String) -> Result<
     Ok(tauri::ipc::Response::new(bytes))
 }
 
+/// The server's account API (administration, the user's own devices) as the
+/// signed-in user: a GET of `path` without `body`, else a POST of it;
+/// answered as the server's JSON bytes (`Client::account` allows only those
+/// routes).
+#[tauri::command]
+pub async fn account(
+    desktop: State<'_, Arc<Desktop>>,
+    path: String,
+    body: Option<serde_json::Value>,
+) -> Result<tauri::ipc::Response, AppError> {
+    let bytes = client(&desktop)?.account(&path, body.as_ref()).await.map_err(refusal)?;
+    Ok(tauri::ipc::Response::new(bytes))
+}
+
 /// Fetch an export (`/api/export/{file}?…`) and save it as `file_name` in the
 /// exports folder, never over an existing file; the path it was saved at.
 #[tauri::command]

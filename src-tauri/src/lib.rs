@@ -45,7 +45,8 @@ pub fn app<R: Runtime>(builder: tauri::Builder<R>, data: Option<PathBuf>, keycha
             commands::regional,
             commands::save_export,
             commands::lock_state,
-            commands::unlock
+            commands::unlock,
+            commands::account
         ])
         .setup(move |app| {
             let (data, exports) = match data.clone() {

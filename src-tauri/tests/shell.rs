@@ -194,6 +194,21 @@ fn signing_in_syncs_in_the_background_and_signing_out_stops() {
         .expect("the administrator signs in");
     assert_eq!(status["admin"], true, "{status}");
     wait_for(&root, |s| s["state"] == "online");
+    // The server's account API, through the shell: administration for the
+    // administrator, their own devices for everyone; nothing else.
+    let json = |raw: Value| -> Value {
+        let bytes: Vec<u8> = serde_json::from_value(raw).expect("bytes");
+        serde_json::from_slice(&bytes).expect("the server's JSON")
+    };
+    let overview =
+        json(root.invoke("account", json!({"path": "/api/admin/overview", "body": null})).expect("overview"));
+    assert!(overview["users"].as_array().is_some_and(|u| u.len() == 2), "{overview}");
+    let mine = json(app.invoke("account", json!({"path": "/api/devices", "body": null})).expect("own devices"));
+    assert_eq!(mine.as_array().map(Vec::len), Some(2), "her two computers: {mine}");
+    let not_admin = app.invoke("account", json!({"path": "/api/admin/overview", "body": null})).expect_err("403");
+    assert_eq!(not_admin["code"], "not_an_admin", "{not_admin}");
+    let other = app.invoke("account", json!({"path": "/v1/sync", "body": {}})).expect_err("not the account API");
+    assert_eq!(other["code"], "bad_path", "{other}");
     root.command(json!({"command": "edit_document", "id": "plan",
         "edit": {"op": "set", "path": "currency", "value": "GHS"}}))
         .expect("an administrator edits");

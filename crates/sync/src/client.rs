@@ -199,6 +199,44 @@ impl Client {
         Ok(bytes.to_vec())
     }
 
+    /// The server's account API as this device's user: administration
+    /// (`/api/admin/overview`, `/api/admin/action`, `/api/admin/audit?…`)
+    /// and the user's own devices (`/api/devices`, `/api/devices/revoke`);
+    /// a GET without `body`, else a POST of it. Its JSON, as bytes. Other
+    /// paths are refused before any request.
+    pub async fn account(&self, path: &str, body: Option<&serde_json::Value>) -> Result<Vec<u8>, SyncError> {
+        let route = path.split('?').next().unwrap_or_default();
+        let allowed = match body {
+            None => matches!(route, "/api/admin/overview" | "/api/admin/audit" | "/api/devices"),
+            Some(_) => matches!(route, "/api/admin/action" | "/api/devices/revoke"),
+        };
+        if !allowed {
+            return Err(SyncError::Refused {
+                status: 400,
+                code: Code::BadPath,
+                message: format!("`{path}` is not part of the account API"),
+            });
+        }
+        let response = match body {
+            None => self.get(path).await?,
+            Some(body) => {
+                let response = self
+                    .http
+                    .post(format!("{}{path}", self.base))
+                    .bearer_auth(&self.token)
+                    .json(body)
+                    .send()
+                    .await
+                    .map_err(|e| SyncError::Network(e.to_string()))?;
+                if !response.status().is_success() {
+                    return Err(refused(response).await);
+                }
+                response
+            }
+        };
+        Ok(response.bytes().await.map_err(|e| SyncError::Network(e.to_string()))?.to_vec())
+    }
+
     /// Tell the server this device's token is done with (`POST /api/logout`).
     pub async fn sign_out(&self) -> Result<(), SyncError> {
         let response = self

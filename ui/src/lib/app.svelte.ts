@@ -122,7 +122,11 @@ export class AppState {
   private async resume() {
     try {
       this.session = await this.transport.resume();
-      if (this.session) await this.loadWorkspaces();
+      if (this.session) {
+        await this.loadWorkspaces();
+        // Edits kept from before the reload (the window's storage) go out now.
+        void this.retry();
+      }
     } catch (e) {
       this.report(CommandError.from(e));
     }

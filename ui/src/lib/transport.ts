@@ -47,7 +47,7 @@ export interface Transport {
   /**
    * The server's account API as JSON (`/api/admin/…` for administrators,
    * `/api/devices…` for everyone): a GET without `body`, else a POST of it.
-   * Browser only for now: the desktop's shell does not pass these through.
+   * The desktop's shell passes exactly these routes through to its server.
    */
   account(path: string, body?: unknown): Promise<unknown>;
   /** Desktop: whether this computer's data must be unlocked with its passphrase first. */
@@ -344,13 +344,10 @@ export class TauriTransport implements Transport {
     return this.invoke<string>('save_export', { path, fileName });
   }
 
-  async account(): Promise<unknown> {
-    // The shell passes only the regional API through (`regional` refuses
-    // other paths), and has no way to POST.
-    throw new CommandError(
-      'unsupported',
-      'administration and devices are managed in a browser signed in to the server',
-    );
+  async account(path: string, body?: unknown): Promise<unknown> {
+    // The shell passes the server's JSON through as bytes (only the account routes).
+    const bytes = await this.invoke<ArrayBuffer>('account', { path, body: body ?? null });
+    return JSON.parse(new TextDecoder().decode(bytes));
   }
 
   lockState(): Promise<LockState> {

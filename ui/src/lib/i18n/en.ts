@@ -658,7 +658,7 @@ const en = {
 
   'admin.onlyAdmins': 'Only administrators can open this page. If your account or your workspaces need a change, ask an administrator.',
 
-  'admin.desktop': 'Administration is done in a web browser signed in to the server.',
+  'admin.desktop': 'Administration needs a server: sign in to one first.',
 
   'admin.sections': 'Parts of the administration',
 

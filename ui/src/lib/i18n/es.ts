@@ -656,7 +656,7 @@ const es: Messages = {
 
   'admin.onlyAdmins': 'Solo los administradores pueden abrir esta página. Si su cuenta o sus espacios de trabajo necesitan un cambio, pida a un administrador.',
 
-  'admin.desktop': 'La administración se hace en un navegador web conectado al servidor.',
+  'admin.desktop': 'La administración necesita un servidor: inicie sesión primero en uno.',
 
   'admin.sections': 'Partes de la administración',
 

@@ -656,7 +656,7 @@ const fr: Messages = {
 
   'admin.onlyAdmins': 'Seuls les administrateurs peuvent ouvrir cette page. Si votre compte ou vos espaces de travail doivent changer, demandez à un administrateur.',
 
-  'admin.desktop': 'L’administration se fait dans un navigateur web connecté au serveur.',
+  'admin.desktop': 'L’administration se fait sur un serveur : connectez-vous d’abord à l’un d’eux.',
 
   'admin.sections': 'Parties de l’administration',
 

@@ -1,0 +1,154 @@
+/**
+ * A browser session that ends in the middle of an edit (timed out, signed out
+ * elsewhere, revoked from "My devices", password reset): what was typed is
+ * kept, the sign-in form says so in plain words, and the edit is sent once
+ * the same user signs in again, never under someone else's name.
+ */
+import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
+import { base, PASSWORD, settled, signedIn } from './helpers';
+
+const CONTEXT = 'Context of the engagement';
+
+/** The token and device id the page keeps for its session (see `HttpTransport`). */
+async function pageSession(page: Page): Promise<{ token: string; device_id: string }> {
+  const raw = await page.evaluate(() => sessionStorage.getItem('cd4mm.session'));
+  expect(raw, 'the page keeps its session').not.toBeNull();
+  return JSON.parse(raw!) as { token: string; device_id: string };
+}
+
+async function login(request: APIRequestContext, username: string): Promise<string> {
+  const response = await request.post(`${base()}/api/login`, { data: { username, password: PASSWORD } });
+  expect(response.ok()).toBe(true);
+  return ((await response.json()) as { token: string }).token;
+}
+
+async function signInAgain(page: Page, username: string) {
+  await page.getByLabel('User name').fill(username);
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+}
+
+test('an edit typed after the session ended elsewhere is kept and sent after signing in again', async ({
+  browser,
+  request,
+}) => {
+  const page = await signedIn(browser, 'officer');
+  await page.goto(`${base()}/#/w/ghana-border/phase/1`);
+  const context = page.getByLabel(CONTEXT);
+  await expect(context).toBeVisible();
+  await settled(page);
+
+  // The same user signs this browser session out from elsewhere.
+  const { token } = await pageSession(page);
+  const logout = await request.post(`${base()}/api/logout`, { headers: { authorization: `Bearer ${token}` } });
+  expect(logout.status()).toBe(204);
+
+  const typed = 'Typed after the session had ended on the server.';
+  await context.fill(typed);
+  await context.blur();
+
+  // The sign-in form, saying what happened and that nothing is lost.
+  await expect(page.getByRole('heading', { name: 'Sign in' })).toBeVisible();
+  const said = page.getByTestId('session-ended');
+  await expect(said).toContainText('Your session has ended. Please sign in again.');
+  await expect(said).toContainText('Nothing you typed is lost');
+  await expect(said).toContainText('your unsent edits (1)');
+  await expect(said).toContainText('as officer');
+  await expect(page.getByLabel('User name')).toHaveValue('officer');
+  await expect(page.getByTestId('sync-status')).toContainText('unsent edits: 1');
+
+  // Even a reload of the sign-in page keeps the edit.
+  await page.reload();
+  await expect(page.getByTestId('session-ended')).toContainText('your unsent edits (1)');
+
+  await signInAgain(page, 'officer');
+  await expect(page.getByLabel(CONTEXT)).toHaveValue(typed);
+  await expect(page.getByTestId('session-ended')).toHaveCount(0);
+  await settled(page);
+  await expect(page.getByTestId('sync-status')).not.toContainText('unsent edits');
+
+  // It is on the server: a reload reads it back.
+  await page.reload();
+  await expect(page.getByLabel(CONTEXT)).toHaveValue(typed);
+});
+
+test('an edit kept from an ended session is never sent as another user who signs in', async ({
+  browser,
+  request,
+}) => {
+  const page = await signedIn(browser, 'officer');
+  await page.goto(`${base()}/#/w/ghana-border/phase/1`);
+  const context = page.getByLabel(CONTEXT);
+  await expect(context).toBeVisible();
+  await settled(page);
+  const before = await context.inputValue();
+
+  // Revoked from "My devices" in another session of the same user.
+  const { device_id } = await pageSession(page);
+  const other = await login(request, 'officer');
+  const revoke = await request.post(`${base()}/api/devices/revoke`, {
+    headers: { authorization: `Bearer ${other}` },
+    data: { device_id },
+  });
+  expect(revoke.ok()).toBe(true);
+
+  const typed = 'Typed by the officer just before a colleague took the computer.';
+  await context.fill(typed);
+  await context.blur();
+  await expect(page.getByTestId('session-ended')).toContainText('Your session has ended.');
+
+  // A colleague signs in in the same window: the officer's edit waits aside.
+  await signInAgain(page, 'counterpart');
+  const aside = page.getByTestId('others-unsent');
+  await expect(aside).toContainText('Edits made by officer before their session ended are waiting (1)');
+  await expect(aside).toContainText('They are not sent under your name');
+  // Not counted as the colleague's own unsent edits either.
+  await expect(page.getByTestId('sync-status')).not.toContainText('unsent edits');
+  await page.goto(`${base()}/#/w/ghana-border/phase/1`);
+  await expect(page.getByLabel(CONTEXT)).toHaveValue(before);
+  await settled(page);
+  await page.reload();
+  await expect(page.getByLabel(CONTEXT)).toHaveValue(before);
+  await expect(page.getByTestId('others-unsent')).toBeVisible();
+
+  // The colleague leaves; the officer comes back: the edit goes out as the officer.
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await expect(page.getByTestId('session-ended')).toContainText('as officer');
+  await expect(page.getByTestId('sync-status')).toContainText('unsent edits: 1');
+  await signInAgain(page, 'officer');
+  await expect(page.getByRole('heading', { name: 'Your workspaces' })).toBeVisible();
+  await expect(page.getByTestId('others-unsent')).toHaveCount(0);
+  await expect(page.getByTestId('sync-status')).not.toContainText('unsent edits');
+  await page.goto(`${base()}/#/w/ghana-border/phase/1`);
+  await page.reload();
+  await expect(page.getByLabel(CONTEXT)).toHaveValue(typed);
+});
+
+test('edits of an ended session may be discarded by the next user', async ({ browser, request }) => {
+  const page = await signedIn(browser, 'officer');
+  await page.goto(`${base()}/#/w/ghana-border/phase/1`);
+  const context = page.getByLabel(CONTEXT);
+  await expect(context).toBeVisible();
+  await settled(page);
+  const before = await context.inputValue();
+
+  const { token } = await pageSession(page);
+  await request.post(`${base()}/api/logout`, { headers: { authorization: `Bearer ${token}` } });
+  await context.fill('Never to be sent.');
+  await context.blur();
+  await expect(page.getByTestId('session-ended')).toBeVisible();
+
+  await signInAgain(page, 'regional');
+  const aside = page.getByTestId('others-unsent');
+  await expect(aside).toContainText('waiting (1)');
+  page.once('dialog', (dialog) => void dialog.accept());
+  await aside.getByRole('button', { name: 'Discard the edits of officer' }).click();
+  await expect(aside).toHaveCount(0);
+  await expect(page.getByTestId('sync-status')).not.toContainText('unsent edits');
+
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await expect(page.getByTestId('session-ended')).toHaveCount(0);
+  await signInAgain(page, 'officer');
+  await page.goto(`${base()}/#/w/ghana-border/phase/1`);
+  await expect(page.getByLabel(CONTEXT)).toHaveValue(before);
+});
