@@ -23,7 +23,9 @@ ensure_packages() {
                 perl -MIPC::Cmd -MFindBin -e1 2>/dev/null || missing+=(perl) ;;
             desktop)
                 pkg-config --exists webkit2gtk-4.1 2>/dev/null ||
-                    missing+=(libwebkit2gtk-4.1-dev libgtk-3-dev libsoup-3.0-dev librsvg2-dev) ;;
+                    missing+=(libwebkit2gtk-4.1-dev libgtk-3-dev libsoup-3.0-dev librsvg2-dev)
+                # The keychain (Secret Service over D-Bus) for the store's key.
+                pkg-config --exists dbus-1 2>/dev/null || missing+=(libdbus-1-dev) ;;
             postgres)
                 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql) ;;
             browser)

@@ -229,7 +229,10 @@ fn run(mut cli: Cli) -> anyhow_free::Result<()> {
     let config = config(&cli)?;
     if let Some(admin) = cli.command.take() {
         let db = cd4mm_server::open_storage(&config)?;
-        println!("{}", admin::run(db.as_ref(), admin_command(admin)?)?);
+        let out = admin::run(db.as_ref(), admin_command(admin)?)?;
+        // `… | head` closes the pipe early: that is not an error worth a panic.
+        use std::io::Write;
+        let _ = writeln!(std::io::stdout(), "{out}");
         return Ok(());
     }
     let runtime = tokio::runtime::Runtime::new().map_err(|e| e.to_string())?;
