@@ -96,6 +96,9 @@ pub struct Lock(Mutex<Option<Locked>>);
 pub struct Locked {
     vault: Vault,
     first_time: bool,
+    /// Why the keychain, which holds the key, did not answer (a passphrase
+    /// cannot help then).
+    keychain: Option<String>,
 }
 
 impl Lock {
@@ -103,9 +106,9 @@ impl Lock {
         Lock(Mutex::new(None))
     }
 
-    pub fn locked(vault: Vault, first_time: bool, why: String) -> Lock {
-        eprintln!("cd4mm: this device's data is locked with a passphrase ({why})");
-        Lock(Mutex::new(Some(Locked { vault, first_time })))
+    pub fn locked(vault: Vault, first_time: bool, why: String, keychain: Option<String>) -> Lock {
+        eprintln!("cd4mm: this device's data is locked ({why})");
+        Lock(Mutex::new(Some(Locked { vault, first_time, keychain })))
     }
 
     fn state(&self) -> LockState {
@@ -114,6 +117,7 @@ impl Lock {
             locked: locked.is_some(),
             first_time: locked.as_ref().is_some_and(|l| l.first_time),
             min_chars: MIN_PASSPHRASE_CHARS as u32,
+            keychain: locked.as_ref().and_then(|l| l.keychain.clone()),
         }
     }
 }
@@ -132,10 +136,27 @@ pub async fn unlock<R: Runtime>(
     lock: State<'_, Lock>,
     passphrase: String,
 ) -> Result<LockState, AppError> {
-    let (vault, first_time) = match &*lock.0.lock().unwrap_or_else(|p| p.into_inner()) {
-        Some(l) => (l.vault.clone(), l.first_time),
+    let (vault, first_time, keychain) = match &*lock.0.lock().unwrap_or_else(|p| p.into_inner()) {
+        Some(l) => (l.vault.clone(), l.first_time, l.keychain.is_some()),
         None => return Ok(lock.state()),
     };
+    if keychain {
+        // Locked with the keychain's key: ask the keychain again.
+        let opening = blocking(move || vault.open().map_err(AppError::from)).await?;
+        let crate::vault::Opening::Open(store) = opening else {
+            return Err(error(
+                Code::Locked,
+                "the system keychain still does not answer; unlock it (sign in to your desktop session) and try again",
+            ));
+        };
+        let mut locked = lock.0.lock().unwrap_or_else(|p| p.into_inner());
+        if locked.is_some() {
+            crate::start(&app, *store).map_err(|e| error(Code::Storage, e))?;
+            *locked = None;
+        }
+        drop(locked);
+        return Ok(lock.state());
+    }
     if first_time && passphrase.chars().count() < MIN_PASSPHRASE_CHARS {
         return Err(AppError {
             field: Some("passphrase".into()),

@@ -65,7 +65,10 @@ pub fn app<R: Runtime>(builder: tauri::Builder<R>, data: Option<PathBuf>, keycha
                     start(app.handle(), *store)?;
                 }
                 vault::Opening::NeedsPassphrase { first_time, why } => {
-                    app.manage(commands::Lock::locked(vault, first_time, why));
+                    app.manage(commands::Lock::locked(vault, first_time, why, None));
+                }
+                vault::Opening::NeedsKeychain { why } => {
+                    app.manage(commands::Lock::locked(vault, false, why.clone(), Some(why)));
                 }
             }
             Ok(())

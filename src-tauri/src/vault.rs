@@ -25,6 +25,10 @@ pub enum Opening {
     Open(Box<Store>),
     /// A passphrase is needed: to choose one (`first_time`) or to enter it.
     NeedsPassphrase { first_time: bool, why: String },
+    /// The store is locked with the keychain's key, and the keychain did not
+    /// answer (locked, or its service not running): no passphrase can help;
+    /// the user unlocks the keychain and tries again.
+    NeedsKeychain { why: String },
 }
 
 /// The store of the data directory `data`.
@@ -49,11 +53,18 @@ impl Vault {
         }
         let first_time = !self.store.exists() || cd4mm_store::is_plain(&self.store)?;
         if !self.keychain {
-            return Ok(Opening::NeedsPassphrase { first_time, why: "the keychain is turned off".into() });
+            let why = "the keychain is turned off".to_owned();
+            if !first_time {
+                return Ok(Opening::NeedsKeychain {
+                    why: format!("{why}, but this computer's data is locked with its key"),
+                });
+            }
+            return Ok(Opening::NeedsPassphrase { first_time, why });
         }
         match keychain_key(&self.store, first_time) {
             Ok(key) => Ok(Opening::Open(Box::new(self.open_with(&key)?))),
-            Err(why) => Ok(Opening::NeedsPassphrase { first_time, why }),
+            Err(why) if first_time => Ok(Opening::NeedsPassphrase { first_time, why }),
+            Err(why) => Ok(Opening::NeedsKeychain { why }),
         }
     }
 

@@ -289,6 +289,23 @@ fn the_data_on_disk_is_unreadable_without_the_passphrase() {
 }
 
 #[test]
+fn data_locked_with_the_keychain_waits_for_the_keychain_and_no_passphrase_opens_it() {
+    let data = tempfile::tempdir().expect("data dir");
+    // A store locked with a keychain's key (random, kept nowhere here).
+    let key = cd4mm_store::StoreKey::random().expect("key");
+    drop(cd4mm_store::Store::open_encrypted(&cd4mm_desktop::store_path(data.path()), &key).expect("encrypted store"));
+    // This shell has no keychain (as when the keychain is locked or its service is down).
+    let app = locked_shell(data.path());
+    let lock = app.invoke("lock_state", json!({})).expect("lock state");
+    assert_eq!(lock["locked"], true);
+    assert!(lock["keychain"].as_str().is_some_and(|why| !why.is_empty()), "the reason is told: {lock}");
+    let still = app.invoke("unlock", json!({"passphrase": PASSPHRASE})).expect_err("no passphrase opens it");
+    assert_eq!(still["code"], "locked", "{still}");
+    assert!(!data.path().join("cd4mm.salt").exists(), "no passphrase was made up for it");
+    assert!(cd4mm_store::Store::open_encrypted(&cd4mm_desktop::store_path(data.path()), &key).is_ok(), "untouched");
+}
+
+#[test]
 fn a_device_from_before_encryption_is_encrypted_on_its_first_start_keeping_everything() {
     const SECRET: &str = "Counterpart wording of the objective";
     let data = tempfile::tempdir().expect("data dir");

@@ -5,7 +5,7 @@
  * the same user signs in again, never under someone else's name.
  */
 import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
-import { base, PASSWORD, settled, signedIn } from './helpers';
+import { base, PASSWORD, settled, signedIn, submitSignIn } from './helpers';
 
 const CONTEXT = 'Context of the engagement';
 
@@ -25,7 +25,7 @@ async function login(request: APIRequestContext, username: string): Promise<stri
 async function signInAgain(page: Page, username: string) {
   await page.getByLabel('User name').fill(username);
   await page.getByLabel('Password').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await submitSignIn(page);
 }
 
 test('an edit typed after the session ended elsewhere is kept and sent after signing in again', async ({

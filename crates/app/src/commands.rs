@@ -118,6 +118,10 @@ pub struct LockState {
     pub first_time: bool,
     /// The shortest passphrase the shell accepts.
     pub min_chars: u32,
+    /// The data is locked with the system keychain's key, and the keychain
+    /// did not answer, for this reason: no passphrase can open it; the user
+    /// unlocks the keychain and tries again.
+    pub keychain: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]

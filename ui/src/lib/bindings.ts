@@ -235,7 +235,13 @@ first_time: boolean,
 /**
  * The shortest passphrase the shell accepts.
  */
-min_chars: number, };
+min_chars: number, 
+/**
+ * The data is locked with the system keychain's key, and the keychain
+ * did not answer, for this reason: no passphrase can open it; the user
+ * unlocks the keychain and tries again.
+ */
+keychain: string | null, };
 
 export type LogEntry = { id: string, date: string | null, kind: ContactKind, stakeholder_ids: Array<string>, summary: string, follow_up: string, };
 

@@ -57,7 +57,7 @@ export interface Transport {
 }
 
 /** A browser keeps nothing on the computer to lock. */
-const NOTHING_LOCKED: LockState = { locked: false, first_time: false, min_chars: 0 };
+const NOTHING_LOCKED: LockState = { locked: false, first_time: false, min_chars: 0, keychain: null };
 
 export function chooseTransport(): Transport {
   return '__TAURI_INTERNALS__' in window ? new TauriTransport() : new HttpTransport();
