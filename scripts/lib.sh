@@ -19,8 +19,8 @@ ensure_packages() {
             build)
                 have cc || missing+=(build-essential)
                 have pkg-config || missing+=(pkg-config)
-                # The store's SQLCipher builds OpenSSL from source: Perl with its usual modules.
-                perl -MIPC::Cmd -MFindBin -e1 2>/dev/null || missing+=(perl) ;;
+                # The store's SQLCipher links to the system's libcrypto.
+                [ -e /usr/include/openssl/evp.h ] || missing+=(libssl-dev) ;;
             desktop)
                 pkg-config --exists webkit2gtk-4.1 2>/dev/null ||
                     missing+=(libwebkit2gtk-4.1-dev libgtk-3-dev libsoup-3.0-dev librsvg2-dev)
