@@ -13,6 +13,7 @@
 use crate::AppState;
 use crate::auth::Device;
 use crate::error::ApiError;
+use crate::gate::Pass;
 use crate::storage::{Membership, Storage};
 use axum::Router;
 use axum::body::Body;
@@ -23,6 +24,7 @@ use axum::routing::get;
 use cd4mm_core::Code;
 use cd4mm_core::export::{self, Cell, Kind};
 use serde::Deserialize;
+use std::io::Write;
 
 #[derive(Debug, Deserialize)]
 pub struct Scope {
@@ -62,41 +64,21 @@ pub async fn get_export(
         .await
         .map_err(ApiError::internal)??;
     let body = match (what, xlsx_format) {
-        // A workbook is written whole at the end (a zip file): it is made in
-        // memory, within a spreadsheet's own row limit.
+        // A workbook's rows go to a temporary file as they are written; the
+        // zip is made only once they are all in, so a workbook that cannot be
+        // made is refused in plain words before the download starts.
         (Some(kind), true) => {
             let db = state.db.clone();
-            let bytes = tokio::task::spawn_blocking(move || {
-                let _pass = pass;
-                let mut rows = Vec::new();
-                each_document(db.as_ref(), &device, &covered, |d| {
-                    rows.extend(export::rows(kind, (&d.workspace, &d.country, &d.id), &d.content));
-                    true
-                })?;
-                xlsx(kind.header(), &rows)
-            })
-            .await
-            .map_err(ApiError::internal)??;
-            Body::from(bytes)
+            let mut workbook = tokio::task::spawn_blocking(move || workbook(db.as_ref(), &device, &covered, kind))
+                .await
+                .map_err(ApiError::internal)??;
+            streamed(pass, move |out| workbook.save_to_writer(out).map_err(ApiError::internal))
         }
-        // CSV and JSON go out as they are made, a document at a time: the
-        // server holds a page of documents, whatever the export's size.
+        // CSV and JSON go out as they are made: the server holds a page of
+        // documents, whatever the export's size.
         _ => {
-            let (sender, receiver) = tokio::sync::mpsc::channel::<Result<Vec<u8>, std::io::Error>>(8);
             let db = state.db.clone();
-            let runtime = tokio::runtime::Handle::current();
-            tokio::task::spawn_blocking(move || {
-                let _pass = pass;
-                if let Err(e) = stream(db.as_ref(), &device, &covered, what, &sender, &runtime) {
-                    // The headers went long ago: cut the download short, so
-                    // it is not mistaken for a whole file.
-                    tracing::warn!(error = %e.message, "an export stopped half-way");
-                    let _ = sender.try_send(Err(std::io::Error::other(e.message)));
-                }
-            });
-            Body::from_stream(futures_util::stream::unfold(receiver, |mut r| async move {
-                r.recv().await.map(|chunk| (chunk, r))
-            }))
+            streamed(pass, move |out| stream(db.as_ref(), &device, &covered, what, out))
         }
     };
     let mut response = body.into_response();
@@ -204,69 +186,181 @@ fn stream(
     reader: &Device,
     covered: &[Membership],
     what: Option<Kind>,
-    out: &tokio::sync::mpsc::Sender<Result<Vec<u8>, std::io::Error>>,
-    runtime: &tokio::runtime::Handle,
+    out: &mut Outlet,
 ) -> Result<(), ApiError> {
-    let stalled = std::cell::Cell::new(false);
-    let send = |bytes: Vec<u8>| match runtime.block_on(tokio::time::timeout(STALLED, out.send(Ok(bytes)))) {
-        Ok(sent) => sent.is_ok(),
-        Err(_) => {
-            stalled.set(true);
-            false
-        }
-    };
     let opening = match what {
         Some(kind) => export::csv_header(kind.header()).into_bytes(),
         None => b"[".to_vec(),
     };
-    if !send(opening) {
-        return Ok(());
-    }
+    out.write_all(&opening).map_err(Outlet::gone)?;
     let mut first = true;
-    each_document(db, reader, covered, |d| match what {
-        Some(kind) => {
-            send(export::csv_rows(&export::rows(kind, (&d.workspace, &d.country, &d.id), &d.content)).into_bytes())
-        }
-        None => {
-            let item = serde_json::json!({
-                "workspace": d.workspace, "country": d.country, "id": d.id,
-                "kind": d.content.kind().code(), "content": d.content.to_json(),
-            });
-            let mut bytes = if std::mem::take(&mut first) { b"\n".to_vec() } else { b",\n".to_vec() };
-            bytes.extend(serde_json::to_vec_pretty(&item).unwrap_or_default());
-            send(bytes)
-        }
+    let mut failure = None;
+    each_document(db, reader, covered, |d| {
+        let bytes = match what {
+            Some(kind) => {
+                export::csv_rows(&export::rows(kind, (&d.workspace, &d.country, &d.id), &d.content)).into_bytes()
+            }
+            None => {
+                let item = serde_json::json!({
+                    "workspace": d.workspace, "country": d.country, "id": d.id,
+                    "kind": d.content.kind().code(), "content": d.content.to_json(),
+                });
+                let mut bytes = if std::mem::take(&mut first) { b"\n".to_vec() } else { b",\n".to_vec() };
+                bytes.extend(serde_json::to_vec_pretty(&item).unwrap_or_default());
+                bytes
+            }
+        };
+        out.write_all(&bytes).map_err(|e| failure = Some(e)).is_ok()
     })?;
-    if what.is_none() && !stalled.get() {
-        send(b"\n]\n".to_vec());
+    if let Some(e) = failure {
+        return Err(Outlet::gone(e));
     }
-    if stalled.get() {
-        return Err(ApiError::bad_request(Code::Malformed, "the download took nothing for too long and was given up"));
+    if what.is_none() {
+        out.write_all(b"\n]\n").map_err(Outlet::gone)?;
     }
     Ok(())
 }
 
-/// One worksheet: a bold, frozen header row, then the rows.
-fn xlsx(header: &[&str], rows: &[Vec<Cell>]) -> Result<Vec<u8>, ApiError> {
-    use rust_xlsxwriter::{Format, Workbook};
-    let fail = |e: rust_xlsxwriter::XlsxError| ApiError::internal(e);
-    let mut workbook = Workbook::new();
-    let sheet = workbook.add_worksheet();
-    let bold = Format::new().set_bold();
-    for (c, name) in header.iter().enumerate() {
-        sheet.write_string_with_format(0, c as u16, *name, &bold).map_err(fail)?;
-    }
-    for (r, row) in rows.iter().enumerate() {
-        let r = r as u32 + 1;
+/// The first row a spreadsheet cannot hold (rows are numbered from 0).
+const SPREADSHEET_ROWS: u32 = 1_048_576;
+
+/// One worksheet of a table: a bold, frozen header row, then a row per
+/// question, activity or measurement. In constant-memory mode each row goes
+/// to a temporary file once the next begins, so a region's export holds one
+/// row, not the whole table.
+fn workbook(
+    db: &dyn Storage,
+    reader: &Device,
+    covered: &[Membership],
+    kind: Kind,
+) -> Result<rust_xlsxwriter::Workbook, ApiError> {
+    use rust_xlsxwriter::{Format, Workbook, Worksheet, XlsxError};
+    fn write_row(sheet: &mut Worksheet, r: u32, row: &[Cell]) -> Result<(), XlsxError> {
         for (c, cell) in row.iter().enumerate() {
             match cell {
                 Cell::Text(s) => sheet.write_string(r, c as u16, s).map(|_| ()),
                 Cell::Number(n) => sheet.write_number(r, c as u16, *n).map(|_| ()),
                 Cell::Empty => Ok(()),
+            }?;
+        }
+        Ok(())
+    }
+    let mut workbook = Workbook::new();
+    let sheet = workbook.add_worksheet_with_constant_memory();
+    let bold = Format::new().set_bold();
+    for (c, name) in kind.header().iter().enumerate() {
+        sheet.write_string_with_format(0, c as u16, *name, &bold).map_err(ApiError::internal)?;
+    }
+    sheet.set_freeze_panes(1, 0).map_err(ApiError::internal)?;
+    let mut next = 1;
+    let mut failure = None;
+    each_document(db, reader, covered, |d| {
+        for row in export::rows(kind, (&d.workspace, &d.country, &d.id), &d.content) {
+            if next == SPREADSHEET_ROWS {
+                failure = Some(too_many_rows());
+                return false;
             }
-            .map_err(fail)?;
+            if let Err(e) = write_row(sheet, next, &row) {
+                failure = Some(ApiError::internal(e));
+                return false;
+            }
+            next += 1;
+        }
+        true
+    })?;
+    match failure {
+        Some(e) => Err(e),
+        None => Ok(workbook),
+    }
+}
+
+fn too_many_rows() -> ApiError {
+    ApiError::new(
+        axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+        Code::TooLarge,
+        format!(
+            "this export has more rows than a spreadsheet holds ({SPREADSHEET_ROWS}): \
+             export one workspace at a time (?workspace=…), or download the CSV, which has no limit"
+        ),
+    )
+}
+
+/// Bytes sent to the response body in chunks of this size.
+const CHUNK: usize = 64 * 1024;
+
+/// A response body written by `write` on a blocking thread, which keeps the
+/// export's pass until the last byte is handed over.
+fn streamed(pass: Pass, write: impl FnOnce(&mut Outlet) -> Result<(), ApiError> + Send + 'static) -> Body {
+    let (sender, receiver) = tokio::sync::mpsc::channel::<Result<Vec<u8>, std::io::Error>>(8);
+    let runtime = tokio::runtime::Handle::current();
+    tokio::task::spawn_blocking(move || {
+        let _pass = pass;
+        let mut out = Outlet { sender, runtime, chunk: Vec::with_capacity(CHUNK) };
+        let result = write(&mut out).and_then(|()| out.flush().map_err(Outlet::gone));
+        if let Err(e) = result {
+            if out.sender.is_closed() {
+                tracing::debug!("an export's download was given up");
+            } else {
+                // The headers went long ago: cut the download short, so it
+                // is not mistaken for a whole file.
+                tracing::warn!(error = %e.message, "an export stopped half-way");
+                let _ = out.sender.try_send(Err(std::io::Error::other(e.message)));
+            }
+        }
+    });
+    Body::from_stream(futures_util::stream::unfold(
+        receiver,
+        |mut r| async move { r.recv().await.map(|chunk| (chunk, r)) },
+    ))
+}
+
+/// Where a download's bytes go: a chunk at a time to the response body, so
+/// the server holds one chunk per download however large the file.
+struct Outlet {
+    sender: tokio::sync::mpsc::Sender<Result<Vec<u8>, std::io::Error>>,
+    runtime: tokio::runtime::Handle,
+    chunk: Vec<u8>,
+}
+
+impl std::fmt::Debug for Outlet {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Outlet").field("pending", &self.chunk.len()).finish()
+    }
+}
+
+impl Outlet {
+    /// Hand the chunk to the body. A reader that takes nothing for
+    /// [`STALLED`] is given up: it must not keep its pass for good.
+    fn send_chunk(&mut self) -> std::io::Result<()> {
+        if self.chunk.is_empty() {
+            return Ok(());
+        }
+        let bytes = std::mem::replace(&mut self.chunk, Vec::with_capacity(CHUNK));
+        match self.runtime.block_on(tokio::time::timeout(STALLED, self.sender.send(Ok(bytes)))) {
+            Ok(Ok(())) => Ok(()),
+            Ok(Err(_)) => Err(std::io::Error::new(std::io::ErrorKind::BrokenPipe, "the download was given up")),
+            Err(_) => Err(std::io::Error::new(
+                std::io::ErrorKind::TimedOut,
+                "the download took nothing for too long and was given up",
+            )),
         }
     }
-    sheet.set_freeze_panes(1, 0).map_err(fail)?;
-    workbook.save_to_buffer().map_err(fail)
+
+    fn gone(e: std::io::Error) -> ApiError {
+        ApiError::bad_request(Code::Malformed, e.to_string())
+    }
+}
+
+impl Write for Outlet {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.chunk.extend_from_slice(bytes);
+        if self.chunk.len() >= CHUNK {
+            self.send_chunk()?;
+        }
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.send_chunk()
+    }
 }

@@ -436,6 +436,20 @@ async fn large_export(backend: Backend) {
     assert_eq!(ids, expected, "every plan once, in order");
     assert_eq!(t[8][title], format!("'{FORMULA}"), "the formula arrives as text");
 
+    // The workbook, written a row at a time to a temporary file and streamed,
+    // holds the same rows; the title is a string cell, not a formula.
+    use calamine::{Data, Reader, Xlsx};
+    let (status, body) = fetch(&server, &token, "plans.xlsx").await;
+    assert_eq!(status, 200);
+    let mut book: Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(body)).expect("an XLSX file");
+    let sheet = book.worksheet_range_at(0).expect("a sheet").expect("readable");
+    let rows: Vec<&[Data]> = sheet.rows().collect();
+    let ids: Vec<String> = rows[1..].iter().map(|r| r[document].to_string()).collect();
+    assert_eq!(ids, expected, "every plan once, in order, in the workbook too");
+    assert_eq!(rows[8][title], Data::String(FORMULA.into()));
+    let formulas = book.worksheet_formula(&book.sheet_names()[0]).expect("formulas");
+    assert!(formulas.used_cells().all(|(_, _, f)| f.is_empty()), "no formula cell");
+
     let (status, body) = fetch(&server, &token, "documents.json").await;
     assert_eq!(status, 200);
     let docs: Value = serde_json::from_slice(&body).expect("one JSON document");
