@@ -79,10 +79,26 @@ fn constants() -> String {
     use cd4mm_core::engagement::{GRID_MAX, quadrant};
     let writes: serde_json::Map<String, serde_json::Value> =
         Role::ALL.iter().map(|r| (r.code().to_owned(), serde_json::json!(r.writes()))).collect();
+    // Only the kinds a role may change in part: the top-level fields it may change.
+    let parts: serde_json::Map<String, serde_json::Value> = Role::ALL
+        .iter()
+        .map(|r| {
+            let kinds: serde_json::Map<String, serde_json::Value> = cd4mm_core::Kind::ALL
+                .iter()
+                .filter_map(|k| match r.reach(*k) {
+                    cd4mm_core::Reach::Parts(p) => Some((k.code(), serde_json::json!(p))),
+                    _ => None,
+                })
+                .collect();
+            (r.code().to_owned(), serde_json::Value::Object(kinds))
+        })
+        .collect();
     let grid: Vec<Vec<_>> = (1..=GRID_MAX).map(|p| (1..=GRID_MAX).map(|i| quadrant(p, i)).collect()).collect();
     format!(
         "/** The kinds of document each workspace role may write (`Role::may_write`). */\n\
          export const ROLE_WRITES: Record<Role, Kind[]> = {};\n\n\
+         /** Where a role may change only some top-level fields of a kind: those fields (`Role::reach`). */\n\
+         export const ROLE_PARTS: Record<Role, Partial<Record<Kind, readonly string[]>>> = {};\n\n\
          /** Power and interest are rated 1 to this (an even scale). */\n\
          export const GRID_MAX = {GRID_MAX};\n\n\
          /** The quadrant of each rating: `QUADRANT_OF[power - 1][interest - 1]` (`engagement::quadrant`). */\n\
@@ -92,6 +108,7 @@ fn constants() -> String {
          /** The fewest characters a new password has (`administration::MIN_PASSWORD_CHARS`). */\n\
          export const MIN_PASSWORD_CHARS = {};\n",
         serde_json::Value::Object(writes),
+        serde_json::Value::Object(parts),
         serde_json::json!(grid),
         serde_json::json!(cd4mm_core::country::all().collect::<Vec<_>>()),
         cd4mm_core::administration::MIN_PASSWORD_CHARS,

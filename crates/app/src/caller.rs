@@ -5,7 +5,7 @@
 
 use crate::commands::{AppError, Command, WorkspaceInfo, local_workspaces};
 use cd4mm_core::Code;
-use cd4mm_core::{Kind, Role};
+use cd4mm_core::{Kind, Reach, Role};
 use cd4mm_store::Store;
 use std::collections::HashMap;
 
@@ -55,7 +55,7 @@ impl Caller<'_> {
     pub fn check(&self, store: &Store, command: &Command) -> Result<(), AppError> {
         let (workspace, kind) = match command {
             Command::CreateDocument { workspace, kind, .. } => (workspace.clone(), *kind),
-            Command::EditDocument { id, .. } => match store.summary(id)? {
+            Command::EditDocument { id, .. } | Command::ValidateAssessment { id, .. } => match store.summary(id)? {
                 Some(d) => match Kind::from_code(&d.kind) {
                     Some(kind) => (d.workspace, kind),
                     None => return Ok(()), // the store refuses it
@@ -69,13 +69,30 @@ impl Caller<'_> {
             None => Some(Role::Owner),
             Some(_) => self.workspaces(store)?.into_iter().find(|w| w.id == workspace).map(|w| w.role),
         };
-        if self.admin || role.is_some_and(|r| r.may_write(kind)) {
+        // What the command changes: a field or item of the document, or
+        // (creating one) all of it.
+        let target = match command {
+            Command::EditDocument { edit, .. } => edit.target(),
+            Command::ValidateAssessment { .. } => "validation_record".to_owned(),
+            _ => String::new(),
+        };
+        let part = target.split('/').next().unwrap_or_default();
+        let allowed = match role {
+            _ if self.admin => true,
+            Some(r) if command_creates(command) => matches!(r.reach(kind), Reach::Whole),
+            Some(r) => r.may_change(kind, &target),
+            None => false,
+        };
+        if allowed {
             return Ok(());
         }
         Err(AppError {
             code: Code::Forbidden,
             message: match role {
-                Some(r) => format!("your role ({}) may not change {} documents here", r.code(), kind.code()),
+                Some(r) if r.may_write(kind) && command_creates(command) => {
+                    format!("your role ({}) may not start new {} documents", r.code(), kind.code())
+                }
+                Some(r) => r.refusal(kind, part),
                 None => format!("you are not a member of workspace `{workspace}`"),
             },
             field: None,
@@ -90,4 +107,8 @@ impl std::fmt::Debug for Caller<'_> {
             .field("admin", &self.admin)
             .finish_non_exhaustive()
     }
+}
+
+fn command_creates(command: &Command) -> bool {
+    matches!(command, Command::CreateDocument { .. })
 }

@@ -3,7 +3,7 @@
 //! are generated from these (see [`crate::bindings`]).
 
 use crate::caller::Caller;
-use cd4mm_core::assessment::{Assessment, DimensionChange, DimensionScore, QuestionGap};
+use cd4mm_core::assessment::{Assessment, DimensionChange, DimensionScore, QuestionGap, ValidationState};
 use cd4mm_core::engagement::Engagement;
 use cd4mm_core::monitoring::{Headcount, Monitoring};
 use cd4mm_core::plan::{IndicatorStatus, Plan, Progress};
@@ -27,6 +27,9 @@ pub enum Command {
     CreateDocument { id: String, workspace: String, kind: Kind, title: String, template: Option<String> },
     /// One checked edit; answers the document as it now is.
     EditDocument { id: String, edit: Edit },
+    /// Record the partner's validation of an assessment's current ratings:
+    /// who validated, when, in which meeting (one edit of `validation_record`).
+    ValidateAssessment { id: String, by: String, on: Date, meeting: String },
     /// Full-text search over the toolbox, notes and evidence.
     Search { query: String, limit: u32 },
     /// The assessment templates shipped with the app.
@@ -56,7 +59,10 @@ impl Command {
     pub fn writes(&self) -> bool {
         matches!(
             self,
-            Command::CreateDocument { .. } | Command::EditDocument { .. } | Command::DiscardNotAccepted { .. }
+            Command::CreateDocument { .. }
+                | Command::EditDocument { .. }
+                | Command::ValidateAssessment { .. }
+                | Command::DiscardNotAccepted { .. }
         )
     }
 }
@@ -149,6 +155,11 @@ pub struct AssessmentSummary {
     pub averages: Vec<DimensionScore>,
     /// Empty unless the assessment names a baseline.
     pub comparison: Vec<DimensionChange>,
+    /// Whether the partner validated the ratings, and what changed since.
+    pub validation: ValidationState,
+    /// Who set each question's current ratings, by question id: names where
+    /// the server told them, else the device's actor (hex).
+    pub raters: std::collections::BTreeMap<String, Vec<String>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
@@ -256,6 +267,18 @@ pub fn execute(store: &mut Store, caller: &Caller<'_>, command: Command, now_ms:
             store.edit(&id, &edit, now_ms)?;
             Ok(Reply::Document(store.read(&id)?))
         }
+        Command::ValidateAssessment { id, by, on, meeting } => {
+            let Content::Assessment(a) = content(store, &id)? else {
+                return Err(AppError::new(Code::WrongKind, format!("`{id}` is not an assessment")));
+            };
+            if by.trim().is_empty() {
+                return Err(AppError::new(Code::Invalid, "say who validated the assessment for the partner"));
+            }
+            let record = a.validate(by.trim(), on, meeting.trim());
+            let value = serde_json::to_value(&record).map_err(|e| AppError::new(Code::Internal, e.to_string()))?;
+            store.edit(&id, &Edit::Set { path: "validation_record".into(), value }, now_ms)?;
+            Ok(Reply::Document(store.read(&id)?))
+        }
         Command::Search { query, limit } => Ok(Reply::SearchHits(store.search(&query, limit as usize)?)),
         Command::Templates => Ok(Reply::Templates(cd4mm_core::data::templates()?)),
         Command::AssessmentSummary { id } => {
@@ -271,11 +294,22 @@ pub fn execute(store: &mut Store, caller: &Caller<'_>, command: Command, now_ms:
                 },
                 None => Vec::new(),
             };
+            let names = (caller.authors)()?;
+            let mut raters = store.raters(&id)?;
+            for actors in raters.values_mut() {
+                for actor in actors.iter_mut() {
+                    if let Some(name) = names.get(actor.as_str()) {
+                        actor.clone_from(name);
+                    }
+                }
+            }
             Ok(Reply::Assessment(AssessmentSummary {
                 gaps: a.gaps(),
                 prioritised: a.prioritised_gaps(),
                 averages: a.averages(),
                 comparison,
+                validation: a.validation_state(),
+                raters,
             }))
         }
         Command::PlanSummary { id, monitoring } => {

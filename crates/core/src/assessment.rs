@@ -33,10 +33,91 @@ pub struct Assessment {
     /// Ratings by question id. Every question gets an entry when the assessment
     /// starts, so two devices never create the same entry concurrently.
     pub responses: BTreeMap<String, Response>,
+    /// A status label kept from before validation was recorded as an act;
+    /// read for older documents, no longer set.
     pub validation: Validation,
     pub validated_on: Option<Date>,
     pub validated_by: String,
     pub findings: String,
+    /// The partner's validation: who, when, in which meeting, and the
+    /// ratings they validated. It stays when the ratings change later; the
+    /// assessment then needs validating again ([`Assessment::validation_state`]).
+    pub validation_record: Option<ValidationRecord>,
+}
+
+/// The partner's validation of an assessment, as it happened.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(default)]
+pub struct ValidationRecord {
+    /// The person who validated, for the partner.
+    pub by: String,
+    pub on: Option<Date>,
+    /// The meeting it happened in, e.g. "validation workshop, Ministry of Interior".
+    pub meeting: String,
+    /// The ratings validated, by question id: frozen as one JSON string
+    /// (never edited, so it need not be a mergeable structure).
+    #[serde(with = "frozen_ratings")]
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
+    pub ratings: BTreeMap<String, ValidatedRating>,
+}
+
+/// What a validation holds of one question's response.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(default)]
+pub struct ValidatedRating {
+    pub existing: Option<i64>,
+    pub desired: Option<i64>,
+    pub priority: u8,
+}
+
+impl From<&Response> for ValidatedRating {
+    fn from(r: &Response) -> ValidatedRating {
+        ValidatedRating { existing: r.existing, desired: r.desired, priority: r.priority }
+    }
+}
+
+/// Where an assessment stands with its partner's validation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum ValidationState {
+    NotValidated,
+    /// The ratings are as validated.
+    Validated,
+    /// Ratings changed after the validation: these, from what was validated
+    /// to what they are now.
+    NeedsRevalidation {
+        changes: Vec<RatingChange>,
+    },
+}
+
+/// One question whose ratings changed since they were validated.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct RatingChange {
+    pub question_id: String,
+    pub validated: ValidatedRating,
+    pub now: ValidatedRating,
+}
+
+mod frozen_ratings {
+    use super::ValidatedRating;
+    use serde::{Deserialize, Deserializer, Serializer};
+    use std::collections::BTreeMap;
+
+    pub fn serialize<S: Serializer>(r: &BTreeMap<String, ValidatedRating>, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&serde_json::to_string(r).map_err(serde::ser::Error::custom)?)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<BTreeMap<String, ValidatedRating>, D::Error> {
+        let text = Option::<String>::deserialize(d)?.unwrap_or_default();
+        if text.is_empty() {
+            return Ok(BTreeMap::new());
+        }
+        serde_json::from_str(&text).map_err(serde::de::Error::custom)
+    }
 }
 
 impl Default for Assessment {
@@ -56,6 +137,7 @@ impl Default for Assessment {
             validated_on: None,
             validated_by: String::new(),
             findings: String::new(),
+            validation_record: None,
         }
     }
 }
@@ -94,11 +176,20 @@ pub struct Response {
     pub confidence: Option<Confidence>,
     /// The partner's priority for closing this gap, 1 (low) to 5 (high).
     pub priority: u8,
+    /// What was said about the rating: disagreements, caveats, follow-ups.
+    pub comment: String,
 }
 
 impl Default for Response {
     fn default() -> Response {
-        Response { existing: None, desired: None, evidence: String::new(), confidence: None, priority: 3 }
+        Response {
+            existing: None,
+            desired: None,
+            evidence: String::new(),
+            confidence: None,
+            priority: 3,
+            comment: String::new(),
+        }
     }
 }
 
@@ -182,6 +273,33 @@ pub struct DimensionChange {
 }
 
 impl Assessment {
+    /// The validation to record now: the current ratings, validated by `by`
+    /// on `on` in `meeting`.
+    pub fn validate(&self, by: &str, on: Date, meeting: &str) -> ValidationRecord {
+        ValidationRecord {
+            by: by.to_owned(),
+            on: Some(on),
+            meeting: meeting.to_owned(),
+            ratings: self.responses.iter().map(|(id, r)| (id.clone(), ValidatedRating::from(r))).collect(),
+        }
+    }
+
+    /// Whether the partner validated these ratings, and what changed since.
+    pub fn validation_state(&self) -> ValidationState {
+        let Some(record) = &self.validation_record else { return ValidationState::NotValidated };
+        let none = ValidatedRating { priority: Response::default().priority, ..ValidatedRating::default() };
+        let ids: std::collections::BTreeSet<&String> = record.ratings.keys().chain(self.responses.keys()).collect();
+        let changes: Vec<RatingChange> = ids
+            .into_iter()
+            .filter_map(|id| {
+                let validated = record.ratings.get(id).copied().unwrap_or(none);
+                let now = self.responses.get(id).map(ValidatedRating::from).unwrap_or(none);
+                (validated != now).then(|| RatingChange { question_id: id.clone(), validated, now })
+            })
+            .collect();
+        if changes.is_empty() { ValidationState::Validated } else { ValidationState::NeedsRevalidation { changes } }
+    }
+
     /// A new assessment from a template, with an empty entry for every question.
     pub fn start(title: &str, template: &Template) -> Assessment {
         Assessment {
@@ -423,5 +541,33 @@ mod tests {
         let fields: Vec<_> = p.0.iter().map(|e| e.field.as_str()).collect();
         assert_eq!(fields, vec!["responses/q1/existing", "responses/q1/desired", "responses/q1/priority"]);
         assert!(p.0[0].message.contains("1, 2, 3, 4 or 5"), "{}", p.0[0].message);
+    }
+
+    #[test]
+    fn a_validation_stays_and_says_what_changed_since() {
+        let mut a = Assessment::start("A", &template());
+        rate(&mut a, "q1", 2, 4, 5);
+        assert_eq!(a.validation_state(), ValidationState::NotValidated);
+        let on = crate::Date::parse("2026-11-30").expect("date");
+        a.validation_record = Some(a.validate("Mme Diallo", on, "validation workshop"));
+        assert_eq!(a.validation_state(), ValidationState::Validated);
+
+        // A record that went through a document (its ratings frozen as text) reads back the same.
+        let json = serde_json::to_value(&a).expect("json");
+        assert!(json["validation_record"]["ratings"].is_string());
+        let back: Assessment = serde_json::from_value(json).expect("back");
+        assert_eq!(back.validation_record, a.validation_record);
+
+        // Evidence and comments do not need validating again; ratings do.
+        a.responses.get_mut("q1").expect("q1").evidence = "minutes of the meeting".into();
+        assert_eq!(a.validation_state(), ValidationState::Validated);
+        rate(&mut a, "q1", 3, 4, 5);
+        let ValidationState::NeedsRevalidation { changes } = a.validation_state() else { panic!("needs validating") };
+        assert_eq!(changes.len(), 1);
+        assert_eq!(
+            (changes[0].question_id.as_str(), changes[0].validated.existing, changes[0].now.existing),
+            ("q1", Some(2), Some(3))
+        );
+        assert!(a.validation_record.is_some(), "the validation stays on record");
     }
 }

@@ -42,14 +42,49 @@ pub fn load_toolbox<'a>(files: impl IntoIterator<Item = (&'a str, &'a str)>) -> 
     Ok(Toolbox { title: "CD4MM toolbox".into(), entries })
 }
 
-/// The templates shipped with the app.
+/// The templates shipped with the app, with their translations.
 pub fn templates() -> Result<Vec<Template>, Error> {
-    load_templates(embedded::TEMPLATES.iter().copied())
+    let mut templates = load_templates(embedded::TEMPLATES.iter().copied())?;
+    for (language, file, text) in embedded::TEMPLATES_TRANSLATED {
+        let id = translated_id(file);
+        let template = templates.iter_mut().find(|t| t.id == id).ok_or_else(|| Error::Data {
+            file: (*file).to_owned(),
+            problem: format!("there is no template `{id}` to translate"),
+        })?;
+        template.add_translation(language, file, text)?;
+    }
+    Ok(templates)
 }
 
-/// The toolbox shipped with the app.
+/// The toolbox shipped with the app, with its translations.
 pub fn toolbox() -> Result<Toolbox, Error> {
-    load_toolbox(embedded::TOOLBOX.iter().copied())
+    let mut toolbox = load_toolbox(embedded::TOOLBOX.iter().copied())?;
+    for (language, file, text) in embedded::TOOLBOX_TRANSLATED {
+        let id = translated_id(file);
+        let entry = toolbox.entries.iter_mut().find(|e| e.id == id).ok_or_else(|| Error::Data {
+            file: (*file).to_owned(),
+            problem: format!("there is no toolbox entry `{id}` to translate"),
+        })?;
+        entry.add_translation(language, file, text)?;
+    }
+    let templates = templates()?;
+    for e in &toolbox.entries {
+        if let Some(t) = &e.template
+            && !templates.iter().any(|x| &x.id == t)
+        {
+            return Err(Error::Data {
+                file: format!("toolbox/{}.json", e.id),
+                problem: format!("field `template`: there is no template `{t}`"),
+            });
+        }
+    }
+    Ok(toolbox)
+}
+
+/// A translation names what it translates by its file name: `fr/x.json` → `x`.
+fn translated_id(file: &str) -> &str {
+    let name = file.rsplit('/').next().unwrap_or(file);
+    name.strip_suffix(".json").unwrap_or(name)
 }
 
 #[cfg(test)]
@@ -116,5 +151,63 @@ mod tests {
             .expect_err("phase 7 refused")
             .to_string();
         assert_eq!(err, "toolbox/x.json: field `phases` must list phases numbered 1 to 5");
+    }
+
+    #[test]
+    fn every_template_asks_about_the_levels_and_core_issues_its_toolbox_entry_claims() {
+        let templates = templates().expect("templates");
+        let toolbox = toolbox().expect("toolbox");
+        for t in &templates {
+            let template = t.id.as_str();
+            let e = toolbox.entries.iter().find(|e| e.template.as_deref() == Some(template));
+            let e = e.unwrap_or_else(|| panic!("no toolbox entry describes the template {template}"));
+            for level in &e.levels {
+                assert!(
+                    t.questions().any(|(_, q)| q.level == Some(*level)),
+                    "{template} asks nothing at level {level:?}"
+                );
+            }
+            for issue in &e.core_issues {
+                assert!(
+                    t.questions().any(|(_, q)| q.core_issue == Some(*issue)),
+                    "{template} asks nothing on {issue:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn every_template_and_toolbox_entry_reads_whole_in_french_and_spanish() {
+        for t in templates().expect("templates") {
+            for language in crate::template::TRANSLATED {
+                let missing = t.untranslated(language);
+                assert!(missing.is_empty(), "{} in `{language}` lacks: {}", t.id, missing.join(", "));
+            }
+        }
+        for e in toolbox().expect("toolbox").entries {
+            for language in crate::template::TRANSLATED {
+                let text = e.translations.get(*language);
+                assert!(
+                    text.is_some_and(|x| !x.purpose.trim().is_empty() || e.purpose.trim().is_empty()),
+                    "toolbox entry {} has no `{language}` text",
+                    e.id
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn a_translation_of_something_else_is_refused_with_its_file() {
+        let mut t = templates().expect("templates").into_iter().next().expect("one");
+        let wrong_version = format!(r#"{{"template":"{}","version":{},"title":"x"}}"#, t.id, t.version + 1);
+        let err =
+            t.add_translation("fr", "templates/fr/x.json", &wrong_version).expect_err("other version").to_string();
+        assert!(err.contains("templates/fr/x.json") && err.contains("version"), "{err}");
+        let stray =
+            format!(r#"{{"template":"{}","version":{},"questions":{{"nope":{{"text":"?"}}}}}}"#, t.id, t.version);
+        let err = t.add_translation("fr", "f.json", &stray).expect_err("unknown question").to_string();
+        assert!(err.contains("no question `nope`"), "{err}");
+        let err = t.add_translation("de", "g.json", "{}").expect_err("unknown language").to_string();
+        assert!(err.contains("`de`"), "{err}");
     }
 }

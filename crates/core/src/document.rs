@@ -135,7 +135,7 @@ pub struct HistoryEntry {
 }
 
 /// Header keys stored at the root of every document beside the content.
-pub(crate) const HEADER: [&str; 3] = ["kind", "schema", "workspace"];
+pub const HEADER: [&str; 3] = ["kind", "schema", "workspace"];
 
 #[derive(Debug, Clone)]
 pub struct Document {
@@ -281,6 +281,38 @@ impl Document {
             value,
             conflicts,
         }
+    }
+
+    /// Who set each assessment question's current ratings: by question id,
+    /// the actors (hex) whose values `existing` and `desired` now hold. Read
+    /// from the operations themselves, so a device cannot claim another's
+    /// rating. Empty for other kinds.
+    pub fn raters(&self) -> std::collections::BTreeMap<String, Vec<String>> {
+        use automerge::{ObjType, Value};
+        let mut out = std::collections::BTreeMap::new();
+        let Ok(Some((Value::Object(ObjType::Map), responses))) = self.doc.get(automerge::ROOT, "responses") else {
+            return out;
+        };
+        for question in self.doc.keys(&responses) {
+            let Ok(Some((Value::Object(ObjType::Map), response))) = self.doc.get(&responses, question.as_str()) else {
+                continue;
+            };
+            let mut actors: Vec<String> = Vec::new();
+            for field in ["existing", "desired"] {
+                if let Ok(Some((value, automerge::ObjId::Id(_, actor, _)))) = self.doc.get(&response, field)
+                    && !matches!(value, Value::Scalar(ref s) if matches!(**s, automerge::ScalarValue::Null))
+                {
+                    let hex = actor.to_hex_string();
+                    if !actors.contains(&hex) {
+                        actors.push(hex);
+                    }
+                }
+            }
+            if !actors.is_empty() {
+                out.insert(question, actors);
+            }
+        }
+        out
     }
 
     /// Every change, newest first (by the author's clock, then causal order).

@@ -53,10 +53,10 @@ pub mod vocabulary;
 
 pub use code::Code;
 pub use date::Date;
-pub use document::{Content, Document, HistoryEntry, Kind, SCHEMA, Snapshot};
+pub use document::{Content, Document, HEADER, HistoryEntry, Kind, SCHEMA, Snapshot};
 pub use edit::Edit;
 pub use error::{Error, FieldError};
-pub use role::Role;
+pub use role::{COUNTERPART_ASSESSMENT, COUNTERPART_ENGAGEMENT, Reach, Role};
 
 /// Re-exported so callers use the same Automerge as the core.
 pub use automerge;

@@ -17,7 +17,9 @@ pub enum Role {
     Owner,
     /// A field officer: reads and writes everything in it.
     Editor,
-    /// A government counterpart: writes plans and monitoring data, reads the rest.
+    /// A government counterpart: writes plans and monitoring data, takes part
+    /// in the assessment (ratings, evidence, participants, findings,
+    /// validation) and in scoping the engagement; reads the rest.
     Counterpart,
     /// Reads only.
     Viewer,
@@ -44,13 +46,48 @@ impl Role {
         true
     }
 
-    pub fn may_write(self, kind: Kind) -> bool {
+    /// What of a document of `kind` this role may change.
+    pub fn reach(self, kind: Kind) -> Reach {
         match (self, kind) {
             // The toolbox is published centrally, by administrators only.
-            (_, Kind::Toolbox) => false,
-            (Role::Owner | Role::Editor, _) => true,
-            (Role::Counterpart, Kind::Plan | Kind::Monitoring) => true,
-            (Role::Counterpart, _) | (Role::Viewer, _) => false,
+            (_, Kind::Toolbox) => Reach::Nothing,
+            (Role::Owner | Role::Editor, _) => Reach::Whole,
+            (Role::Counterpart, Kind::Plan | Kind::Monitoring) => Reach::Whole,
+            // The assessment is the partner's own: they rate, argue and
+            // validate it; its design and its place in the engagement are
+            // the officers' to set up.
+            (Role::Counterpart, Kind::Assessment) => Reach::Parts(COUNTERPART_ASSESSMENT),
+            (Role::Counterpart, Kind::Engagement) => Reach::Parts(COUNTERPART_ENGAGEMENT),
+            (Role::Viewer, _) => Reach::Nothing,
+        }
+    }
+
+    /// Whether this role may change anything in a document of `kind`.
+    pub fn may_write(self, kind: Kind) -> bool {
+        !matches!(self.reach(kind), Reach::Nothing)
+    }
+
+    /// Whether this role may change what lies at `path` (e.g.
+    /// `responses/q1/existing`) in a document of `kind`.
+    pub fn may_change(self, kind: Kind, path: &str) -> bool {
+        match self.reach(kind) {
+            Reach::Nothing => false,
+            Reach::Whole => true,
+            Reach::Parts(parts) => parts.contains(&path.split('/').next().unwrap_or_default()),
+        }
+    }
+
+    /// Why a change of `part` (a top-level field) of a `kind` document is
+    /// refused to this role, in words that name the right it lacks.
+    pub fn refusal(self, kind: Kind, part: &str) -> String {
+        match self.reach(kind) {
+            Reach::Parts(parts) => format!(
+                "your role ({}) may change only {} of {} documents, not `{part}`",
+                self.code(),
+                parts.iter().map(|p| format!("`{p}`")).collect::<Vec<_>>().join(", "),
+                kind.code()
+            ),
+            _ => format!("your role ({}) may not change {} documents", self.code(), kind.code()),
         }
     }
 
@@ -60,13 +97,39 @@ impl Role {
     }
 }
 
+/// What of a document a role may change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reach {
+    Nothing,
+    /// Only these top-level fields (and what they hold).
+    Parts(&'static [&'static str]),
+    Whole,
+}
+
+/// What a counterpart may change in an assessment: the ratings, evidence and
+/// comments, who took part, the findings and the validation.
+pub const COUNTERPART_ASSESSMENT: &[&str] = &["responses", "participants", "findings", "validation_record"];
+
+/// What a counterpart may change in an engagement: what the capacity is for,
+/// and the capacity areas with their priorities.
+pub const COUNTERPART_ENGAGEMENT: &[&str] = &["scope", "capacity_areas"];
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn counterparts_write_plans_and_monitoring_only() {
-        assert_eq!(Role::Counterpart.writes(), [Kind::Plan, Kind::Monitoring]);
+    fn counterparts_write_plans_and_monitoring_and_take_part_in_the_assessment() {
+        assert_eq!(Role::Counterpart.writes(), [Kind::Engagement, Kind::Assessment, Kind::Plan, Kind::Monitoring]);
+        assert!(Role::Counterpart.may_change(Kind::Assessment, "responses/q1/existing"));
+        assert!(Role::Counterpart.may_change(Kind::Assessment, "validation_record"));
+        assert!(!Role::Counterpart.may_change(Kind::Assessment, "template"));
+        assert!(!Role::Counterpart.may_change(Kind::Engagement, "stakeholders/s1/name"));
+        assert!(Role::Counterpart.may_change(Kind::Engagement, "scope/why"));
+        assert!(Role::Counterpart.may_change(Kind::Plan, "outcomes"));
+        assert!(!Role::Viewer.may_change(Kind::Plan, "title"));
+        let why = Role::Counterpart.refusal(Kind::Assessment, "template");
+        assert!(why.contains("`responses`") && why.contains("not `template`"), "{why}");
         assert!(Role::Viewer.writes().is_empty());
         assert!(!Role::Owner.may_write(Kind::Toolbox));
         assert_eq!(Role::parse("counterpart"), Some(Role::Counterpart));

@@ -8,7 +8,7 @@
 use crate::error::Error;
 use crate::vocabulary::{CoreIssue, FunctionalCapacity, Level};
 use serde::{Deserialize, Serialize};
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -20,6 +20,55 @@ pub struct Template {
     pub description: String,
     pub scale: Scale,
     pub sections: Vec<Section>,
+    /// The template's texts in other languages, by language code (`fr`,
+    /// `es`): frozen with the template into an assessment, so a workshop
+    /// runs in its participants' language wherever it is opened.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub translations: BTreeMap<String, TemplateText>,
+}
+
+/// The languages that templates and toolbox entries are translated into
+/// (English is the source).
+pub const TRANSLATED: &[&str] = &["fr", "es"];
+
+/// A template's texts in one language; what is missing is shown in English.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(default, deny_unknown_fields)]
+pub struct TemplateText {
+    pub title: String,
+    pub description: String,
+    pub scale: Vec<ScalePoint>,
+    /// Section titles by section id.
+    pub sections: BTreeMap<String, String>,
+    pub questions: BTreeMap<String, QuestionText>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(default, deny_unknown_fields)]
+pub struct QuestionText {
+    pub text: String,
+    pub guidance: String,
+}
+
+/// A translation file (`data/templates/<language>/<id>.json`): the texts,
+/// and which template and version they translate.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TranslationFile {
+    template: String,
+    version: u32,
+    #[serde(default)]
+    title: String,
+    #[serde(default)]
+    description: String,
+    #[serde(default)]
+    scale: Vec<ScalePoint>,
+    #[serde(default)]
+    sections: BTreeMap<String, String>,
+    #[serde(default)]
+    questions: BTreeMap<String, QuestionText>,
 }
 
 /// The rating scale agreed before scoring.
@@ -95,6 +144,74 @@ impl Template {
         let template: Template = serde_json::from_str(text).map_err(|e| data_error(e.to_string()))?;
         template.check().map_err(data_error)?;
         Ok(template)
+    }
+
+    /// Add a translation file's texts for `language`, checked against this
+    /// template: the same template and version, and only its sections,
+    /// questions and scale values. `file` names the file in errors.
+    pub fn add_translation(&mut self, language: &str, file: &str, text: &str) -> Result<(), Error> {
+        let data_error = |problem: String| Error::Data { file: file.to_owned(), problem };
+        if !TRANSLATED.contains(&language) {
+            return Err(data_error(format!("`{language}` is not a language templates are translated into")));
+        }
+        let t: TranslationFile = serde_json::from_str(text).map_err(|e| data_error(e.to_string()))?;
+        if t.template != self.id || t.version != self.version {
+            return Err(data_error(format!(
+                "it translates `{}` version {}, but the template is `{}` version {}",
+                t.template, t.version, self.id, self.version
+            )));
+        }
+        if let Some(id) = t.sections.keys().find(|id| !self.sections.iter().any(|s| &&s.id == id)) {
+            return Err(data_error(format!("field `sections`: the template has no section `{id}`")));
+        }
+        if let Some(id) = t.questions.keys().find(|id| self.question(id).is_none()) {
+            return Err(data_error(format!("field `questions`: the template has no question `{id}`")));
+        }
+        if let Some(p) = t.scale.iter().find(|p| !self.scale.contains(p.value)) {
+            return Err(data_error(format!("field `scale`: the template's scale has no value {}", p.value)));
+        }
+        let text = TemplateText {
+            title: t.title,
+            description: t.description,
+            scale: t.scale,
+            sections: t.sections,
+            questions: t.questions,
+        };
+        self.translations.insert(language.to_owned(), text);
+        Ok(())
+    }
+
+    /// The texts this template lacks in `language`, as `what` lines (e.g.
+    /// `question adm_structure`): empty when it is whole.
+    pub fn untranslated(&self, language: &str) -> Vec<String> {
+        let none = TemplateText::default();
+        let t = self.translations.get(language).unwrap_or(&none);
+        let mut out = Vec::new();
+        if t.title.trim().is_empty() {
+            out.push("title".to_owned());
+        }
+        if t.description.trim().is_empty() && !self.description.trim().is_empty() {
+            out.push("description".to_owned());
+        }
+        for p in &self.scale.points {
+            if !t.scale.iter().any(|x| x.value == p.value && !x.label.trim().is_empty()) {
+                out.push(format!("scale point {}", p.value));
+            }
+        }
+        for s in &self.sections {
+            if t.sections.get(&s.id).is_none_or(|x| x.trim().is_empty()) {
+                out.push(format!("section {}", s.id));
+            }
+            for q in &s.questions {
+                let missing = t.questions.get(&q.id).is_none_or(|x| {
+                    x.text.trim().is_empty() || (x.guidance.trim().is_empty() && !q.guidance.trim().is_empty())
+                });
+                if missing {
+                    out.push(format!("question {}", q.id));
+                }
+            }
+        }
+        out
     }
 
     /// Every question with the section it belongs to, in order.

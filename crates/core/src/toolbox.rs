@@ -37,6 +37,10 @@ pub struct Entry {
     pub id: String,
     pub name: String,
     pub kind: EntryKind,
+    /// The assessment template this entry describes, when it ships as one
+    /// (an assessment can be started from the entry).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub template: Option<String>,
     pub purpose: String,
     pub summary: String,
     pub phases: Vec<u8>,
@@ -44,6 +48,31 @@ pub struct Entry {
     pub core_issues: Vec<CoreIssue>,
     pub areas: Vec<Area>,
     pub references: Vec<Reference>,
+    /// The entry's texts in other languages, by language code
+    /// ([`crate::template::TRANSLATED`]); what is missing reads in English.
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub translations: std::collections::BTreeMap<String, EntryText>,
+}
+
+/// An entry's texts in one language (`data/toolbox/<language>/<id>.json`).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(default, deny_unknown_fields)]
+pub struct EntryText {
+    pub name: String,
+    pub purpose: String,
+    pub summary: String,
+}
+
+/// A translation file: the texts, and which entry they translate.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TranslationFile {
+    entry: String,
+    name: String,
+    #[serde(default)]
+    purpose: String,
+    summary: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -72,6 +101,25 @@ impl Entry {
             Some(e) => Err(data_error(format!("field `{}` {}", e.field, e.message))),
             None => Ok(entry),
         }
+    }
+
+    /// Add a translation file's texts for `language`, checked against this
+    /// entry. `file` names the file in errors.
+    pub fn add_translation(&mut self, language: &str, file: &str, text: &str) -> Result<(), Error> {
+        let data_error = |problem: String| Error::Data { file: file.to_owned(), problem };
+        if !crate::template::TRANSLATED.contains(&language) {
+            return Err(data_error(format!("`{language}` is not a language the toolbox is translated into")));
+        }
+        let t: TranslationFile = serde_json::from_str(text).map_err(|e| data_error(e.to_string()))?;
+        if t.entry != self.id {
+            return Err(data_error(format!("it translates `{}`, not `{}`", t.entry, self.id)));
+        }
+        if t.name.trim().is_empty() || t.summary.trim().is_empty() {
+            return Err(data_error("fields `name` and `summary` must not be blank".into()));
+        }
+        let text = EntryText { name: t.name, purpose: t.purpose, summary: t.summary };
+        self.translations.insert(language.to_owned(), text);
+        Ok(())
     }
 
     fn check(&self, p: &mut Problems, at: &str) {

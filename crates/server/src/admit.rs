@@ -18,10 +18,11 @@ use crate::round::{LogTx, Registered};
 use crate::storage::Error;
 use crate::storage::Membership;
 use cd4mm_core::Code;
-use cd4mm_core::Kind;
 use cd4mm_core::admission::{self, Refusal};
 use cd4mm_core::automerge::{Automerge, Change, ReadDoc};
+use cd4mm_core::{Kind, Reach};
 use cd4mm_sync::wire::OutChange;
+use std::collections::BTreeMap;
 use std::collections::HashMap;
 
 /// What became of one incoming change.
@@ -350,7 +351,9 @@ struct Expected<'a> {
 
 impl Expected<'_> {
     /// The document's kind, if it is still what it must be.
-    fn check(&self, doc: &Automerge) -> Result<Kind, Refusal> {
+    /// `before`: the document's parts before the changes, for a writer who
+    /// may change only some of them.
+    fn check(&self, doc: &Automerge, before: Option<&Parts>) -> Result<Kind, Refusal> {
         let header = admission::check_document(doc)?;
         if header.workspace != self.workspace {
             return Err(Refusal::new(
@@ -377,7 +380,50 @@ impl Expected<'_> {
                 format!("your role ({role}) may not change {} documents in `{}`", header.kind.code(), self.workspace),
             ));
         }
+        if let (Some(role), Some(before)) = (self.role.filter(|_| !self.device.admin), before) {
+            let after = Parts::read(doc);
+            if let Some(part) = before.changed(&after).find(|p| !role.may_change(header.kind, p)) {
+                return Err(Refusal::new(Code::RoleForbids, role.refusal(header.kind, part)));
+            }
+        }
         Ok(header.kind)
+    }
+
+    /// Whether the writer may change only some fields of this kind of
+    /// document, so what they change must be read before and after.
+    fn partial(&self) -> bool {
+        let kind = Kind::from_code(self.label);
+        !self.device.admin && self.role.is_some_and(|r| kind.is_none_or(|k| matches!(r.reach(k), Reach::Parts(_))))
+    }
+}
+
+/// A document's content by top-level field, each with the conflicts under
+/// it: what a writer who may change only some fields is judged on. A
+/// concurrent value that loses still counts as a change.
+struct Parts(BTreeMap<String, String>);
+
+impl Parts {
+    fn read(doc: &Automerge) -> Parts {
+        let (value, conflicts) = cd4mm_core::mapping::read(doc, None);
+        let mut parts: BTreeMap<String, String> = match value {
+            serde_json::Value::Object(fields) => fields.into_iter().map(|(k, v)| (k, v.to_string())).collect(),
+            _ => BTreeMap::new(),
+        };
+        for c in conflicts {
+            let top = c.path.split('/').next().unwrap_or_default().to_owned();
+            let text = parts.entry(top).or_default();
+            text.push_str(&serde_json::to_string(&c).unwrap_or_default());
+        }
+        Parts(parts)
+    }
+
+    /// The top-level fields that differ (header keys aside: they are judged
+    /// on their own).
+    fn changed<'a>(&'a self, after: &'a Parts) -> impl Iterator<Item = &'a str> {
+        let keys: std::collections::BTreeSet<&String> = self.0.keys().chain(after.0.keys()).collect();
+        keys.into_iter()
+            .filter(|k| !cd4mm_core::HEADER.contains(&k.as_str()) && self.0.get(*k) != after.0.get(*k))
+            .map(String::as_str)
     }
 }
 
@@ -404,8 +450,9 @@ fn judge_applied(mut doc: Automerge, base: &Base, changes: &[Change], expected: 
         return changes.iter().map(|c| Verdict::Known(hash(c))).collect();
     }
     let fresh: Vec<Change> = changes.iter().zip(&known).filter(|(_, k)| !**k).map(|(c, _)| c.clone()).collect();
+    let before = expected.partial().then(|| Parts::read(&doc));
     if admission::apply(&mut doc, fresh).is_ok()
-        && let Ok(kind) = expected.check(&doc)
+        && let Ok(kind) = expected.check(&doc, before.as_ref())
     {
         return changes
             .iter()
@@ -428,7 +475,7 @@ fn judge_applied(mut doc: Automerge, base: &Base, changes: &[Change], expected: 
         let why = match admission::apply(&mut doc, changes.to_vec()) {
             Err(r) => r,
             Ok(()) => expected
-                .check(&doc)
+                .check(&doc, before.as_ref())
                 .err()
                 .unwrap_or_else(|| Refusal::new(Code::BadChange, "the changes break the document")),
         };
@@ -441,6 +488,7 @@ fn judge_applied(mut doc: Automerge, base: &Base, changes: &[Change], expected: 
             out.push(Verdict::Known(hash(change)));
             continue;
         }
+        let before = expected.partial().then(|| Parts::read(&doc));
         if let Err(refusal) = admission::apply(&mut doc, vec![change.clone()]) {
             out.push(Verdict::Refused(refusal));
             break;
@@ -449,7 +497,7 @@ fn judge_applied(mut doc: Automerge, base: &Base, changes: &[Change], expected: 
             out.push(Verdict::Deferred);
             continue;
         }
-        match expected.check(&doc) {
+        match expected.check(&doc, before.as_ref()) {
             Ok(kind) => out.push(Verdict::Accepted(hash(change), kind)),
             Err(r) => {
                 out.push(Verdict::Refused(r));

@@ -529,6 +529,13 @@ impl Store {
         Ok(self.document(id)?.read())
     }
 
+    /// Who set each assessment question's current ratings, by question id
+    /// (actors, hex): [`Document::raters`].
+    pub fn raters(&mut self, id: &str) -> Result<std::collections::BTreeMap<String, Vec<String>>> {
+        self.ensure_loaded(id)?;
+        Ok(self.document(id)?.raters())
+    }
+
     /// Who changed the document and when, newest first.
     pub fn history(&mut self, id: &str) -> Result<Vec<HistoryEntry>> {
         self.ensure_loaded(id)?;

@@ -3,8 +3,9 @@
 //! An owner seeds one document of each kind. Then, for each role, a fresh
 //! device of a user with that role syncs (reading everything), edits the
 //! document of one kind and syncs again: the server accepts exactly what the
-//! role allows (counterparts: plans and monitoring; viewers: nothing) and
-//! refuses the rest with `role_forbids`. The toolbox is published centrally:
+//! role allows (counterparts: plans and monitoring whole, the assessment's
+//! ratings and the engagement's scope but not their titles; viewers: nothing)
+//! and refuses the rest with `role_forbids`. The toolbox is published centrally:
 //! no workspace role may write it. Someone outside the workspace can neither
 //! read nor write it.
 
@@ -77,6 +78,95 @@ fn allowed(role: &str, kind: Kind) -> bool {
 }
 
 on_every_backend!(each_role_reads_and_writes_exactly_what_it_may, matrix);
+on_every_backend!(the_counterpart_rates_and_validates_but_does_not_redesign_the_assessment, counterpart_parts);
+
+/// The partner takes part in the assessment: a counterpart's device rates a
+/// question, argues it, validates the ratings and scopes the engagement; the
+/// server keeps all of it. Changing the instrument (the frozen template) or
+/// the stakeholders, or starting an assessment, is refused before anything
+/// is written, with a message that names what the role may change.
+async fn counterpart_parts(backend: Backend) {
+    let server = TestServer::start_on(backend).await;
+    server.member(WS, "boss", "owner");
+    server.member(WS, "partner", "counterpart");
+    let mut boss = device(&server, "boss").await;
+    for kind in [Kind::Engagement, Kind::Assessment] {
+        boss.store.create(&kind.code(), WS, &content(kind), 1).expect("seed");
+    }
+    boss.sync(&[WS]).await.expect("owner seeds the workspace");
+    let mut partner = device(&server, "partner").await;
+    partner.sync(&[WS]).await.expect("the counterpart reads");
+    let Content::Assessment(a) = partner.store.content("assessment").expect("assessment") else { panic!("kind") };
+    let question = a.responses.keys().next().expect("a question").clone();
+
+    // Allowed: ratings, evidence, a comment, the validation, the scope.
+    let allowed = [
+        (Kind::Assessment, Edit::Set { path: format!("responses/{question}/existing"), value: json!(2) }),
+        (Kind::Assessment, Edit::Set { path: format!("responses/{question}/desired"), value: json!(4) }),
+        (
+            Kind::Assessment,
+            Edit::Set { path: format!("responses/{question}/comment"), value: json!("The unit disagrees") },
+        ),
+        (Kind::Engagement, Edit::Set { path: "scope/why".into(), value: json!("Our own reasons") }),
+    ];
+    for (kind, edit) in &allowed {
+        partner.store.edit(&kind.code(), edit, 10).expect("edit");
+    }
+    let Content::Assessment(rated) = partner.store.content("assessment").expect("assessment") else { panic!("kind") };
+    let date = cd4mm_core::Date::parse("2026-11-30").expect("date");
+    let record = serde_json::to_value(rated.validate("Mme Diallo", date, "validation workshop")).expect("json");
+    partner
+        .store
+        .edit("assessment", &Edit::Set { path: "validation_record".into(), value: record }, 11)
+        .expect("validate");
+    let progress = partner.sync(&[WS]).await.expect("sync");
+    assert_eq!(progress.changes_refused, 0, "{:?}", partner.store.not_accepted());
+
+    boss.sync(&[WS]).await.expect("owner syncs");
+    let Content::Assessment(seen) = boss.store.content("assessment").expect("assessment") else { panic!("kind") };
+    assert_eq!(seen.responses[&question].existing, Some(2));
+    assert_eq!(seen.responses[&question].comment, "The unit disagrees");
+    assert_eq!(seen.validation_state(), cd4mm_core::assessment::ValidationState::Validated);
+    assert_eq!(seen.validation_record.as_ref().map(|r| r.by.as_str()), Some("Mme Diallo"));
+
+    // Refused, one at a time, each naming the part.
+    let refused = [
+        (Kind::Assessment, Edit::Set { path: "template".into(), value: json!("{}") }, "`template`"),
+        (Kind::Assessment, Edit::Set { path: "title".into(), value: json!("Ours now") }, "`title`"),
+        (
+            Kind::Engagement,
+            Edit::Insert { list: "stakeholders".into(), item: json!({"id": "s9", "name": "A ministry"}), before: None },
+            "`stakeholders`",
+        ),
+    ];
+    for (kind, edit, part) in refused {
+        let mut d = device(&server, "partner").await;
+        d.sync(&[WS]).await.expect("reads");
+        d.store.edit(&kind.code(), &edit, 20).expect("local edits are always possible");
+        let progress = d.sync(&[WS]).await.expect("the sync goes on");
+        assert_eq!(progress.changes_refused, 1, "{edit:?}");
+        let waiting = d.store.not_accepted().expect("not accepted");
+        assert_eq!(waiting[0].code, Code::RoleForbids);
+        assert!(
+            waiting[0].message.contains(part) && waiting[0].message.contains("`responses`")
+                || kind == Kind::Engagement && waiting[0].message.contains("`scope`"),
+            "{}",
+            waiting[0].message
+        );
+    }
+
+    // Starting an assessment designs it: refused to a counterpart.
+    let response = raw_change(&server, &partner, Kind::Assessment, WS).await;
+    assert_eq!(response.status().as_u16(), 403, "a counterpart may not start an assessment");
+
+    boss.sync(&[WS]).await.expect("owner syncs");
+    let Content::Assessment(seen) = boss.store.content("assessment").expect("assessment") else { panic!("kind") };
+    assert_eq!(seen.title, "Assessment", "the title stayed the officers'");
+    let Content::Engagement(e) = boss.store.content("engagement").expect("engagement") else { panic!("kind") };
+    assert!(e.stakeholders.is_empty());
+    assert_eq!(e.scope.why, "Our own reasons");
+    server.stop().await;
+}
 
 async fn matrix(backend: Backend) {
     let server = TestServer::start_on(backend).await;

@@ -56,6 +56,11 @@ export class Api {
     return this.ask({ command: 'edit_document', id, edit }, 'document');
   }
 
+  /** Record the partner's validation of the assessment's current ratings. */
+  validateAssessment(id: string, by: string, on: string, meeting: string): Promise<Snapshot> {
+    return this.ask({ command: 'validate_assessment', id, by, on, meeting }, 'document');
+  }
+
   search(query: string, limit = 50): Promise<SearchHit[]> {
     return this.ask({ command: 'search', query, limit }, 'search_hits');
   }

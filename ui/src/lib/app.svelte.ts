@@ -8,7 +8,7 @@ import { Api } from './api';
 import { DocRegistry } from './document.svelte';
 import { CommandError } from './errors';
 import { Outbox } from './outbox.svelte';
-import { mayWrite } from './roles';
+import { mayChange, mayWrite } from './roles';
 import { parseRoute, type Route } from './router';
 import { chooseTransport, type Session, type Transport } from './transport';
 
@@ -191,10 +191,18 @@ export class AppState {
 
   /** May the user change documents of `kind` in the workspace? */
   mayWrite(workspace: string, kind: Kind): boolean {
+    return mayWrite(this.roleIn(workspace), kind, this.session?.admin ?? false);
+  }
+
+  /** Whether the user may change `path` of a `kind` document here (some roles change only some parts). */
+  mayChange(workspace: string, kind: Kind, path: string): boolean {
+    return mayChange(this.roleIn(workspace), kind, path, this.session?.admin ?? false);
+  }
+
+  private roleIn(workspace: string): string | null {
     const info = this.workspace(workspace);
     // A workspace kept only on this desktop is the user's own.
-    const role = info?.role ?? (this.session?.server === null ? 'owner' : null);
-    return mayWrite(role, kind, this.session?.admin ?? false);
+    return info?.role ?? (this.session?.server === null ? 'owner' : null);
   }
 
   async loadDocuments(workspace: string) {

@@ -35,13 +35,33 @@ baseline_id: string | null, participants: Array<Participant>,
  * Ratings by question id. Every question gets an entry when the assessment
  * starts, so two devices never create the same entry concurrently.
  */
-responses: { [key in string]: Response }, validation: Validation, validated_on: string | null, validated_by: string, findings: string, };
+responses: { [key in string]: Response }, 
+/**
+ * A status label kept from before validation was recorded as an act;
+ * read for older documents, no longer set.
+ */
+validation: Validation, validated_on: string | null, validated_by: string, findings: string, 
+/**
+ * The partner's validation: who, when, in which meeting, and the
+ * ratings they validated. It stays when the ratings change later; the
+ * assessment then needs validating again ([`Assessment::validation_state`]).
+ */
+validation_record: ValidationRecord | null, };
 
 export type AssessmentSummary = { gaps: Array<QuestionGap>, prioritised: Array<QuestionGap>, averages: Array<DimensionScore>, 
 /**
  * Empty unless the assessment names a baseline.
  */
-comparison: Array<DimensionChange>, };
+comparison: Array<DimensionChange>, 
+/**
+ * Whether the partner validated the ratings, and what changed since.
+ */
+validation: ValidationState, 
+/**
+ * Who set each question's current ratings, by question id: names where
+ * the server told them, else the device's actor (hex).
+ */
+raters: { [key in string]: Array<string> }, };
 
 export type AuditAction = "add_user" | "disable_user" | "enable_user" | "reset_password" | "add_workspace" | "change_workspace" | "set_member" | "remove_member" | "cover" | "uncover" | "revoke_device" | "revoke_own_device" | "new_epoch" | "other";
 
@@ -77,7 +97,7 @@ pairs: number, };
 
 export type Code = "unauthorised" | "forbidden" | "not_a_member" | "role_forbids" | "no_device" | "actor_taken" | "foreign_actor" | "read_only" | "account_disabled" | "not_an_admin" | "wrong_passphrase" | "locked" | "invalid" | "malformed" | "unsupported_protocol" | "unsupported_encoding" | "too_large" | "too_many_changes" | "too_many_operations" | "too_many_items" | "string_too_long" | "repeated_cursor" | "cursor_ahead" | "bad_path" | "bad_filter" | "bad_user" | "bad_actor" | "bad_change" | "bad_document" | "bad_header" | "bad_content" | "bad_kind" | "bad_id" | "kind_mismatch" | "mixed_labels" | "wrong_kind" | "document_mismatch" | "change_elsewhere" | "duplicate_seq" | "follows_refused" | "change_too_large" | "document_too_large" | "compressed_change" | "too_deep" | "newer_schema" | "not_found" | "no_user" | "no_workspace" | "no_such_export" | "no_country" | "exists" | "busy" | "too_many_attempts" | "too_many_streams" | "internal" | "offline" | "server" | "sync" | "signed_out" | "storage" | "bad_data_file" | "unsupported" | "unexpected" | "unknown";
 
-export type Command = { "command": "list_documents", workspace: string | null, } | { "command": "read_document", id: string, } | { "command": "create_document", id: string, workspace: string, kind: Kind, title: string, template: string | null, } | { "command": "edit_document", id: string, edit: Edit, } | { "command": "search", query: string, limit: number, } | { "command": "templates" } | { "command": "assessment_summary", id: string, } | { "command": "plan_summary", id: string, monitoring: Array<string>, } | { "command": "monitoring_summary", id: string, } | { "command": "workspaces" } | { "command": "history", id: string, } | { "command": "read_document_at", id: string, at_ms: number, } | { "command": "not_accepted" } | { "command": "discard_not_accepted", id: string, };
+export type Command = { "command": "list_documents", workspace: string | null, } | { "command": "read_document", id: string, } | { "command": "create_document", id: string, workspace: string, kind: Kind, title: string, template: string | null, } | { "command": "edit_document", id: string, edit: Edit, } | { "command": "validate_assessment", id: string, by: string, on: string, meeting: string, } | { "command": "search", query: string, limit: number, } | { "command": "templates" } | { "command": "assessment_summary", id: string, } | { "command": "plan_summary", id: string, monitoring: Array<string>, } | { "command": "monitoring_summary", id: string, } | { "command": "workspaces" } | { "command": "history", id: string, } | { "command": "read_document_at", id: string, at_ms: number, } | { "command": "not_accepted" } | { "command": "discard_not_accepted", id: string, };
 
 export type Confidence = "low" | "medium" | "high";
 
@@ -147,9 +167,21 @@ export type Engagement = { title: string, country: string, partner_institution: 
 
 export type EngagementLine = { workspace: string, country: string, title: string, area: Area | null, phase: number, };
 
-export type Entry = { id: string, name: string, kind: EntryKind, purpose: string, summary: string, phases: Array<number>, levels: Array<Level>, core_issues: Array<CoreIssue>, areas: Array<Area>, references: Array<Reference>, };
+export type Entry = { id: string, name: string, kind: EntryKind, 
+/**
+ * The assessment template this entry describes, when it ships as one
+ * (an assessment can be started from the entry).
+ */
+template: string | null, purpose: string, summary: string, phases: Array<number>, levels: Array<Level>, core_issues: Array<CoreIssue>, areas: Array<Area>, references: Array<Reference>, 
+/**
+ * The entry's texts in other languages, by language code
+ * ([`crate::template::TRANSLATED`]); what is missing reads in English.
+ */
+translations: { [key in string]: EntryText }, };
 
 export type EntryKind = "tool" | "case_example";
+
+export type EntryText = { name: string, purpose: string, summary: string, };
 
 export type FunctionalCapacity = "engage_stakeholders" | "assess_and_vision" | "formulate_policy" | "budget_manage_implement" | "evaluate";
 
@@ -336,7 +368,11 @@ export type QuestionGap = { question_id: string, section_id: string, level: Leve
  */
 gap: number | null, priority: number, };
 
+export type QuestionText = { text: string, guidance: string, };
+
 export type Rating = "low" | "medium" | "high";
+
+export type RatingChange = { question_id: string, validated: ValidatedRating, now: ValidatedRating, };
 
 export type Reference = { title: string, publisher: string, year: number | null, };
 
@@ -346,7 +382,11 @@ export type Response = { existing: number | null, desired: number | null, eviden
 /**
  * The partner's priority for closing this gap, 1 (low) to 5 (high).
  */
-priority: number, };
+priority: number, 
+/**
+ * What was said about the rating: disagreements, caveats, follow-ups.
+ */
+comment: string, };
 
 export type RevokeOwnDevice = { device_id: string, };
 
@@ -410,7 +450,19 @@ admin: boolean, };
 
 export type TeamMember = { id: string, name: string, organisation: string, role: string, };
 
-export type Template = { id: string, version: number, title: string, description: string, scale: Scale, sections: Array<Section>, };
+export type Template = { id: string, version: number, title: string, description: string, scale: Scale, sections: Array<Section>, 
+/**
+ * The template's texts in other languages, by language code (`fr`,
+ * `es`): frozen with the template into an assessment, so a workshop
+ * runs in its participants' language wherever it is opened.
+ */
+translations?: { [key in string]: TemplateText }, };
+
+export type TemplateText = { title: string, description: string, scale: Array<ScalePoint>, 
+/**
+ * Section titles by section id.
+ */
+sections: { [key in string]: string }, questions: { [key in string]: QuestionText }, };
 
 export type Toolbox = { title: string, entries: Array<Entry>, };
 
@@ -422,7 +474,26 @@ export type UserLine = { username: string, admin: boolean, disabled: boolean, cr
  */
 coverage: Array<string>, };
 
+export type ValidatedRating = { existing: number | null, desired: number | null, priority: number, };
+
 export type Validation = "draft" | "under_validation" | "validated";
+
+export type ValidationRecord = { 
+/**
+ * The person who validated, for the partner.
+ */
+by: string, on: string | null, 
+/**
+ * The meeting it happened in, e.g. "validation workshop, Ministry of Interior".
+ */
+meeting: string, 
+/**
+ * The ratings validated, by question id: frozen as one JSON string
+ * (never edited, so it need not be a mergeable structure).
+ */
+ratings: string, };
+
+export type ValidationState = { "state": "not_validated" } | { "state": "validated" } | { "state": "needs_revalidation", changes: Array<RatingChange>, };
 
 export type WorkspaceInfo = { id: string, name: string, country: string, 
 /**
@@ -438,7 +509,10 @@ export type WorkspaceLine = { id: string, name: string, country: string,
 country_code: string | null, created_at: number, members: Array<MemberLine>, };
 
 /** The kinds of document each workspace role may write (`Role::may_write`). */
-export const ROLE_WRITES: Record<Role, Kind[]> = {"counterpart":["plan","monitoring"],"editor":["engagement","assessment","plan","monitoring"],"owner":["engagement","assessment","plan","monitoring"],"viewer":[]};
+export const ROLE_WRITES: Record<Role, Kind[]> = {"counterpart":["engagement","assessment","plan","monitoring"],"editor":["engagement","assessment","plan","monitoring"],"owner":["engagement","assessment","plan","monitoring"],"viewer":[]};
+
+/** Where a role may change only some top-level fields of a kind: those fields (`Role::reach`). */
+export const ROLE_PARTS: Record<Role, Partial<Record<Kind, readonly string[]>>> = {"counterpart":{"assessment":["responses","participants","findings","validation_record"],"engagement":["scope","capacity_areas"]},"editor":{},"owner":{},"viewer":{}};
 
 /** Power and interest are rated 1 to this (an even scale). */
 export const GRID_MAX = 4;

@@ -141,6 +141,20 @@ export class Doc {
     }
   }
 
+  /**
+   * Record the partner's validation of this assessment (an act, not an edit
+   * to replay later: it needs the server or this device now). The message of
+   * a refusal is returned; null when it was recorded.
+   */
+  async validate(by: string, on: string, meeting: string): Promise<string | null> {
+    try {
+      this.accept(await this.api.validateAssessment(this.id, by, on, meeting));
+      return null;
+    } catch (e) {
+      return CommandError.from(e).message;
+    }
+  }
+
   clearError(path: string) {
     if (!(path in this.errors)) return;
     const { [path]: _, ...rest } = this.errors;

@@ -32,6 +32,7 @@ describe('toolbox filters', () => {
     id,
     name: id,
     kind: 'tool',
+    template: null,
     purpose: '',
     summary: '',
     phases: [],
@@ -39,6 +40,7 @@ describe('toolbox filters', () => {
     core_issues: [],
     areas: [],
     references: [],
+    translations: {},
     ...over,
   });
   const entries = [

@@ -29,13 +29,14 @@ const assessment = (over: Partial<Assessment> = {}): Assessment => ({
   baseline_id: null,
   participants: [],
   responses: {
-    q1: { existing: 2, desired: 4, evidence: '', confidence: null, priority: 3 },
-    q2: { existing: null, desired: 4, evidence: '', confidence: null, priority: 3 },
+    q1: { existing: 2, desired: 4, evidence: '', confidence: null, priority: 3, comment: '' },
+    q2: { existing: null, desired: 4, evidence: '', confidence: null, priority: 3, comment: '' },
   },
   validation: 'draft',
   validated_on: null,
   validated_by: '',
   findings: '',
+  validation_record: null,
   ...over,
 });
 

@@ -6,7 +6,7 @@
  * `app.mayWrite`) before it shows a field, a button or a form that changes
  * something.
  */
-import { ROLE_WRITES, type Kind, type Role } from './bindings';
+import { ROLE_PARTS, ROLE_WRITES, type Kind, type Role } from './bindings';
 
 export type { Role };
 
@@ -20,4 +20,16 @@ export function mayWrite(role: string | null | undefined, kind: Kind, admin = fa
   if (admin) return true;
   // No role (or one this version does not know) reads only, as a viewer does.
   return role != null && isRole(role) && ROLE_WRITES[role].includes(kind);
+}
+
+/**
+ * Whether the role may change what lies at `path` (`responses/q1/existing`,
+ * `scope/why`) in a document of `kind`: a counterpart rates an assessment and
+ * scopes an engagement, but does not redesign them (`Role::may_change`).
+ */
+export function mayChange(role: string | null | undefined, kind: Kind, path: string, admin = false): boolean {
+  if (!mayWrite(role, kind, admin)) return false;
+  if (admin || role == null || !isRole(role)) return admin;
+  const parts = ROLE_PARTS[role][kind];
+  return parts === undefined || parts.includes(path.split('/')[0]);
 }

@@ -1,4 +1,4 @@
-/** Reading the toolbox: filters, and which assessment template a tool starts. */
+/** Reading the toolbox: its filters. */
 import type { Area, Entry, Level } from './bindings';
 
 export interface ToolboxFilter {
@@ -19,13 +19,3 @@ export function filterEntries(entries: Entry[], f: ToolboxFilter): Entry[] {
   );
 }
 
-/**
- * Toolbox entries that have an assessment template of their own. The data
- * files do not link them yet; when they do, this table goes.
- */
-export const TEMPLATE_OF_ENTRY: Record<string, string> = {
-  'migration-border-management-assessment': 'border_management',
-  'undp-capacity-assessment': 'generic_capacity',
-  'migration-governance-indicators': 'migration_governance',
-  'kirkpatrick-training-evaluation': 'training_evaluation',
-};

@@ -10,6 +10,8 @@ import { interpolate } from './translate';
 
 export type Locale = 'en' | 'fr' | 'es';
 export const LOCALES: Locale[] = ['en', 'fr', 'es'];
+/** Each language in its own words, as a menu of languages shows it. */
+export const LOCALE_NAMES: Record<Locale, string> = { en: 'English', fr: 'Français', es: 'Español' };
 export const catalogues: Record<Locale, Messages> = { en, fr, es };
 export type { MessageKey };
 
