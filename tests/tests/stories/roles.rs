@@ -130,8 +130,10 @@ async fn counterpart_parts(backend: Backend) {
     assert_eq!(seen.validation_record.as_ref().map(|r| r.by.as_str()), Some("Mme Diallo"));
 
     // Refused, one at a time, each naming the part.
+    let other = cd4mm_core::data::templates().expect("templates").pop().expect("a template");
+    let other = serde_json::to_string(&other).expect("json");
     let refused = [
-        (Kind::Assessment, Edit::Set { path: "template".into(), value: json!("{}") }, "`template`"),
+        (Kind::Assessment, Edit::Set { path: "template".into(), value: json!(other) }, "`template`"),
         (Kind::Assessment, Edit::Set { path: "title".into(), value: json!("Ours now") }, "`title`"),
         (
             Kind::Engagement,
