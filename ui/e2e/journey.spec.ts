@@ -80,8 +80,11 @@ test('a field officer walks all five phases to a re-assessment', async ({ browse
   // The gap table follows: the first section now has three rated questions.
   await expect(page.getByTestId('gap-table').locator('tbody tr').first()).toContainText('3 of');
   await expect(page.getByTestId('gap-chart').locator('rect.bar-a').first()).toHaveAttribute('width', /^(?!0$)/);
-  await page.getByText('About this assessment').click();
-  await page.getByLabel('Validation', { exact: true }).selectOption('validated');
+  // The partner's validation, recorded as it happened.
+  await page.getByLabel('Validated by (for the partner)').fill('Ama Mensah, Labour Department');
+  await page.getByLabel('Meeting').fill('Validation workshop');
+  await page.getByRole('button', { name: 'Validate the current ratings' }).click();
+  await expect(page.getByTestId('validation-state')).toHaveText('Validated');
   await settled(page);
   await screenshot(page, 'phase-2');
 

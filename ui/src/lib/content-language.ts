@@ -4,7 +4,8 @@
  * copy); whatever has no translation reads in English and is listed as
  * missing, so the screen can mark it rather than mix languages silently.
  */
-import type { Entry, Template } from './bindings';
+import { frozenTemplate } from './assessment';
+import type { Assessment, Entry, Template } from './bindings';
 import type { Locale } from './i18n/index.svelte';
 
 export interface Localized<T> {
@@ -66,4 +67,10 @@ export function localizeEntry(entry: Entry, lang: Locale): Localized<Entry> {
     return entry[key];
   };
   return { value: { ...entry, name: pick('name'), purpose: pick('purpose'), summary: pick('summary') }, missing };
+}
+
+/** An assessment's frozen template with its texts in `lang` (English where untranslated). */
+export function templateIn(a: Assessment, lang: Locale): Template | null {
+  const t = frozenTemplate(a);
+  return t ? localizeTemplate(t, lang).value : null;
 }

@@ -1,0 +1,73 @@
+/**
+ * The assessment belongs to the partner: the government counterpart rates a
+ * question and validates the ratings in a real browser, the officer sees who
+ * rated it, and a rating the officer changes afterwards (a deliberate step)
+ * leaves the validation on record and asks for it again, saying what changed.
+ */
+import { expect, test } from '@playwright/test';
+import { base, settled, signedIn } from './helpers';
+
+test('the counterpart rates and validates; a later change asks for validation again', async ({ browser }) => {
+  // The officer designs and starts the assessment.
+  const officer = await signedIn(browser, 'officer');
+  await officer.goto(`${base()}/#/w/ghana-border/phase/2`);
+  await officer.getByLabel('Template').selectOption({ label: 'Migration and border management assessment' });
+  await officer.getByLabel('Title', { exact: true }).fill('Validation rehearsal');
+  await officer.getByRole('button', { name: 'Start assessment' }).click();
+  await expect(officer.getByRole('heading', { name: 'Validation rehearsal' })).toBeVisible();
+  await settled(officer);
+  const url = officer.url();
+
+  // The counterpart may not start one, but rates this one with the workshop keys.
+  const partner = await signedIn(browser, 'counterpart');
+  await partner.goto(`${base()}/#/w/ghana-border/phase/2`);
+  await expect(partner.getByRole('button', { name: 'Start assessment' })).toHaveCount(0);
+  await partner.goto(url);
+  await expect(partner.getByRole('heading', { name: 'Validation rehearsal' })).toBeVisible();
+  await partner.getByText('About this assessment').click();
+  await expect(partner.getByLabel('Title', { exact: true })).toHaveAttribute('readonly', '');
+  await partner.locator('body').click({ position: { x: 5, y: 5 } });
+  for (const key of ['e', '2', 'd', '4']) await partner.keyboard.press(key);
+  await settled(partner);
+  const first = partner.locator('article.question').first();
+  await expect(first.locator('.q-scores')).toHaveText('2 → 4');
+  await first.getByLabel('Comments').fill('The directorate rates itself lower than the ministry does.');
+  await first.getByLabel('Comments').blur();
+  await settled(partner);
+
+  // …and validates, in a named meeting.
+  const panel = partner.getByTestId('validation');
+  await expect(panel.getByTestId('validation-state')).toHaveText('Not validated yet');
+  await panel.getByLabel('Validated by (for the partner)').fill('Ama Mensah, Director of Immigration');
+  await panel.getByLabel('Meeting').fill('Validation workshop, Accra');
+  await panel.getByRole('button', { name: 'Validate the current ratings' }).click();
+  await expect(panel.getByTestId('validation-state')).toHaveText('Validated');
+  await expect(panel).toContainText('Validated by Ama Mensah, Director of Immigration');
+  // Validated ratings are locked: the score buttons are off until someone chooses to change them.
+  await expect(first.getByRole('group', { name: 'Existing' }).getByRole('button').first()).toBeDisabled();
+
+  // The officer sees the validation and who rated the question.
+  await officer.reload();
+  const officerPanel = officer.getByTestId('validation');
+  await expect(officerPanel.getByTestId('validation-state')).toHaveText('Validated');
+  const question = officer.locator('article.question').first();
+  await expect(question.getByTestId('rated-by')).toContainText('counterpart');
+  // Changing a validated rating is a deliberate step…
+  officer.once('dialog', (d) => void d.accept());
+  await officerPanel.getByRole('button', { name: 'Change ratings after validation' }).click();
+  await officer.locator('body').click({ position: { x: 5, y: 5 } });
+  for (const key of ['e', '3']) await officer.keyboard.press(key);
+  await settled(officer);
+  await expect(question.locator('.q-scores')).toHaveText('3 → 4');
+  // …that keeps the validation on record and lists what changed since.
+  await expect(officerPanel.getByTestId('validation-state')).toHaveText('Needs validating again');
+  await expect(officerPanel).toContainText('Validated by Ama Mensah');
+  await expect(officerPanel.getByTestId('changed-since-validation')).toContainText('2 → 4');
+  await expect(officerPanel.getByTestId('changed-since-validation')).toContainText('3 → 4');
+
+  // The counterpart sees it too, and may validate again.
+  await partner.reload();
+  await expect(partner.getByTestId('validation-state')).toHaveText('Needs validating again');
+  await partner.getByTestId('validation').getByRole('button', { name: 'Validate the current ratings again' }).click();
+  await expect(partner.getByTestId('validation-state')).toHaveText('Validated');
+});
