@@ -164,7 +164,12 @@ test('a field officer walks all five phases to a re-assessment', async ({ browse
   await settled(page);
   await page.getByRole('link', { name: /Monitoring/ }).first().click();
   await expect(page.getByTestId('comparison-chart')).toBeVisible();
-  await expect(page.getByTestId('comparison-table').locator('tbody tr').first()).toContainText('+');
+  // The first section: existing 2.0 → 3.3 against a desired 4.3 at the baseline, 57 % of that gap closed.
+  const firstRow = page.getByTestId('comparison-table').locator('tbody tr').first();
+  await expect(firstRow).toContainText('+1.3');
+  await expect(firstRow).toContainText('57%');
+  // The framework's own picture: levels × core issues, baseline → now.
+  await expect(page.getByTestId('change-matrix')).toContainText('→');
   await screenshot(page, 'phase-5');
 
   // The overview now shows every phase with work in it.

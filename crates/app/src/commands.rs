@@ -23,8 +23,17 @@ pub enum Command {
     ListDocuments { workspace: Option<String> },
     /// A document's content and its conflicts.
     ReadDocument { id: String },
-    /// A new document of `kind`; an assessment starts from `template`.
-    CreateDocument { id: String, workspace: String, kind: Kind, title: String, template: Option<String> },
+    /// A new document of `kind`; an assessment starts from `template`, or,
+    /// re-assessing, from the frozen instrument of the assessment `baseline`.
+    CreateDocument {
+        id: String,
+        workspace: String,
+        kind: Kind,
+        title: String,
+        template: Option<String>,
+        #[serde(default)]
+        baseline: Option<String>,
+    },
     /// One checked edit; answers the document as it now is.
     EditDocument { id: String, edit: Edit },
     /// Record the partner's validation of an assessment's current ratings:
@@ -243,9 +252,17 @@ pub fn execute(store: &mut Store, caller: &Caller<'_>, command: Command, now_ms:
     match command {
         Command::ListDocuments { workspace } => Ok(Reply::Documents(store.list(workspace.as_deref())?)),
         Command::ReadDocument { id } => Ok(Reply::Document(store.read(&id)?)),
-        Command::CreateDocument { id, workspace, kind, title, template } => {
+        Command::CreateDocument { id, workspace, kind, title, template, baseline } => {
             let content = match kind {
                 Kind::Engagement => Content::Engagement(Engagement { title, ..Engagement::default() }),
+                Kind::Assessment if let Some(b) = baseline => {
+                    let Content::Assessment(base) = content(store, &b)? else {
+                        return Err(AppError::new(Code::WrongKind, format!("the baseline `{b}` is not an assessment")));
+                    };
+                    let again =
+                        Assessment::reassess(&base, &b, &title).map_err(|why| AppError::new(Code::Invalid, why))?;
+                    Content::Assessment(again)
+                }
                 Kind::Assessment => {
                     let wanted =
                         template.ok_or_else(|| AppError::new(Code::Invalid, "choose a template for the assessment"))?;
@@ -287,7 +304,9 @@ pub fn execute(store: &mut Store, caller: &Caller<'_>, command: Command, now_ms:
             };
             let comparison = match &a.baseline_id {
                 Some(b) => match content(store, b)? {
-                    Content::Assessment(baseline) => a.compare_with(&baseline),
+                    Content::Assessment(baseline) => {
+                        a.compare_with(&baseline).map_err(|why| AppError::new(Code::Invalid, why))?
+                    }
                     _ => {
                         return Err(AppError::new(Code::WrongKind, format!("the baseline `{b}` is not an assessment")));
                     }

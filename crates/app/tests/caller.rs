@@ -22,6 +22,7 @@ fn create(id: &str, workspace: &str, kind: Kind) -> Command {
         kind,
         title: format!("The {id}"),
         template: None,
+        baseline: None,
     }
 }
 
@@ -60,6 +61,64 @@ fn a_role_limits_what_may_be_written() {
         execute(&mut store, &viewer, Command::ReadDocument { id: "eng".into() }, 6),
         Ok(Reply::Document(_))
     ));
+}
+
+#[test]
+fn a_counterpart_rates_validates_and_scopes_but_does_not_design() {
+    let (_dir, mut store) = store();
+    let local = Caller::local();
+    execute(&mut store, &local, create("eng", "gh", Kind::Engagement), 1).expect("engagement");
+    let assessment = |id: &str, template: Option<&str>, baseline: Option<&str>| Command::CreateDocument {
+        id: id.into(),
+        workspace: "gh".into(),
+        kind: Kind::Assessment,
+        title: format!("The {id}"),
+        template: template.map(Into::into),
+        baseline: baseline.map(Into::into),
+    };
+    let start = assessment("a", Some("generic_capacity"), None);
+    execute(&mut store, &local, start.clone(), 1).expect("an officer starts the assessment");
+    let counterpart = caller(Role::Counterpart, false);
+    let set = |id: &str, path: &str, value: serde_json::Value| Command::EditDocument {
+        id: id.into(),
+        edit: Edit::Set { path: path.into(), value },
+    };
+    let Reply::Document(doc) = execute(&mut store, &local, Command::ReadDocument { id: "a".into() }, 2).expect("read")
+    else {
+        panic!("a document")
+    };
+    let question = doc.value["responses"].as_object().and_then(|r| r.keys().next().cloned()).expect("a question");
+    execute(&mut store, &counterpart, set("a", &format!("responses/{question}/existing"), json!(2)), 3).expect("rates");
+    execute(&mut store, &counterpart, set("eng", "scope/why", json!("Ours")), 3).expect("scopes");
+    let validate = Command::ValidateAssessment {
+        id: "a".into(),
+        by: "Ama Mensah".into(),
+        on: cd4mm_core::Date::parse("2026-11-30").expect("date"),
+        meeting: "workshop".into(),
+    };
+    execute(&mut store, &counterpart, validate, 4).expect("validates");
+
+    let refused = execute(&mut store, &counterpart, set("a", "title", json!("Ours")), 5).expect_err("not the title");
+    assert_eq!(refused.code, Code::Forbidden);
+    assert!(refused.message.contains("not `title`") && refused.message.contains("`responses`"), "{}", refused.message);
+    let refused = execute(&mut store, &counterpart, start, 5).expect_err("not a new assessment");
+    assert!(refused.message.contains("may not start new assessment"), "{}", refused.message);
+
+    // A re-assessment runs the baseline's own instrument, and compares with it.
+    let again = assessment("b", None, Some("a"));
+    execute(&mut store, &local, again, 6).expect("re-assess");
+    let Reply::Assessment(summary) =
+        execute(&mut store, &local, Command::AssessmentSummary { id: "b".into() }, 7).expect("summary")
+    else {
+        panic!("a summary")
+    };
+    assert!(!summary.comparison.is_empty(), "compared with the baseline");
+    let Reply::Assessment(summary) =
+        execute(&mut store, &local, Command::AssessmentSummary { id: "a".into() }, 7).expect("summary")
+    else {
+        panic!("a summary")
+    };
+    assert_eq!(summary.validation, cd4mm_core::assessment::ValidationState::Validated);
 }
 
 #[test]

@@ -19,6 +19,7 @@ fn create(store: &mut Store, id: &str, kind: Kind, template: Option<&str>) {
         kind,
         title: format!("The {id}"),
         template: template.map(str::to_owned),
+        baseline: None,
     };
     assert_eq!(execute(store, &Caller::local(), command, 1).expect("create"), Reply::Created { id: id.into() });
 }
@@ -78,6 +79,7 @@ fn an_assessment_is_created_scored_and_summarised() {
             kind: Kind::Assessment,
             title: "x".into(),
             template: None,
+            baseline: None,
         },
         5,
     )

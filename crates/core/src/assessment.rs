@@ -266,10 +266,18 @@ pub struct DimensionScore {
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct DimensionChange {
     pub dimension: Dimension,
+    /// The baseline's existing-capacity average.
     pub baseline: Option<f64>,
+    /// The baseline's desired-capacity average: where the partner meant to get.
+    pub baseline_desired: Option<f64>,
+    /// The re-assessment's existing-capacity average.
     pub current: Option<f64>,
     /// current − baseline of the existing-capacity average.
     pub change: Option<f64>,
+    /// The share of the baseline's gap closed since, from 0 (none) to 1
+    /// (all; above 1 when the desired level was passed, below 0 when
+    /// capacity fell). None where the baseline had no gap to close.
+    pub gap_closed: Option<f64>,
 }
 
 impl Assessment {
@@ -394,20 +402,55 @@ impl Assessment {
 
     /// The change of existing capacity per dimension against a baseline
     /// assessment (normally run with the same template).
-    pub fn compare_with(&self, baseline: &Assessment) -> Vec<DimensionChange> {
+    ///
+    /// Like for like only: both must run the same instrument (template id
+    /// and version), or the figures would compare different questions.
+    pub fn compare_with(&self, baseline: &Assessment) -> Result<Vec<DimensionChange>, String> {
+        let instrument = |a: &Assessment| a.template.as_ref().map(|t| (t.id.clone(), t.version));
+        if instrument(self) != instrument(baseline) {
+            let name = |a: &Assessment| {
+                instrument(a).map_or_else(|| "no template".to_owned(), |(id, v)| format!("`{id}` version {v}"))
+            };
+            return Err(format!(
+                "this re-assessment runs {} but its baseline ran {}: only the same instrument compares like for like",
+                name(self),
+                name(baseline)
+            ));
+        }
         let before = baseline.averages();
-        self.averages()
+        Ok(self
+            .averages()
             .into_iter()
             .map(|now| {
-                let then = before.iter().find(|b| b.dimension == now.dimension).and_then(|b| b.existing);
+                let then = before.iter().find(|b| b.dimension == now.dimension);
+                let (existing, desired) = (then.and_then(|b| b.existing), then.and_then(|b| b.desired));
+                let change = now.existing.zip(existing).map(|(n, t)| n - t);
+                let gap = existing.zip(desired).map(|(e, d)| d - e).filter(|g| *g > 0.0);
                 DimensionChange {
-                    change: now.existing.zip(then).map(|(n, t)| n - t),
+                    gap_closed: change.zip(gap).map(|(c, g)| c / g),
+                    change,
                     dimension: now.dimension,
-                    baseline: then,
+                    baseline: existing,
+                    baseline_desired: desired,
                     current: now.existing,
                 }
             })
-            .collect()
+            .collect())
+    }
+
+    /// A re-assessment of `baseline` (document `baseline_id`): the same
+    /// frozen instrument (questions, scale, translations), method and
+    /// entry level, linked to the same capacity areas; every rating starts
+    /// afresh, for the partner to give again.
+    pub fn reassess(baseline: &Assessment, baseline_id: &str, title: &str) -> Result<Assessment, String> {
+        let template = baseline.template.as_ref().ok_or("the baseline has no instrument to run again")?;
+        Ok(Assessment {
+            method: baseline.method,
+            entry_level: baseline.entry_level,
+            capacity_area_ids: baseline.capacity_area_ids.clone(),
+            baseline_id: Some(baseline_id.to_owned()),
+            ..Assessment::start(title, template)
+        })
     }
 
     pub(crate) fn check(&self, p: &mut Problems) {
@@ -525,11 +568,31 @@ mod tests {
         rate(&mut again, "q1", 3, 4, 3);
         rate(&mut again, "q2", 4, 4, 3);
         rate(&mut again, "q3", 2, 4, 3);
-        let changes = again.compare_with(&baseline);
+        let changes = again.compare_with(&baseline).expect("the same instrument");
         let s1 = changes.iter().find(|c| c.dimension == Dimension::Section { section: "s1".into() }).expect("s1");
         assert_eq!((s1.baseline, s1.current, s1.change), (Some(1.5), Some(3.5), Some(2.0)));
+        // From 1.5 towards 4: a gap of 2.5, of which 2 closed.
+        assert_eq!((s1.baseline_desired, s1.gap_closed), (Some(4.0), Some(0.8)));
         let s2 = changes.iter().find(|c| c.dimension == Dimension::Section { section: "s2".into() }).expect("s2");
         assert_eq!((s2.baseline, s2.current, s2.change), (None, Some(2.0), None), "no baseline rating, no change");
+    }
+
+    #[test]
+    fn a_reassessment_runs_the_baselines_own_instrument_and_compares_only_with_it() {
+        let mut baseline = Assessment::start("Baseline", &template());
+        baseline.capacity_area_ids = vec!["ca1".into()];
+        rate(&mut baseline, "q1", 1, 4, 5);
+        // The template shipped later may differ: the re-assessment keeps the baseline's.
+        let again = Assessment::reassess(&baseline, "base", "One year on").expect("reassess");
+        assert_eq!(again.template, baseline.template);
+        assert_eq!((again.baseline_id.as_deref(), again.capacity_area_ids.clone()), (Some("base"), vec!["ca1".into()]));
+        assert!(again.responses.values().all(|r| r.existing.is_none()), "rated afresh");
+
+        let mut other = template();
+        other.version += 1;
+        let newer = Assessment::start("Newer", &other);
+        let err = newer.compare_with(&baseline).expect_err("another version");
+        assert!(err.contains("version 2") && err.contains("version 1"), "{err}");
     }
 
     #[test]

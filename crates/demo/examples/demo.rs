@@ -48,7 +48,7 @@ fn report(store: &mut Store, _t0: i64) -> Result<(), Box<dyn std::error::Error>>
         );
     }
     println!("\nChange per section against the baseline:");
-    for c in again.compare_with(&baseline) {
+    for c in again.compare_with(&baseline).unwrap_or_default() {
         if let Dimension::Section { section } = &c.dimension {
             println!(
                 "  {:<24} {:.2} → {:.2} ({:+.2})",

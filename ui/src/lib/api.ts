@@ -46,9 +46,15 @@ export class Api {
     return this.ask({ command: 'read_document_at', id, at_ms: atMs }, 'document');
   }
 
-  async create(workspace: string, kind: Kind, title: string, template: string | null = null): Promise<string> {
+  async create(
+    workspace: string,
+    kind: Kind,
+    title: string,
+    template: string | null = null,
+    baseline: string | null = null,
+  ): Promise<string> {
     const id = newId();
-    const created = await this.ask({ command: 'create_document', id, workspace, kind, title, template }, 'created');
+    const created = await this.ask({ command: 'create_document', id, workspace, kind, title, template, baseline }, 'created');
     return created.id;
   }
 

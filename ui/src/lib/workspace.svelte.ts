@@ -59,6 +59,8 @@ export interface NewWork {
   kind: Kind;
   title: string;
   template?: string;
+  /** A re-assessment: the assessment whose instrument it runs again. */
+  baseline?: string;
   /** Set on the new document, path by path, before it is opened. */
   fields?: Record<string, JsonValue>;
   /** The phase the work moves on from "not started" (see `startPhase`). */
@@ -74,7 +76,7 @@ export interface NewWork {
  */
 export async function startWork(workspace: string, work: NewWork): Promise<string | null> {
   try {
-    const id = await app.api.create(workspace, work.kind, work.title, work.template ?? null);
+    const id = await app.api.create(workspace, work.kind, work.title, work.template ?? null, work.baseline ?? null);
     if (work.fields) {
       const doc = app.docs.open(id);
       for (const [path, value] of Object.entries(work.fields)) await doc.set(path, value);
