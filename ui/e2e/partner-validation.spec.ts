@@ -71,3 +71,40 @@ test('the counterpart rates and validates; a later change asks for validation ag
   await partner.getByTestId('validation').getByRole('button', { name: 'Validate the current ratings again' }).click();
   await expect(partner.getByTestId('validation-state')).toHaveText('Validated');
 });
+
+test('the team designs the assessment before rating: levels kept, a question of its own, then fixed', async ({ browser }) => {
+  const officer = await signedIn(browser, 'officer');
+  await officer.goto(`${base()}/#/w/ghana-border/phase/2`);
+  await officer.getByLabel('Template').selectOption({ label: 'Generic capacity assessment for migration management' });
+  await officer.getByLabel('Title', { exact: true }).fill('Designed with the partner');
+  await officer.getByRole('button', { name: 'Start assessment' }).click();
+  await expect(officer.getByRole('heading', { name: 'Designed with the partner' })).toBeVisible();
+  const design = officer.getByTestId('design');
+  await design.getByText('Design the assessment').click();
+  await design.getByRole('group', { name: 'Levels' }).getByRole('checkbox', { name: 'Organisation' }).check();
+  await design.getByLabel('A question of your own about the context').fill('Does the northern border post open at night?');
+  await design.getByRole('button', { name: 'Add the question' }).click();
+  await expect(design.getByTestId('added-questions')).toContainText('northern border post');
+  await design.getByRole('button', { name: 'Apply the design' }).click();
+  await expect(design.getByRole('status')).toContainText('The design is applied');
+  // Only organisation-level questions, and the partner's own at the end.
+  const questions = officer.locator('article.question');
+  await expect(questions.last()).toContainText('Does the northern border post open at night?');
+  const count = await questions.count();
+  expect(count).toBeGreaterThan(10);
+  expect(count).toBeLessThan(40);
+
+  // The counterpart rates but does not design.
+  const partner = await signedIn(browser, 'counterpart');
+  await partner.goto(officer.url());
+  await expect(partner.getByRole('heading', { name: 'Designed with the partner' })).toBeVisible();
+  await expect(partner.getByTestId('design')).toHaveCount(0);
+  await partner.locator('body').click({ position: { x: 5, y: 5 } });
+  for (const key of ['e', '2']) await partner.keyboard.press(key);
+  await settled(partner);
+
+  // Once rating has begun, the questions are fixed: the design step is gone.
+  await officer.reload();
+  await expect(officer.locator('article.question').first().locator('.q-scores')).toHaveText('2 → –');
+  await expect(officer.getByTestId('design')).toHaveCount(0);
+});

@@ -55,7 +55,9 @@ impl Caller<'_> {
     pub fn check(&self, store: &Store, command: &Command) -> Result<(), AppError> {
         let (workspace, kind) = match command {
             Command::CreateDocument { workspace, kind, .. } => (workspace.clone(), *kind),
-            Command::EditDocument { id, .. } | Command::ValidateAssessment { id, .. } => match store.summary(id)? {
+            Command::EditDocument { id, .. }
+            | Command::ValidateAssessment { id, .. }
+            | Command::DesignAssessment { id, .. } => match store.summary(id)? {
                 Some(d) => match Kind::from_code(&d.kind) {
                     Some(kind) => (d.workspace, kind),
                     None => return Ok(()), // the store refuses it
@@ -74,6 +76,7 @@ impl Caller<'_> {
         let target = match command {
             Command::EditDocument { edit, .. } => edit.target(),
             Command::ValidateAssessment { .. } => "validation_record".to_owned(),
+            Command::DesignAssessment { .. } => "template".to_owned(),
             _ => String::new(),
         };
         let part = target.split('/').next().unwrap_or_default();

@@ -4,6 +4,7 @@
 
 use crate::caller::Caller;
 use cd4mm_core::assessment::{Assessment, DimensionChange, DimensionScore, QuestionGap, ValidationState};
+use cd4mm_core::design::Design;
 use cd4mm_core::engagement::Engagement;
 use cd4mm_core::monitoring::{Headcount, Monitoring};
 use cd4mm_core::plan::{IndicatorStatus, Plan, Progress};
@@ -36,6 +37,9 @@ pub enum Command {
     },
     /// One checked edit; answers the document as it now is.
     EditDocument { id: String, edit: Edit },
+    /// Shape an assessment's instrument before anyone rates (the design
+    /// step): from its shipped template, with these choices.
+    DesignAssessment { id: String, design: Design },
     /// Record the partner's validation of an assessment's current ratings:
     /// who validated, when, in which meeting (one edit of `validation_record`).
     ValidateAssessment { id: String, by: String, on: Date, meeting: String },
@@ -71,6 +75,7 @@ impl Command {
             Command::CreateDocument { .. }
                 | Command::EditDocument { .. }
                 | Command::ValidateAssessment { .. }
+                | Command::DesignAssessment { .. }
                 | Command::DiscardNotAccepted { .. }
         )
     }
@@ -282,6 +287,56 @@ pub fn execute(store: &mut Store, caller: &Caller<'_>, command: Command, now_ms:
         }
         Command::EditDocument { id, edit } => {
             store.edit(&id, &edit, now_ms)?;
+            Ok(Reply::Document(store.read(&id)?))
+        }
+        Command::DesignAssessment { id, design } => {
+            let Content::Assessment(a) = content(store, &id)? else {
+                return Err(AppError::new(Code::WrongKind, format!("`{id}` is not an assessment")));
+            };
+            if a.rated() {
+                return Err(AppError::new(
+                    Code::Invalid,
+                    "rating has begun, so the questions are fixed: start a new assessment to ask others",
+                ));
+            }
+            let frozen =
+                a.template.as_ref().ok_or_else(|| AppError::new(Code::Invalid, "the assessment has no template"))?;
+            let templates = cd4mm_core::data::templates()?;
+            // Designing again starts from the shipped template, so a question
+            // left out can come back; an assessment of an older version keeps
+            // its own.
+            let shipped = templates.iter().find(|t| t.id == frozen.id && t.version == frozen.version).unwrap_or(frozen);
+            let workspace = store.summary(&id)?.map(|d| d.workspace).unwrap_or_default();
+            let mut areas = Vec::new();
+            for d in store.list(Some(&workspace))?.into_iter().filter(|d| d.kind == Kind::Engagement.code()) {
+                if let Content::Engagement(e) = content(store, &d.id)? {
+                    areas.extend(e.capacity_areas);
+                }
+            }
+            let (template, responses) = cd4mm_core::design::design(shipped, &design, &templates, &areas)
+                .map_err(|why| AppError::new(Code::Invalid, why))?;
+            let json = |v: Result<serde_json::Value, serde_json::Error>| {
+                v.map_err(|e| AppError::new(Code::Internal, e.to_string()))
+            };
+            let edits = [
+                (
+                    "template",
+                    serde_json::Value::String(
+                        serde_json::to_string(&template).map_err(|e| AppError::new(Code::Internal, e.to_string()))?,
+                    ),
+                ),
+                ("responses", json(serde_json::to_value(&responses))?),
+                ("capacity_area_ids", json(serde_json::to_value(&design.capacity_area_ids))?),
+                (
+                    "design",
+                    serde_json::Value::String(
+                        serde_json::to_string(&design).map_err(|e| AppError::new(Code::Internal, e.to_string()))?,
+                    ),
+                ),
+            ];
+            for (path, value) in edits {
+                store.edit(&id, &Edit::Set { path: path.into(), value }, now_ms)?;
+            }
             Ok(Reply::Document(store.read(&id)?))
         }
         Command::ValidateAssessment { id, by, on, meeting } => {

@@ -2,7 +2,7 @@
 
 use cd4mm_app::{Caller, Command, Reply, execute};
 use cd4mm_core::vocabulary::{AgeGroup, Sex};
-use cd4mm_core::{Code, Edit, Kind};
+use cd4mm_core::{Code, Content, Edit, Kind};
 use cd4mm_store::Store;
 use serde_json::json;
 
@@ -85,6 +85,37 @@ fn an_assessment_is_created_scored_and_summarised() {
     )
     .expect_err("an assessment needs a template");
     assert_eq!(err.code, Code::Invalid);
+}
+
+#[test]
+fn the_design_step_shapes_the_instrument_until_rating_begins() {
+    let (_dir, mut store) = store();
+    create(&mut store, "eng", Kind::Engagement, None);
+    let area = json!([{"id": "ca1", "title": "Document checks", "level": "organisation", "core_issue": "knowledge", "priority": 5}]);
+    edit(&mut store, "eng", "capacity_areas", area).expect("a capacity area");
+    create(&mut store, "a", Kind::Assessment, Some("generic_capacity"));
+    let design = cd4mm_core::design::Design {
+        levels: vec![cd4mm_core::vocabulary::Level::Organisation],
+        capacity_area_ids: vec!["ca1".into()],
+        ..Default::default()
+    };
+    let command = Command::DesignAssessment { id: "a".into(), design: design.clone() };
+    execute(&mut store, &Caller::local(), command, 3).expect("designed");
+    let Content::Assessment(a) = store.content("a").expect("content") else { panic!("an assessment") };
+    let t = a.template.as_ref().expect("frozen");
+    assert!(t.questions().all(|(_, q)| q.level == Some(cd4mm_core::vocabulary::Level::Organisation)));
+    assert_eq!(a.responses.len(), t.questions().count(), "a response per question asked, no more");
+    assert_eq!(a.capacity_area_ids, ["ca1"]);
+    assert_eq!(a.design, Some(design.clone()));
+    let knowledge = t.questions().find(|(_, q)| q.core_issue == Some(cd4mm_core::vocabulary::CoreIssue::Knowledge));
+    assert_eq!(a.responses[&knowledge.expect("a knowledge question").1.id].priority, 5, "seeded by the area");
+
+    // Once a question is rated, the questions are fixed.
+    let first = a.responses.keys().next().expect("a question").clone();
+    edit(&mut store, "a", &format!("responses/{first}/existing"), json!(2)).expect("rated");
+    let command = Command::DesignAssessment { id: "a".into(), design };
+    let err = execute(&mut store, &Caller::local(), command, 4).expect_err("fixed now");
+    assert!(err.message.contains("rating has begun"), "{}", err.message);
 }
 
 #[test]

@@ -43,6 +43,30 @@ pub struct Assessment {
     /// ratings they validated. It stays when the ratings change later; the
     /// assessment then needs validating again ([`Assessment::validation_state`]).
     pub validation_record: Option<ValidationRecord>,
+    /// The choices of the design step that shaped `template`, frozen as one
+    /// JSON string; none when the template is run whole.
+    #[serde(with = "frozen_design")]
+    #[cfg_attr(feature = "ts", ts(type = "string | null"))]
+    pub design: Option<crate::design::Design>,
+}
+
+mod frozen_design {
+    use crate::design::Design;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(d: &Option<Design>, s: S) -> Result<S::Ok, S::Error> {
+        match d {
+            Some(d) => s.serialize_str(&serde_json::to_string(d).map_err(serde::ser::Error::custom)?),
+            None => s.serialize_none(),
+        }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Design>, D::Error> {
+        match Option::<String>::deserialize(d)? {
+            Some(text) if !text.is_empty() => serde_json::from_str(&text).map(Some).map_err(serde::de::Error::custom),
+            _ => Ok(None),
+        }
+    }
 }
 
 /// The partner's validation of an assessment, as it happened.
@@ -138,6 +162,7 @@ impl Default for Assessment {
             validated_by: String::new(),
             findings: String::new(),
             validation_record: None,
+            design: None,
         }
     }
 }

@@ -36,6 +36,7 @@ mod code;
 pub mod country;
 pub mod data;
 mod date;
+pub mod design;
 mod document;
 mod edit;
 pub mod engagement;

@@ -5,6 +5,7 @@
 import type {
   AssessmentSummary,
   Command,
+  Design,
   DocumentSummary,
   Edit,
   HistoryEntry,
@@ -60,6 +61,11 @@ export class Api {
 
   edit(id: string, edit: Edit): Promise<Snapshot> {
     return this.ask({ command: 'edit_document', id, edit }, 'document');
+  }
+
+  /** Shape the assessment's questions before rating (the design step). */
+  designAssessment(id: string, design: Design): Promise<Snapshot> {
+    return this.ask({ command: 'design_assessment', id, design }, 'document');
   }
 
   /** Record the partner's validation of the assessment's current ratings. */

@@ -7,6 +7,8 @@ export type ActivityStatus = "planned" | "in_progress" | "delayed" | "completed"
 
 export type ActivityType = "training" | "training_of_trainers" | "mentoring_coaching" | "sop_or_guideline" | "equipment_infrastructure" | "information_system" | "policy_legal_advice" | "institutional_reform" | "study_visit_peer_exchange" | "coordination_mechanism" | "awareness_raising" | "data_research";
 
+export type AddedQuestion = { section: string, question: Question, };
+
 export type AdminAction = { "type": "add_user", username: string, password: string, admin: boolean, } | { "type": "set_disabled", username: string, disabled: boolean, } | { "type": "reset_password", username: string, password: string, } | { "type": "add_workspace", id: string, name: string, country: string, } | { "type": "change_workspace", id: string, name: string, country: string, } | { "type": "set_member", workspace: string, username: string, role: Role, } | { "type": "remove_member", workspace: string, username: string, } | { "type": "cover", username: string, country: string, } | { "type": "uncover", username: string, country: string, } | { "type": "revoke_device", device_id: string, };
 
 export type AdminOverview = { users: Array<UserLine>, workspaces: Array<WorkspaceLine>, devices: Array<DeviceLine>, };
@@ -46,7 +48,12 @@ validation: Validation, validated_on: string | null, validated_by: string, findi
  * ratings they validated. It stays when the ratings change later; the
  * assessment then needs validating again ([`Assessment::validation_state`]).
  */
-validation_record: ValidationRecord | null, };
+validation_record: ValidationRecord | null, 
+/**
+ * The choices of the design step that shaped `template`, frozen as one
+ * JSON string; none when the template is run whole.
+ */
+design: string | null, };
 
 export type AssessmentSummary = { gaps: Array<QuestionGap>, prioritised: Array<QuestionGap>, averages: Array<DimensionScore>, 
 /**
@@ -97,7 +104,7 @@ pairs: number, };
 
 export type Code = "unauthorised" | "forbidden" | "not_a_member" | "role_forbids" | "no_device" | "actor_taken" | "foreign_actor" | "read_only" | "account_disabled" | "not_an_admin" | "wrong_passphrase" | "locked" | "invalid" | "malformed" | "unsupported_protocol" | "unsupported_encoding" | "too_large" | "too_many_changes" | "too_many_operations" | "too_many_items" | "string_too_long" | "repeated_cursor" | "cursor_ahead" | "bad_path" | "bad_filter" | "bad_user" | "bad_actor" | "bad_change" | "bad_document" | "bad_header" | "bad_content" | "bad_kind" | "bad_id" | "kind_mismatch" | "mixed_labels" | "wrong_kind" | "document_mismatch" | "change_elsewhere" | "duplicate_seq" | "follows_refused" | "change_too_large" | "document_too_large" | "compressed_change" | "too_deep" | "newer_schema" | "not_found" | "no_user" | "no_workspace" | "no_such_export" | "no_country" | "exists" | "busy" | "too_many_attempts" | "too_many_streams" | "internal" | "offline" | "server" | "sync" | "signed_out" | "storage" | "bad_data_file" | "unsupported" | "unexpected" | "unknown";
 
-export type Command = { "command": "list_documents", workspace: string | null, } | { "command": "read_document", id: string, } | { "command": "create_document", id: string, workspace: string, kind: Kind, title: string, template: string | null, baseline: string | null, } | { "command": "edit_document", id: string, edit: Edit, } | { "command": "validate_assessment", id: string, by: string, on: string, meeting: string, } | { "command": "search", query: string, limit: number, } | { "command": "templates" } | { "command": "assessment_summary", id: string, } | { "command": "plan_summary", id: string, monitoring: Array<string>, } | { "command": "monitoring_summary", id: string, } | { "command": "workspaces" } | { "command": "history", id: string, } | { "command": "read_document_at", id: string, at_ms: number, } | { "command": "not_accepted" } | { "command": "discard_not_accepted", id: string, };
+export type Command = { "command": "list_documents", workspace: string | null, } | { "command": "read_document", id: string, } | { "command": "create_document", id: string, workspace: string, kind: Kind, title: string, template: string | null, baseline: string | null, } | { "command": "edit_document", id: string, edit: Edit, } | { "command": "design_assessment", id: string, design: Design, } | { "command": "validate_assessment", id: string, by: string, on: string, meeting: string, } | { "command": "search", query: string, limit: number, } | { "command": "templates" } | { "command": "assessment_summary", id: string, } | { "command": "plan_summary", id: string, monitoring: Array<string>, } | { "command": "monitoring_summary", id: string, } | { "command": "workspaces" } | { "command": "history", id: string, } | { "command": "read_document_at", id: string, at_ms: number, } | { "command": "not_accepted" } | { "command": "discard_not_accepted", id: string, };
 
 export type Confidence = "low" | "medium" | "high";
 
@@ -136,6 +143,32 @@ heatmap: Array<HeatCell>, plans: PlanTotals, indicators: { [key in IndicatorStat
  * the filter and the baseline it names.
  */
 change: Array<ChangeLine>, };
+
+export type Design = { 
+/**
+ * Keep only questions at these levels.
+ */
+levels: Array<Level>, core_issues: Array<CoreIssue>, functional_capacities: Array<FunctionalCapacity>, 
+/**
+ * Keep only these sections, by id.
+ */
+sections: Array<string>, 
+/**
+ * Questions left out, by id.
+ */
+dropped: Array<string>, 
+/**
+ * Questions of the partner's own, about its context.
+ */
+added: Array<AddedQuestion>, 
+/**
+ * Use the scale of this shipped template instead.
+ */
+scale_from: string | null, 
+/**
+ * The engagement's capacity areas the assessment looks at.
+ */
+capacity_area_ids: Array<string>, };
 
 export type DeviceLine = { device_id: string, username: string, name: string, browser: boolean, created_at: number, 
 /**

@@ -4,7 +4,7 @@
  * Components share one `Doc` per id, so an edit made in one place shows
  * everywhere at once.
  */
-import type { Conflict, Edit, JsonValue, Kind, Snapshot } from './bindings';
+import type { Conflict, Design, Edit, JsonValue, Kind, Snapshot } from './bindings';
 import type { Api } from './api';
 import { contentOf, type ContentOf } from './content';
 import { CommandError } from './errors';
@@ -149,6 +149,16 @@ export class Doc {
   async validate(by: string, on: string, meeting: string): Promise<string | null> {
     try {
       this.accept(await this.api.validateAssessment(this.id, by, on, meeting));
+      return null;
+    } catch (e) {
+      return CommandError.from(e).message;
+    }
+  }
+
+  /** Apply the design step's choices; the message of a refusal, or null. */
+  async design(design: Design): Promise<string | null> {
+    try {
+      this.accept(await this.api.designAssessment(this.id, design));
       return null;
     } catch (e) {
       return CommandError.from(e).message;

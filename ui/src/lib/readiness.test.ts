@@ -37,6 +37,7 @@ const assessment = (over: Partial<Assessment> = {}): Assessment => ({
   validated_by: '',
   findings: '',
   validation_record: null,
+  design: null,
   ...over,
 });
 
