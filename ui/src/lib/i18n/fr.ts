@@ -329,7 +329,7 @@ const fr: Messages = {
   'design.levels': 'Niveaux',
   'design.coreIssues': 'Questions centrales',
   'design.functions': 'Capacités fonctionnelles',
-  'design.sections': 'Sections',
+  'design.sections': 'Sections du modèle',
   'design.emptyKeepsAll': 'Là où rien n’est coché, tout est gardé.',
   'design.questions': 'Questions posées ({n})',
   'design.addText': 'Une question à vous sur le contexte',
