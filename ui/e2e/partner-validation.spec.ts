@@ -108,3 +108,28 @@ test('the team designs the assessment before rating: levels kept, a question of 
   await expect(officer.locator('article.question').first().locator('.q-scores')).toHaveText('2 → –');
   await expect(officer.getByTestId('design')).toHaveCount(0);
 });
+
+test('the counterpart ranks the capacity areas on weighted criteria, and may not touch the stakeholders', async ({ browser }) => {
+  const partner = await signedIn(browser, 'counterpart');
+  await partner.goto(`${base()}/#/w/ghana-border/phase/1`);
+  await expect(partner.getByRole('heading', { name: 'Prioritisation', exact: true })).toBeVisible();
+  // A capacity area of the partner's own, then a criterion to rank the areas on.
+  await partner.getByLabel('A capacity area to work on').fill('Data sharing with the labour ministry');
+  await partner.getByRole('button', { name: 'Add area' }).click();
+  await settled(partner);
+  await partner.getByLabel('A new criterion').fill('Urgency for the ministry');
+  await partner.getByRole('button', { name: 'Add the criterion' }).click();
+  const table = partner.getByTestId('prioritisation');
+  await expect(table).toContainText('Urgency for the ministry');
+  const rows = table.locator('tbody tr');
+  await expect(rows.last()).toContainText('Data sharing with the labour ministry');
+  const last = (await rows.last().locator('th').textContent())?.trim() ?? '';
+  await rows.first().locator('select').selectOption('2');
+  await rows.last().locator('select').selectOption('5');
+  await settled(partner);
+  // The area scored 5 comes first.
+  await expect(partner.getByTestId('ranked-areas').locator('li').first()).toContainText(last);
+  await expect(partner.getByTestId('ranked-areas').locator('li').first()).toContainText('5');
+  // The stakeholder register stays the officers'.
+  await expect(partner.getByRole('button', { name: 'Add stakeholder' })).toHaveCount(0);
+});

@@ -5,7 +5,7 @@
 use crate::caller::Caller;
 use cd4mm_core::assessment::{Assessment, DimensionChange, DimensionScore, QuestionGap, ValidationState};
 use cd4mm_core::design::Design;
-use cd4mm_core::engagement::Engagement;
+use cd4mm_core::engagement::{Engagement, RankedArea};
 use cd4mm_core::monitoring::{Headcount, Monitoring};
 use cd4mm_core::plan::{IndicatorStatus, Plan, Progress};
 use cd4mm_core::template::Template;
@@ -50,6 +50,8 @@ pub enum Command {
     /// Gaps, averages and priorities of an assessment, compared with its
     /// baseline when it has one.
     AssessmentSummary { id: String },
+    /// The engagement's capacity areas ranked by the prioritisation's weighted scores.
+    RankCapacityAreas { id: String },
     /// Progress and indicator status of a plan, from its monitoring documents.
     PlanSummary { id: String, monitoring: Vec<String> },
     /// Figures of a monitoring document: each training's headcount.
@@ -93,6 +95,7 @@ pub enum Reply {
     Assessment(AssessmentSummary),
     Plan(PlanSummary),
     Monitoring(MonitoringSummary),
+    RankedAreas(Vec<RankedArea>),
     Workspaces(Vec<WorkspaceInfo>),
     History(Vec<HistoryEntry>),
     NotAccepted(Vec<NotAccepted>),
@@ -288,6 +291,12 @@ pub fn execute(store: &mut Store, caller: &Caller<'_>, command: Command, now_ms:
         Command::EditDocument { id, edit } => {
             store.edit(&id, &edit, now_ms)?;
             Ok(Reply::Document(store.read(&id)?))
+        }
+        Command::RankCapacityAreas { id } => {
+            let Content::Engagement(e) = content(store, &id)? else {
+                return Err(AppError::new(Code::WrongKind, format!("`{id}` is not an engagement")));
+            };
+            Ok(Reply::RankedAreas(e.ranked_areas()))
         }
         Command::DesignAssessment { id, design } => {
             let Content::Assessment(a) = content(store, &id)? else {

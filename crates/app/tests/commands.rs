@@ -119,6 +119,36 @@ fn the_design_step_shapes_the_instrument_until_rating_begins() {
 }
 
 #[test]
+fn the_partner_ranks_capacity_areas_by_weighted_criteria() {
+    let (_dir, mut store) = store();
+    create(&mut store, "eng", Kind::Engagement, None);
+    for (id, title) in [("ca1", "Document checks"), ("ca2", "Labour migration data")] {
+        let insert = Edit::Insert {
+            list: "capacity_areas".into(),
+            item: json!({"id": id, "title": title, "priority": 3}),
+            before: None,
+        };
+        execute(&mut store, &Caller::local(), Command::EditDocument { id: "eng".into(), edit: insert }, 2)
+            .expect("area");
+    }
+    let criterion = json!({"id": "urgency", "name": "Urgency for the ministry", "weight": 3});
+    let insert = Edit::Insert { list: "prioritisation/criteria".into(), item: criterion, before: None };
+    execute(&mut store, &Caller::local(), Command::EditDocument { id: "eng".into(), edit: insert }, 3)
+        .expect("criterion");
+    edit(&mut store, "eng", "prioritisation/scores/ca2|urgency", json!(5)).expect("a score, on a key not there before");
+    edit(&mut store, "eng", "prioritisation/scores/ca1|urgency", json!(2)).expect("another");
+    let err = edit(&mut store, "eng", "prioritisation/scores/ca1|urgency", json!(7)).expect_err("off the scale");
+    assert!(err.field.as_deref().is_some_and(|f| f.contains("prioritisation/scores")), "{err:?}");
+    let Reply::RankedAreas(ranked) =
+        execute(&mut store, &Caller::local(), Command::RankCapacityAreas { id: "eng".into() }, 4).expect("ranked")
+    else {
+        panic!("a ranking")
+    };
+    let order: Vec<&str> = ranked.iter().map(|r| r.area_id.as_str()).collect();
+    assert_eq!(order, ["ca2", "ca1"]);
+}
+
+#[test]
 fn a_plan_summary_follows_monitoring_data() {
     let (_dir, mut store) = store();
     create(&mut store, "plan", Kind::Plan, None);

@@ -24,6 +24,53 @@ pub struct Engagement {
     pub log: Vec<LogEntry>,
     pub capacity_areas: Vec<CapacityArea>,
     pub team: Vec<TeamMember>,
+    /// Weighted criteria the partner scores the capacity areas against, to
+    /// rank them (phase 1).
+    pub prioritisation: Prioritisation,
+}
+
+/// Criteria with weights, and each capacity area's score on each.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(default)]
+pub struct Prioritisation {
+    pub criteria: Vec<PriorityCriterion>,
+    /// Scores 1–5, keyed `area id|criterion id` (one flat map, so two
+    /// people scoring different cells never touch the same entry).
+    pub scores: std::collections::BTreeMap<String, u8>,
+}
+
+/// One prioritisation criterion, e.g. "urgency for the partner", weighted 1–5.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(default)]
+pub struct PriorityCriterion {
+    pub id: String,
+    pub name: String,
+    pub weight: u8,
+}
+
+impl Default for PriorityCriterion {
+    fn default() -> PriorityCriterion {
+        PriorityCriterion { id: String::new(), name: String::new(), weight: 1 }
+    }
+}
+
+/// A capacity area's place in the prioritisation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct RankedArea {
+    pub area_id: String,
+    pub title: String,
+    /// The weighted mean of its scores, 1–5; none before any is scored.
+    pub score: Option<f64>,
+    /// Criteria it was scored on, of all.
+    pub scored: usize,
+}
+
+/// The key of one area's score on one criterion.
+pub fn score_key(area_id: &str, criterion_id: &str) -> String {
+    format!("{area_id}|{criterion_id}")
 }
 
 /// What the capacity is for: agreed with the partner before assessing.
@@ -181,8 +228,41 @@ pub struct TeamMember {
 }
 
 impl Engagement {
+    /// The capacity areas by their weighted score, highest first; unscored
+    /// ones last, in the agreed order.
+    pub fn ranked_areas(&self) -> Vec<RankedArea> {
+        let criteria = &self.prioritisation.criteria;
+        let mut ranked: Vec<RankedArea> = self
+            .capacity_areas
+            .iter()
+            .map(|a| {
+                let scored: Vec<(f64, f64)> = criteria
+                    .iter()
+                    .filter_map(|c| {
+                        let score = self.prioritisation.scores.get(&score_key(&a.id, &c.id))?;
+                        Some((f64::from(c.weight), f64::from(*score)))
+                    })
+                    .collect();
+                let weights: f64 = scored.iter().map(|(w, _)| w).sum();
+                let score = (weights > 0.0).then(|| scored.iter().map(|(w, s)| w * s).sum::<f64>() / weights);
+                RankedArea { area_id: a.id.clone(), title: a.title.clone(), score, scored: scored.len() }
+            })
+            .collect();
+        // Stable: equal scores keep the agreed order.
+        ranked.sort_by(|a, b| b.score.unwrap_or(f64::MIN).total_cmp(&a.score.unwrap_or(f64::MIN)));
+        ranked
+    }
+
     pub(crate) fn check(&self, p: &mut Problems) {
         p.required("title", &self.title);
+        for c in &self.prioritisation.criteria {
+            let at = format!("prioritisation/criteria/{}", c.id);
+            p.required(&format!("{at}/name"), &c.name);
+            p.range(&format!("{at}/weight"), f64::from(c.weight), 1.0, 5.0);
+        }
+        for (key, score) in &self.prioritisation.scores {
+            p.range(&format!("prioritisation/scores/{key}"), f64::from(*score), 1.0, 5.0);
+        }
         for s in &self.stakeholders {
             let at = format!("stakeholders/{}", s.id);
             p.required(&format!("{at}/name"), &s.name);
@@ -207,6 +287,25 @@ impl Engagement {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn capacity_areas_rank_by_their_weighted_scores() {
+        let area = |id: &str| CapacityArea { id: id.into(), title: id.into(), ..CapacityArea::default() };
+        let criterion = |id: &str, weight| PriorityCriterion { id: id.into(), name: id.into(), weight };
+        let mut e = Engagement { capacity_areas: vec![area("a"), area("b"), area("c")], ..Engagement::default() };
+        e.prioritisation.criteria = vec![criterion("urgency", 3), criterion("feasibility", 1)];
+        for (a, c, s) in [("a", "urgency", 2), ("a", "feasibility", 5), ("b", "urgency", 4), ("b", "feasibility", 1)] {
+            e.prioritisation.scores.insert(score_key(a, c), s);
+        }
+        let ranked = e.ranked_areas();
+        let order: Vec<(&str, Option<f64>)> = ranked.iter().map(|r| (r.area_id.as_str(), r.score)).collect();
+        // b: (3×4 + 1×1) / 4 = 3.25; a: (3×2 + 1×5) / 4 = 2.75; c unscored, last.
+        assert_eq!(order, [("b", Some(3.25)), ("a", Some(2.75)), ("c", None)]);
+        e.prioritisation.scores.insert(score_key("c", "urgency"), 9);
+        let mut p = Problems::default();
+        e.check(&mut p);
+        assert!(p.0.iter().any(|x| x.field == "prioritisation/scores/c|urgency"), "{:?}", p.0);
+    }
 
     #[test]
     fn quadrants_follow_the_grid() {

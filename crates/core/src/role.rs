@@ -111,8 +111,9 @@ pub enum Reach {
 pub const COUNTERPART_ASSESSMENT: &[&str] = &["responses", "participants", "findings", "validation_record"];
 
 /// What a counterpart may change in an engagement: what the capacity is for,
-/// and the capacity areas with their priorities.
-pub const COUNTERPART_ENGAGEMENT: &[&str] = &["scope", "capacity_areas"];
+/// the capacity areas with their priorities, and the prioritisation that
+/// ranks them.
+pub const COUNTERPART_ENGAGEMENT: &[&str] = &["scope", "capacity_areas", "prioritisation"];
 
 #[cfg(test)]
 mod tests {

@@ -13,6 +13,7 @@ import type {
   MonitoringSummary,
   NotAccepted,
   PlanSummary,
+  RankedArea,
   Reply,
   SearchHit,
   Snapshot,
@@ -61,6 +62,11 @@ export class Api {
 
   edit(id: string, edit: Edit): Promise<Snapshot> {
     return this.ask({ command: 'edit_document', id, edit }, 'document');
+  }
+
+  /** The engagement's capacity areas ranked by the prioritisation's weighted scores. */
+  rankCapacityAreas(id: string): Promise<RankedArea[]> {
+    return this.ask({ command: 'rank_capacity_areas', id }, 'ranked_areas');
   }
 
   /** Shape the assessment's questions before rating (the design step). */

@@ -104,7 +104,7 @@ pairs: number, };
 
 export type Code = "unauthorised" | "forbidden" | "not_a_member" | "role_forbids" | "no_device" | "actor_taken" | "foreign_actor" | "read_only" | "account_disabled" | "not_an_admin" | "wrong_passphrase" | "locked" | "invalid" | "malformed" | "unsupported_protocol" | "unsupported_encoding" | "too_large" | "too_many_changes" | "too_many_operations" | "too_many_items" | "string_too_long" | "repeated_cursor" | "cursor_ahead" | "bad_path" | "bad_filter" | "bad_user" | "bad_actor" | "bad_change" | "bad_document" | "bad_header" | "bad_content" | "bad_kind" | "bad_id" | "kind_mismatch" | "mixed_labels" | "wrong_kind" | "document_mismatch" | "change_elsewhere" | "duplicate_seq" | "follows_refused" | "change_too_large" | "document_too_large" | "compressed_change" | "too_deep" | "newer_schema" | "not_found" | "no_user" | "no_workspace" | "no_such_export" | "no_country" | "exists" | "busy" | "too_many_attempts" | "too_many_streams" | "internal" | "offline" | "server" | "sync" | "signed_out" | "storage" | "bad_data_file" | "unsupported" | "unexpected" | "unknown";
 
-export type Command = { "command": "list_documents", workspace: string | null, } | { "command": "read_document", id: string, } | { "command": "create_document", id: string, workspace: string, kind: Kind, title: string, template: string | null, baseline: string | null, } | { "command": "edit_document", id: string, edit: Edit, } | { "command": "design_assessment", id: string, design: Design, } | { "command": "validate_assessment", id: string, by: string, on: string, meeting: string, } | { "command": "search", query: string, limit: number, } | { "command": "templates" } | { "command": "assessment_summary", id: string, } | { "command": "plan_summary", id: string, monitoring: Array<string>, } | { "command": "monitoring_summary", id: string, } | { "command": "workspaces" } | { "command": "history", id: string, } | { "command": "read_document_at", id: string, at_ms: number, } | { "command": "not_accepted" } | { "command": "discard_not_accepted", id: string, };
+export type Command = { "command": "list_documents", workspace: string | null, } | { "command": "read_document", id: string, } | { "command": "create_document", id: string, workspace: string, kind: Kind, title: string, template: string | null, baseline: string | null, } | { "command": "edit_document", id: string, edit: Edit, } | { "command": "design_assessment", id: string, design: Design, } | { "command": "validate_assessment", id: string, by: string, on: string, meeting: string, } | { "command": "search", query: string, limit: number, } | { "command": "templates" } | { "command": "assessment_summary", id: string, } | { "command": "rank_capacity_areas", id: string, } | { "command": "plan_summary", id: string, monitoring: Array<string>, } | { "command": "monitoring_summary", id: string, } | { "command": "workspaces" } | { "command": "history", id: string, } | { "command": "read_document_at", id: string, at_ms: number, } | { "command": "not_accepted" } | { "command": "discard_not_accepted", id: string, };
 
 export type Confidence = "low" | "medium" | "high";
 
@@ -214,7 +214,12 @@ export type DocumentSummary = { id: string, kind: string, workspace: string, tit
 
 export type Edit = { "op": "set", path: string, value: JsonValue, } | { "op": "insert", list: string, item: JsonValue, before?: string | null, } | { "op": "remove", list: string, id: string, } | { "op": "move", list: string, id: string, before?: string | null, };
 
-export type Engagement = { title: string, country: string, partner_institution: string, area: Area | null, context: string, scope: Scope, phases: Phases, stakeholders: Array<Stakeholder>, log: Array<LogEntry>, capacity_areas: Array<CapacityArea>, team: Array<TeamMember>, };
+export type Engagement = { title: string, country: string, partner_institution: string, area: Area | null, context: string, scope: Scope, phases: Phases, stakeholders: Array<Stakeholder>, log: Array<LogEntry>, capacity_areas: Array<CapacityArea>, team: Array<TeamMember>, 
+/**
+ * Weighted criteria the partner scores the capacity areas against, to
+ * rank them (phase 1).
+ */
+prioritisation: Prioritisation, };
 
 export type EngagementLine = { workspace: string, country: string, title: string, area: Area | null, phase: number, };
 
@@ -393,6 +398,15 @@ export type PlanTotals = { plans: number, activities: { [key in ActivityStatus]?
  */
 budgets: Array<Budget>, };
 
+export type Prioritisation = { criteria: Array<PriorityCriterion>, 
+/**
+ * Scores 1–5, keyed `area id|criterion id` (one flat map, so two
+ * people scoring different cells never touch the same entry).
+ */
+scores: { [key in string]: number }, };
+
+export type PriorityCriterion = { id: string, name: string, weight: number, };
+
 export type Progress = { activities: number, by_status: { [key in ActivityStatus]?: number }, 
 /**
  * Completed activities over activities not cancelled, 0–1.
@@ -421,13 +435,23 @@ gap: number | null, priority: number, };
 
 export type QuestionText = { text: string, guidance: string, };
 
+export type RankedArea = { area_id: string, title: string, 
+/**
+ * The weighted mean of its scores, 1–5; none before any is scored.
+ */
+score: number | null, 
+/**
+ * Criteria it was scored on, of all.
+ */
+scored: number, };
+
 export type Rating = "low" | "medium" | "high";
 
 export type RatingChange = { question_id: string, validated: ValidatedRating, now: ValidatedRating, };
 
 export type Reference = { title: string, publisher: string, year: number | null, };
 
-export type Reply = { "reply": "documents", "data": Array<DocumentSummary> } | { "reply": "document", "data": Snapshot } | { "reply": "created", "data": { id: string, } } | { "reply": "search_hits", "data": Array<SearchHit> } | { "reply": "templates", "data": Array<Template> } | { "reply": "assessment", "data": AssessmentSummary } | { "reply": "plan", "data": PlanSummary } | { "reply": "monitoring", "data": MonitoringSummary } | { "reply": "workspaces", "data": Array<WorkspaceInfo> } | { "reply": "history", "data": Array<HistoryEntry> } | { "reply": "not_accepted", "data": Array<NotAccepted> };
+export type Reply = { "reply": "documents", "data": Array<DocumentSummary> } | { "reply": "document", "data": Snapshot } | { "reply": "created", "data": { id: string, } } | { "reply": "search_hits", "data": Array<SearchHit> } | { "reply": "templates", "data": Array<Template> } | { "reply": "assessment", "data": AssessmentSummary } | { "reply": "plan", "data": PlanSummary } | { "reply": "monitoring", "data": MonitoringSummary } | { "reply": "ranked_areas", "data": Array<RankedArea> } | { "reply": "workspaces", "data": Array<WorkspaceInfo> } | { "reply": "history", "data": Array<HistoryEntry> } | { "reply": "not_accepted", "data": Array<NotAccepted> };
 
 export type Response = { existing: number | null, desired: number | null, evidence: string, confidence: Confidence | null, 
 /**
@@ -563,7 +587,7 @@ country_code: string | null, created_at: number, members: Array<MemberLine>, };
 export const ROLE_WRITES: Record<Role, Kind[]> = {"counterpart":["engagement","assessment","plan","monitoring"],"editor":["engagement","assessment","plan","monitoring"],"owner":["engagement","assessment","plan","monitoring"],"viewer":[]};
 
 /** Where a role may change only some top-level fields of a kind: those fields (`Role::reach`). */
-export const ROLE_PARTS: Record<Role, Partial<Record<Kind, readonly string[]>>> = {"counterpart":{"assessment":["responses","participants","findings","validation_record"],"engagement":["scope","capacity_areas"]},"editor":{},"owner":{},"viewer":{}};
+export const ROLE_PARTS: Record<Role, Partial<Record<Kind, readonly string[]>>> = {"counterpart":{"assessment":["responses","participants","findings","validation_record"],"engagement":["scope","capacity_areas","prioritisation"]},"editor":{},"owner":{},"viewer":{}};
 
 /** Power and interest are rated 1 to this (an even scale). */
 export const GRID_MAX = 4;

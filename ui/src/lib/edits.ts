@@ -6,6 +6,7 @@ import type {
   Activity,
   ActivityType,
   CapacityArea,
+  PriorityCriterion,
   CoreIssue,
   Indicator,
   Lesson,
@@ -42,6 +43,11 @@ export function logEntry(date: string | null, summary: string, id = newId()): Lo
 
 export function capacityArea(title: string, id = newId()): CapacityArea {
   return { id, title, description: '', level: null, core_issue: null, priority: 3, rationale: '' };
+}
+
+/** A prioritisation criterion, weighted 3 of 5 until the partner says otherwise. */
+export function criterion(name: string, id = newId()): PriorityCriterion {
+  return { id, name, weight: 3 };
 }
 
 export function outcome(statement: string, id = newId()): Outcome {

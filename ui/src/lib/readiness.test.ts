@@ -15,6 +15,7 @@ const engagement = (over: Partial<Engagement> = {}): Engagement => ({
   log: [],
   capacity_areas: [],
   team: [],
+  prioritisation: { criteria: [], scores: {} },
   ...over,
 });
 
