@@ -170,6 +170,11 @@ test('a field officer walks all five phases to a re-assessment', async ({ browse
   await expect(firstRow).toContainText('57%');
   // The framework's own picture: levels × core issues, baseline → now.
   await expect(page.getByTestId('change-matrix')).toContainText('→');
+  // The results feed the plan's indicator made from the gap addressed in phase 3.
+  const record = page.getByTestId('record-reassessment');
+  await record.getByLabel('Record the results as measurements in').selectOption({ index: 1 });
+  await record.getByRole('button', { name: 'Record the results' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Recorded' })).toContainText('measurements');
   await screenshot(page, 'phase-5');
 
   // The overview now shows every phase with work in it.

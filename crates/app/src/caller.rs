@@ -57,7 +57,8 @@ impl Caller<'_> {
             Command::CreateDocument { workspace, kind, .. } => (workspace.clone(), *kind),
             Command::EditDocument { id, .. }
             | Command::ValidateAssessment { id, .. }
-            | Command::DesignAssessment { id, .. } => match store.summary(id)? {
+            | Command::DesignAssessment { id, .. }
+            | Command::RecordReassessment { monitoring: id, .. } => match store.summary(id)? {
                 Some(d) => match Kind::from_code(&d.kind) {
                     Some(kind) => (d.workspace, kind),
                     None => return Ok(()), // the store refuses it
@@ -77,6 +78,7 @@ impl Caller<'_> {
             Command::EditDocument { edit, .. } => edit.target(),
             Command::ValidateAssessment { .. } => "validation_record".to_owned(),
             Command::DesignAssessment { .. } => "template".to_owned(),
+            Command::RecordReassessment { .. } => "measurements".to_owned(),
             _ => String::new(),
         };
         let part = target.split('/').next().unwrap_or_default();

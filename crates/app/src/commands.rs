@@ -50,6 +50,9 @@ pub enum Command {
     /// Gaps, averages and priorities of an assessment, compared with its
     /// baseline when it has one.
     AssessmentSummary { id: String },
+    /// Record a re-assessment's results as measurements, dated `on`, of the
+    /// gap-derived indicators of the plan that `monitoring` follows.
+    RecordReassessment { id: String, monitoring: String, on: Date },
     /// The engagement's capacity areas ranked by the prioritisation's weighted scores.
     RankCapacityAreas { id: String },
     /// Progress and indicator status of a plan, from its monitoring documents.
@@ -78,6 +81,7 @@ impl Command {
                 | Command::EditDocument { .. }
                 | Command::ValidateAssessment { .. }
                 | Command::DesignAssessment { .. }
+                | Command::RecordReassessment { .. }
                 | Command::DiscardNotAccepted { .. }
         )
     }
@@ -291,6 +295,31 @@ pub fn execute(store: &mut Store, caller: &Caller<'_>, command: Command, now_ms:
         Command::EditDocument { id, edit } => {
             store.edit(&id, &edit, now_ms)?;
             Ok(Reply::Document(store.read(&id)?))
+        }
+        Command::RecordReassessment { id, monitoring, on } => {
+            let Content::Assessment(again) = content(store, &id)? else {
+                return Err(AppError::new(Code::WrongKind, format!("`{id}` is not an assessment")));
+            };
+            let Content::Monitoring(m) = content(store, &monitoring)? else {
+                return Err(AppError::new(Code::WrongKind, format!("`{monitoring}` is not monitoring data")));
+            };
+            let Content::Plan(plan) = content(store, &m.plan_id)? else {
+                return Err(AppError::new(Code::WrongKind, format!("`{}` is not a plan", m.plan_id)));
+            };
+            if again.baseline_id.is_none() {
+                return Err(AppError::new(
+                    Code::Invalid,
+                    "only a re-assessment has results to record against a baseline",
+                ));
+            }
+            let found = cd4mm_core::monitoring::reassessment_measurements(&m, &plan, &again, &again.title, on);
+            for measurement in found {
+                let item =
+                    serde_json::to_value(&measurement).map_err(|e| AppError::new(Code::Internal, e.to_string()))?;
+                let insert = Edit::Insert { list: "measurements".into(), item, before: None };
+                store.edit(&monitoring, &insert, now_ms)?;
+            }
+            Ok(Reply::Document(store.read(&monitoring)?))
         }
         Command::RankCapacityAreas { id } => {
             let Content::Engagement(e) = content(store, &id)? else {

@@ -149,6 +149,42 @@ fn the_partner_ranks_capacity_areas_by_weighted_criteria() {
 }
 
 #[test]
+fn a_reassessments_results_become_measurements_of_the_gap_indicators_once() {
+    let (_dir, mut store) = store();
+    create(&mut store, "base", Kind::Assessment, Some("border_management"));
+    edit(&mut store, "base", "responses/adm_structure/existing", json!(1)).expect("rated");
+    edit(&mut store, "base", "responses/adm_structure/desired", json!(4)).expect("rated");
+    create(&mut store, "plan", Kind::Plan, None);
+    let outcome = json!({"id": "oc1", "statement": "Structure", "outputs": [{"id": "op1", "statement": "Chart", "activities": [{
+        "id": "a1", "title": "Close the gap", "addresses": [{"id": "g1", "assessment_id": "base", "question_id": "adm_structure"}],
+        "indicators": [{"id": "i1", "name": "Structure rating", "baseline": 1.0, "target": 4.0}]
+    }]}]});
+    let insert = Edit::Insert { list: "outcomes".into(), item: outcome, before: None };
+    execute(&mut store, &Caller::local(), Command::EditDocument { id: "plan".into(), edit: insert }, 3).expect("plan");
+    create(&mut store, "mon", Kind::Monitoring, None);
+    edit(&mut store, "mon", "plan_id", json!("plan")).expect("follows the plan");
+    let again = Command::CreateDocument {
+        id: "again".into(),
+        workspace: "ws".into(),
+        kind: Kind::Assessment,
+        title: "One year on".into(),
+        template: None,
+        baseline: Some("base".into()),
+    };
+    execute(&mut store, &Caller::local(), again, 4).expect("re-assessment");
+    edit(&mut store, "again", "responses/adm_structure/existing", json!(3)).expect("rated again");
+    let on = cd4mm_core::Date::parse("2027-06-30").expect("date");
+    for _ in 0..2 {
+        let record = Command::RecordReassessment { id: "again".into(), monitoring: "mon".into(), on };
+        execute(&mut store, &Caller::local(), record, 5).expect("recorded");
+    }
+    let Content::Monitoring(m) = store.content("mon").expect("monitoring") else { panic!("monitoring") };
+    assert_eq!(m.measurements.len(), 1, "recorded once: {:?}", m.measurements);
+    assert_eq!((m.measurements[0].indicator_id.as_str(), m.measurements[0].value), ("i1", 3.0));
+    assert_eq!(m.measurements[0].date, Some(on));
+}
+
+#[test]
 fn a_plan_summary_follows_monitoring_data() {
     let (_dir, mut store) = store();
     create(&mut store, "plan", Kind::Plan, None);

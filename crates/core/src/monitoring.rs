@@ -241,6 +241,45 @@ impl Monitoring {
     }
 }
 
+/// The re-assessment's results as measurements of the plan's gap-derived
+/// indicators: for each activity that addresses a question of the baseline,
+/// its indicators get the question's existing rating now, dated `on`.
+/// Results already recorded (same indicator, date and source) are left out,
+/// so recording twice adds nothing.
+pub fn reassessment_measurements(
+    monitoring: &Monitoring,
+    plan: &crate::plan::Plan,
+    reassessment: &crate::assessment::Assessment,
+    reassessment_title: &str,
+    on: crate::Date,
+) -> Vec<Measurement> {
+    let Some(baseline) = reassessment.baseline_id.as_deref() else { return Vec::new() };
+    let source = format!("Re-assessment: {reassessment_title}");
+    let mut out: Vec<Measurement> = Vec::new();
+    for (_, _, activity) in plan.activities() {
+        for gap in activity.addresses.iter().filter(|g| g.assessment_id == baseline) {
+            let Some(value) = reassessment.responses.get(&gap.question_id).and_then(|r| r.existing) else { continue };
+            for indicator in &activity.indicators {
+                let known =
+                    |m: &Measurement| m.indicator_id == indicator.id && m.date == Some(on) && m.source == source;
+                if monitoring.measurements.iter().any(known) || out.iter().any(known) {
+                    continue;
+                }
+                out.push(Measurement {
+                    // Named after what it records: recording again finds it.
+                    id: format!("reassessed-{}-{on}", indicator.id),
+                    indicator_id: indicator.id.clone(),
+                    date: Some(on),
+                    value: value as f64,
+                    source: source.clone(),
+                    notes: format!("question {}", gap.question_id),
+                });
+            }
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -64,6 +64,11 @@ export class Api {
     return this.ask({ command: 'edit_document', id, edit }, 'document');
   }
 
+  /** Record a re-assessment's results as measurements of the plan's gap-derived indicators. */
+  recordReassessment(id: string, monitoring: string, on: string): Promise<Snapshot> {
+    return this.ask({ command: 'record_reassessment', id, monitoring, on }, 'document');
+  }
+
   /** The engagement's capacity areas ranked by the prioritisation's weighted scores. */
   rankCapacityAreas(id: string): Promise<RankedArea[]> {
     return this.ask({ command: 'rank_capacity_areas', id }, 'ranked_areas');
