@@ -85,8 +85,12 @@ test('the team designs the assessment before rating: levels kept, a question of 
   await design.getByLabel('A question of your own about the context').fill('Does the northern border post open at night?');
   await design.getByRole('button', { name: 'Add the question' }).click();
   await expect(design.getByTestId('added-questions')).toContainText('northern border post');
+  // A scale in the team's own words: the template's points to start from, one relabelled.
+  await design.getByLabel('Rating scale').selectOption({ label: 'A scale of our own' });
+  await design.getByLabel('Label of point 1').fill('Nothing yet');
   await design.getByRole('button', { name: 'Apply the design' }).click();
   await expect(design.getByRole('status')).toContainText('The design is applied');
+  await expect(officer.locator('dl.rubric')).toContainText('1 · Nothing yet');
   // Only organisation-level questions, and the partner's own at the end.
   const questions = officer.locator('article.question');
   await expect(questions.last()).toContainText('Does the northern border post open at night?');

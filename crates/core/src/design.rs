@@ -7,7 +7,7 @@
 
 use crate::assessment::{Assessment, Response};
 use crate::engagement::CapacityArea;
-use crate::template::{Question, Section, Template};
+use crate::template::{Question, Scale, Section, Template};
 use crate::vocabulary::{CoreIssue, FunctionalCapacity, Level};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -29,6 +29,9 @@ pub struct Design {
     pub added: Vec<AddedQuestion>,
     /// Use the scale of this shipped template instead.
     pub scale_from: Option<String>,
+    /// A scale of the team's own (points, labels, descriptors): it wins over
+    /// `scale_from`.
+    pub scale: Option<Scale>,
     /// The engagement's capacity areas the assessment looks at.
     pub capacity_area_ids: Vec<String>,
 }
@@ -106,6 +109,22 @@ pub fn design(
         t.scale = other.scale.clone();
         for (language, text) in &mut t.translations {
             text.scale = other.translations.get(language).map(|x| x.scale.clone()).unwrap_or_default();
+        }
+    }
+    if let Some(own) = &design.scale {
+        if own.points.len() < 2 || own.points.len() > 11 {
+            return Err("a scale of your own needs from 2 to 11 points".into());
+        }
+        if own.points.windows(2).any(|w| w[1].value <= w[0].value) {
+            return Err("the scale's values must increase from one point to the next".into());
+        }
+        if own.points.iter().any(|p| p.label.trim().is_empty()) {
+            return Err("every point of the scale needs a label".into());
+        }
+        t.scale = own.clone();
+        // Written in the team's own words: no translation of it exists.
+        for text in t.translations.values_mut() {
+            text.scale.clear();
         }
     }
     // Translations of what is no longer asked only weigh on every copy.
@@ -191,6 +210,22 @@ mod tests {
             assert_eq!(responses[&q.id].priority, expected, "{}", q.id);
         }
         assert!(t.translations["fr"].questions.keys().all(|id| t.question(id).is_some()));
+    }
+
+    #[test]
+    fn a_scale_of_the_teams_own_replaces_the_templates_if_it_makes_sense() {
+        let (shipped, all) = generic();
+        let point =
+            |value, label: &str| crate::template::ScalePoint { value, label: label.into(), descriptor: String::new() };
+        let own = Scale { points: vec![point(0, "Absent"), point(1, "Emerging"), point(2, "Established")] };
+        let d = Design { scale: Some(own.clone()), ..Design::default() };
+        let (t, _) = design(&shipped, &d, &all, &[]).expect("designed");
+        assert_eq!(t.scale, own);
+        assert!(t.translations.values().all(|x| x.scale.is_empty()), "no stale translated labels");
+        let back = Design { scale: Some(Scale { points: vec![point(2, "b"), point(1, "a")] }), ..Design::default() };
+        assert!(design(&shipped, &back, &all, &[]).expect_err("decreasing").contains("increase"));
+        let unnamed = Design { scale: Some(Scale { points: vec![point(1, "a"), point(2, " ")] }), ..Design::default() };
+        assert!(design(&shipped, &unnamed, &all, &[]).expect_err("no label").contains("label"));
     }
 
     #[test]

@@ -166,6 +166,11 @@ added: Array<AddedQuestion>,
  */
 scale_from: string | null, 
 /**
+ * A scale of the team's own (points, labels, descriptors): it wins over
+ * `scale_from`.
+ */
+scale: Scale | null, 
+/**
  * The engagement's capacity areas the assessment looks at.
  */
 capacity_area_ids: Array<string>, };
