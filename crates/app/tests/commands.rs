@@ -106,7 +106,7 @@ fn the_design_step_shapes_the_instrument_until_rating_begins() {
     assert!(t.questions().all(|(_, q)| q.level == Some(cd4mm_core::vocabulary::Level::Organisation)));
     assert_eq!(a.responses.len(), t.questions().count(), "a response per question asked, no more");
     assert_eq!(a.capacity_area_ids, ["ca1"]);
-    assert_eq!(a.design, Some(design.clone()));
+    assert_eq!(a.design.as_deref(), Some(&design));
     let knowledge = t.questions().find(|(_, q)| q.core_issue == Some(cd4mm_core::vocabulary::CoreIssue::Knowledge));
     assert_eq!(a.responses[&knowledge.expect("a knowledge question").1.id].priority, 5, "seeded by the area");
 

@@ -47,21 +47,21 @@ pub struct Assessment {
     /// JSON string; none when the template is run whole.
     #[serde(with = "frozen_design")]
     #[cfg_attr(feature = "ts", ts(type = "string | null"))]
-    pub design: Option<crate::design::Design>,
+    pub design: Option<Box<crate::design::Design>>,
 }
 
 mod frozen_design {
     use crate::design::Design;
     use serde::{Deserialize, Deserializer, Serializer};
 
-    pub fn serialize<S: Serializer>(d: &Option<Design>, s: S) -> Result<S::Ok, S::Error> {
+    pub fn serialize<S: Serializer>(d: &Option<Box<Design>>, s: S) -> Result<S::Ok, S::Error> {
         match d {
             Some(d) => s.serialize_str(&serde_json::to_string(d).map_err(serde::ser::Error::custom)?),
             None => s.serialize_none(),
         }
     }
 
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Design>, D::Error> {
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Box<Design>>, D::Error> {
         match Option::<String>::deserialize(d)? {
             Some(text) if !text.is_empty() => serde_json::from_str(&text).map(Some).map_err(serde::de::Error::custom),
             _ => Ok(None),

@@ -517,15 +517,20 @@ impl Document {
 type Upgrade = fn(&mut automerge::transaction::Transaction<'_>, Kind) -> Result<(), AutomergeError>;
 const UPGRADES: [Upgrade; SCHEMA as usize] = [upgrade_0_to_1];
 
-fn upgrade_0_to_1(tx: &mut automerge::transaction::Transaction<'_>, kind: Kind) -> Result<(), AutomergeError> {
-    let lists: &[&str] = match kind {
+/// The lists the upgrade to schema 1 creates where a document lacks them
+/// (the server lets a writer of some parts only make them, empty).
+pub fn upgrade_fields(kind: Kind) -> &'static [&'static str] {
+    match kind {
         Kind::Engagement => &["stakeholders", "log", "capacity_areas", "team"],
         Kind::Assessment => &["participants"],
         Kind::Plan => &["outcomes", "risks"],
         Kind::Monitoring => &["progress", "measurements", "trainings", "issues", "lessons"],
         Kind::Toolbox => &["entries"],
-    };
-    for key in lists {
+    }
+}
+
+fn upgrade_0_to_1(tx: &mut automerge::transaction::Transaction<'_>, kind: Kind) -> Result<(), AutomergeError> {
+    for key in upgrade_fields(kind) {
         if tx.get(automerge::ROOT, *key)?.is_none() {
             tx.put_object(automerge::ROOT, *key, ObjType::List)?;
         }

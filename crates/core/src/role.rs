@@ -70,10 +70,16 @@ impl Role {
     /// Whether this role may change what lies at `path` (e.g.
     /// `responses/q1/existing`) in a document of `kind`.
     pub fn may_change(self, kind: Kind, path: &str) -> bool {
+        self.may_change_part(kind, path.split('/').next().unwrap_or_default())
+    }
+
+    /// Whether this role may change the top-level field `part` (exactly that
+    /// key: a key may hold a `/`) of a document of `kind`.
+    pub fn may_change_part(self, kind: Kind, part: &str) -> bool {
         match self.reach(kind) {
             Reach::Nothing => false,
             Reach::Whole => true,
-            Reach::Parts(parts) => parts.contains(&path.split('/').next().unwrap_or_default()),
+            Reach::Parts(parts) => parts.contains(&part),
         }
     }
 

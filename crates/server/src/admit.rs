@@ -19,10 +19,10 @@ use crate::storage::Error;
 use crate::storage::Membership;
 use cd4mm_core::Code;
 use cd4mm_core::admission::{self, Refusal};
-use cd4mm_core::automerge::{Automerge, Change, ReadDoc};
+use cd4mm_core::automerge::legacy::{Key, ObjectId, OpId, OpType};
+use cd4mm_core::automerge::{self, Automerge, Change, ObjType, Prop, ReadDoc, ScalarValue, Value};
 use cd4mm_core::{Kind, Reach};
 use cd4mm_sync::wire::OutChange;
-use std::collections::BTreeMap;
 use std::collections::HashMap;
 
 /// What became of one incoming change.
@@ -351,9 +351,7 @@ struct Expected<'a> {
 
 impl Expected<'_> {
     /// The document's kind, if it is still what it must be.
-    /// `before`: the document's parts before the changes, for a writer who
-    /// may change only some of them.
-    fn check(&self, doc: &Automerge, before: Option<&Parts>) -> Result<Kind, Refusal> {
+    fn check(&self, doc: &Automerge) -> Result<Kind, Refusal> {
         let header = admission::check_document(doc)?;
         if header.workspace != self.workspace {
             return Err(Refusal::new(
@@ -380,50 +378,99 @@ impl Expected<'_> {
                 format!("your role ({role}) may not change {} documents in `{}`", header.kind.code(), self.workspace),
             ));
         }
-        if let (Some(role), Some(before)) = (self.role.filter(|_| !self.device.admin), before) {
-            let after = Parts::read(doc);
-            if let Some(part) = before.changed(&after).find(|p| !role.may_change(header.kind, p)) {
-                return Err(Refusal::new(Code::RoleForbids, role.refusal(header.kind, part)));
-            }
-        }
         Ok(header.kind)
     }
 
-    /// Whether the writer may change only some fields of this kind of
-    /// document, so what they change must be read before and after.
-    fn partial(&self) -> bool {
-        let kind = Kind::from_code(self.label);
-        !self.device.admin && self.role.is_some_and(|r| kind.is_none_or(|k| matches!(r.reach(k), Reach::Parts(_))))
+    /// The role, when it may change only some top-level fields of this kind
+    /// of document: its changes are then judged operation by operation.
+    fn partial(&self) -> Option<(Role, Kind)> {
+        let kind = Kind::from_code(self.label)?;
+        let role = self.role.filter(|_| !self.device.admin)?;
+        matches!(role.reach(kind), Reach::Parts(_)).then_some((role, kind))
+    }
+
+    /// A partial writer's changes, judged on what each operation writes
+    /// (`doc` holds them applied; `base` is what the document held before).
+    /// Never on how the document renders: a value written again, a Text of
+    /// the same letters, a mark, a counter or a conflict that loses all
+    /// render the same, and all of them write.
+    fn judge_parts(&self, doc: &Automerge, base: &BaseFacts, change: &Change) -> Result<(), Refusal> {
+        let Some((role, kind)) = self.partial() else { return Ok(()) };
+        if self.registered.is_none() {
+            return Err(Refusal::new(
+                Code::RoleForbids,
+                format!("your role ({}) may not start new {} documents", role.code(), kind.code()),
+            ));
+        }
+        let expanded = change.decode();
+        let mut roots: HashMap<String, Option<String>> = HashMap::new();
+        for op in &expanded.operations {
+            let (field, at_root) = match (&op.obj, &op.key) {
+                (ObjectId::Root, Key::Map(key)) => (key.to_string(), true),
+                (ObjectId::Root, Key::Seq(_)) => {
+                    return Err(Refusal::new(Code::BadChange, "a change writes a list position at the root"));
+                }
+                (ObjectId::Id(OpId(counter, actor)), _) => {
+                    let id = format!("{counter}@{}", actor.to_hex_string());
+                    let field = roots.entry(id).or_insert_with_key(|id| field_of(doc, id)).clone();
+                    let field = field.ok_or_else(|| {
+                        Refusal::new(Code::RoleForbids, "a change writes in an object this document does not hold")
+                    })?;
+                    (field, false)
+                }
+            };
+            if role.may_change_part(kind, &field) || (at_root && base.upgrade_allows(kind, &field, &op.action)) {
+                continue;
+            }
+            return Err(Refusal::new(Code::RoleForbids, role.refusal(kind, &field)));
+        }
+        Ok(())
     }
 }
 
-/// A document's content by top-level field, each with the conflicts under
-/// it: what a writer who may change only some fields is judged on. A
-/// concurrent value that loses still counts as a change.
-struct Parts(BTreeMap<String, String>);
+/// The top-level field that holds the object `id` (`counter@actor`).
+fn field_of(doc: &Automerge, id: &str) -> Option<String> {
+    let obj = doc.import_obj(id).ok()?;
+    match doc.parents(&obj).ok()?.last()?.prop {
+        Prop::Map(key) => Some(key),
+        Prop::Seq(_) => None,
+    }
+}
 
-impl Parts {
-    fn read(doc: &Automerge) -> Parts {
-        let (value, conflicts) = cd4mm_core::mapping::read(doc, None);
-        let mut parts: BTreeMap<String, String> = match value {
-            serde_json::Value::Object(fields) => fields.into_iter().map(|(k, v)| (k, v.to_string())).collect(),
-            _ => BTreeMap::new(),
+/// What a document held at its root before a partial writer's changes: the
+/// schema upgrade a device makes on open (`cd4mm_core::upgrade_fields`)
+/// writes fields that writer may not otherwise write, and is let through.
+struct BaseFacts {
+    fields: std::collections::HashSet<String>,
+    schema: i64,
+}
+
+impl BaseFacts {
+    fn read(doc: &Automerge) -> BaseFacts {
+        let schema = match doc.get(automerge::ROOT, "schema") {
+            Ok(Some((Value::Scalar(s), _))) => match s.as_ref() {
+                ScalarValue::Int(v) => *v,
+                ScalarValue::Uint(v) => i64::try_from(*v).unwrap_or(i64::MAX),
+                _ => 0,
+            },
+            _ => 0,
         };
-        for c in conflicts {
-            let top = c.path.split('/').next().unwrap_or_default().to_owned();
-            let text = parts.entry(top).or_default();
-            text.push_str(&serde_json::to_string(&c).unwrap_or_default());
-        }
-        Parts(parts)
+        BaseFacts { fields: doc.keys(automerge::ROOT).collect(), schema }
     }
 
-    /// The top-level fields that differ (header keys aside: they are judged
-    /// on their own).
-    fn changed<'a>(&'a self, after: &'a Parts) -> impl Iterator<Item = &'a str> {
-        let keys: std::collections::BTreeSet<&String> = self.0.keys().chain(after.0.keys()).collect();
-        keys.into_iter()
-            .filter(|k| !cd4mm_core::HEADER.contains(&k.as_str()) && self.0.get(*k) != after.0.get(*k))
-            .map(String::as_str)
+    /// Whether a root operation is what the schema upgrade writes: the
+    /// current schema over an older one, or an empty list, or a workspace,
+    /// where the document had none.
+    fn upgrade_allows(&self, kind: Kind, field: &str, action: &OpType) -> bool {
+        let upgrading = self.schema < cd4mm_core::SCHEMA as i64;
+        let missing = !self.fields.contains(field);
+        match (field, action) {
+            ("schema", OpType::Put(ScalarValue::Int(v))) => upgrading && *v == cd4mm_core::SCHEMA as i64,
+            ("schema", OpType::Put(ScalarValue::Uint(v))) => upgrading && *v == cd4mm_core::SCHEMA,
+            ("workspace", OpType::Put(ScalarValue::Str(_))) => upgrading && missing,
+            (f, OpType::Make(ObjType::List)) => upgrading && missing && cd4mm_core::upgrade_fields(kind).contains(&f),
+            _ => false,
+        }
     }
 }
 
@@ -449,10 +496,13 @@ fn judge_applied(mut doc: Automerge, base: &Base, changes: &[Change], expected: 
     if known.iter().all(|k| *k) {
         return changes.iter().map(|c| Verdict::Known(hash(c))).collect();
     }
-    let fresh: Vec<Change> = changes.iter().zip(&known).filter(|(_, k)| !**k).map(|(c, _)| c.clone()).collect();
-    let before = expected.partial().then(|| Parts::read(&doc));
-    if admission::apply(&mut doc, fresh).is_ok()
-        && let Ok(kind) = expected.check(&doc, before.as_ref())
+    let new: Vec<Change> = changes.iter().zip(&known).filter(|(_, k)| !**k).map(|(c, _)| c.clone()).collect();
+    let base = expected.partial().map(|_| BaseFacts::read(&doc));
+    let parts_hold =
+        |doc: &Automerge| base.as_ref().is_none_or(|b| new.iter().all(|c| expected.judge_parts(doc, b, c).is_ok()));
+    if admission::apply(&mut doc, new.clone()).is_ok()
+        && let Ok(kind) = expected.check(&doc)
+        && parts_hold(&doc)
     {
         return changes
             .iter()
@@ -474,9 +524,10 @@ fn judge_applied(mut doc: Automerge, base: &Base, changes: &[Change], expected: 
         let mut doc = reload();
         let why = match admission::apply(&mut doc, changes.to_vec()) {
             Err(r) => r,
-            Ok(()) => expected
-                .check(&doc, before.as_ref())
-                .err()
+            Ok(()) => base
+                .as_ref()
+                .and_then(|b| new.iter().find_map(|c| expected.judge_parts(&doc, b, c).err()))
+                .or_else(|| expected.check(&doc).err())
                 .unwrap_or_else(|| Refusal::new(Code::BadChange, "the changes break the document")),
         };
         return changes.iter().map(|_| Verdict::Refused(why.clone())).collect();
@@ -488,7 +539,6 @@ fn judge_applied(mut doc: Automerge, base: &Base, changes: &[Change], expected: 
             out.push(Verdict::Known(hash(change)));
             continue;
         }
-        let before = expected.partial().then(|| Parts::read(&doc));
         if let Err(refusal) = admission::apply(&mut doc, vec![change.clone()]) {
             out.push(Verdict::Refused(refusal));
             break;
@@ -497,7 +547,10 @@ fn judge_applied(mut doc: Automerge, base: &Base, changes: &[Change], expected: 
             out.push(Verdict::Deferred);
             continue;
         }
-        match expected.check(&doc, before.as_ref()) {
+        let parts = base.as_ref().map_or(Ok(()), |b| expected.judge_parts(&doc, b, change));
+        // The role's limits first: for a writer of some parts, what it may
+        // not write is the reason, whatever else the change breaks.
+        match parts.and_then(|()| expected.check(&doc)) {
             Ok(kind) => out.push(Verdict::Accepted(hash(change), kind)),
             Err(r) => {
                 out.push(Verdict::Refused(r));

@@ -34,6 +34,7 @@ mod https;
 mod instances;
 mod network_faults;
 mod not_accepted;
+mod partner_parts;
 mod regional;
 mod roles;
 mod sign_in;
