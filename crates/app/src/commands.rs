@@ -338,12 +338,13 @@ pub fn execute(store: &mut Store, caller: &Caller<'_>, command: Command, now_ms:
                 ));
             }
             let frozen =
-                a.template.as_ref().ok_or_else(|| AppError::new(Code::Invalid, "the assessment has no template"))?;
+                a.instrument().ok_or_else(|| AppError::new(Code::Invalid, "the assessment has no template"))?;
             let templates = cd4mm_core::data::templates()?;
             // Designing again starts from the shipped template, so a question
             // left out can come back; an assessment of an older version keeps
             // its own.
-            let shipped = templates.iter().find(|t| t.id == frozen.id && t.version == frozen.version).unwrap_or(frozen);
+            let shipped =
+                templates.iter().find(|t| t.id == frozen.id && t.version == frozen.version).unwrap_or(&frozen);
             let workspace = store.summary(&id)?.map(|d| d.workspace).unwrap_or_default();
             let mut areas = Vec::new();
             for d in store.list(Some(&workspace))?.into_iter().filter(|d| d.kind == Kind::Engagement.code()) {
@@ -351,8 +352,10 @@ pub fn execute(store: &mut Store, caller: &Caller<'_>, command: Command, now_ms:
                     areas.extend(e.capacity_areas);
                 }
             }
-            let (template, responses) = cd4mm_core::design::design(shipped, &design, &templates, &areas)
+            let (mut template, responses) = cd4mm_core::design::design(shipped, &design, &templates, &areas)
                 .map_err(|why| AppError::new(Code::Invalid, why))?;
+            // Frozen as an assessment keeps it: the translations beside the template.
+            let translations = std::mem::take(&mut template.translations);
             let json = |v: Result<serde_json::Value, serde_json::Error>| {
                 v.map_err(|e| AppError::new(Code::Internal, e.to_string()))
             };
@@ -361,6 +364,13 @@ pub fn execute(store: &mut Store, caller: &Caller<'_>, command: Command, now_ms:
                     "template",
                     serde_json::Value::String(
                         serde_json::to_string(&template).map_err(|e| AppError::new(Code::Internal, e.to_string()))?,
+                    ),
+                ),
+                (
+                    "template_translations",
+                    serde_json::Value::String(
+                        serde_json::to_string(&translations)
+                            .map_err(|e| AppError::new(Code::Internal, e.to_string()))?,
                     ),
                 ),
                 ("responses", json(serde_json::to_value(&responses))?),

@@ -22,6 +22,11 @@ pub struct Assessment {
     #[serde(with = "frozen")]
     #[cfg_attr(feature = "ts", ts(type = "string | null"))]
     pub template: Option<Template>,
+    /// The template's texts in other languages (`Template::translations`),
+    /// frozen as one JSON string beside it ("" when none). Kept apart and
+    /// left unparsed here: every edit reads the assessment into this model,
+    /// and the translations are most of the template's bytes.
+    pub template_translations: String,
     pub capacity_area_ids: Vec<String>,
     pub method: Method,
     pub entry_level: Option<Level>,
@@ -149,6 +154,7 @@ impl Default for Assessment {
         Assessment {
             title: String::new(),
             template: None,
+            template_translations: String::new(),
             capacity_area_ids: Vec::new(),
             method: Method::SelfAssessmentWorkshop,
             entry_level: None,
@@ -306,6 +312,15 @@ pub struct DimensionChange {
 }
 
 impl Assessment {
+    /// The frozen template with its translations: the whole instrument.
+    pub fn instrument(&self) -> Option<Template> {
+        let mut t = self.template.clone()?;
+        if !self.template_translations.is_empty() {
+            t.translations = serde_json::from_str(&self.template_translations).unwrap_or_default();
+        }
+        Some(t)
+    }
+
     /// The validation to record now: the current ratings, validated by `by`
     /// on `on` in `meeting`.
     pub fn validate(&self, by: &str, on: Date, meeting: &str) -> ValidationRecord {
@@ -335,9 +350,16 @@ impl Assessment {
 
     /// A new assessment from a template, with an empty entry for every question.
     pub fn start(title: &str, template: &Template) -> Assessment {
+        let mut frozen = template.clone();
+        let translations = std::mem::take(&mut frozen.translations);
         Assessment {
             title: title.to_owned(),
-            template: Some(template.clone()),
+            template_translations: if translations.is_empty() {
+                String::new()
+            } else {
+                serde_json::to_string(&translations).unwrap_or_default()
+            },
+            template: Some(frozen),
             responses: template.questions().map(|(_, q)| (q.id.clone(), Response::default())).collect(),
             ..Assessment::default()
         }
@@ -468,7 +490,8 @@ impl Assessment {
     /// entry level, linked to the same capacity areas; every rating starts
     /// afresh, for the partner to give again.
     pub fn reassess(baseline: &Assessment, baseline_id: &str, title: &str) -> Result<Assessment, String> {
-        let template = baseline.template.as_ref().ok_or("the baseline has no instrument to run again")?;
+        let template = baseline.instrument().ok_or("the baseline has no instrument to run again")?;
+        let template = &template;
         Ok(Assessment {
             method: baseline.method,
             entry_level: baseline.entry_level,

@@ -4,11 +4,16 @@
  */
 import type { Assessment, Dimension, Question, Section, Template } from './bindings';
 
-/** The template an assessment froze when it started (stored as a JSON string). */
+/**
+ * The template an assessment froze when it started (stored as a JSON
+ * string), with its translations (frozen beside it, in another string).
+ */
 export function frozenTemplate(a: Assessment): Template | null {
   if (!a.template) return null;
   try {
-    return JSON.parse(a.template) as Template;
+    const template = JSON.parse(a.template) as Template;
+    if (a.template_translations) template.translations = JSON.parse(a.template_translations) as Template['translations'];
+    return template;
   } catch {
     return null;
   }

@@ -28,7 +28,14 @@ export type Assessment = { title: string,
  * The template as it was when the assessment started, stored as one JSON
  * string: it is never edited, so it need not be a mergeable structure.
  */
-template: string | null, capacity_area_ids: Array<string>, method: Method, entry_level: Level | null, started_on: string | null, completed_on: string | null, 
+template: string | null, 
+/**
+ * The template's texts in other languages (`Template::translations`),
+ * frozen as one JSON string beside it ("" when none). Kept apart and
+ * left unparsed here: every edit reads the assessment into this model,
+ * and the translations are most of the template's bytes.
+ */
+template_translations: string, capacity_area_ids: Array<string>, method: Method, entry_level: Level | null, started_on: string | null, completed_on: string | null, 
 /**
  * The assessment this one measures again (a re-assessment), by document id.
  */

@@ -22,6 +22,7 @@ const engagement = (over: Partial<Engagement> = {}): Engagement => ({
 const assessment = (over: Partial<Assessment> = {}): Assessment => ({
   title: 'A',
   template: null,
+  template_translations: '',
   capacity_area_ids: [],
   method: 'self_assessment_workshop',
   entry_level: null,
