@@ -178,6 +178,8 @@ pub struct AssessmentSummary {
     pub comparison: Vec<DimensionChange>,
     /// Whether the partner validated the ratings, and what changed since.
     pub validation: ValidationState,
+    /// Whether rating has begun (the design step is then over).
+    pub rated: bool,
     /// Who set each question's current ratings, by question id: names where
     /// the server told them, else the device's actor (hex).
     pub raters: std::collections::BTreeMap<String, Vec<String>>,
@@ -314,8 +316,7 @@ pub fn execute(store: &mut Store, caller: &Caller<'_>, command: Command, now_ms:
             }
             let found = cd4mm_core::monitoring::reassessment_measurements(&m, &plan, &again, &again.title, on);
             for measurement in found {
-                let item =
-                    serde_json::to_value(&measurement).map_err(|e| AppError::new(Code::Internal, e.to_string()))?;
+                let item = to_json(&measurement)?;
                 let insert = Edit::Insert { list: "measurements".into(), item, before: None };
                 store.edit(&monitoring, &insert, now_ms)?;
             }
@@ -356,31 +357,12 @@ pub fn execute(store: &mut Store, caller: &Caller<'_>, command: Command, now_ms:
                 .map_err(|why| AppError::new(Code::Invalid, why))?;
             // Frozen as an assessment keeps it: the translations beside the template.
             let translations = std::mem::take(&mut template.translations);
-            let json = |v: Result<serde_json::Value, serde_json::Error>| {
-                v.map_err(|e| AppError::new(Code::Internal, e.to_string()))
-            };
             let edits = [
-                (
-                    "template",
-                    serde_json::Value::String(
-                        serde_json::to_string(&template).map_err(|e| AppError::new(Code::Internal, e.to_string()))?,
-                    ),
-                ),
-                (
-                    "template_translations",
-                    serde_json::Value::String(
-                        serde_json::to_string(&translations)
-                            .map_err(|e| AppError::new(Code::Internal, e.to_string()))?,
-                    ),
-                ),
-                ("responses", json(serde_json::to_value(&responses))?),
-                ("capacity_area_ids", json(serde_json::to_value(&design.capacity_area_ids))?),
-                (
-                    "design",
-                    serde_json::Value::String(
-                        serde_json::to_string(&design).map_err(|e| AppError::new(Code::Internal, e.to_string()))?,
-                    ),
-                ),
+                ("template", frozen_json(&template)?),
+                ("template_translations", frozen_json(&translations)?),
+                ("responses", to_json(&responses)?),
+                ("capacity_area_ids", to_json(&design.capacity_area_ids)?),
+                ("design", frozen_json(&design)?),
             ];
             for (path, value) in edits {
                 store.edit(&id, &Edit::Set { path: path.into(), value }, now_ms)?;
@@ -395,7 +377,7 @@ pub fn execute(store: &mut Store, caller: &Caller<'_>, command: Command, now_ms:
                 return Err(AppError::new(Code::Invalid, "say who validated the assessment for the partner"));
             }
             let record = a.validate(by.trim(), on, meeting.trim());
-            let value = serde_json::to_value(&record).map_err(|e| AppError::new(Code::Internal, e.to_string()))?;
+            let value = to_json(&record)?;
             store.edit(&id, &Edit::Set { path: "validation_record".into(), value }, now_ms)?;
             Ok(Reply::Document(store.read(&id)?))
         }
@@ -431,6 +413,7 @@ pub fn execute(store: &mut Store, caller: &Caller<'_>, command: Command, now_ms:
                 averages: a.averages(),
                 comparison,
                 validation: a.validation_state(),
+                rated: a.rated(),
                 raters,
             }))
         }
@@ -513,4 +496,16 @@ pub fn local_workspaces(store: &Store) -> Result<Vec<WorkspaceInfo>, AppError> {
     }
     out.sort_by_key(|w| w.name.to_lowercase());
     Ok(out)
+}
+
+/// A value as an edit writes it.
+fn to_json(value: &impl Serialize) -> Result<serde_json::Value, AppError> {
+    serde_json::to_value(value).map_err(|e| AppError::new(Code::Internal, e.to_string()))
+}
+
+/// A value frozen as one JSON string (never edited, so not mergeable).
+fn frozen_json(value: &impl Serialize) -> Result<serde_json::Value, AppError> {
+    serde_json::to_string(value)
+        .map(serde_json::Value::String)
+        .map_err(|e| AppError::new(Code::Internal, e.to_string()))
 }

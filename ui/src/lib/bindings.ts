@@ -72,6 +72,10 @@ comparison: Array<DimensionChange>,
  */
 validation: ValidationState, 
 /**
+ * Whether rating has begun (the design step is then over).
+ */
+rated: boolean, 
+/**
  * Who set each question's current ratings, by question id: names where
  * the server told them, else the device's actor (hex).
  */
