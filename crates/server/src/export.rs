@@ -294,7 +294,6 @@ fn streamed(pass: Pass, write: impl FnOnce(&mut Outlet) -> Result<(), ApiError> 
     let (sender, receiver) = tokio::sync::mpsc::channel::<Result<Vec<u8>, std::io::Error>>(8);
     let runtime = tokio::runtime::Handle::current();
     tokio::task::spawn_blocking(move || {
-        let _pass = pass;
         let mut out = Outlet { sender, runtime, chunk: Vec::with_capacity(CHUNK) };
         let result = write(&mut out).and_then(|()| out.flush().map_err(Outlet::gone));
         if let Err(e) = result {
@@ -307,6 +306,11 @@ fn streamed(pass: Pass, write: impl FnOnce(&mut Outlet) -> Result<(), ApiError> 
                 let _ = out.sender.try_send(Err(std::io::Error::other(e.message)));
             }
         }
+        // The pass goes before the body ends (the sender with `out`): a
+        // reader that asks again as soon as the download is whole finds it
+        // free, not "too many requests".
+        drop(pass);
+        drop(out);
     });
     Body::from_stream(futures_util::stream::unfold(
         receiver,
