@@ -29,7 +29,9 @@ ensure_packages() {
             postgres)
                 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql) ;;
             browser)
-                have chromium || missing+=(chromium) ;;
+                have chromium || missing+=(chromium)
+                # The browser tests read the text of the PDFs they print.
+                have pdftotext || missing+=(poppler-utils) ;;
             display)
                 have Xvfb || missing+=(xvfb xauth)
                 have WebKitWebDriver || missing+=(webkit2gtk-driver) ;;

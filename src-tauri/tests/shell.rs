@@ -235,7 +235,7 @@ fn signing_in_syncs_in_the_background_and_signing_out_stops() {
     let saved = std::path::PathBuf::from(saved.as_str().expect("a path"));
     assert_eq!(saved, data.path().join("exports").join("cd4mm-plans-gh.csv"));
     let csv = std::fs::read_to_string(&saved).expect("the saved export");
-    assert!(csv.starts_with("workspace,country,plan,"), "{csv}");
+    assert!(csv.starts_with("workspace,country,area,plan,"), "{csv}");
     let again = app.invoke("save_export", export).expect("saved again");
     assert!(again.as_str().is_some_and(|p| p.ends_with("cd4mm-plans-gh (2).csv")), "never overwritten: {again}");
     let sneaky = app

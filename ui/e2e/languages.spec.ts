@@ -66,10 +66,10 @@ for (const [lang, catalogue] of [
         .filter(([key, text]) => (catalogue as Record<string, string>)[key] !== text)
         .map(([key, text]) => [text, key]),
     );
-    for (const path of ['phase/1', 'phase/2/baseline', 'phase/3/plan', 'phase/4', 'phase/5']) {
+    for (const path of ['phase/1', 'phase/2/baseline', 'phase/3/plan', 'phase/4', 'phase/5', 'donor-report', '']) {
       await page.goto(`${base()}/#/w/ghana-border/${path}`);
       await page.reload();
-      await expect(page.locator('.phase-header h1')).toBeVisible();
+      await expect(page.locator('main h1').first()).toBeVisible();
       await page.waitForLoadState('networkidle');
       const texts = await pageTexts(page);
       const left = texts.filter((t) => english.has(t)).map((t) => `${english.get(t)}: ${t}`);

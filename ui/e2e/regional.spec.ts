@@ -163,7 +163,7 @@ test('scenario 6: the regional officer reviews six countries, narrows to labour 
   await engagements.getByRole('link', { name: 'Northern border crossings' }).click();
   // The overview, from the dashboard: the phases' states are shown, locked.
   await expect(page.getByRole('heading', { name: 'Northern border crossings', level: 1 })).toBeVisible();
-  const states = page.getByLabel('State', { exact: true });
+  const states = page.getByLabel('Marked by the team', { exact: true });
   await expect(states).toHaveCount(5);
   for (const state of await states.all()) await expect(state).toBeDisabled();
   await expect(openFields(page)).toHaveCount(0);

@@ -56,6 +56,7 @@ pub fn typescript() -> String {
     // The regional dashboard, as `/api/dashboard` answers it.
     collect.visit::<cd4mm_core::regional::Dashboard>();
     collect.visit::<cd4mm_core::regional::By>();
+    collect.visit::<cd4mm_core::regional::Measure>();
     // The administration pages, as `/api/admin/…` and `/api/devices` answer.
     collect.visit::<cd4mm_core::administration::AdminAction>();
     collect.visit::<cd4mm_core::administration::AdminOverview>();
@@ -146,12 +147,19 @@ fn vocabulary() -> String {
         ("ageGroup", "AGE_GROUPS", "AgeGroup", codes(AgeGroup::ALL)),
         ("severity", "SEVERITIES", "Severity", codes(Severity::ALL)),
         ("criterion", "CRITERIA", "Criterion", codes(Criterion::ALL)),
+        ("frequency", "FREQUENCIES", "Frequency", codes(Frequency::ALL)),
+        ("horizon", "HORIZONS", "Horizon", codes(Horizon::ALL)),
+        ("disaggregation", "DISAGGREGATIONS", "Disaggregation", codes(Disaggregation::ALL)),
+        ("riskStatus", "RISK_STATUSES", "RiskStatus", codes(RiskStatus::ALL)),
+        ("evaluationType", "EVALUATION_TYPES", "EvaluationType", codes(EvaluationType::ALL)),
+        ("responseStatus", "RESPONSE_STATUSES", "ResponseStatus", codes(ResponseStatus::ALL)),
         ("indicatorStatus", "INDICATOR_STATUSES", "IndicatorStatus", codes(IndicatorStatus::ALL)),
         ("entryKind", "ENTRY_KINDS", "EntryKind", codes(EntryKind::ALL)),
         ("syncState", "SYNC_STATES", "SyncState", codes(crate::commands::SyncState::ALL)),
         ("role", "ROLES", "Role", codes(Role::ALL)),
         ("quadrant", "QUADRANTS", "Quadrant", codes(Quadrant::ALL)),
         ("region.by", "BYS", "By", codes(cd4mm_core::regional::By::ALL)),
+        ("region.measure", "MEASURES", "Measure", codes(cd4mm_core::regional::Measure::ALL)),
     ];
     let mut types: Vec<&str> = lists.iter().map(|l| l.2).collect();
     types.sort_unstable();

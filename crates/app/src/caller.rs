@@ -55,6 +55,7 @@ impl Caller<'_> {
     pub fn check(&self, store: &Store, command: &Command) -> Result<(), AppError> {
         let (workspace, kind) = match command {
             Command::CreateDocument { workspace, kind, .. } => (workspace.clone(), *kind),
+            Command::StartNextRound { workspace, .. } => (workspace.clone(), Kind::Engagement),
             Command::EditDocument { id, .. }
             | Command::ValidateAssessment { id, .. }
             | Command::DesignAssessment { id, .. }
@@ -115,5 +116,5 @@ impl std::fmt::Debug for Caller<'_> {
 }
 
 fn command_creates(command: &Command) -> bool {
-    matches!(command, Command::CreateDocument { .. })
+    matches!(command, Command::CreateDocument { .. } | Command::StartNextRound { .. })
 }

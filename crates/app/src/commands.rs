@@ -4,12 +4,15 @@
 
 use crate::caller::Caller;
 use cd4mm_core::assessment::{Assessment, DimensionChange, DimensionScore, QuestionGap, ValidationState};
+use cd4mm_core::delivery::Delivery;
 use cd4mm_core::design::Design;
-use cd4mm_core::engagement::{Engagement, RankedArea};
-use cd4mm_core::monitoring::{Headcount, Monitoring};
-use cd4mm_core::plan::{IndicatorStatus, Plan, Progress};
-use cd4mm_core::template::Template;
+use cd4mm_core::engagement::{Engagement, Phases, RankedArea};
+use cd4mm_core::monitoring::{Headcount, Learning, Monitoring};
+use cd4mm_core::next_round::RoundWords;
+use cd4mm_core::plan::{IndicatorStatus, Plan};
+use cd4mm_core::template::{Purpose, Template};
 use cd4mm_core::toolbox::Toolbox;
+use cd4mm_core::vocabulary::Disaggregation;
 use cd4mm_core::{Code, Content, Date, Edit, HistoryEntry, Kind, Role, Snapshot};
 use cd4mm_store::{DocumentSummary, NotAccepted, SearchHit, Store, StoreError};
 use serde::{Deserialize, Serialize};
@@ -59,6 +62,12 @@ pub enum Command {
     PlanSummary { id: String, monitoring: Vec<String> },
     /// Figures of a monitoring document: each training's headcount.
     MonitoringSummary { id: String },
+    /// The five phases of a workspace's engagement: each at least as far as
+    /// the team marked it and as its documents show.
+    Phases { workspace: String },
+    /// Start the next round: a new engagement `id` in `workspace` carrying
+    /// the stakeholders, open gaps and lessons of the round in `from`.
+    StartNextRound { id: String, workspace: String, from: String, title: String, on: Date, words: RoundWords },
     /// The workspaces this user may open, with their role in each.
     Workspaces,
     /// Who changed a document and when, newest first.
@@ -78,6 +87,7 @@ impl Command {
         matches!(
             self,
             Command::CreateDocument { .. }
+                | Command::StartNextRound { .. }
                 | Command::EditDocument { .. }
                 | Command::ValidateAssessment { .. }
                 | Command::DesignAssessment { .. }
@@ -100,6 +110,7 @@ pub enum Reply {
     Plan(PlanSummary),
     Monitoring(MonitoringSummary),
     RankedAreas(Vec<RankedArea>),
+    Phases(PhaseStates),
     Workspaces(Vec<WorkspaceInfo>),
     History(Vec<HistoryEntry>),
     NotAccepted(Vec<NotAccepted>),
@@ -183,11 +194,15 @@ pub struct AssessmentSummary {
     /// Who set each question's current ratings, by question id: names where
     /// the server told them, else the device's actor (hex).
     pub raters: std::collections::BTreeMap<String, Vec<String>>,
+    /// What its template is for: only capacity gaps are ranked and planned
+    /// for; a training evaluation belongs to its training.
+    pub purpose: Purpose,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 pub struct PlanSummary {
-    pub progress: Progress,
+    /// Activities, periods, spending and risks, from the monitoring documents.
+    pub delivery: Delivery,
     pub indicators: Vec<IndicatorLine>,
 }
 
@@ -202,11 +217,23 @@ pub struct IndicatorLine {
     pub latest: Option<f64>,
 }
 
+/// The phases as shown, beside what the team marked and what the documents
+/// show, so the overview can say why a phase is where it is.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct PhaseStates {
+    pub states: Phases,
+    pub team: Phases,
+    pub shown: Phases,
+}
+
 /// Figures of a monitoring document.
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 pub struct MonitoringSummary {
     /// Each training's participants, by training id.
     pub headcounts: BTreeMap<String, Headcount>,
+    /// Each training's test scores by sex, age group and institution, by
+    /// training id, then by disaggregation code.
+    pub learning: BTreeMap<String, BTreeMap<String, BTreeMap<String, Learning>>>,
 }
 
 /// An error as the UI sees it: a stable code to branch on and a message to show.
@@ -267,6 +294,8 @@ pub fn execute(store: &mut Store, caller: &Caller<'_>, command: Command, now_ms:
         Command::ListDocuments { workspace } => Ok(Reply::Documents(store.list(workspace.as_deref())?)),
         Command::ReadDocument { id } => Ok(Reply::Document(store.read(&id)?)),
         Command::CreateDocument { id, workspace, kind, title, template, baseline } => {
+            // The server would refuse the document later; say so now.
+            cd4mm_core::admission::check_doc_id(&id).map_err(|r| AppError::new(r.code, r.message))?;
             let content = match kind {
                 Kind::Engagement => Content::Engagement(Engagement { title, ..Engagement::default() }),
                 Kind::Assessment if let Some(b) = baseline => {
@@ -292,6 +321,38 @@ pub fn execute(store: &mut Store, caller: &Caller<'_>, command: Command, now_ms:
                 Kind::Toolbox => Content::Toolbox(Toolbox { title, entries: vec![] }),
             };
             store.create(&id, &workspace, &content, now_ms)?;
+            Ok(Reply::Created { id })
+        }
+        Command::StartNextRound { id, workspace, from, title, on, words } => {
+            cd4mm_core::admission::check_doc_id(&id).map_err(|r| AppError::new(r.code, r.message))?;
+            if workspace == from {
+                return Err(AppError::new(
+                    Code::Invalid,
+                    "the next round goes to a workspace of its own: choose one that has no engagement yet",
+                ));
+            }
+            if store.list(Some(&workspace))?.iter().any(|d| d.kind == Kind::Engagement.code()) {
+                return Err(AppError::new(
+                    Code::Exists,
+                    format!("workspace `{workspace}` already has an engagement: choose one that has none"),
+                ));
+            }
+            let mut contents = Vec::new();
+            for doc in store.list(Some(&from))? {
+                if let Ok(c) = store.content(&doc.id) {
+                    contents.push(c);
+                }
+            }
+            // Nothing to start from: a workspace this device does not hold
+            // (or may not read) is not quietly taken for an empty round.
+            if !contents.iter().any(|c| matches!(c, Content::Engagement(_))) {
+                return Err(AppError::new(
+                    Code::NotFound,
+                    format!("there is no engagement in workspace `{from}` to start the next round from"),
+                ));
+            }
+            let next = cd4mm_core::next_round::next_round(&title, &from, &contents, on, &words);
+            store.create(&id, &workspace, &Content::Engagement(next), now_ms)?;
             Ok(Reply::Created { id })
         }
         Command::EditDocument { id, edit } => {
@@ -415,6 +476,7 @@ pub fn execute(store: &mut Store, caller: &Caller<'_>, command: Command, now_ms:
                 validation: a.validation_state(),
                 rated: a.rated(),
                 raters,
+                purpose: a.template.as_ref().map(|t| t.purpose()).unwrap_or_default(),
             }))
         }
         Command::PlanSummary { id, monitoring } => {
@@ -428,7 +490,7 @@ pub fn execute(store: &mut Store, caller: &Caller<'_>, command: Command, now_ms:
                     _ => return Err(AppError::new(Code::WrongKind, format!("`{m}` is not monitoring data"))),
                 }
             }
-            let refs: Vec<&Monitoring> = docs.iter().collect();
+            let periods: Vec<(&str, &Monitoring)> = monitoring.iter().map(String::as_str).zip(docs.iter()).collect();
             let indicators = plan
                 .indicators()
                 .into_iter()
@@ -445,14 +507,41 @@ pub fn execute(store: &mut Store, caller: &Caller<'_>, command: Command, now_ms:
                     }
                 })
                 .collect();
-            Ok(Reply::Plan(PlanSummary { progress: plan.progress(&refs), indicators }))
+            Ok(Reply::Plan(PlanSummary { delivery: plan.delivery(&periods), indicators }))
         }
         Command::MonitoringSummary { id } => {
             let Content::Monitoring(monitoring) = content(store, &id)? else {
                 return Err(AppError::new(Code::WrongKind, format!("`{id}` is not monitoring data")));
             };
             let headcounts = monitoring.trainings.iter().map(|t| (t.id.clone(), t.headcount())).collect();
-            Ok(Reply::Monitoring(MonitoringSummary { headcounts }))
+            let learning = monitoring
+                .trainings
+                .iter()
+                .map(|t| {
+                    let by = Disaggregation::ALL.iter().map(|&d| (d.code(), t.learning_by(d))).collect();
+                    (t.id.clone(), by)
+                })
+                .collect();
+            Ok(Reply::Monitoring(MonitoringSummary { headcounts, learning }))
+        }
+        Command::Phases { workspace } => {
+            let mut contents = Vec::new();
+            for doc in store.list(Some(&workspace))? {
+                // A document this app cannot read does not stop the overview.
+                if let Ok(c) = store.content(&doc.id) {
+                    contents.push((doc.id, c));
+                }
+            }
+            let team = contents
+                .iter()
+                .find_map(|(_, c)| match c {
+                    Content::Engagement(e) => Some(e.phases.clone()),
+                    _ => None,
+                })
+                .unwrap_or_default();
+            let evidence = cd4mm_core::phases::Evidence::of(contents.iter().map(|(id, c)| (id.as_str(), c)));
+            let states = cd4mm_core::phases::states(&team, &evidence);
+            Ok(Reply::Phases(PhaseStates { states, team, shown: evidence.shown() }))
         }
         Command::Workspaces => Ok(Reply::Workspaces(caller.workspaces(store)?)),
         Command::History { id } => {

@@ -223,7 +223,7 @@ fn a_plan_summary_follows_monitoring_data() {
         4,
     );
     let Reply::Plan(summary) = reply.expect("summary") else { panic!("a plan summary") };
-    assert_eq!((summary.progress.budget, summary.progress.spent), (10000.0, 2500.0));
+    assert_eq!((summary.delivery.progress.budget, summary.delivery.progress.spent), (10000.0, 2500.0));
     assert_eq!(summary.indicators.len(), 1);
     assert_eq!(summary.indicators[0].status, cd4mm_core::plan::IndicatorStatus::OnTrack, "2 of 4 at mid-year");
     assert_eq!(summary.indicators[0].latest, Some(2.0));
@@ -325,4 +325,52 @@ fn local_workspaces_are_named_after_their_engagement() {
         panic!("workspaces")
     };
     assert_eq!(ws.iter().map(|w| w.name.as_str()).collect::<Vec<_>>(), ["The eng"], "one workspace, no toolbox");
+}
+
+#[test]
+fn the_next_round_starts_from_this_one_in_a_workspace_of_its_own() {
+    let (_dir, mut store) = store();
+    create(&mut store, "engagement", Kind::Engagement, None);
+    let stakeholder = json!({"id": "s1", "name": "Immigration Service", "organisation": "GIS"});
+    execute(
+        &mut store,
+        &Caller::local(),
+        Command::EditDocument {
+            id: "engagement".into(),
+            edit: Edit::Insert { list: "stakeholders".into(), item: stakeholder, before: None },
+        },
+        2,
+    )
+    .expect("a stakeholder");
+    create(&mut store, "baseline", Kind::Assessment, Some("border_management"));
+    edit(&mut store, "baseline", "responses/adm_structure/existing", json!(2)).expect("score");
+    edit(&mut store, "baseline", "responses/adm_structure/desired", json!(5)).expect("score");
+    // A policy profile's answers are not capacity gaps and stay behind.
+    create(&mut store, "mgi", Kind::Assessment, Some("migration_governance"));
+
+    let words =
+        cd4mm_core::next_round::RoundWords { carried: "{stakeholders}/{gaps}/{lessons}".into(), ..Default::default() };
+    let start = |workspace: &str| Command::StartNextRound {
+        id: format!("next-{workspace}"),
+        workspace: workspace.into(),
+        from: "ws".into(),
+        title: "Round 2".into(),
+        on: cd4mm_core::Date::parse("2027-01-10").expect("date"),
+        words: words.clone(),
+    };
+    // Not into the same workspace: it has its engagement.
+    let refused = execute(&mut store, &Caller::local(), start("ws"), 3).expect_err("same workspace");
+    assert_eq!(refused.code, Code::Invalid);
+    assert_eq!(
+        execute(&mut store, &Caller::local(), start("ws2"), 3).expect("next round"),
+        Reply::Created { id: "next-ws2".into() }
+    );
+    let Content::Engagement(next) = store.content("next-ws2").expect("content") else { panic!("an engagement") };
+    assert_eq!(next.previous_workspace.as_deref(), Some("ws"));
+    assert_eq!(next.stakeholders.len(), 1);
+    assert_eq!(next.capacity_areas.iter().map(|c| c.id.as_str()).collect::<Vec<_>>(), ["gap-adm_structure"]);
+    assert_eq!(next.log[0].summary, "1/1/0");
+    // A second round into the same workspace is refused: one engagement each.
+    let again = execute(&mut store, &Caller::local(), start("ws2"), 4).expect_err("already started");
+    assert_eq!(again.code, Code::Exists);
 }

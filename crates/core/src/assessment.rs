@@ -265,7 +265,7 @@ pub struct QuestionGap {
 impl QuestionGap {
     /// Gap × partner priority: the order in which gaps are addressed.
     pub fn weight(&self) -> Option<i64> {
-        self.gap.map(|g| g * i64::from(self.priority))
+        self.gap.map(|g| g.saturating_mul(i64::from(self.priority)))
     }
 }
 
@@ -382,7 +382,7 @@ impl Assessment {
                     functional_capacity: q.functional_capacity,
                     existing: r.existing,
                     desired: r.desired,
-                    gap: r.existing.zip(r.desired).map(|(e, d)| d - e),
+                    gap: r.existing.zip(r.desired).map(|(e, d)| d.saturating_sub(e)),
                     priority: r.priority,
                 }
             })

@@ -27,6 +27,8 @@ pub struct Engagement {
     /// Weighted criteria the partner scores the capacity areas against, to
     /// rank them (phase 1).
     pub prioritisation: Prioritisation,
+    /// The workspace of the round this one follows, when it does.
+    pub previous_workspace: Option<String>,
 }
 
 /// Criteria with weights, and each capacity area's score on each.

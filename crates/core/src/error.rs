@@ -47,6 +47,10 @@ impl From<FieldError> for Error {
 }
 
 /// Collects validation problems while walking a typed document.
+/// The largest amount or count a document may hold: far above any budget,
+/// and small enough that a region's sums stay finite.
+pub const MAX_AMOUNT: f64 = 1e15;
+
 #[derive(Debug, Default)]
 pub struct Problems(pub Vec<FieldError>);
 
@@ -62,10 +66,14 @@ impl Problems {
         }
     }
 
-    /// Check that an amount of money or a count is not negative.
+    /// Check that an amount of money or a count is not negative, and not so
+    /// large that adding such amounts up would stop being a number (a
+    /// plan's total over its lines, a region's over its plans).
     pub fn non_negative(&mut self, field: &str, value: f64) {
         if value < 0.0 || value.is_nan() {
             self.add(field, format!("{value} is negative; enter zero or more"));
+        } else if value > MAX_AMOUNT {
+            self.add(field, format!("{value} is larger than any amount this app keeps (at most {MAX_AMOUNT:e})"));
         }
     }
 

@@ -6,8 +6,9 @@
 
 use crate::Date;
 use crate::error::Problems;
-use crate::monitoring::Monitoring;
-use crate::vocabulary::{ActivityStatus, ActivityType, CoreIssue, Direction, Level, Rating};
+use crate::vocabulary::{
+    ActivityStatus, ActivityType, CoreIssue, Direction, Disaggregation, Frequency, Horizon, Level, Rating,
+};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -27,6 +28,53 @@ pub struct Plan {
     pub risks: Vec<Risk>,
     pub assumptions: String,
     pub sustainability: String,
+    /// Who funds the plan, and how much each has committed.
+    pub donors: Vec<Donor>,
+    /// What the partner government puts in, in the plan's currency…
+    pub government_contribution: f64,
+    /// …and in what form (staff time, premises, a budget line).
+    pub government_contribution_note: String,
+    /// What is handed over to the partner, to whom, when and on what terms.
+    pub handover: Vec<Handover>,
+    /// What must be done before the plan's team leaves.
+    pub exit_checklist: Vec<ExitItem>,
+}
+
+/// Something handed over: an SOP, equipment, a system, a training package.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(default)]
+pub struct Handover {
+    pub id: String,
+    pub item: String,
+    /// The receiving institution as written…
+    pub recipient: String,
+    /// …and in the engagement's stakeholder register.
+    pub stakeholder_id: Option<String>,
+    pub date: Option<Date>,
+    pub signed_by: String,
+    pub conditions: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(default)]
+pub struct ExitItem {
+    pub id: String,
+    pub text: String,
+    pub done: bool,
+}
+
+/// A funder of the plan and what it committed, in the plan's currency.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(default)]
+pub struct Donor {
+    pub id: String,
+    pub name: String,
+    pub amount: f64,
+    /// The grant or agreement reference, as the donor names it.
+    pub agreement: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -45,6 +93,9 @@ pub struct Outcome {
     pub statement: String,
     pub indicators: Vec<Indicator>,
     pub outputs: Vec<Output>,
+    /// What must hold outside the plan's control for this result to follow
+    /// (the results matrix's assumptions column).
+    pub assumptions: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -55,6 +106,7 @@ pub struct Output {
     pub statement: String,
     pub indicators: Vec<Indicator>,
     pub activities: Vec<Activity>,
+    pub assumptions: String,
 }
 
 /// An assessment gap an activity addresses.
@@ -81,11 +133,36 @@ pub struct Activity {
     pub owner: String,
     pub starts_on: Option<Date>,
     pub ends_on: Option<Date>,
+    /// The activity's budget; when it has budget lines, their sum counts
+    /// instead ([`Activity::cost`]).
     pub budget: f64,
     pub status: ActivityStatus,
     pub addresses: Vec<GapRef>,
     pub indicators: Vec<Indicator>,
     pub notes: String,
+    pub horizon: Option<Horizon>,
+    pub budget_lines: Vec<BudgetLine>,
+    /// The donor (id in [`Plan::donors`]) or `government` paying for it.
+    pub funding_source: String,
+}
+
+/// One costed line of an activity's budget.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(default)]
+pub struct BudgetLine {
+    pub id: String,
+    /// What is bought: trainers' fees, venue, travel, equipment.
+    pub item: String,
+    pub amount: f64,
+}
+
+impl Activity {
+    /// What the activity is planned to cost: the sum of its budget lines when
+    /// it has any, else its budget.
+    pub fn cost(&self) -> f64 {
+        if self.budget_lines.is_empty() { self.budget } else { self.budget_lines.iter().map(|l| l.amount).sum() }
+    }
 }
 
 impl Default for Activity {
@@ -105,6 +182,9 @@ impl Default for Activity {
             addresses: Vec::new(),
             indicators: Vec::new(),
             notes: String::new(),
+            horizon: None,
+            budget_lines: Vec::new(),
+            funding_source: String::new(),
         }
     }
 }
@@ -118,11 +198,35 @@ pub struct Indicator {
     pub unit: String,
     pub direction: Direction,
     pub baseline: f64,
+    /// The baseline is still to be measured: `baseline` means nothing yet
+    /// (a document written before this field reads as known).
+    pub baseline_unknown: bool,
     pub baseline_on: Option<Date>,
     pub target: f64,
     pub target_on: Option<Date>,
     pub means_of_verification: String,
     pub assumptions: String,
+    /// Values expected on the way to the target.
+    pub milestones: Vec<Milestone>,
+    pub frequency: Option<Frequency>,
+    /// Who measures it.
+    pub responsible: String,
+    /// How it is measured: survey, records review, observation, test.
+    pub collection_method: String,
+    /// What its measurements are broken down by.
+    pub disaggregation: Vec<Disaggregation>,
+    /// It tells whether the change lasts once support ends.
+    pub sustainability: bool,
+}
+
+/// A value an indicator should have reached by a date.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(default)]
+pub struct Milestone {
+    pub id: String,
+    pub on: Option<Date>,
+    pub value: f64,
 }
 
 impl Default for Indicator {
@@ -133,11 +237,18 @@ impl Default for Indicator {
             unit: String::new(),
             direction: Direction::Increase,
             baseline: 0.0,
+            baseline_unknown: false,
             baseline_on: None,
             target: 0.0,
             target_on: None,
             means_of_verification: String::new(),
             assumptions: String::new(),
+            milestones: Vec::new(),
+            frequency: None,
+            responsible: String::new(),
+            collection_method: String::new(),
+            disaggregation: Vec::new(),
+            sustainability: false,
         }
     }
 }
@@ -198,36 +309,40 @@ pub const AT_RISK_BELOW: f64 = 0.9;
 pub const OFF_TRACK_BELOW: f64 = 0.6;
 
 impl Indicator {
-    /// Status from the baseline, the target, their dates and the latest
-    /// measurement. Progress expected by the measurement date grows linearly from
-    /// the baseline date to the target date; once the target date has passed
-    /// without reaching the target the indicator is off track.
+    /// Status from the baseline, the milestones, the target, their dates and
+    /// the latest measurement. The value expected by the measurement's date
+    /// runs in straight lines from the baseline through each dated milestone
+    /// to the target; once the target date has passed without reaching the
+    /// target the indicator is off track. With the baseline still unknown
+    /// there is no distance to measure against: only a milestone due and not
+    /// reached puts it at risk.
     pub fn status(&self, latest: Option<(Date, f64)>) -> IndicatorStatus {
         let Some((on, value)) = latest else {
             return IndicatorStatus::NoData;
         };
-        let span = self.target - self.baseline;
-        let achieved = match self.direction {
-            Direction::Increase => value >= self.target,
-            Direction::Decrease => value <= self.target,
+        let reached = |goal: f64| match self.direction {
+            Direction::Increase => value >= goal,
+            Direction::Decrease => value <= goal,
         };
-        if achieved {
+        if reached(self.target) {
             return IndicatorStatus::Achieved;
         }
+        if self.target_on.is_some_and(|t| on >= t) {
+            return IndicatorStatus::OffTrack;
+        }
+        if self.baseline_unknown {
+            let due = self.milestones.iter().filter_map(|m| m.on.map(|d| (d, m.value))).filter(|(d, _)| *d <= on);
+            return match due.max_by(|a, b| a.0.cmp(&b.0)) {
+                Some((_, goal)) if !reached(goal) => IndicatorStatus::AtRisk,
+                _ => IndicatorStatus::OnTrack,
+            };
+        }
+        let span = self.target - self.baseline;
         if span == 0.0 {
             return IndicatorStatus::OnTrack;
         }
         let actual = (value - self.baseline) / span;
-        let expected = match (self.baseline_on, self.target_on) {
-            (Some(b), Some(t)) if t > b => {
-                ((on.days() - b.days()) as f64 / (t.days() - b.days()) as f64).clamp(0.0, 1.0)
-            }
-            (_, Some(t)) if on >= t => 1.0,
-            _ => 0.0,
-        };
-        if self.target_on.is_some_and(|t| on >= t) {
-            return IndicatorStatus::OffTrack;
-        }
+        let expected = ((self.expected_on(on) - self.baseline) / span).clamp(0.0, 1.0);
         if expected <= 0.0 || actual >= expected * AT_RISK_BELOW {
             IndicatorStatus::OnTrack
         } else if actual >= expected * OFF_TRACK_BELOW {
@@ -236,9 +351,33 @@ impl Indicator {
             IndicatorStatus::OffTrack
         }
     }
+
+    /// The value expected on `on`: the baseline before anything is due, then
+    /// straight lines between the dated baseline, milestones and target.
+    pub fn expected_on(&self, on: Date) -> f64 {
+        let mut points: Vec<(Date, f64)> = Vec::with_capacity(self.milestones.len() + 2);
+        points.extend(self.baseline_on.map(|d| (d, self.baseline)));
+        points.extend(self.milestones.iter().filter_map(|m| m.on.map(|d| (d, m.value))));
+        points.extend(self.target_on.map(|d| (d, self.target)));
+        points.sort_by_key(|p| p.0);
+        // Without a dated baseline, nothing is expected before the first point.
+        let mut from = (None::<Date>, self.baseline);
+        for (date, value) in points {
+            if on < date {
+                let Some(start) = from.0 else { return from.1 };
+                let (run, elapsed) = ((date.days() - start.days()) as f64, (on.days() - start.days()) as f64);
+                return if run <= 0.0 { value } else { from.1 + (value - from.1) * elapsed / run };
+            }
+            from = (Some(date), value);
+        }
+        from.1
+    }
 }
 
-/// How far the plan has come, by activities and by budget.
+/// How far the plan has come, by activities and by budget. Each activity's
+/// status and spend are its latest progress update's, whatever the period
+/// ([`crate::delivery`]); the status set on the plan counts only until the
+/// first update.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Progress {
@@ -246,10 +385,16 @@ pub struct Progress {
     pub by_status: BTreeMap<ActivityStatus, usize>,
     /// Completed activities over activities not cancelled, 0–1.
     pub completion: f64,
+    /// Mean percent complete of the activities not cancelled, 0–100.
+    pub percent_complete: f64,
+    /// What the activities not cancelled cost, plus what cancelled ones had
+    /// spent before they stopped.
     pub budget: f64,
     pub spent: f64,
     /// Spent over budget, 0 when nothing is budgeted.
     pub budget_used: f64,
+    /// Budget of cancelled activities that they did not spend: free again.
+    pub released: f64,
 }
 
 impl Plan {
@@ -284,40 +429,14 @@ impl Plan {
         })
     }
 
-    /// Progress by activities and budget; spending comes from the monitoring
-    /// documents (the latest reported cumulative spend per activity).
-    pub fn progress(&self, monitoring: &[&Monitoring]) -> Progress {
-        let mut by_status = BTreeMap::new();
-        let (mut budget, mut spent, mut done, mut live) = (0.0, 0.0, 0usize, 0usize);
-        for (_, _, a) in self.activities() {
-            *by_status.entry(a.status).or_insert(0) += 1;
-            budget += a.budget;
-            if a.status != ActivityStatus::Cancelled {
-                live += 1;
-            }
-            if a.status == ActivityStatus::Completed {
-                done += 1;
-            }
-            spent += monitoring
-                .iter()
-                .flat_map(|m| m.progress.iter())
-                .filter(|u| u.activity_id == a.id)
-                .max_by(|x, y| x.date.cmp(&y.date).then(x.id.cmp(&y.id)))
-                .map_or(0.0, |u| u.spent);
-        }
-        Progress {
-            activities: by_status.values().sum(),
-            by_status,
-            completion: if live == 0 { 0.0 } else { done as f64 / live as f64 },
-            budget,
-            spent,
-            budget_used: if budget > 0.0 { spent / budget } else { 0.0 },
-        }
-    }
-
     pub(crate) fn check(&self, p: &mut Problems) {
         p.required("title", &self.title);
         p.period("ends_on", self.starts_on, self.ends_on);
+        p.non_negative("government_contribution", self.government_contribution);
+        for d in &self.donors {
+            p.required(&format!("donors/{}/name", d.id), &d.name);
+            p.non_negative(&format!("donors/{}/amount", d.id), d.amount);
+        }
         check_indicators(p, "objective/indicators", &self.objective.indicators);
         for oc in &self.outcomes {
             let at = format!("outcomes/{}", oc.id);
@@ -329,6 +448,9 @@ impl Plan {
                     let at = format!("{at}/activities/{}", a.id);
                     p.required(&format!("{at}/title"), &a.title);
                     p.non_negative(&format!("{at}/budget"), a.budget);
+                    for line in &a.budget_lines {
+                        p.non_negative(&format!("{at}/budget_lines/{}/amount", line.id), line.amount);
+                    }
                     p.period(&format!("{at}/ends_on"), a.starts_on, a.ends_on);
                     check_indicators(p, &format!("{at}/indicators"), &a.indicators);
                 }
@@ -344,6 +466,11 @@ fn check_indicators(p: &mut Problems, at: &str, indicators: &[Indicator]) {
         p.period(&format!("{at}/target_on"), i.baseline_on, i.target_on);
         if !i.baseline.is_finite() || !i.target.is_finite() {
             p.add(&at, "baseline and target must be numbers");
+        }
+        for m in &i.milestones {
+            if !m.value.is_finite() {
+                p.add(format!("{at}/milestones/{}/value", m.id), "must be a number");
+            }
         }
     }
 }
@@ -389,55 +516,55 @@ mod tests {
         assert_eq!(down.status(Some((date("2026-07-02"), 28.0))), IndicatorStatus::OffTrack);
         assert_eq!(down.status(Some((date("2026-07-02"), 9.0))), IndicatorStatus::Achieved);
     }
+
     #[test]
-    fn progress_counts_activities_and_latest_spend() {
-        use crate::monitoring::{Monitoring, ProgressUpdate};
-        let act = |id: &str, status, budget| Activity {
-            id: id.into(),
-            title: id.into(),
-            status,
-            budget,
-            ..Activity::default()
+    fn milestones_bend_the_expected_line() {
+        // 20 → 80 over the year, but 30 is all that is due by the end of June
+        // (training starts in the second half).
+        let i = Indicator {
+            milestones: vec![Milestone { id: "m".into(), on: Some(date("2026-06-30")), value: 30.0 }],
+            ..indicator()
         };
-        let plan = Plan {
-            outcomes: vec![Outcome {
-                id: "oc".into(),
-                outputs: vec![Output {
-                    id: "op".into(),
-                    activities: vec![
-                        act("a", ActivityStatus::Completed, 10_000.0),
-                        act("b", ActivityStatus::InProgress, 6_000.0),
-                        act("c", ActivityStatus::Cancelled, 4_000.0),
-                        act("d", ActivityStatus::Planned, 0.0),
-                    ],
-                    ..Output::default()
-                }],
-                ..Outcome::default()
-            }],
-            ..Plan::default()
+        assert_eq!(i.expected_on(date("2026-06-30")), 30.0);
+        assert_eq!(i.expected_on(date("2025-06-30")), 20.0);
+        assert_eq!(i.expected_on(date("2027-06-30")), 80.0);
+        // 30 on 30 June is what the milestone asked: on track (without it, off track).
+        assert_eq!(i.status(Some((date("2026-06-30"), 30.0))), IndicatorStatus::OnTrack);
+        assert_eq!(indicator().status(Some((date("2026-06-30"), 30.0))), IndicatorStatus::OffTrack);
+        // Half-way from the milestone to the target (day 92 of 184): 55 expected.
+        assert_eq!(i.expected_on(date("2026-09-30")), 30.0 + 50.0 * 92.0 / 184.0);
+    }
+
+    #[test]
+    fn an_unknown_baseline_is_not_a_baseline_of_zero() {
+        let i = Indicator {
+            baseline: 0.0,
+            baseline_unknown: true,
+            milestones: vec![Milestone { id: "m".into(), on: Some(date("2026-06-30")), value: 40.0 }],
+            ..indicator()
         };
-        let update = |id: &str, activity: &str, on: &str, spent| ProgressUpdate {
-            id: id.into(),
-            activity_id: activity.into(),
-            date: Some(date(on)),
-            spent,
-            ..ProgressUpdate::default()
-        };
-        let m = Monitoring {
-            // Cumulative spend: the latest update counts, not the sum.
-            progress: vec![
-                update("u1", "a", "2026-03-31", 4_000.0),
-                update("u2", "a", "2026-06-30", 9_000.0),
-                update("u3", "b", "2026-06-30", 1_000.0),
-            ],
-            ..Monitoring::default()
-        };
-        let p = plan.progress(&[&m]);
-        assert_eq!(p.activities, 4);
-        assert_eq!(p.by_status.get(&ActivityStatus::Completed), Some(&1));
-        // 1 completed of 3 not cancelled.
-        assert!((p.completion - 1.0 / 3.0).abs() < 1e-9);
-        assert_eq!((p.budget, p.spent), (20_000.0, 10_000.0));
-        assert_eq!(p.budget_used, 0.5);
+        // With a baseline of 0, 10 in March would be far behind; unknown, it
+        // says nothing until a milestone is due.
+        assert_eq!(i.status(Some((date("2026-03-31"), 10.0))), IndicatorStatus::OnTrack);
+        assert_eq!(i.status(Some((date("2026-07-31"), 35.0))), IndicatorStatus::AtRisk);
+        assert_eq!(i.status(Some((date("2026-07-31"), 45.0))), IndicatorStatus::OnTrack);
+        assert_eq!(i.status(Some((date("2026-10-31"), 80.0))), IndicatorStatus::Achieved);
+        assert_eq!(i.status(Some((date("2027-01-31"), 70.0))), IndicatorStatus::OffTrack);
+    }
+
+    #[test]
+    fn documents_written_before_the_results_matrix_read_as_they_did() {
+        // An indicator and an activity as stored before these fields existed.
+        let old = serde_json::json!({
+            "id": "i", "name": "Officers trained", "unit": "", "direction": "increase",
+            "baseline": 12.0, "baseline_on": null, "target": 40.0, "target_on": null,
+            "means_of_verification": "", "assumptions": ""
+        });
+        let i: Indicator = serde_json::from_value(old).expect("old indicator");
+        assert!(!i.baseline_unknown && i.milestones.is_empty() && i.frequency.is_none());
+        assert_eq!(i.baseline, 12.0);
+        let a: Activity = serde_json::from_value(serde_json::json!({"id": "a", "title": "T", "budget": 900.0}))
+            .expect("old activity");
+        assert_eq!(a.cost(), 900.0);
     }
 }

@@ -137,7 +137,41 @@ impl Scale {
     }
 }
 
+/// What an assessment made with a template is for, which decides where
+/// its figures may be compared.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "snake_case")]
+pub enum Purpose {
+    /// Existing against desired capacity: gaps to rank and close.
+    #[default]
+    CapacityGaps,
+    /// A country's policy profile (the Migration Governance Indicators'
+    /// domains): read as a profile, never ranked against other countries.
+    PolicyProfile,
+    /// How a training went: judged against the training, not a capacity
+    /// baseline of the country.
+    TrainingEvaluation,
+}
+
 impl Template {
+    /// What assessments made with this template are for. Known by the
+    /// shipped template's id, so an assessment frozen before the purpose
+    /// existed is placed the same way.
+    pub fn purpose(&self) -> Purpose {
+        match self.id.as_str() {
+            "migration_governance" => Purpose::PolicyProfile,
+            "training_evaluation" => Purpose::TrainingEvaluation,
+            _ => Purpose::CapacityGaps,
+        }
+    }
+
+    /// The lowest and highest points of the scale.
+    pub fn scale_range(&self) -> Option<(i64, i64)> {
+        let values = self.scale.points.iter().map(|p| p.value);
+        values.clone().min().zip(values.max())
+    }
+
     /// Parse and check a template file's text. `file` names the file in errors.
     pub fn parse(file: &str, text: &str) -> Result<Template, Error> {
         let data_error = |problem: String| Error::Data { file: file.to_owned(), problem };

@@ -169,6 +169,36 @@ vocabulary!(
     Criterion { Relevance, Coherence, Effectiveness, Efficiency, Impact, Sustainability }
 );
 
+vocabulary!(
+    /// How often an indicator is measured.
+    Frequency { Monthly, Quarterly, SixMonthly, Yearly, MidAndEndOfPlan, EndOfPlan }
+);
+
+vocabulary!(
+    /// When an activity is meant to show its effect.
+    Horizon { ShortTerm, MediumTerm, LongTerm }
+);
+
+vocabulary!(
+    /// What an indicator's measurements are broken down by in reports.
+    Disaggregation { Sex, AgeGroup, Institution }
+);
+
+vocabulary!(
+    /// Where a risk stands at its latest review.
+    RiskStatus { Open, Occurred, Closed }
+);
+
+vocabulary!(
+    /// When and by whom an evaluation is made.
+    EvaluationType { MidTerm, Final, ExPost, Internal }
+);
+
+vocabulary!(
+    /// Where a management response to a recommendation stands.
+    ResponseStatus { Planned, InProgress, Done, NotAccepted }
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;

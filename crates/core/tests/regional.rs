@@ -4,10 +4,11 @@
 
 use cd4mm_core::assessment::{Assessment, Dimension};
 use cd4mm_core::engagement::{Engagement, Phases};
-use cd4mm_core::monitoring::{Measurement, Monitoring, ProgressUpdate};
+use cd4mm_core::monitoring::{Measurement, Monitoring, ParticipantGroup, ProgressUpdate, Training};
 use cd4mm_core::plan::{Activity, Indicator, IndicatorStatus, Outcome, Output, Plan};
-use cd4mm_core::regional::{By, Dashboard, Facts, Filter, WorkspaceFacts, dashboard};
+use cd4mm_core::regional::{By, Dashboard, Facts, Filter, Measure, WorkspaceFacts, dashboard};
 use cd4mm_core::vocabulary::{ActivityStatus, Area, PhaseState};
+use cd4mm_core::vocabulary::{AgeGroup, Sex};
 use cd4mm_core::{Content, Date};
 
 fn date(s: &str) -> Option<Date> {
@@ -138,8 +139,10 @@ fn gap(d: &Dashboard, country: &str) -> Option<(f64, usize)> {
     d.heatmap.iter().find(|c| c.country == country && c.dimension == administration()).map(|c| (c.gap, c.assessments))
 }
 
+/// By section, in each template's own points (every assessment here is on
+/// the border template's 1–5 scale).
 fn by_section() -> Filter {
-    Filter { by: By::Section, ..Filter::default() }
+    Filter { by: By::Section, measure: Measure::ScalePoints, ..Filter::default() }
 }
 
 #[test]
@@ -198,6 +201,104 @@ fn filters_narrow_every_figure() {
     assert!(d.heatmap.iter().all(|c| matches!(c.dimension, Dimension::LevelCoreIssue { .. })));
 }
 
+/// An assessment on a shipped template with its first question rated.
+fn rated(template_id: &str, existing: i64, desired: i64, on: &str) -> Facts {
+    let templates = cd4mm_core::data::templates().expect("templates");
+    let template = templates.iter().find(|t| t.id == template_id).expect("template");
+    let mut a = Assessment::start("A", template);
+    let first = template.sections[0].questions[0].id.clone();
+    let r = a.responses.get_mut(&first).expect("question");
+    (r.existing, r.desired) = (Some(existing), Some(desired));
+    a.completed_on = date(on);
+    Facts::of(&Content::Assessment(a))
+}
+
+#[test]
+fn scales_meet_as_shares_of_their_range_and_profiles_are_not_ranked() {
+    let mut region = region();
+    // Senegal's later assessments: a governance profile (0–2 scale) and a
+    // training evaluation; neither is a capacity gap of the country.
+    region[2].documents.push(("mgi".into(), rated("migration_governance", 1, 2, "2027-01-10")));
+    region[2].documents.push(("training".into(), rated("training_evaluation", 2, 5, "2027-02-10")));
+
+    // The default measure: each gap as a share of its scale's 1–5 range (4).
+    let d = dashboard(&region, &Filter { by: By::Section, ..Filter::default() });
+    assert_eq!(d.measure, Measure::ShareOfScale);
+    // Ghana: gaps 1 and 3 points → 0.25 and 0.75 → mean 0.5. Senegal: c1's 0,
+    // its training evaluation and profile left out.
+    assert_eq!(gap(&d, "Ghana"), Some((0.5, 2)));
+    assert_eq!(gap(&d, "Senegal"), Some((0.0, 1)));
+    assert!(d.heatmap.iter().all(|c| c.template.is_none()));
+    // The re-assessment: 2 → 4 on 1–5 is 0.25 → 0.75 of the range.
+    let change = d.change.iter().find(|c| c.dimension == administration()).expect("change");
+    assert_eq!((change.baseline, change.current, change.change), (0.25, 0.75, 0.5));
+
+    // In points, a cell names its template and is never mixed with another.
+    let d = dashboard(&region, &by_section());
+    assert!(d.heatmap.iter().all(|c| c.template.as_deref() == Some("border_management")), "{:?}", d.heatmap);
+
+    // The profile: Senegal's, on its own 0–2 scale, its first domain at 1.
+    assert_eq!(d.profiles.len(), 1);
+    let p = &d.profiles[0];
+    assert_eq!((p.country.as_str(), p.template.as_str(), p.scale), ("Senegal", "migration_governance", Some((0, 2))));
+    assert_eq!(p.domains.iter().filter_map(|s| s.existing).collect::<Vec<_>>(), [1.0]);
+}
+
+#[test]
+fn trainees_and_indicators_are_counted_per_country() {
+    let mut region = region();
+    let group = |id: &str, institution: &str, sex, age_group, count| ParticipantGroup {
+        id: id.into(),
+        institution: institution.into(),
+        sex,
+        age_group,
+        count,
+        ..ParticipantGroup::default()
+    };
+    let training = Training {
+        id: "t".into(),
+        title: "Document fraud".into(),
+        participants: vec![
+            group("g1", "Immigration Service ", Sex::Female, AgeGroup::Under25, 6),
+            group("g2", "Immigration Service", Sex::Male, AgeGroup::From25To39, 9),
+            group("g3", "Police", Sex::Female, AgeGroup::From25To39, 4),
+        ],
+        ..Training::default()
+    };
+    let lesson = cd4mm_core::monitoring::Lesson {
+        id: "l".into(),
+        date: date("2026-10-01"),
+        lesson: "Train supervisors before their teams".into(),
+        phase: Some(4),
+        ..Default::default()
+    };
+    let m = Monitoring {
+        title: "T".into(),
+        plan_id: "plan".into(),
+        trainings: vec![training],
+        lessons: vec![lesson],
+        ..Monitoring::default()
+    };
+    region[0].documents.push(("trainings".into(), Facts::of(&Content::Monitoring(m))));
+    let d = dashboard(&region, &by_section());
+    assert_eq!(d.trainees.len(), 1);
+    let ghana = &d.trainees[0];
+    assert_eq!((ghana.country.as_str(), ghana.trainings, ghana.headcount.total), ("Ghana", 1, 19));
+    assert_eq!((ghana.headcount.of_sex(Sex::Female), ghana.headcount.of_sex(Sex::Male)), (10, 9));
+    assert_eq!(ghana.headcount.of_age(AgeGroup::From25To39), 13);
+    // Institutions as typed, trimmed: the two spellings are one.
+    assert_eq!(ghana.by_institution.get("Immigration Service"), Some(&15));
+    assert_eq!(ghana.by_institution.get("Police"), Some(&4));
+    // Indicators: all four are Ghana's; Senegal has no plan.
+    let countries: Vec<&str> = d.indicators_by_country.iter().map(|c| c.country.as_str()).collect();
+    assert_eq!(countries, ["Ghana"]);
+    assert_eq!(d.indicators_by_country[0].by_status.values().sum::<usize>(), 4);
+    // The lesson, with the engagement's area since it names none.
+    assert_eq!(d.lessons.len(), 1);
+    assert_eq!((d.lessons[0].country.as_str(), d.lessons[0].phase), ("Ghana", Some(4)));
+    assert_eq!(d.lessons[0].area, Some(Area::BorderManagement));
+}
+
 #[test]
 fn an_assessment_keeps_its_averages_not_its_questionnaire() {
     let facts = assessment(2, 5, "2026-03-01", None);
@@ -205,4 +306,29 @@ fn an_assessment_keeps_its_averages_not_its_questionnaire() {
     let templates = cd4mm_core::data::templates().expect("templates");
     let whole = serde_json::to_vec(templates.iter().find(|t| t.id == "border_management").expect("t")).expect("json");
     assert!(bytes * 2 < whole.len(), "facts {bytes} B vs template {} B", whole.len());
+}
+
+#[test]
+fn a_hostile_scale_in_one_document_does_not_take_the_dashboard_down() {
+    // A template's scale is whatever the document says: bounds this far apart
+    // would overflow a subtraction in whole numbers.
+    let hostile = Facts::Assessment {
+        template: Some("generic_capacity".into()),
+        on: date("2026-05-01"),
+        baseline_id: None,
+        averages: match assessment(1, 5, "2026-05-01", None) {
+            Facts::Assessment { averages, .. } => averages,
+            _ => unreachable!(),
+        },
+        validated: false,
+        purpose: cd4mm_core::template::Purpose::CapacityGaps,
+        scale: Some((i64::MIN, i64::MAX)),
+    };
+    let mut region = region();
+    region[2].documents.push(("hostile".into(), hostile));
+    let d = dashboard(&region, &Filter { by: By::Section, ..Filter::default() });
+    assert!(d.heatmap.iter().all(|c| c.gap.is_finite()));
+    // Countries match whatever their case or spaces.
+    let d = dashboard(&region, &Filter { country: Some(" SENEGAL ".into()), by: By::Section, ..Filter::default() });
+    assert_eq!(d.engagements.len(), 1);
 }

@@ -84,7 +84,8 @@ fn initial_plan() -> Content {
             id: "oc1".into(),
             statement: "Outcome".into(),
             indicators: vec![],
-            outputs: vec![Output { id: "op1".into(), statement: "Output".into(), indicators: vec![], activities }],
+            outputs: vec![Output { id: "op1".into(), statement: "Output".into(), activities, ..Output::default() }],
+            ..Outcome::default()
         }],
         ..Plan::default()
     })

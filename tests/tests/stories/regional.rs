@@ -15,7 +15,7 @@ use cd4mm_core::assessment::Assessment;
 use cd4mm_core::engagement::Engagement;
 use cd4mm_core::monitoring::{Measurement, Monitoring, ParticipantGroup, ProgressUpdate, Training};
 use cd4mm_core::plan::{Activity, Outcome, Output, Plan};
-use cd4mm_core::vocabulary::{AgeGroup, PhaseState, Sex};
+use cd4mm_core::vocabulary::{AgeGroup, Area, PhaseState, Sex};
 use cd4mm_core::{Content, Date, Edit};
 use cd4mm_server::admin::Command;
 use serde_json::{Value, json};
@@ -34,8 +34,10 @@ fn assessment(existing: i64, desired: i64) -> Content {
     Content::Assessment(a)
 }
 
+/// Ghana's engagement is on border management, Senegal's on labour migration.
 fn engagement(title: &str, engagement_done: bool) -> Content {
-    let mut e = Engagement { title: title.into(), ..Engagement::default() };
+    let area = if engagement_done { Area::BorderManagement } else { Area::LabourMigration };
+    let mut e = Engagement { title: title.into(), area: Some(area), ..Engagement::default() };
     if engagement_done {
         e.phases.engagement = PhaseState::Done;
     }
@@ -151,33 +153,35 @@ async fn story(backend: Backend) {
 
     // By hand: Ghana's engagement phase is done → phase 2; Senegal's → phase 1.
     // Gaps: Ghana 5 − 2 = 3, Senegal 4 − 3 = 1. One plan: 1,000 budgeted, 250 spent.
-    let (status, d) = get(&server, &token, "?by=section").await;
+    let (status, d) = get(&server, &token, "?by=section&measure=scale_points").await;
     assert_eq!(status, 200, "{d}");
     assert_eq!(phases(&d), [(GH.to_owned(), 2), (SN.to_owned(), 1)]);
     assert_eq!(administration(&d), [("Ghana".to_owned(), 3.0, 1), ("Senegal".to_owned(), 1.0, 1)]);
     let budgets = &d["plans"]["budgets"];
     assert_eq!((d["plans"]["plans"].as_u64(), budgets[0]["planned"].as_f64()), (Some(1), Some(1_000.0)), "{d}");
     assert_eq!((budgets[0]["spent"].as_f64(), budgets.as_array().map(Vec::len)), (Some(250.0), Some(1)));
-    assert_eq!(d["plans"]["activities"]["planned"].as_u64(), Some(1), "{}", d["plans"]);
+    // The plan still says "planned"; its progress update says in progress, and wins.
+    assert_eq!(d["plans"]["activities"]["in_progress"].as_u64(), Some(1), "{}", d["plans"]);
+    assert_eq!(d["plans"]["activities"]["planned"].as_u64(), None, "{}", d["plans"]);
 
     // A new score changes the figure as soon as it is synced.
     officer.store.edit("sn-a1", &Edit::Set { path: EXISTING.into(), value: json!(4) }, 2).expect("edit");
     officer.sync(&[GH, SN]).await.expect("officer syncs");
-    let (_, d) = get(&server, &token, "?by=section").await;
+    let (_, d) = get(&server, &token, "?by=section&measure=scale_points").await;
     assert_eq!(administration(&d)[1], ("Senegal".to_owned(), 0.0, 1));
 
     // Filters: by country, and by a period that leaves every assessment out.
-    let (_, d) = get(&server, &token, "?by=section&country=ghana").await;
+    let (_, d) = get(&server, &token, "?by=section&measure=scale_points&country=ghana").await;
     assert_eq!(phases(&d), [(GH.to_owned(), 2)]);
     assert_eq!(administration(&d), [("Ghana".to_owned(), 3.0, 1)]);
-    let (_, d) = get(&server, &token, "?by=section&to=2025-12-31").await;
+    let (_, d) = get(&server, &token, "?by=section&measure=scale_points&to=2025-12-31").await;
     assert!(administration(&d).is_empty(), "{d}");
     let (status, err) = get(&server, &token, "?from=yesterday").await;
     assert_eq!((status, err["code"].as_str()), (400, Some("bad_filter")), "{err}");
 
     // The counterpart sees their workspace only, in every part of the answer.
     let esi = device(&server, "esi").await;
-    let (_, d) = get(&server, esi.client.token(), "?by=section").await;
+    let (_, d) = get(&server, esi.client.token(), "?by=section&measure=scale_points").await;
     assert_eq!(phases(&d), [(GH.to_owned(), 2)]);
     assert_eq!(administration(&d), [("Ghana".to_owned(), 3.0, 1)]);
     assert!(!d.to_string().contains("Senegal") && !d.to_string().contains(SN), "{d}");
@@ -253,19 +257,44 @@ async fn exports(server: &TestServer, officer: &str, counterpart: &str) {
     assert_eq!((count("participants"), count("female"), count("male")), ("5".into(), "3".into(), "2".into()));
     assert_eq!((count("under_25"), count("25_to_39"), count("40_to_54")), ("3".into(), "2".into(), "0".into()));
 
-    // Plans as XLSX, read back with a spreadsheet reader.
+    // Plans as XLSX, read back with a spreadsheet reader: the results
+    // matrix, activities, risks and lessons, on sheets named for people,
+    // with headings in words.
     use calamine::{Data, Reader, Xlsx};
     let (status, body) = fetch(server, officer, "plans.xlsx").await;
     assert_eq!(status, 200);
     let mut book: Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(body)).expect("an XLSX file");
-    let sheet = book.worksheet_range_at(0).expect("a sheet").expect("readable");
+    assert_eq!(book.sheet_names(), ["Results matrix", "Activities", "Risks", "Lessons"]);
+    let sheet = book.worksheet_range("Activities").expect("readable");
     let rows: Vec<&[Data]> = sheet.rows().collect();
     assert_eq!(rows.len(), 2, "header and one activity");
     let header: Vec<String> = rows[0].iter().map(|c| c.to_string()).collect();
-    let at = |name: &str| header.iter().position(|h| h == name).expect("column");
-    assert_eq!(rows[1][at("activity")], Data::String("a1".into()));
-    assert_eq!(rows[1][at("budget")], Data::Float(1_000.0));
-    assert_eq!(rows[1][at("workspace")], Data::String(GH.into()));
+    let at = |name: &str| header.iter().position(|h| h == name).unwrap_or_else(|| panic!("no {name} in {header:?}"));
+    assert_eq!(rows[1][at("Activity id")], Data::String("a1".into()));
+    assert_eq!(rows[1][at("Planned cost")], Data::Float(1_000.0));
+    // The progress update's cumulative spend, and its status over the plan's.
+    assert_eq!(rows[1][at("Spent to date")], Data::Float(250.0));
+    assert_eq!(rows[1][at("Status (latest update)")], Data::String("in_progress".into()));
+    assert_eq!(rows[1][at("Workspace")], Data::String(GH.into()));
+    assert_eq!(rows[1][at("Migration-management area")], Data::String("border_management".into()));
+    let (_, body) = fetch(server, officer, "plans.xlsx?lang=fr").await;
+    let book: Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(body)).expect("an XLSX file");
+    assert_eq!(book.sheet_names(), ["Matrice des résultats", "Activités", "Risques", "Enseignements"]);
+
+    // The dashboard's filters narrow the exports as they narrow the dashboard.
+    let (_, body) = fetch(server, officer, "assessments.csv?area=labour_migration").await;
+    let t = csv(&body);
+    assert_eq!(t.len(), 1 + questions, "Senegal's assessment only");
+    assert!(t[1..].iter().all(|r| r[0] == SN && r[column(&t, "area")] == "labour_migration"));
+    let (_, body) = fetch(server, officer, "assessments.csv?country=GHANA").await;
+    let t = csv(&body);
+    assert!(t.len() == 1 + questions && t[1..].iter().all(|r| r[0] == GH), "Ghana's only");
+    let (_, body) = fetch(server, officer, "assessments.csv?template=migration_governance").await;
+    assert_eq!(csv(&body).len(), 1, "the header alone: no assessment on that template");
+    let (_, body) = fetch(server, officer, "plans.csv?area=labour_migration").await;
+    assert_eq!(csv(&body).len(), 1, "Ghana's plan is on border management");
+    let (status, _) = fetch(server, officer, "plans.csv?area=no_such_area").await;
+    assert_eq!(status, 400, "a filter that means nothing is refused, not ignored");
 
     // Whole documents, for archiving.
     let (_, body) = fetch(server, officer, &format!("documents.json?workspace={GH}")).await;
@@ -313,7 +342,7 @@ async fn regional_officer(server: &TestServer) {
         .collect();
     assert_eq!(roles, [(SN, "viewer")]);
 
-    let (_, d) = get(server, kofi.client.token(), "?by=section").await;
+    let (_, d) = get(server, kofi.client.token(), "?by=section&measure=scale_points").await;
     assert_eq!(phases(&d), [(SN.to_owned(), 1)]);
     assert_eq!(administration(&d), [("Senegal".to_owned(), 0.0, 1)]);
     assert!(!d.to_string().contains("Ghana"), "{d}");
@@ -331,7 +360,7 @@ async fn regional_officer(server: &TestServer) {
     assert_eq!(p.changes_refused, 1, "a viewer may not write");
     let waiting = kofi.store.not_accepted().expect("not accepted");
     assert!(waiting[0].message.contains("viewer"), "{waiting:?}");
-    let (_, d) = get(server, kofi.client.token(), "?by=section").await;
+    let (_, d) = get(server, kofi.client.token(), "?by=section&measure=scale_points").await;
     assert_eq!(administration(&d), [("Senegal".to_owned(), 0.0, 1)], "the refused score is not counted");
 
     // The administrator lists and takes back the country (in any case):
@@ -342,7 +371,7 @@ async fn regional_officer(server: &TestServer) {
     // Kept as the ISO list spells it, however it was typed.
     assert!(listed.lines().any(|l| l.starts_with("kofi") && l.ends_with("Senegal")), "{listed}");
     server.admin(Command::Uncover { username: "kofi".into(), countries: vec!["SENEGAL".into()] });
-    let (_, d) = get(server, kofi.client.token(), "?by=section").await;
+    let (_, d) = get(server, kofi.client.token(), "?by=section&measure=scale_points").await;
     assert!(phases(&d).is_empty() && administration(&d).is_empty(), "{d}");
     let (status, _) = fetch(server, kofi.client.token(), &format!("plans.csv?workspace={SN}")).await;
     assert_eq!(status, 403);
@@ -405,7 +434,7 @@ async fn facts_story(backend: Backend) {
         }
     };
     wait_for_facts(&server, &[GH], 2).await;
-    let (_, d) = get(&server, officer.client.token(), "?by=section").await;
+    let (_, d) = get(&server, officer.client.token(), "?by=section&measure=scale_points").await;
     assert_eq!(administration(&d), [("Ghana".to_owned(), 3.0, 1)]);
     server.stop().await;
 }
@@ -445,13 +474,15 @@ async fn large_export(backend: Backend) {
     let (status, body) = fetch(&server, &token, "plans.xlsx").await;
     assert_eq!(status, 200);
     let mut book: Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(body)).expect("an XLSX file");
-    let sheet = book.worksheet_range_at(0).expect("a sheet").expect("readable");
+    let sheet = book.worksheet_range("Activities").expect("readable");
     let rows: Vec<&[Data]> = sheet.rows().collect();
     let ids: Vec<String> = rows[1..].iter().map(|r| r[document].to_string()).collect();
     assert_eq!(ids, expected, "every plan once, in order, in the workbook too");
     assert_eq!(rows[8][title], Data::String(FORMULA.into()));
-    let formulas = book.worksheet_formula(&book.sheet_names()[0]).expect("formulas");
-    assert!(formulas.used_cells().all(|(_, _, f)| f.is_empty()), "no formula cell");
+    for name in book.sheet_names() {
+        let formulas = book.worksheet_formula(&name).expect("formulas");
+        assert!(formulas.used_cells().all(|(_, _, f)| f.is_empty()), "no formula cell in {name}");
+    }
 
     let (status, body) = fetch(&server, &token, "documents.json").await;
     assert_eq!(status, 200);

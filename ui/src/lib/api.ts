@@ -12,6 +12,8 @@ import type {
   Kind,
   MonitoringSummary,
   NotAccepted,
+  PhaseStates,
+  RoundWords,
   PlanSummary,
   RankedArea,
   Reply,
@@ -98,6 +100,21 @@ export class Api {
 
   planSummary(id: string, monitoring: string[]): Promise<PlanSummary> {
     return this.ask({ command: 'plan_summary', id, monitoring }, 'plan');
+  }
+
+  /**
+   * Start the next round in `workspace` from the round in `from`: a new
+   * engagement with its stakeholders, open gaps and lessons.
+   */
+  async startNextRound(workspace: string, from: string, title: string, on: string, words: RoundWords): Promise<string> {
+    const id = newId();
+    const created = await this.ask({ command: 'start_next_round', id, workspace, from, title, on, words }, 'created');
+    return created.id;
+  }
+
+  /** The five phases of a workspace, as marked and as its documents show. */
+  phases(workspace: string): Promise<PhaseStates> {
+    return this.ask({ command: 'phases', workspace }, 'phases');
   }
 
   monitoringSummary(id: string): Promise<MonitoringSummary> {

@@ -1,7 +1,39 @@
 // Generated from the Rust definitions (crates/app/src/bindings.rs) by `UPDATE_BINDINGS=1 cargo test -p cd4mm-app`.
 // Do not edit: change the Rust and regenerate.
 
-export type Activity = { id: string, title: string, description: string, type: ActivityType, level: Level | null, core_issue: CoreIssue | null, owner: string, starts_on: string | null, ends_on: string | null, budget: number, status: ActivityStatus, addresses: Array<GapRef>, indicators: Array<Indicator>, notes: string, };
+export type Activity = { id: string, title: string, description: string, type: ActivityType, level: Level | null, core_issue: CoreIssue | null, owner: string, starts_on: string | null, ends_on: string | null, 
+/**
+ * The activity's budget; when it has budget lines, their sum counts
+ * instead ([`Activity::cost`]).
+ */
+budget: number, status: ActivityStatus, addresses: Array<GapRef>, indicators: Array<Indicator>, notes: string, horizon: Horizon | null, budget_lines: Array<BudgetLine>, 
+/**
+ * The donor (id in [`Plan::donors`]) or `government` paying for it.
+ */
+funding_source: string, };
+
+export type ActivityDelivery = { activity_id: string, title: string, 
+/**
+ * From the latest progress update; the plan's own until there is one.
+ */
+status: ActivityStatus, 
+/**
+ * 0–100; a completed activity is 100.
+ */
+percent_complete: number, 
+/**
+ * Cumulative, as the latest update reports it.
+ */
+spent: number, cost: number, 
+/**
+ * The date of the latest update, when there is one.
+ */
+as_of: string | null, 
+/**
+ * The latest update reports less cumulative spend than an earlier one:
+ * most often an update saved with the spend of one period only.
+ */
+spend_went_down: boolean, };
 
 export type ActivityStatus = "planned" | "in_progress" | "delayed" | "completed" | "cancelled";
 
@@ -79,7 +111,12 @@ rated: boolean,
  * Who set each question's current ratings, by question id: names where
  * the server told them, else the device's actor (hex).
  */
-raters: { [key in string]: Array<string> }, };
+raters: { [key in string]: Array<string> }, 
+/**
+ * What its template is for: only capacity gaps are ranked and planned
+ * for; a training evaluation belongs to its training.
+ */
+purpose: Purpose, };
 
 export type AuditAction = "add_user" | "disable_user" | "enable_user" | "reset_password" | "add_workspace" | "change_workspace" | "set_member" | "remove_member" | "cover" | "uncover" | "revoke_device" | "revoke_own_device" | "new_epoch" | "other";
 
@@ -103,11 +140,21 @@ export type Budget = {
  */
 currency: string, plans: number, planned: number, spent: number, };
 
+export type BudgetLine = { id: string, 
+/**
+ * What is bought: trainers' fees, venue, travel, equipment.
+ */
+item: string, amount: number, };
+
 export type By = "level_core_issue" | "functional_capacity" | "section";
 
 export type CapacityArea = { id: string, title: string, description: string, level: Level | null, core_issue: CoreIssue | null, priority: number, rationale: string, };
 
-export type ChangeLine = { dimension: Dimension, baseline: number, current: number, change: number, 
+export type ChangeLine = { 
+/**
+ * As in [`HeatCell::template`].
+ */
+template: string | null, dimension: Dimension, baseline: number, current: number, change: number, 
 /**
  * Re-assessment/baseline pairs the means are over.
  */
@@ -115,7 +162,7 @@ pairs: number, };
 
 export type Code = "unauthorised" | "forbidden" | "not_a_member" | "role_forbids" | "no_device" | "actor_taken" | "foreign_actor" | "read_only" | "account_disabled" | "not_an_admin" | "wrong_passphrase" | "locked" | "invalid" | "malformed" | "unsupported_protocol" | "unsupported_encoding" | "too_large" | "too_many_changes" | "too_many_operations" | "too_many_items" | "string_too_long" | "repeated_cursor" | "cursor_ahead" | "bad_path" | "bad_filter" | "bad_user" | "bad_actor" | "bad_change" | "bad_document" | "bad_header" | "bad_content" | "bad_kind" | "bad_id" | "kind_mismatch" | "mixed_labels" | "wrong_kind" | "document_mismatch" | "change_elsewhere" | "duplicate_seq" | "follows_refused" | "change_too_large" | "document_too_large" | "compressed_change" | "too_deep" | "newer_schema" | "not_found" | "no_user" | "no_workspace" | "no_such_export" | "no_country" | "exists" | "busy" | "too_many_attempts" | "too_many_streams" | "internal" | "offline" | "server" | "sync" | "signed_out" | "storage" | "bad_data_file" | "unsupported" | "unexpected" | "unknown";
 
-export type Command = { "command": "list_documents", workspace: string | null, } | { "command": "read_document", id: string, } | { "command": "create_document", id: string, workspace: string, kind: Kind, title: string, template: string | null, baseline: string | null, } | { "command": "edit_document", id: string, edit: Edit, } | { "command": "design_assessment", id: string, design: Design, } | { "command": "validate_assessment", id: string, by: string, on: string, meeting: string, } | { "command": "search", query: string, limit: number, } | { "command": "templates" } | { "command": "assessment_summary", id: string, } | { "command": "record_reassessment", id: string, monitoring: string, on: string, } | { "command": "rank_capacity_areas", id: string, } | { "command": "plan_summary", id: string, monitoring: Array<string>, } | { "command": "monitoring_summary", id: string, } | { "command": "workspaces" } | { "command": "history", id: string, } | { "command": "read_document_at", id: string, at_ms: number, } | { "command": "not_accepted" } | { "command": "discard_not_accepted", id: string, };
+export type Command = { "command": "list_documents", workspace: string | null, } | { "command": "read_document", id: string, } | { "command": "create_document", id: string, workspace: string, kind: Kind, title: string, template: string | null, baseline: string | null, } | { "command": "edit_document", id: string, edit: Edit, } | { "command": "design_assessment", id: string, design: Design, } | { "command": "validate_assessment", id: string, by: string, on: string, meeting: string, } | { "command": "search", query: string, limit: number, } | { "command": "templates" } | { "command": "assessment_summary", id: string, } | { "command": "record_reassessment", id: string, monitoring: string, on: string, } | { "command": "rank_capacity_areas", id: string, } | { "command": "plan_summary", id: string, monitoring: Array<string>, } | { "command": "monitoring_summary", id: string, } | { "command": "phases", workspace: string, } | { "command": "start_next_round", id: string, workspace: string, from: string, title: string, on: string, words: RoundWords, } | { "command": "workspaces" } | { "command": "history", id: string, } | { "command": "read_document_at", id: string, at_ms: number, } | { "command": "not_accepted" } | { "command": "discard_not_accepted", id: string, };
 
 export type Confidence = "low" | "medium" | "high";
 
@@ -141,19 +188,69 @@ export type Content = Engagement | Assessment | Plan | Monitoring | Toolbox;
 
 export type CoreIssue = "institutional_arrangements" | "leadership" | "knowledge" | "accountability";
 
+export type CountryIndicators = { country: string, by_status: { [key in IndicatorStatus]?: number }, };
+
 export type Criterion = "relevance" | "coherence" | "effectiveness" | "efficiency" | "impact" | "sustainability";
+
+export type CriterionRating = { id: string, criterion: Criterion, 
+/**
+ * 1–[`CRITERION_RATING_MAX`]; `None` when not rated.
+ */
+rating: number | null, evidence: string, };
 
 export type Dashboard = { engagements: Array<EngagementLine>, 
 /**
+ * How the heatmap and the change table put scales side by side.
+ */
+measure: Measure, 
+/**
  * Mean gap (desired − existing) by country and dimension, over the latest
- * assessment of each workspace that passes the filter.
+ * capacity-gap assessment of each workspace that passes the filter
+ * (policy profiles and training evaluations are not capacity gaps).
  */
 heatmap: Array<HeatCell>, plans: PlanTotals, indicators: { [key in IndicatorStatus]?: number }, 
 /**
- * Mean existing score by dimension, over every re-assessment that passes
- * the filter and the baseline it names.
+ * Indicators by status, per country.
  */
-change: Array<ChangeLine>, };
+indicators_by_country: Array<CountryIndicators>, 
+/**
+ * Mean existing score by dimension, over every capacity-gap
+ * re-assessment that passes the filter and the baseline it names.
+ */
+change: Array<ChangeLine>, 
+/**
+ * Each workspace's latest policy profile (Migration Governance
+ * Indicators), by country name: a profile to read, not a ranking.
+ */
+profiles: Array<Profile>, 
+/**
+ * People trained, per country, by sex, age group and institution.
+ */
+trainees: Array<Trainees>, 
+/**
+ * Lessons learnt across the region, newest first (at most
+ * [`LESSONS_SHOWN`]), to search by words, criterion, phase and area.
+ */
+lessons: Array<LessonLine>, };
+
+export type Delivery = { progress: Progress, 
+/**
+ * In the plan's order.
+ */
+activities: Array<ActivityDelivery>, 
+/**
+ * Reporting periods in date order.
+ */
+periods: Array<PeriodSpend>, 
+/**
+ * Mean spend per month from the plan's start to the last period's end,
+ * when both are known.
+ */
+per_month: number | null, 
+/**
+ * In the plan's order, each as its latest review left it.
+ */
+risks: Array<RiskLine>, };
 
 export type Design = { 
 /**
@@ -226,7 +323,15 @@ rated: number, questions: number, };
 
 export type Direction = "increase" | "decrease";
 
+export type Disaggregation = "sex" | "age_group" | "institution";
+
 export type DocumentSummary = { id: string, kind: string, workspace: string, title: string, conflicts: number, updated_at: number, };
+
+export type Donor = { id: string, name: string, amount: number, 
+/**
+ * The grant or agreement reference, as the donor names it.
+ */
+agreement: string, };
 
 export type Edit = { "op": "set", path: string, value: JsonValue, } | { "op": "insert", list: string, item: JsonValue, before?: string | null, } | { "op": "remove", list: string, id: string, } | { "op": "move", list: string, id: string, before?: string | null, };
 
@@ -235,7 +340,11 @@ export type Engagement = { title: string, country: string, partner_institution: 
  * Weighted criteria the partner scores the capacity areas against, to
  * rank them (phase 1).
  */
-prioritisation: Prioritisation, };
+prioritisation: Prioritisation, 
+/**
+ * The workspace of the round this one follows, when it does.
+ */
+previous_workspace: string | null, };
 
 export type EngagementLine = { workspace: string, country: string, title: string, area: Area | null, phase: number, };
 
@@ -255,9 +364,27 @@ export type EntryKind = "tool" | "case_example";
 
 export type EntryText = { name: string, purpose: string, summary: string, };
 
+export type Evaluation = { id: string, title: string, type: EvaluationType, evaluator: string, date: string | null, ratings: Array<CriterionRating>, findings: string, recommendations: Array<Recommendation>, };
+
+export type EvaluationType = "mid_term" | "final" | "ex_post" | "internal";
+
+export type ExitItem = { id: string, text: string, done: boolean, };
+
+export type Frequency = "monthly" | "quarterly" | "six_monthly" | "yearly" | "mid_and_end_of_plan" | "end_of_plan";
+
 export type FunctionalCapacity = "engage_stakeholders" | "assess_and_vision" | "formulate_policy" | "budget_manage_implement" | "evaluate";
 
 export type GapRef = { id: string, assessment_id: string, question_id: string, };
+
+export type Handover = { id: string, item: string, 
+/**
+ * The receiving institution as written…
+ */
+recipient: string, 
+/**
+ * …and in the engagement's stakeholder register.
+ */
+stakeholder_id: string | null, date: string | null, signed_by: string, conditions: string, };
 
 export type Headcount = { total: number, 
 /**
@@ -269,7 +396,12 @@ by_sex: { [key in Sex]?: number },
  */
 by_age: { [key in AgeGroup]?: number }, };
 
-export type HeatCell = { country: string, dimension: Dimension, gap: number, 
+export type HeatCell = { country: string, 
+/**
+ * The template, when gaps are in its own points; `None` when they are
+ * shares of each scale's range.
+ */
+template: string | null, dimension: Dimension, gap: number, 
 /**
  * How many assessments (one per workspace) the mean is over.
  */
@@ -293,7 +425,34 @@ time_ms: number,
  */
 summary: string, };
 
-export type Indicator = { id: string, name: string, unit: string, direction: Direction, baseline: number, baseline_on: string | null, target: number, target_on: string | null, means_of_verification: string, assumptions: string, };
+export type Horizon = "short_term" | "medium_term" | "long_term";
+
+export type Indicator = { id: string, name: string, unit: string, direction: Direction, baseline: number, 
+/**
+ * The baseline is still to be measured: `baseline` means nothing yet
+ * (a document written before this field reads as known).
+ */
+baseline_unknown: boolean, baseline_on: string | null, target: number, target_on: string | null, means_of_verification: string, assumptions: string, 
+/**
+ * Values expected on the way to the target.
+ */
+milestones: Array<Milestone>, frequency: Frequency | null, 
+/**
+ * Who measures it.
+ */
+responsible: string, 
+/**
+ * How it is measured: survey, records review, observation, test.
+ */
+collection_method: string, 
+/**
+ * What its measurements are broken down by.
+ */
+disaggregation: Array<Disaggregation>, 
+/**
+ * It tells whether the change lasts once support ends.
+ */
+sustainability: boolean, };
 
 export type IndicatorLine = { 
 /**
@@ -325,9 +484,38 @@ behaviour_notes: string,
 /**
  * Level 4: results for the organisation.
  */
-results_notes: string, };
+results_notes: string, 
+/**
+ * When the level-3 follow-up is due (three to six months after).
+ */
+follow_up_on: string | null, 
+/**
+ * At the follow-up: participants reached, and those of them applying
+ * what they learnt on the job.
+ */
+followed_up: number | null, applying: number | null, };
 
-export type Lesson = { id: string, date: string | null, criterion: Criterion | null, lesson: string, };
+export type Learning = { 
+/**
+ * Participants in groups with both scores.
+ */
+participants: number, pre_test: number, post_test: number, gain: number, };
+
+export type Lesson = { id: string, date: string | null, criterion: Criterion | null, lesson: string, 
+/**
+ * The phase (1–5) it was learnt in, to find it again.
+ */
+phase: number | null, 
+/**
+ * The migration-management area it speaks of.
+ */
+area: Area | null, };
+
+export type LessonLine = { country: string, workspace: string, date: string | null, criterion: Criterion | null, phase: number | null, 
+/**
+ * The lesson's own area, else its engagement's.
+ */
+area: Area | null, lesson: string, };
 
 export type Level = "enabling_environment" | "organisation" | "individual";
 
@@ -349,19 +537,36 @@ keychain: string | null, };
 
 export type LogEntry = { id: string, date: string | null, kind: ContactKind, stakeholder_ids: Array<string>, summary: string, follow_up: string, };
 
+export type Measure = "share_of_scale" | "scale_points";
+
 export type Measurement = { id: string, indicator_id: string, date: string | null, value: number, source: string, notes: string, };
 
 export type MemberLine = { username: string, role: Role, };
 
 export type Method = "self_assessment_workshop" | "interviews" | "focus_groups" | "document_review" | "mixed";
 
-export type Monitoring = { title: string, plan_id: string, starts_on: string | null, ends_on: string | null, progress: Array<ProgressUpdate>, measurements: Array<Measurement>, trainings: Array<Training>, issues: Array<Issue>, lessons: Array<Lesson>, };
+export type Milestone = { id: string, on: string | null, value: number, };
+
+export type Monitoring = { title: string, plan_id: string, starts_on: string | null, ends_on: string | null, progress: Array<ProgressUpdate>, measurements: Array<Measurement>, trainings: Array<Training>, issues: Array<Issue>, lessons: Array<Lesson>, 
+/**
+ * The plan's risks as reviewed in this period.
+ */
+risk_reviews: Array<RiskReview>, 
+/**
+ * Evaluations of the plan made in this period.
+ */
+evaluations: Array<Evaluation>, };
 
 export type MonitoringSummary = { 
 /**
  * Each training's participants, by training id.
  */
-headcounts: { [key in string]: Headcount }, };
+headcounts: { [key in string]: Headcount }, 
+/**
+ * Each training's test scores by sex, age group and institution, by
+ * training id, then by disaggregation code.
+ */
+learning: { [key in string]: { [key in string]: { [key in string]: Learning } } }, };
 
 export type NotAccepted = { doc_id: string, workspace: string, kind: string, title: string, 
 /**
@@ -383,15 +588,62 @@ at_ms: number, };
 
 export type Objective = { statement: string, indicators: Array<Indicator>, };
 
-export type Outcome = { id: string, statement: string, indicators: Array<Indicator>, outputs: Array<Output>, };
+export type Outcome = { id: string, statement: string, indicators: Array<Indicator>, outputs: Array<Output>, 
+/**
+ * What must hold outside the plan's control for this result to follow
+ * (the results matrix's assumptions column).
+ */
+assumptions: string, };
 
-export type Output = { id: string, statement: string, indicators: Array<Indicator>, activities: Array<Activity>, };
+export type Output = { id: string, statement: string, indicators: Array<Indicator>, activities: Array<Activity>, assumptions: string, };
 
 export type Participant = { id: string, name: string, organisation: string, role: string, sex: Sex, };
 
-export type ParticipantGroup = { id: string, institution: string, sex: Sex, age_group: AgeGroup, count: number, };
+export type ParticipantGroup = { id: string, 
+/**
+ * The institution as written; with `stakeholder_id`, the register's name.
+ */
+institution: string, 
+/**
+ * The institution in the engagement's stakeholder register.
+ */
+stakeholder_id: string | null, sex: Sex, age_group: AgeGroup, count: number, 
+/**
+ * The group's mean pre- and post-test scores, percent, when recorded
+ * per group: the learning gain by sex, age and institution.
+ */
+pre_test: number | null, post_test: number | null, };
+
+export type PeriodSpend = { monitoring_id: string, title: string, starts_on: string | null, 
+/**
+ * The period's end, else its latest update's date.
+ */
+ends_on: string | null, 
+/**
+ * Cumulative spend at the period's end minus at the previous one's.
+ */
+spent: number, 
+/**
+ * Every activity's latest cumulative spend as of the period's end.
+ */
+cumulative: number, 
+/**
+ * Cumulative over the plan's budget; 0 when nothing is budgeted.
+ */
+budget_used: number, 
+/**
+ * Share of the plan's duration gone by the period's end, when the plan
+ * has both dates: spending far ahead of or behind it is worth a look.
+ */
+time_used: number | null, 
+/**
+ * What was spent in the period per month of it, when it has dates.
+ */
+per_month: number | null, };
 
 export type PhaseState = "not_started" | "in_progress" | "done";
+
+export type PhaseStates = { states: Phases, team: Phases, shown: Phases, };
 
 export type Phases = { engagement: PhaseState, assessment: PhaseState, response: PhaseState, implementation: PhaseState, monitoring: PhaseState, };
 
@@ -403,9 +655,33 @@ assessment_ids: Array<string>, starts_on: string | null, ends_on: string | null,
 /**
  * ISO 4217 code of every amount in the plan, e.g. `USD`.
  */
-currency: string, objective: Objective, outcomes: Array<Outcome>, risks: Array<Risk>, assumptions: string, sustainability: string, };
+currency: string, objective: Objective, outcomes: Array<Outcome>, risks: Array<Risk>, assumptions: string, sustainability: string, 
+/**
+ * Who funds the plan, and how much each has committed.
+ */
+donors: Array<Donor>, 
+/**
+ * What the partner government puts in, in the plan's currency…
+ */
+government_contribution: number, 
+/**
+ * …and in what form (staff time, premises, a budget line).
+ */
+government_contribution_note: string, 
+/**
+ * What is handed over to the partner, to whom, when and on what terms.
+ */
+handover: Array<Handover>, 
+/**
+ * What must be done before the plan's team leaves.
+ */
+exit_checklist: Array<ExitItem>, };
 
-export type PlanSummary = { progress: Progress, indicators: Array<IndicatorLine>, };
+export type PlanSummary = { 
+/**
+ * Activities, periods, spending and risks, from the monitoring documents.
+ */
+delivery: Delivery, indicators: Array<IndicatorLine>, };
 
 export type PlanTotals = { plans: number, activities: { [key in ActivityStatus]?: number }, 
 /**
@@ -423,21 +699,38 @@ scores: { [key in string]: number }, };
 
 export type PriorityCriterion = { id: string, name: string, weight: number, };
 
+export type Profile = { country: string, workspace: string, template: string, on: string | null, scale: [number, number] | null, domains: Array<DimensionScore>, };
+
 export type Progress = { activities: number, by_status: { [key in ActivityStatus]?: number }, 
 /**
  * Completed activities over activities not cancelled, 0–1.
  */
-completion: number, budget: number, spent: number, 
+completion: number, 
+/**
+ * Mean percent complete of the activities not cancelled, 0–100.
+ */
+percent_complete: number, 
+/**
+ * What the activities not cancelled cost, plus what cancelled ones had
+ * spent before they stopped.
+ */
+budget: number, spent: number, 
 /**
  * Spent over budget, 0 when nothing is budgeted.
  */
-budget_used: number, };
+budget_used: number, 
+/**
+ * Budget of cancelled activities that they did not spend: free again.
+ */
+released: number, };
 
 export type ProgressUpdate = { id: string, activity_id: string, date: string | null, status: ActivityStatus, percent_complete: number, 
 /**
  * Cumulative spend on the activity as of this update.
  */
 spent: number, narrative: string, outputs_delivered: string, };
+
+export type Purpose = "capacity_gaps" | "policy_profile" | "training_evaluation";
 
 export type Quadrant = "manage_closely" | "keep_satisfied" | "keep_informed" | "monitor";
 
@@ -465,9 +758,11 @@ export type Rating = "low" | "medium" | "high";
 
 export type RatingChange = { question_id: string, validated: ValidatedRating, now: ValidatedRating, };
 
+export type Recommendation = { id: string, text: string, response: string, owner: string, due_on: string | null, status: ResponseStatus, };
+
 export type Reference = { title: string, publisher: string, year: number | null, };
 
-export type Reply = { "reply": "documents", "data": Array<DocumentSummary> } | { "reply": "document", "data": Snapshot } | { "reply": "created", "data": { id: string, } } | { "reply": "search_hits", "data": Array<SearchHit> } | { "reply": "templates", "data": Array<Template> } | { "reply": "assessment", "data": AssessmentSummary } | { "reply": "plan", "data": PlanSummary } | { "reply": "monitoring", "data": MonitoringSummary } | { "reply": "ranked_areas", "data": Array<RankedArea> } | { "reply": "workspaces", "data": Array<WorkspaceInfo> } | { "reply": "history", "data": Array<HistoryEntry> } | { "reply": "not_accepted", "data": Array<NotAccepted> };
+export type Reply = { "reply": "documents", "data": Array<DocumentSummary> } | { "reply": "document", "data": Snapshot } | { "reply": "created", "data": { id: string, } } | { "reply": "search_hits", "data": Array<SearchHit> } | { "reply": "templates", "data": Array<Template> } | { "reply": "assessment", "data": AssessmentSummary } | { "reply": "plan", "data": PlanSummary } | { "reply": "monitoring", "data": MonitoringSummary } | { "reply": "ranked_areas", "data": Array<RankedArea> } | { "reply": "phases", "data": PhaseStates } | { "reply": "workspaces", "data": Array<WorkspaceInfo> } | { "reply": "history", "data": Array<HistoryEntry> } | { "reply": "not_accepted", "data": Array<NotAccepted> };
 
 export type Response = { existing: number | null, desired: number | null, evidence: string, confidence: Confidence | null, 
 /**
@@ -479,11 +774,45 @@ priority: number,
  */
 comment: string, };
 
+export type ResponseStatus = "planned" | "in_progress" | "done" | "not_accepted";
+
 export type RevokeOwnDevice = { device_id: string, };
 
 export type Risk = { id: string, description: string, likelihood: Rating, impact: Rating, mitigation: string, owner: string, };
 
+export type RiskLine = { risk_id: string, description: string, likelihood: Rating, impact: Rating, 
+/**
+ * Likelihood × impact, each 1 (low) to 3 (high): 1–9.
+ */
+score: number, status: RiskStatus, 
+/**
+ * `None` until it is first reviewed.
+ */
+reviewed_on: string | null, action: string, owner: string, };
+
+export type RiskReview = { id: string, risk_id: string, date: string | null, likelihood: Rating, impact: Rating, status: RiskStatus, action: string, };
+
+export type RiskStatus = "open" | "occurred" | "closed";
+
 export type Role = "owner" | "editor" | "counterpart" | "viewer";
+
+export type RoundWords = { 
+/**
+ * The log entry: `{stakeholders}`, `{gaps}`, `{lessons}`, `{previous}`.
+ */
+carried: string, 
+/**
+ * A capacity area's rationale when the last plan addressed its gap.
+ */
+addressed: string, 
+/**
+ * …and when it did not.
+ */
+not_addressed: string, 
+/**
+ * The heading of the lessons in the new engagement's context.
+ */
+lessons: string, };
 
 export type Scale = { points: Array<ScalePoint>, };
 
@@ -557,7 +886,23 @@ sections: { [key in string]: string }, questions: { [key in string]: QuestionTex
 
 export type Toolbox = { title: string, entries: Array<Entry>, };
 
-export type Training = { id: string, activity_id: string | null, title: string, starts_on: string | null, ends_on: string | null, location: string, participants: Array<ParticipantGroup>, kirkpatrick: Kirkpatrick, notes: string, };
+export type Trainees = { country: string, trainings: number, headcount: Headcount, 
+/**
+ * Participants by institution as recorded (trimmed); "" where none was.
+ */
+by_institution: { [key in string]: number }, };
+
+export type Training = { id: string, activity_id: string | null, title: string, starts_on: string | null, ends_on: string | null, location: string, participants: Array<ParticipantGroup>, kirkpatrick: Kirkpatrick, notes: string, 
+/**
+ * The training-evaluation assessment made of this training, if any:
+ * judged with the training, never ranked as a capacity gap.
+ */
+evaluation_id: string | null, 
+/**
+ * A training of trainers: how many of the participants now train
+ * others, and how many people they have trained since.
+ */
+trainers: number, trained_by_trainers: number, };
 
 export type UserLine = { username: string, admin: boolean, disabled: boolean, created_at: number, 
 /**

@@ -25,7 +25,15 @@ describe('new items', () => {
 });
 
 describe('address this gap', () => {
-  const a = activityForGap(gap, 'baseline', 'Close the gap', 'Rating', { activity: 'a1', link: 'g1', indicator: 'i1' });
+  const context = {
+    baselineOn: '2026-02-10',
+    targetOn: '2027-06-30',
+    unit: 'rating, 1–5',
+    verification: 'Re-assessment with the same questionnaire',
+    method: 'Self-assessment workshop',
+    responsible: 'M&E officer',
+  };
+  const a = activityForGap(gap, 'baseline', 'Close the gap', 'Rating', context, { activity: 'a1', link: 'g1', indicator: 'i1' });
 
   it('links the activity to the gap it answers', () => {
     expect(a.addresses).toEqual([{ id: 'g1', assessment_id: 'baseline', question_id: 'adm_training' }]);
@@ -35,12 +43,29 @@ describe('address this gap', () => {
 
   it('picks the usual lever for the core issue', () => {
     expect(a.type).toBe('training');
-    expect(activityForGap({ ...gap, core_issue: 'institutional_arrangements' }, 'b', 't', 'i').type).toBe('institutional_reform');
+    expect(activityForGap({ ...gap, core_issue: 'institutional_arrangements' }, 'b', 't', 'i', context).type).toBe('institutional_reform');
   });
 
   it('measures progress from the existing rating to the desired one', () => {
     expect(a.indicators).toHaveLength(1);
-    expect(a.indicators[0]).toMatchObject({ id: 'i1', baseline: 2, target: 5 });
+    expect(a.indicators[0]).toMatchObject({ id: 'i1', baseline: 2, target: 5, baseline_unknown: false });
+  });
+
+  it('comes out complete: dates, unit, means of verification, method, who and how often', () => {
+    expect(a.indicators[0]).toMatchObject({
+      baseline_on: '2026-02-10',
+      target_on: '2027-06-30',
+      unit: 'rating, 1–5',
+      means_of_verification: 'Re-assessment with the same questionnaire',
+      collection_method: 'Self-assessment workshop',
+      responsible: 'M&E officer',
+      frequency: 'mid_and_end_of_plan',
+    });
+  });
+
+  it('leaves a baseline nobody rated unknown rather than zero', () => {
+    const unrated = activityForGap({ ...gap, existing: null }, 'b', 't', 'i', context);
+    expect(unrated.indicators[0].baseline_unknown).toBe(true);
   });
 
   it('shows the gap as addressed once the activity exists', () => {

@@ -5,6 +5,14 @@
 import type {
   Activity,
   ActivityType,
+  BudgetLine,
+  Donor,
+  Evaluation,
+  ExitItem,
+  Handover,
+  Recommendation,
+  Milestone,
+  RiskReview,
   CapacityArea,
   PriorityCriterion,
   CoreIssue,
@@ -22,6 +30,7 @@ import type {
   Training,
 } from './bindings';
 import { newId } from './api';
+import { CRITERIA } from './vocabulary';
 
 export function stakeholder(name: string, id = newId()): Stakeholder {
   return {
@@ -51,11 +60,11 @@ export function criterion(name: string, id = newId()): PriorityCriterion {
 }
 
 export function outcome(statement: string, id = newId()): Outcome {
-  return { id, statement, indicators: [], outputs: [] };
+  return { id, statement, indicators: [], outputs: [], assumptions: '' };
 }
 
 export function output(statement: string, id = newId()): Output {
-  return { id, statement, indicators: [], activities: [] };
+  return { id, statement, indicators: [], activities: [], assumptions: '' };
 }
 
 export function activity(title: string, id = newId()): Activity {
@@ -74,7 +83,31 @@ export function activity(title: string, id = newId()): Activity {
     addresses: [],
     indicators: [],
     notes: '',
+    horizon: null,
+    budget_lines: [],
+    funding_source: '',
   };
+}
+
+export function budgetLine(item: string, id = newId()): BudgetLine {
+  return { id, item, amount: 0 };
+}
+
+export function donor(name: string, id = newId()): Donor {
+  return { id, name, amount: 0, agreement: '' };
+}
+
+export function milestone(on: string | null, value: number, id = newId()): Milestone {
+  return { id, on, value };
+}
+
+/** A review of `r` that starts from how the risk was last seen. */
+export function riskReview(
+  r: { risk_id: string; likelihood: Risk['likelihood']; impact: Risk['impact'] },
+  date: string | null,
+  id = newId(),
+): RiskReview {
+  return { id, risk_id: r.risk_id, date, likelihood: r.likelihood, impact: r.impact, status: 'open', action: '' };
 }
 
 export function indicator(name: string, id = newId()): Indicator {
@@ -84,11 +117,18 @@ export function indicator(name: string, id = newId()): Indicator {
     unit: '',
     direction: 'increase',
     baseline: 0,
+    baseline_unknown: false,
     baseline_on: null,
     target: 0,
     target_on: null,
     means_of_verification: '',
     assumptions: '',
+    milestones: [],
+    frequency: null,
+    responsible: '',
+    collection_method: '',
+    disaggregation: [],
+    sustainability: false,
   };
 }
 
@@ -122,17 +162,65 @@ export function training(title: string, activityId: string | null, id = newId())
     ends_on: null,
     location: '',
     participants: [],
-    kirkpatrick: { reaction: null, pre_test: null, post_test: null, behaviour_notes: '', results_notes: '' },
+    kirkpatrick: {
+      reaction: null,
+      pre_test: null,
+      post_test: null,
+      behaviour_notes: '',
+      results_notes: '',
+      follow_up_on: null,
+      followed_up: null,
+      applying: null,
+    },
     notes: '',
+    evaluation_id: null,
+    trainers: 0,
+    trained_by_trainers: 0,
   };
 }
 
-export function participantGroup(institution: string, id = newId()): ParticipantGroup {
-  return { id, institution, sex: 'not_recorded', age_group: 'not_recorded', count: 0 };
+/** A group of participants; from the stakeholder register when `stakeholderId` is given. */
+export function participantGroup(institution: string, stakeholderId: string | null = null, id = newId()): ParticipantGroup {
+  return {
+    id,
+    institution,
+    stakeholder_id: stakeholderId,
+    sex: 'not_recorded',
+    age_group: 'not_recorded',
+    count: 0,
+    pre_test: null,
+    post_test: null,
+  };
 }
 
 export function lesson(text: string, date: string | null, id = newId()): Lesson {
-  return { id, date, criterion: null, lesson: text };
+  return { id, date, criterion: null, lesson: text, phase: null, area: null };
+}
+
+export function evaluation(title: string, id = newId()): Evaluation {
+  return {
+    id,
+    title,
+    type: 'mid_term',
+    evaluator: '',
+    date: null,
+    // Every criterion, unrated, so the evaluator fills a row each.
+    ratings: CRITERIA.map((criterion) => ({ id: `${id}-${criterion}`, criterion, rating: null, evidence: '' })),
+    findings: '',
+    recommendations: [],
+  };
+}
+
+export function recommendation(text: string, id = newId()): Recommendation {
+  return { id, text, response: '', owner: '', due_on: null, status: 'planned' };
+}
+
+export function handover(item: string, id = newId()): Handover {
+  return { id, item, recipient: '', stakeholder_id: null, date: null, signed_by: '', conditions: '' };
+}
+
+export function exitItem(text: string, id = newId()): ExitItem {
+  return { id, text, done: false };
 }
 
 /**
@@ -148,15 +236,31 @@ export const LEVER: Record<CoreIssue, ActivityType> = {
   accountability: 'coordination_mechanism',
 };
 
+/** What a gap-derived indicator needs beyond the gap: its dates and words in the reader's language. */
+export interface GapIndicatorContext {
+  /** When the baseline assessment was done. */
+  baselineOn: string | null;
+  /** When the plan ends: the re-assessment that measures the target. */
+  targetOn: string | null;
+  /** The scale, e.g. "rating, 1–5". */
+  unit: string;
+  verification: string;
+  method: string;
+  responsible: string;
+}
+
 /**
  * "Address this gap": an activity linked to the gap, with an indicator whose
- * baseline and target are the gap's existing and desired ratings.
+ * baseline and target are the gap's existing and desired ratings, measured by
+ * re-assessing with the same instrument at mid-term and at the plan's end.
+ * A question nobody rated yet gives an unknown baseline, not a baseline of 0.
  */
 export function activityForGap(
   gap: QuestionGap,
   assessmentId: string,
   title: string,
   indicatorName: string,
+  context: GapIndicatorContext,
   ids: { activity?: string; link?: string; indicator?: string } = {},
 ): Activity {
   const a = activity(title, ids.activity ?? newId());
@@ -166,7 +270,15 @@ export function activityForGap(
   a.addresses = [{ id: ids.link ?? newId(), assessment_id: assessmentId, question_id: gap.question_id }];
   const i = indicator(indicatorName, ids.indicator ?? newId());
   i.baseline = gap.existing ?? 0;
+  i.baseline_unknown = gap.existing === null;
+  i.baseline_on = context.baselineOn;
   i.target = gap.desired ?? 0;
+  i.target_on = context.targetOn;
+  i.unit = context.unit;
+  i.means_of_verification = context.verification;
+  i.collection_method = context.method;
+  i.responsible = context.responsible;
+  i.frequency = 'mid_and_end_of_plan';
   a.indicators = [i];
   return a;
 }

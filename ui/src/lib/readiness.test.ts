@@ -16,6 +16,7 @@ const engagement = (over: Partial<Engagement> = {}): Engagement => ({
   capacity_areas: [],
   team: [],
   prioritisation: { criteria: [], scores: {} },
+  previous_workspace: null,
   ...over,
 });
 
@@ -50,10 +51,15 @@ const plan = (activities = [activity('A')]): Plan => ({
   ends_on: null,
   currency: 'USD',
   objective: { statement: '', indicators: [] },
-  outcomes: [{ id: 'oc', statement: '', indicators: [], outputs: [{ id: 'op', statement: '', indicators: [], activities }] }],
+  outcomes: [{ id: 'oc', statement: '', indicators: [], outputs: [{ id: 'op', statement: '', indicators: [], activities, assumptions: '' }], assumptions: '' }],
   risks: [],
   assumptions: '',
   sustainability: '',
+  donors: [],
+  government_contribution: 0,
+  government_contribution_note: '',
+  handover: [],
+  exit_checklist: [],
 });
 
 const monitoring = (over: Partial<Monitoring> = {}): Monitoring => ({
@@ -66,6 +72,8 @@ const monitoring = (over: Partial<Monitoring> = {}): Monitoring => ({
   trainings: [],
   issues: [],
   lessons: [],
+  risk_reviews: [],
+  evaluations: [],
   ...over,
 });
 
@@ -119,6 +127,7 @@ describe('what each phase still needs', () => {
       'a',
       'T',
       'I',
+      { baselineOn: null, targetOn: null, unit: '', verification: '', method: '', responsible: '' },
     );
     linked.budget = 100;
     const ready: WorkspaceContent = { ...unlinked, plans: [{ id: 'p', value: plan([linked]) }] };

@@ -11,6 +11,7 @@ import {
   exportPath,
   heatColour,
   heatGrid,
+  heatPoints,
   heatStep,
 } from './regional';
 
@@ -23,8 +24,11 @@ describe('dashboardQuery', () => {
       '?country=C%C3%B4te+d%E2%80%99Ivoire&from=2025-01-01&by=section',
     );
     expect(
-      dashboardQuery({ country: 'Ghana', area: 'border_management', template: 'generic_capacity', from: '', to: '2026-12-31', by: 'level_core_issue' }),
+      dashboardQuery({ country: 'Ghana', area: 'border_management', template: 'generic_capacity', from: '', to: '2026-12-31', by: 'level_core_issue', measure: 'share_of_scale' }),
     ).toBe('?country=Ghana&area=border_management&template=generic_capacity&to=2026-12-31');
+  });
+  it('asks for scale points only when chosen', () => {
+    expect(dashboardQuery({ ...NO_FILTERS, measure: 'scale_points' })).toBe('?measure=scale_points');
   });
 });
 
@@ -55,19 +59,35 @@ describe('heat scale', () => {
 });
 
 describe('heatGrid', () => {
+  const ghana = { country: 'Ghana', template: null };
+  const senegal = { country: 'Senegal', template: null };
   it('makes rows of countries and columns of dimensions', () => {
     const g = heatGrid([
-      { country: 'Senegal', dimension: { by: 'section', section: 'ops' }, gap: 1, assessments: 1 },
-      { country: 'Ghana', dimension: { by: 'section', section: 'admin' }, gap: 2, assessments: 2 },
-      { country: 'Ghana', dimension: { by: 'section', section: 'ops' }, gap: 3, assessments: 1 },
+      { country: 'Senegal', template: null, dimension: { by: 'section', section: 'ops' }, gap: 1, assessments: 1 },
+      { country: 'Ghana', template: null, dimension: { by: 'section', section: 'admin' }, gap: 2, assessments: 2 },
+      { country: 'Ghana', template: null, dimension: { by: 'section', section: 'ops' }, gap: 3, assessments: 1 },
     ]);
-    expect(g.countries).toEqual(['Ghana', 'Senegal']);
+    expect(g.rows).toEqual([ghana, senegal]);
     expect(g.columns).toEqual([
       { by: 'section', section: 'ops' },
       { by: 'section', section: 'admin' },
     ]);
-    expect(g.cell('Ghana', { by: 'section', section: 'ops' })).toEqual({ gap: 3, assessments: 1 });
-    expect(g.cell('Senegal', { by: 'section', section: 'admin' })).toBeUndefined();
+    expect(g.cell(ghana, { by: 'section', section: 'ops' })).toEqual({ gap: 3, assessments: 1 });
+    expect(g.cell(senegal, { by: 'section', section: 'admin' })).toBeUndefined();
+  });
+  it('keeps one row per template when gaps are in points', () => {
+    const ops = { by: 'section', section: 'ops' } as const;
+    const g = heatGrid([
+      { country: 'Ghana', template: 'generic_capacity', dimension: ops, gap: 1, assessments: 1 },
+      { country: 'Ghana', template: 'border_management', dimension: ops, gap: 2, assessments: 1 },
+    ]);
+    expect(g.rows.map((r) => r.template)).toEqual(['border_management', 'generic_capacity']);
+    expect(g.cell({ country: 'Ghana', template: 'generic_capacity' }, ops)?.gap).toBe(1);
+  });
+  it('puts shares of a scale on the points colour scale', () => {
+    expect(heatPoints(0.5, 'share_of_scale')).toBe(2);
+    expect(heatPoints(0.5, 'scale_points')).toBe(0.5);
+    expect(heatPoints(null, 'share_of_scale')).toBeNull();
   });
 });
 
@@ -75,6 +95,13 @@ describe('exports', () => {
   it('asks for one workspace or all', () => {
     expect(exportPath('plans.csv', null)).toBe('/api/export/plans.csv');
     expect(exportPath('plans.xlsx', 'ghana border')).toBe('/api/export/plans.xlsx?workspace=ghana%20border');
+  });
+  it('carries the dashboard filters, and the language of a workbook', () => {
+    const f = { ...NO_FILTERS, country: 'Senegal', area: 'labour_migration', template: 'generic_capacity', to: '2026-12-31' };
+    expect(exportPath('assessments.xlsx', null, f, 'fr')).toBe(
+      '/api/export/assessments.xlsx?country=Senegal&area=labour_migration&template=generic_capacity&to=2026-12-31&lang=fr',
+    );
+    expect(exportPath('risks.csv', null, f, 'fr')).not.toContain('lang');
   });
   it('names the saved file', () => {
     expect(exportName('assessments.csv', null)).toBe('cd4mm-assessments-region.csv');

@@ -4,10 +4,11 @@
  * heatmap's colour scale, the budget bars per currency, and the export file
  * names.
  */
-import type { Budget, By, Dashboard, Dimension } from './bindings';
+import type { Budget, By, Dashboard, Dimension, Measure } from './bindings';
+import { slug } from './format';
 
-export type { Budget, By, Dashboard } from './bindings';
-export { BYS } from './vocabulary';
+export type { Budget, By, Dashboard, Measure } from './bindings';
+export { BYS, MEASURES } from './vocabulary';
 
 export interface Filters {
   country: string;
@@ -16,9 +17,18 @@ export interface Filters {
   from: string;
   to: string;
   by: By;
+  measure: Measure;
 }
 
-export const NO_FILTERS: Filters = { country: '', area: '', template: '', from: '', to: '', by: 'level_core_issue' };
+export const NO_FILTERS: Filters = {
+  country: '',
+  area: '',
+  template: '',
+  from: '',
+  to: '',
+  by: 'level_core_issue',
+  measure: 'share_of_scale',
+};
 
 /**
  * The lengths (0 to 1) of one currency's planned and spent bars. Each currency
@@ -32,7 +42,7 @@ export function budgetBars(b: Budget): { planned: number; spent: number } {
   return top > 0 ? { planned: planned / top, spent: spent / top } : { planned: 0, spent: 0 };
 }
 
-/** `?country=Ghana&by=section`: only the filters that are set; `by` only when not the default. */
+/** `?country=Ghana&by=section`: only the filters that are set; `by` and `measure` only when not the default. */
 export function dashboardQuery(f: Filters): string {
   const q = new URLSearchParams();
   if (f.country.trim()) q.set('country', f.country.trim());
@@ -41,6 +51,7 @@ export function dashboardQuery(f: Filters): string {
   if (f.from) q.set('from', f.from);
   if (f.to) q.set('to', f.to);
   if (f.by !== 'level_core_issue') q.set('by', f.by);
+  if (f.measure !== 'share_of_scale') q.set('measure', f.measure);
   const s = q.toString();
   return s ? `?${s}` : '';
 }
@@ -62,27 +73,48 @@ export interface HeatCell {
   assessments: number;
 }
 
-export interface HeatGrid {
-  countries: string[];
-  columns: Dimension[];
-  cell(country: string, column: Dimension): HeatCell | undefined;
+/** A heatmap row: a country, and the template when gaps are in its own points. */
+export interface HeatRow {
+  country: string;
+  template: string | null;
 }
 
-/** Rows (countries, sorted) × columns (dimensions, in the server's order). */
+export interface HeatGrid {
+  rows: HeatRow[];
+  columns: Dimension[];
+  cell(row: HeatRow, column: Dimension): HeatCell | undefined;
+}
+
+const rowKey = (r: HeatRow) => `${r.country}\u0000${r.template ?? ''}`;
+
+/** Rows (countries, then templates, sorted) × columns (dimensions, in the server's order). */
 export function heatGrid(cells: Dashboard['heatmap']): HeatGrid {
-  const countries = [...new Set(cells.map((c) => c.country))].sort((a, b) => a.localeCompare(b));
+  const rows = new Map<string, HeatRow>();
   const columns: Dimension[] = [];
   const seen = new Set<string>();
   const byKey = new Map<string, HeatCell>();
   for (const c of cells) {
+    const row = { country: c.country, template: c.template };
+    rows.set(rowKey(row), row);
     const k = dimensionKey(c.dimension);
     if (!seen.has(k)) {
       seen.add(k);
       columns.push(c.dimension);
     }
-    byKey.set(`${c.country}\u0000${k}`, { gap: c.gap, assessments: c.assessments });
+    byKey.set(`${rowKey(row)}\u0001${k}`, { gap: c.gap, assessments: c.assessments });
   }
-  return { countries, columns, cell: (country, column) => byKey.get(`${country}\u0000${dimensionKey(column)}`) };
+  const sorted = [...rows.values()].sort(
+    (a, b) => a.country.localeCompare(b.country) || (a.template ?? '').localeCompare(b.template ?? ''),
+  );
+  return { rows: sorted, columns, cell: (row, column) => byKey.get(`${rowKey(row)}\u0001${dimensionKey(column)}`) };
+}
+
+/**
+ * A gap on the heatmap's colour scale, which is in points of a 1–5 scale:
+ * a share of a scale's range is put on the same four-point span.
+ */
+export function heatPoints(gap: number | null | undefined, measure: Measure): number | null | undefined {
+  return measure === 'share_of_scale' && gap !== null && gap !== undefined ? gap * 4 : gap;
 }
 
 /**
@@ -130,6 +162,9 @@ export type ExportFile =
   | 'assessments.xlsx'
   | 'plans.csv'
   | 'plans.xlsx'
+  | 'indicators.csv'
+  | 'risks.csv'
+  | 'lessons.csv'
   | 'monitoring.csv'
   | 'monitoring.xlsx'
   | 'documents.json';
@@ -139,26 +174,36 @@ export const EXPORTS: readonly ExportFile[] = [
   'assessments.xlsx',
   'plans.csv',
   'plans.xlsx',
+  'indicators.csv',
+  'risks.csv',
+  'lessons.csv',
   'monitoring.csv',
   'monitoring.xlsx',
   'documents.json',
 ];
 
-/** The export's path on the server, for one workspace or every readable one. */
-export function exportPath(file: ExportFile, workspace: string | null): string {
-  return `/api/export/${file}${workspace ? `?workspace=${encodeURIComponent(workspace)}` : ''}`;
+/**
+ * The export's path on the server, for one workspace or every readable one,
+ * narrowed by the dashboard's filters as the dashboard is; a workbook's
+ * sheets and headings in the reader's language.
+ */
+export function exportPath(file: ExportFile, workspace: string | null, filters: Filters = NO_FILTERS, lang = 'en'): string {
+  const q = new URLSearchParams();
+  if (workspace) q.set('workspace', workspace);
+  if (filters.country.trim()) q.set('country', filters.country.trim());
+  if (filters.area) q.set('area', filters.area);
+  if (filters.template) q.set('template', filters.template);
+  if (filters.from) q.set('from', filters.from);
+  if (filters.to) q.set('to', filters.to);
+  if (file.endsWith('.xlsx') && lang !== 'en') q.set('lang', lang);
+  const query = q.toString().replace(/\+/g, '%20');
+  return `/api/export/${file}${query ? `?${query}` : ''}`;
 }
 
 /** The name the saved file gets: `cd4mm-plans-ghana-border.csv`, or `cd4mm-plans-region.csv`. */
 export function exportName(file: ExportFile, scope: string | null): string {
   const dot = file.indexOf('.');
-  const slug = (scope ?? 'region')
-    .toLowerCase()
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-|-$/g, '');
-  return `cd4mm-${file.slice(0, dot)}-${slug || 'region'}${file.slice(dot)}`;
+  return `cd4mm-${file.slice(0, dot)}-${slug(scope ?? 'region') || 'region'}${file.slice(dot)}`;
 }
 
 /** Countries of the user's workspaces, once each, sorted; blanks left out. */

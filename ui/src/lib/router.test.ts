@@ -8,6 +8,8 @@ describe('hash routes', () => {
     expect(parseRoute('#/w/x/toolbox/undp')).toEqual({ page: 'toolbox', workspace: 'x', entry: 'undp' });
     expect(parseRoute('#/w/x/history/plan')).toEqual({ page: 'history', workspace: 'x', doc: 'plan' });
     expect(parseRoute('#/w/x/report')).toEqual({ page: 'report', workspace: 'x' });
+    expect(parseRoute('#/w/x/donor-report/p1/m2')).toEqual({ page: 'donor', workspace: 'x', plan: 'p1', period: 'm2' });
+    expect(parseRoute('#/w/x/donor-report')).toEqual({ page: 'donor', workspace: 'x', plan: null, period: null });
     expect(parseRoute('#/region')).toEqual({ page: 'region' });
   });
 
@@ -35,6 +37,8 @@ describe('hash routes', () => {
       { page: 'history', workspace: 'w', doc: 'plan' },
       { page: 'region' },
       { page: 'report', workspace: 'a/b' },
+      { page: 'donor', workspace: 'a/b', plan: 'p 1', period: null },
+      { page: 'donor', workspace: 'a', plan: 'p', period: 'q/r' },
       ...ADMIN_SECTIONS.map((section): Route => ({ page: 'admin', section })),
     ];
     for (const r of routes) expect(parseRoute(href(r))).toEqual(r);

@@ -7,6 +7,7 @@ export type Route =
   | { page: 'region' }
   | { page: 'admin'; section: AdminSection }
   | { page: 'report'; workspace: string }
+  | { page: 'donor'; workspace: string; plan: string | null; period: string | null }
   | { page: 'overview'; workspace: string }
   | { page: 'phase'; workspace: string; phase: PhaseNumber; doc: string | null }
   | { page: 'toolbox'; workspace: string; entry: string | null }
@@ -48,6 +49,8 @@ export function parseRoute(hash: string): Route {
       return { page: 'toolbox', workspace, entry: parts[3] ?? null };
     case 'report':
       return { page: 'report', workspace };
+    case 'donor-report':
+      return { page: 'donor', workspace, plan: parts[3] ?? null, period: parts[4] ?? null };
     case 'history':
       return parts[3] ? { page: 'history', workspace, doc: parts[3] } : { page: 'overview', workspace };
     default:
@@ -66,6 +69,8 @@ export function href(route: Route): string {
       return route.section === 'users' ? '#/admin' : `#/admin/${route.section}`;
     case 'report':
       return `#/w/${e(route.workspace)}/report`;
+    case 'donor':
+      return `#/w/${e(route.workspace)}/donor-report${route.plan ? `/${e(route.plan)}${route.period ? `/${e(route.period)}` : ''}` : ''}`;
     case 'overview':
       return `#/w/${e(route.workspace)}`;
     case 'phase':

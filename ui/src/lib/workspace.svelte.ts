@@ -14,6 +14,13 @@ export function docsOfKind(kind: Kind): Doc[] {
   return app.documentsOfKind(kind).map((d) => app.docs.open(d.id));
 }
 
+/** The monitoring documents (reporting periods) that follow a plan. */
+export function periodsOf(planId: string): string[] {
+  return docsOfKind('monitoring')
+    .filter((m) => m.content('monitoring')?.plan_id === planId)
+    .map((m) => m.id);
+}
+
 /** The engagement of the workspace: one per workspace (DESIGN.md, Documents). */
 export function engagementDoc(): Doc | null {
   return docsOfKind('engagement')[0] ?? null;

@@ -29,7 +29,9 @@ fn plan_with_activity() -> Content {
                     budget: 5000.0,
                     ..Activity::default()
                 }],
+                ..Output::default()
             }],
+            ..Outcome::default()
         }],
         ..Plan::default()
     })

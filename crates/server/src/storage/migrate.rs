@@ -23,6 +23,7 @@ migrations![
     "0005_last_seq.sql",
     "0006_browser_sessions.sql",
     "0007_administration.sql",
+    "0008_facts_again.sql",
 ];
 
 /// Which text of a migration a backend runs.

@@ -21,9 +21,13 @@ const SAME_AS_ENGLISH: Record<'fr' | 'es', string[]> = {
     'monitoring.plan',
     'training.institution',
     'criterion.impact',
+    'disaggregation.institution',
+    'lesson.phase',
+    'handover.conditions',
+    'evaluationType.ex_post',
     'gaps.ratedOf',
   ],
-  es: ['app.name', 'common.no', 'monitoring.plan'],
+  es: ['app.name', 'common.no', 'monitoring.plan', 'evaluationType.final', 'evaluationType.ex_post'],
 };
 
 const catalogues = { fr, es } as Record<'fr' | 'es', Record<string, string>>;
