@@ -139,7 +139,13 @@ test('scenario 6: the regional officer reviews six countries, narrows to labour 
   await expect(engagements).toContainText('Recruitment agencies oversight');
   await expect(heatmap.getByTestId('heat-row')).toHaveCount(2);
   await expect(page.getByTestId('region-plans')).toContainText('XOF');
+  await expect(page.getByTestId('region-as-of')).toContainText('Figures as of');
   await screenshot(page, 'region-labour');
+  // The filter is in the address: reloaded (or bookmarked, or sent), the view opens as it was.
+  expect(page.url()).toContain('#/region?area=labour_migration');
+  await page.reload();
+  await expect(page.getByLabel('Migration-management area')).toHaveValue('labour_migration');
+  await expect(heatmap.getByTestId('heat-row')).toHaveCount(2);
 
   // An XLSX of the whole region for a donor report.
   const [xlsx] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-assessments.xlsx').click()]);

@@ -224,6 +224,9 @@ pub struct PhaseStates {
     pub states: Phases,
     pub team: Phases,
     pub shown: Phases,
+    /// The phase the engagement is in by `states`: the first not done (1–5),
+    /// or 6 when all five are (`cd4mm_core::phases::current`).
+    pub current: u8,
 }
 
 /// Figures of a monitoring document.
@@ -541,7 +544,8 @@ pub fn execute(store: &mut Store, caller: &Caller<'_>, command: Command, now_ms:
                 .unwrap_or_default();
             let evidence = cd4mm_core::phases::Evidence::of(contents.iter().map(|(id, c)| (id.as_str(), c)));
             let states = cd4mm_core::phases::states(&team, &evidence);
-            Ok(Reply::Phases(PhaseStates { states, team, shown: evidence.shown() }))
+            let current = cd4mm_core::phases::current(&states);
+            Ok(Reply::Phases(PhaseStates { states, team, shown: evidence.shown(), current }))
         }
         Command::Workspaces => Ok(Reply::Workspaces(caller.workspaces(store)?)),
         Command::History { id } => {

@@ -132,7 +132,21 @@ pub struct HistoryEntry {
     pub time_ms: i64,
     /// The edit's own description, e.g. `set outcomes/oc1/title`.
     pub summary: String,
+    /// For a field set (`set …`) among the newest [`HISTORY_VALUES`]
+    /// changes: the field's single value before the change, when it had one.
+    #[cfg_attr(feature = "ts", ts(optional))]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub before: Option<serde_json::Value>,
+    /// The value the change set, as it wrote it (concurrent changes may show another).
+    #[cfg_attr(feature = "ts", ts(optional))]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub after: Option<serde_json::Value>,
 }
+
+/// How many of the newest changes a history reads old and new values for:
+/// each is two walks of the document at an older state, so a document with
+/// years of history is not read thousands of times to show its first page.
+pub const HISTORY_VALUES: usize = 500;
 
 /// Header keys stored at the root of every document beside the content.
 pub const HEADER: [&str; 3] = ["kind", "schema", "workspace"];
@@ -327,12 +341,27 @@ impl Document {
                 author: None,
                 time_ms: c.timestamp,
                 summary: c.message.map(|m| m.into_owned()).unwrap_or_default(),
+                before: None,
+                after: None,
             })
             .collect();
         // get_changes_meta is in causal order; a stable sort keeps it for equal times.
         entries.reverse();
         entries.sort_by_key(|e| std::cmp::Reverse(e.time_ms));
+        for entry in entries.iter_mut().take(HISTORY_VALUES) {
+            self.fill_values(entry);
+        }
         entries
+    }
+
+    /// Old and new value of a field a change set: the field as its
+    /// dependencies left it, and as the change itself left it.
+    fn fill_values(&self, entry: &mut HistoryEntry) {
+        let Some(path) = entry.summary.strip_prefix("set ") else { return };
+        let Ok(hash) = entry.hash.parse::<ChangeHash>() else { return };
+        let Some(change) = self.doc.get_change_by_hash(&hash) else { return };
+        entry.before = mapping::value_at(&self.doc, path, change.deps());
+        entry.after = mapping::value_at(&self.doc, path, &[hash]);
     }
 
     /// The document as it stood at `at_ms`: every change made up to then by

@@ -285,6 +285,41 @@ impl<D: ReadDoc> Reader<'_, D> {
     }
 }
 
+/// The value at `path` (keys in maps, item ids in lists) as the document
+/// stood at `heads`, when it is a single value: a scalar or a text. None for
+/// a path that did not exist then, or that names a map or a list (a history
+/// line says "5,200 → 4,500", not a whole item).
+pub fn value_at(doc: &impl ReadDoc, path: &str, heads: &[ChangeHash]) -> Option<Json> {
+    let mut obj = automerge::ROOT;
+    let mut found: Option<(Value<'static>, ObjId)> = None;
+    for seg in path.split('/') {
+        if let Some((value, id)) = found.take() {
+            match value {
+                Value::Object(ObjType::Map | ObjType::Table | ObjType::List) => obj = id,
+                _ => return None,
+            }
+        }
+        let here = match doc.object_type(&obj).ok()? {
+            ObjType::List => doc.list_range_at(&obj, .., heads).find_map(|item| {
+                let id = item.id();
+                let value = item.value.into_value();
+                let named = matches!(value, Value::Object(ObjType::Map))
+                    && matches!(doc.get_at(&id, "id", heads), Ok(Some((Value::Scalar(s), _))) if s.as_str() == Some(seg));
+                named.then_some((value, id))
+            }),
+            ObjType::Map | ObjType::Table => doc.get_at(&obj, seg, heads).ok().flatten().map(|(v, id)| (v.into_owned(), id)),
+            ObjType::Text => None,
+        };
+        found = Some(here?);
+    }
+    let (value, id) = found?;
+    match value {
+        Value::Object(ObjType::Text) => doc.text_at(&id, heads).ok().map(Json::String),
+        Value::Scalar(s) => Some(scalar_to_json(&s)),
+        Value::Object(_) => None,
+    }
+}
+
 fn scalar_to_json(s: &ScalarValue) -> Json {
     match s {
         ScalarValue::Str(s) => Json::String(s.to_string()),

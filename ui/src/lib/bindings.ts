@@ -423,7 +423,16 @@ time_ms: number,
 /**
  * The edit's own description, e.g. `set outcomes/oc1/title`.
  */
-summary: string, };
+summary: string, 
+/**
+ * For a field set (`set …`) among the newest [`HISTORY_VALUES`]
+ * changes: the field's single value before the change, when it had one.
+ */
+before?: JsonValue, 
+/**
+ * The value the change set, as it wrote it (concurrent changes may show another).
+ */
+after?: JsonValue, };
 
 export type Horizon = "short_term" | "medium_term" | "long_term";
 
@@ -643,7 +652,12 @@ per_month: number | null, };
 
 export type PhaseState = "not_started" | "in_progress" | "done";
 
-export type PhaseStates = { states: Phases, team: Phases, shown: Phases, };
+export type PhaseStates = { states: Phases, team: Phases, shown: Phases, 
+/**
+ * The phase the engagement is in by `states`: the first not done (1–5),
+ * or 6 when all five are (`cd4mm_core::phases::current`).
+ */
+current: number, };
 
 export type Phases = { engagement: PhaseState, assessment: PhaseState, response: PhaseState, implementation: PhaseState, monitoring: PhaseState, };
 

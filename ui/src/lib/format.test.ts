@@ -4,6 +4,11 @@ import {
   formatDate,
   formatMoney,
   formatNumber,
+  formatRelative,
+  clip,
+  formatDateLong,
+  parseDayFirst,
+  toDayFirst,
   formatScore,
   formatSigned,
   isIsoDate,
@@ -63,5 +68,57 @@ describe('parseNumber', () => {
     expect(parseNumber('')).toBeNull();
     expect(parseNumber('12 000')).toBe(12000);
     expect(Number.isNaN(parseNumber('twelve'))).toBe(true);
+  });
+});
+
+describe('formatRelative', () => {
+  const now = Date.UTC(2026, 11, 1, 10, 0, 0);
+
+  it('says how long ago, in the reader language', () => {
+    expect(formatRelative('en', now - 5 * 60_000, now)).toBe('5 minutes ago');
+    expect(formatRelative('fr', now - 2 * 3_600_000, now)).toBe('il y a 2 heures');
+    expect(formatRelative('es', now - 3 * 86_400_000, now)).toBe('hace 3 días');
+  });
+
+  it('never puts a past event in the future', () => {
+    // The bar's clock ticks every few seconds; a sync just after the tick is "now", not "in 8 seconds".
+    for (const locale of ['en', 'fr', 'es']) {
+      const text = formatRelative(locale, now + 8_000, now);
+      expect(text).toBe(formatRelative(locale, now, now));
+      expect(text).not.toMatch(/\bin\b|dans|dentro/);
+    }
+  });
+});
+
+describe('dates typed day first', () => {
+  it('read the ways people write a day, in any of the three languages', () => {
+    expect(parseDayFirst('02/01/2026')).toBe('2026-01-02');
+    expect(parseDayFirst('2/1/2026')).toBe('2026-01-02');
+    expect(parseDayFirst('31.12.2026')).toBe('2026-12-31');
+    expect(parseDayFirst(' 31-12-2026 ')).toBe('2026-12-31');
+    expect(parseDayFirst('2026-12-31')).toBe('2026-12-31');
+  });
+
+  it('refuse what is no calendar day', () => {
+    for (const bad of ['31/02/2026', '13/13/2026', '12/31/2026', '2026/12/31', '1/1/26', '', 'tomorrow']) {
+      expect(parseDayFirst(bad), bad).toBeNull();
+    }
+  });
+
+  it('show a document date as it is typed, and in words', () => {
+    expect(toDayFirst('2026-01-02')).toBe('02/01/2026');
+    expect(toDayFirst(null)).toBe('');
+    expect(parseDayFirst(toDayFirst('2026-07-09'))).toBe('2026-07-09');
+    expect(formatDateLong('en', '2026-01-02')).toMatch(/Friday.*2 January 2026|Friday, January 2, 2026/);
+    expect(formatDateLong('fr', '2026-01-02')).toBe('vendredi 2 janvier 2026');
+  });
+});
+
+describe('clip', () => {
+  it('cuts at the end of a word', () => {
+    expect(clip('Are standard operating procedures for document examination in use?', 40)).toBe('Are standard operating procedures for…');
+    expect(clip('Short', 40)).toBe('Short');
+    expect(clip('x'.repeat(50), 10)).toBe(`${'x'.repeat(9)}…`);
+    expect(clip('Are standard operating procedures for document examination in use?', 40).length).toBeLessThanOrEqual(40);
   });
 });

@@ -49,14 +49,49 @@ export function formatDate(locale: string, iso: string | null | undefined): stri
   return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeZone: 'UTC' }).format(new Date(Date.UTC(y, m - 1, d)));
 }
 
+/**
+ * A date as people type it in the app's three languages, day first
+ * (31/12/2026, 31.12.2026, 31-12-2026; one-digit day and month too), or as
+ * documents keep it (2026-12-31). The document date, or null when it is no
+ * calendar day. Day first in every language: the browser's own date input
+ * follows the computer's settings, and 02/01 is not the same day in Accra
+ * and in the United States.
+ */
+export function parseDayFirst(text: string): string | null {
+  const raw = text.trim();
+  if (isIsoDate(raw)) return raw;
+  const m = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$/.exec(raw);
+  if (!m) return null;
+  const iso = `${m[3]}-${m[2].padStart(2, '0')}-${m[1].padStart(2, '0')}`;
+  return isIsoDate(iso) ? iso : null;
+}
+
+/** A document date as it is typed: `31/12/2026`. */
+export function toDayFirst(iso: string | null | undefined): string {
+  if (!iso || !isIsoDate(iso)) return '';
+  const [y, m, d] = iso.split('-');
+  return `${d}/${m}/${y}`;
+}
+
+/** A document date in words, to confirm what was typed: "Thursday 31 December 2026". */
+export function formatDateLong(locale: string, iso: string | null | undefined): string {
+  if (!iso || !isIsoDate(iso)) return '';
+  const [y, m, d] = iso.split('-').map(Number);
+  return new Intl.DateTimeFormat(locale, { dateStyle: 'full', timeZone: 'UTC' }).format(new Date(Date.UTC(y, m - 1, d)));
+}
+
 export function formatDateTime(locale: string, ms: number | null | undefined): string {
   if (ms === null || ms === undefined || !Number.isFinite(ms)) return '–';
   return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(ms));
 }
 
-/** "3 minutes ago", in the reader's language. */
+/**
+ * A past moment relative to `now` ("5 minutes ago"). Never in the future: a
+ * moment a little ahead of `now` (a clock that ticks every few seconds, a
+ * server clock slightly ahead) reads as now.
+ */
 export function formatRelative(locale: string, ms: number, now: number): string {
-  const seconds = Math.round((ms - now) / 1000);
+  const seconds = Math.min(0, Math.round((ms - now) / 1000));
   const rtf = new Intl.RelativeTimeFormat(locale, { numeric: 'auto' });
   const abs = Math.abs(seconds);
   if (abs < 60) return rtf.format(seconds, 'second');
@@ -98,4 +133,13 @@ export function slug(text: string): string {
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, '-')
     .replace(/^-|-$/g, '');
+}
+
+/** `text` cut to at most `max` characters at a word's end, with "…" when cut. */
+export function clip(text: string, max: number): string {
+  const s = text.trim().replace(/\s+/g, ' ');
+  if (s.length <= max) return s;
+  const cut = s.slice(0, max - 1);
+  const space = cut.lastIndexOf(' ');
+  return `${(space > max / 2 ? cut.slice(0, space) : cut).replace(/[\s,;:.]+$/, '')}…`;
 }

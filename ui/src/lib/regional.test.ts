@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  filtersFromQuery,
   HEAT_STEPS,
   NO_DATA_COLOUR,
   NO_FILTERS,
@@ -29,6 +30,23 @@ describe('dashboardQuery', () => {
   });
   it('asks for scale points only when chosen', () => {
     expect(dashboardQuery({ ...NO_FILTERS, measure: 'scale_points' })).toBe('?measure=scale_points');
+  });
+});
+
+describe('filtersFromQuery', () => {
+  it('reads back what dashboardQuery writes', () => {
+    const f = { ...NO_FILTERS, country: 'Ghana', area: 'labour_migration', from: '2026-01-01', measure: 'scale_points' as const };
+    expect(filtersFromQuery(dashboardQuery(f))).toEqual(f);
+    expect(filtersFromQuery('')).toEqual(NO_FILTERS);
+  });
+
+  it('leaves what it does not know at its default', () => {
+    const f = filtersFromQuery('?area=<script>&by=drop_table&measure=x&from=01/02/2026&country=' + 'x'.repeat(500));
+    expect(f.area).toBe('');
+    expect(f.by).toBe(NO_FILTERS.by);
+    expect(f.measure).toBe(NO_FILTERS.measure);
+    expect(f.from).toBe('');
+    expect(f.country.length).toBe(100);
   });
 });
 

@@ -5,7 +5,8 @@
  * names.
  */
 import type { Budget, By, Dashboard, Dimension, Measure } from './bindings';
-import { slug } from './format';
+import { isIsoDate, slug } from './format';
+import { AREAS, BYS, MEASURES } from './vocabulary';
 
 export type { Budget, By, Dashboard, Measure } from './bindings';
 export { BYS, MEASURES } from './vocabulary';
@@ -54,6 +55,32 @@ export function dashboardQuery(f: Filters): string {
   if (f.measure !== 'share_of_scale') q.set('measure', f.measure);
   const s = q.toString();
   return s ? `?${s}` : '';
+}
+
+/**
+ * The filters a dashboard address carries (`#/region?country=Ghana&area=…`),
+ * the inverse of `dashboardQuery`: a shared or bookmarked view opens as it
+ * was. Anything unknown or malformed is left at its default.
+ */
+export function filtersFromQuery(query: string): Filters {
+  const q = new URLSearchParams(query.replace(/^\?/, ''));
+  const one = <T extends string>(key: string, allowed: readonly T[], fallback: T): T => {
+    const v = q.get(key);
+    return v !== null && (allowed as readonly string[]).includes(v) ? (v as T) : fallback;
+  };
+  const date = (key: string) => {
+    const v = q.get(key) ?? '';
+    return isIsoDate(v) ? v : '';
+  };
+  return {
+    country: (q.get('country') ?? '').trim().slice(0, 100),
+    area: one<string>('area', AREAS, ''),
+    template: (q.get('template') ?? '').slice(0, 100),
+    from: date('from'),
+    to: date('to'),
+    by: one('by', BYS, NO_FILTERS.by),
+    measure: one('measure', MEASURES, NO_FILTERS.measure),
+  };
 }
 
 /** A stable key for a dimension, to build the heatmap's columns. */

@@ -43,4 +43,8 @@ describe('hash routes', () => {
     ];
     for (const r of routes) expect(parseRoute(href(r))).toEqual(r);
   });
+  it('leaves a page query out of the route', () => {
+    expect(parseRoute('#/region?country=Ghana&area=labour_migration')).toEqual({ page: 'region' });
+    expect(parseRoute('#/w/ghana-border/phase/2?x=1')).toEqual({ page: 'phase', workspace: 'ghana-border', phase: 2, doc: null });
+  });
 });

@@ -28,7 +28,9 @@ export function isPhase(n: number): n is PhaseNumber {
 }
 
 export function parseRoute(hash: string): Route {
+  // A query after the path (`#/region?country=Ghana`) belongs to the page, not the route.
   const parts = hash
+    .split('?')[0]
     .replace(/^#\/?/, '')
     .split('/')
     .filter((p) => p !== '')

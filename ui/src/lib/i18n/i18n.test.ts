@@ -26,6 +26,7 @@ const SAME_AS_ENGLISH: Record<'fr' | 'es', string[]> = {
     'handover.conditions',
     'evaluationType.ex_post',
     'gaps.ratedOf',
+    'plan.dates',
   ],
   es: ['app.name', 'common.no', 'monitoring.plan', 'evaluationType.final', 'evaluationType.ex_post'],
 };
