@@ -52,7 +52,7 @@ test('the officer filters the regional dashboard, downloads exports and prints t
   await expect(scope.locator('option', { hasText: 'Dakar port' })).toHaveCount(0);
   await expect(page.getByTestId('region-indicators')).toContainText('On track');
   // Money per currency, never added across currencies: the demo plan's is in dollars.
-  await expect(page.locator('[data-testid="region-budget"][data-currency="USD"] svg')).toHaveAttribute(
+  await expect(page.locator('[data-testid="region-budget"][data-currency="USD"] ul.hbars')).toHaveAttribute(
     'aria-label',
     /^USD: planned (US)?\$[\d,]+, spent (US)?\$[\d,]+$/,
   );

@@ -51,15 +51,17 @@ describe('filtersFromQuery', () => {
 });
 
 describe('heat scale', () => {
-  it('puts gaps in five steps', () => {
+  it('puts gaps in eight steps, half a point apart', () => {
     expect(heatStep(-1)).toBe(0);
     expect(heatStep(0)).toBe(0);
+    expect(heatStep(0.01)).toBe(1);
     expect(heatStep(0.5)).toBe(1);
-    expect(heatStep(1)).toBe(1);
-    expect(heatStep(1.01)).toBe(2);
-    expect(heatStep(2.9)).toBe(3);
-    expect(heatStep(3.5)).toBe(4);
-    expect(heatStep(100)).toBe(4);
+    expect(heatStep(1)).toBe(2);
+    expect(heatStep(1.01)).toBe(3);
+    expect(heatStep(2.9)).toBe(6);
+    expect(heatStep(3)).toBe(6);
+    expect(heatStep(3.5)).toBe(7);
+    expect(heatStep(100)).toBe(7);
   });
   it('has no step for missing data', () => {
     expect(heatStep(null)).toBeNull();

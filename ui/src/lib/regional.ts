@@ -145,16 +145,20 @@ export function heatPoints(gap: number | null | undefined, measure: Measure): nu
 }
 
 /**
- * Five steps of gap size, from none (≤ 0) to large (≥ 3 points on the scale).
- * Each step has a background and a text colour that keeps a contrast of at
- * least 4.5:1 (WCAG AA), so the numbers in the cells stay readable.
+ * Eight steps of gap size, half a point apart, from none (≤ 0) to large
+ * (over 3 points on the scale): five were too coarse to tell countries
+ * apart. Each step has a background and a text colour that keeps a contrast
+ * of at least 4.5:1 (WCAG AA), so the numbers in the cells stay readable.
  */
 export const HEAT_STEPS = [
   { upTo: 0, background: '#e8f5e9', text: '#1b3d1f' },
-  { upTo: 1, background: '#fff3c4', text: '#3d3000' },
-  { upTo: 2, background: '#ffc27a', text: '#3d2000' },
-  { upTo: 3, background: '#e8613c', text: '#1a0500' },
-  { upTo: Infinity, background: '#9e1c1c', text: '#ffffff' },
+  { upTo: 0.5, background: '#fff8d6', text: '#3d3000' },
+  { upTo: 1, background: '#ffe99a', text: '#3d3000' },
+  { upTo: 1.5, background: '#ffcf80', text: '#3d2000' },
+  { upTo: 2, background: '#ffab5e', text: '#3d2000' },
+  { upTo: 2.5, background: '#f27a45', text: '#1a0500' },
+  { upTo: 3, background: '#c8402a', text: '#ffffff' },
+  { upTo: Infinity, background: '#8e1a1a', text: '#ffffff' },
 ] as const;
 
 export const NO_DATA_COLOUR = { background: '#f2f2f2', text: '#333333' } as const;

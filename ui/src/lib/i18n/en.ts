@@ -261,12 +261,14 @@ const en = {
   'stakeholders.type': 'Type',
   'stakeholders.stance': 'Stance',
   'stakeholders.contact': 'Contact',
+  'stakeholders.quadrant': 'Where on the grid',
 
   'grid.title': 'Power and interest grid',
   'grid.power': 'Power',
   'grid.interest': 'Interest',
   'grid.marker': '{name}: power {power}, interest {interest}, {quadrant}',
   'grid.help': 'Drag a marker, or focus it and use the arrow keys: up and down change power, left and right change interest.',
+  'grid.legend': 'Who the markers are',
 
   'quadrant.manage_closely': 'Manage closely',
   'quadrant.keep_satisfied': 'Keep satisfied',

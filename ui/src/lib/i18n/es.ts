@@ -259,12 +259,14 @@ const es: Messages = {
   'stakeholders.type': 'Tipo',
   'stakeholders.stance': 'Postura',
   'stakeholders.contact': 'Contacto',
+  'stakeholders.quadrant': 'Lugar en la cuadrícula',
 
   'grid.title': 'Matriz de poder e interés',
   'grid.power': 'Poder',
   'grid.interest': 'Interés',
   'grid.marker': '{name}: poder {power}, interés {interest}, {quadrant}',
   'grid.help': 'Arrastre un marcador, o selecciónelo y use las flechas: arriba y abajo cambian el poder, izquierda y derecha el interés.',
+  'grid.legend': 'A quién corresponde cada marcador',
 
   'quadrant.manage_closely': 'Gestionar de cerca',
   'quadrant.keep_satisfied': 'Mantener satisfecho',

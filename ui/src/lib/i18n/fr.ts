@@ -259,12 +259,14 @@ const fr: Messages = {
   'stakeholders.type': 'Catégorie',
   'stakeholders.stance': 'Position',
   'stakeholders.contact': 'Coordonnées',
+  'stakeholders.quadrant': 'Place sur la grille',
 
   'grid.title': 'Grille pouvoir-intérêt',
   'grid.power': 'Pouvoir',
   'grid.interest': 'Intérêt',
   'grid.marker': '{name} : pouvoir {power}, intérêt {interest}, {quadrant}',
   'grid.help': 'Faites glisser un repère, ou sélectionnez-le et utilisez les flèches : haut et bas changent le pouvoir, gauche et droite l’intérêt.',
+  'grid.legend': 'Qui sont les marqueurs',
 
   'quadrant.manage_closely': 'Gérer de près',
   'quadrant.keep_satisfied': 'Satisfaire',
