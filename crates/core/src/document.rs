@@ -287,6 +287,9 @@ impl Document {
         // document) are not a disagreement worth a person's attention.
         conflicts
             .retain(|c| !HEADER.contains(&c.path.as_str()) && c.values.iter().any(|v| v.value != c.values[0].value));
+        if !conflicts.is_empty() {
+            self.date_conflicts(&mut conflicts);
+        }
         Snapshot {
             kind: self.kind,
             schema: self.schema,
@@ -294,6 +297,18 @@ impl Document {
             read_only: self.read_only().map(|e| e.to_string()),
             value,
             conflicts,
+        }
+    }
+
+    /// When each conflicting value was written: the time of the change that
+    /// holds its operation (an actor's changes hold consecutive operations).
+    fn date_conflicts(&self, conflicts: &mut [mapping::Conflict]) {
+        let changes = self.doc.get_changes_meta(&[]);
+        for value in conflicts.iter_mut().flat_map(|c| c.values.iter_mut()) {
+            value.time_ms = changes
+                .iter()
+                .find(|c| c.start_op <= value.op && value.op <= c.max_op && c.actor.to_hex_string() == value.actor)
+                .map(|c| c.timestamp);
         }
     }
 

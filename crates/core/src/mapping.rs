@@ -61,6 +61,15 @@ pub struct ConflictValue {
     pub actor: String,
     /// Whether Automerge shows this value by default.
     pub winner: bool,
+    /// When it was written, by its author's clock (Unix milliseconds): a
+    /// person choosing between two values asks which is the newer.
+    #[cfg_attr(feature = "ts", ts(optional))]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub time_ms: Option<i64>,
+    /// The operation that wrote it (its counter), to find its change.
+    #[serde(skip)]
+    #[cfg_attr(feature = "ts", ts(skip))]
+    pub(crate) op: u64,
 }
 
 /// A field that holds concurrent values, found while reading a document.
@@ -193,6 +202,8 @@ impl<D: ReadDoc> Reader<'_, D> {
                         value: if *id == winner_id { value.clone() } else { self.value(v, id, &child_path, depth) },
                         actor: actor_of(id),
                         winner: *id == winner_id,
+                        time_ms: None,
+                        op: counter_of(id),
                     })
                     .collect();
                 self.conflicts.push(Conflict { path: child_path.clone(), values });
@@ -329,6 +340,13 @@ fn scalar_to_json(s: &ScalarValue) -> Json {
         ScalarValue::Counter(c) => Json::from(i64::from(c)),
         ScalarValue::Boolean(b) => Json::Bool(*b),
         ScalarValue::Null | ScalarValue::Bytes(_) | ScalarValue::Unknown { .. } => Json::Null,
+    }
+}
+
+fn counter_of(id: &ObjId) -> u64 {
+    match id {
+        ObjId::Root => 0,
+        ObjId::Id(counter, _, _) => *counter,
     }
 }
 

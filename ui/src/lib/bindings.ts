@@ -180,7 +180,12 @@ actor: string,
 /**
  * Whether Automerge shows this value by default.
  */
-winner: boolean, };
+winner: boolean, 
+/**
+ * When it was written, by its author's clock (Unix milliseconds): a
+ * person choosing between two values asks which is the newer.
+ */
+time_ms?: number, };
 
 export type ContactKind = "meeting" | "workshop" | "call" | "email" | "field_visit" | "other";
 
