@@ -80,6 +80,11 @@ test('the officer’s pages fit a phone', async ({ browser }) => {
   await visit(page, `/w/${WS}/phase/4`, 'phase-4', heading('Progress of activities'));
   await visit(page, `/w/${WS}/phase/5`, 'phase-5', heading('Indicators against targets'));
   await visit(page, `/w/${WS}/toolbox`, 'toolbox', heading('Toolbox'));
+  // One entry's page (it overflowed by 56 px).
+  await page.getByRole('link', { name: /Migration and border management assessment/ }).click();
+  await expect(page.getByRole('button', { name: 'Start an assessment with this tool' })).toBeVisible();
+  await fitsTheScreen(page, 'toolbox-entry');
+  await screenshot(page, 'phone-toolbox-entry');
   await visit(page, `/w/${WS}/history/plan`, 'history', async (p) => {
     await expect(p.getByTestId('history-table')).toBeVisible();
   });

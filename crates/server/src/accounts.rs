@@ -147,6 +147,32 @@ pub fn authors<S: Storage + ?Sized>(db: &S) -> Result<std::collections::HashMap<
     })
 }
 
+/// The authors a user may see named: the user behind each actor of every
+/// member of `workspaces` (those the user may read), so a desktop's history
+/// and conflicts say who, as the browser's do; nobody else's names.
+pub fn authors_in<S: Storage + ?Sized>(
+    db: &S,
+    workspaces: &[String],
+) -> Result<std::collections::HashMap<String, String>, Error> {
+    in_transaction(db, |sql| {
+        let mut members = std::collections::HashSet::new();
+        for workspace in workspaces {
+            for row in sql.query(
+                "SELECT u.username FROM members m JOIN users u ON u.id = m.user_id WHERE m.workspace_id = ?1",
+                &[workspace.as_str().into()],
+            )? {
+                members.insert(row[0].text().to_owned());
+            }
+        }
+        let rows = sql.query("SELECT d.actor, u.username FROM devices d JOIN users u ON u.id = d.user_id", &[])?;
+        Ok(rows
+            .into_iter()
+            .filter(|r| members.contains(r[1].text()))
+            .map(|r| (r[0].text().to_owned(), r[1].text().to_owned()))
+            .collect())
+    })
+}
+
 /// A user's open devices and browser sessions, newest first.
 pub fn own_devices<S: Storage + ?Sized>(db: &S, owner: &Device) -> Result<Vec<DeviceLine>, Error> {
     in_transaction(db, |sql| {

@@ -3,7 +3,8 @@
 //! workspaces and their members, regional coverage, devices),
 //! `POST /api/admin/action` (one `AdminAction`), `GET /api/admin/audit`.
 //! And for everyone, their own devices: `GET /api/devices`,
-//! `POST /api/devices/revoke`. The rules are in `accounts.rs`.
+//! `POST /api/devices/revoke`; and who wrote what in the workspaces they
+//! may read: `GET /api/authors`. The rules are in `accounts.rs`.
 
 use crate::auth::Device;
 use crate::error::ApiError;
@@ -22,6 +23,24 @@ pub fn routes() -> Router<AppState> {
         .route("/api/admin/audit", get(audit))
         .route("/api/devices", get(own_devices))
         .route("/api/devices/revoke", post(revoke_own))
+        .route("/api/authors", get(authors))
+}
+
+/// `GET /api/authors`: `{actor: username}` for the members of the
+/// workspaces the caller may read. The desktop asks, to name the authors of
+/// changes and conflicting values as the browser does.
+pub async fn authors(
+    State(state): State<AppState>,
+    device: Device,
+) -> Result<Json<std::collections::HashMap<String, String>>, ApiError> {
+    let db = state.db.clone();
+    let names = tokio::task::spawn_blocking(move || {
+        let workspaces: Vec<String> = db.memberships(&device)?.into_iter().map(|m| m.workspace).collect();
+        accounts::authors_in(db.as_ref(), &workspaces)
+    })
+    .await
+    .map_err(ApiError::internal)??;
+    Ok(Json(names))
 }
 
 /// What an action did, in a sentence.

@@ -207,7 +207,7 @@ impl Client {
     pub async fn account(&self, path: &str, body: Option<&serde_json::Value>) -> Result<Vec<u8>, SyncError> {
         let route = path.split('?').next().unwrap_or_default();
         let allowed = match body {
-            None => matches!(route, "/api/admin/overview" | "/api/admin/audit" | "/api/devices"),
+            None => matches!(route, "/api/admin/overview" | "/api/admin/audit" | "/api/devices" | "/api/authors"),
             Some(_) => matches!(route, "/api/admin/action" | "/api/devices/revoke"),
         };
         if !allowed {

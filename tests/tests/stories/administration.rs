@@ -160,6 +160,19 @@ async fn story(backend: Backend) {
     let kofi = login(&server.url, "kofi", "kofi's long passphrase").await.expect("kofi signs in");
     let (_, me) = kofi.post("/api/command", json!({"command": "workspaces"})).await;
     assert!(me.to_string().contains("sn-dakar"), "a member sees the workspace: {me}");
+    // Who wrote what is named for the members of one's own workspaces only:
+    // Kofi (Dakar) is not told Ama's (Accra) actors, nor she his.
+    let names = |body: serde_json::Value| {
+        body.as_object().expect("a map").values().map(|v| v.as_str().expect("a name").to_owned()).collect::<Vec<_>>()
+    };
+    let (status, body) = kofi.get("/api/authors").await;
+    assert_eq!(status, 200, "{body}");
+    let kofi_sees = names(body);
+    assert!(kofi_sees.contains(&"kofi".to_owned()) && !kofi_sees.contains(&"ama".to_owned()), "{kofi_sees:?}");
+    let (status, body) = ama.get("/api/authors").await;
+    assert_eq!(status, 200, "{body}");
+    let ama_sees = names(body);
+    assert!(ama_sees.contains(&"ama".to_owned()) && !ama_sees.contains(&"kofi".to_owned()), "{ama_sees:?}");
     let (status, body) = root.act(json!({"type": "remove_member", "workspace": "sn-dakar", "username": "kofi"})).await;
     assert_eq!(status, 200, "{body}");
     let (_, me) = kofi.post("/api/command", json!({"command": "workspaces"})).await;

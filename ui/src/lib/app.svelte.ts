@@ -2,6 +2,7 @@
  * The state of the running app: transport, session, sync status, route, the
  * open documents and the workspace in view. One instance, created at start-up.
  */
+import { namesOf } from './authors';
 import { untrack } from 'svelte';
 import type { DocumentSummary, Kind, LockState, SyncStatus, WorkspaceInfo } from './bindings';
 import { Api } from './api';
@@ -166,8 +167,33 @@ export class AppState {
     await this.loadWorkspaces();
   }
 
+  /**
+   * Who is behind each actor of the workspaces this user may read, from the
+   * server (`GET /api/authors`): the browser's history is named by the
+   * server, but a desktop reads its own store and asks once per session.
+   */
+  authors = $state<Record<string, string>>({});
+  private authorsAsked = false;
+
+  askAuthors() {
+    const server = !this.transport.localStore || !!this.session?.server;
+    if (this.authorsAsked || !this.session || !server) return;
+    this.authorsAsked = true;
+    this.transport.account('/api/authors').then(
+      (names) => (this.authors = namesOf(names)),
+      () => (this.authorsAsked = false),
+    );
+  }
+
+  /** The user behind an actor, when known. */
+  authorOf(actor: string): string | null {
+    return this.authors[actor] ?? null;
+  }
+
   async signOut() {
     await this.transport.signOut();
+    this.authors = {};
+    this.authorsAsked = false;
     this.session = null;
     this.endedFor = null;
     this.workspaces = [];
@@ -258,3 +284,4 @@ function windowStorage(): Storage | null {
 }
 
 export const app = new AppState();
+

@@ -166,6 +166,9 @@ fn concurrent_edits_are_reported_as_conflicts_and_resolvable() {
             c.values.iter().map(|v| (v.value.as_i64().expect("number"), v.actor.clone())).collect();
         values.sort();
         assert_eq!(values, vec![(9500, actor(1).to_hex_string()), (12000, actor(2).to_hex_string())]);
+        // Each value says when it was written, by its author's clock.
+        let when = |actor: &ActorId| c.values.iter().find(|v| v.actor == actor.to_hex_string()).and_then(|v| v.time_ms);
+        assert_eq!((when(&actor(1)), when(&actor(2))), (Some(T0 + 1), Some(T0 + 2)));
         assert_eq!(
             plan(doc).objective.statement,
             "All border officials manage mixed flows safely.",
@@ -211,4 +214,48 @@ fn older_documents_are_upgraded_and_newer_ones_open_read_only() {
     assert!(doc.read().read_only.is_some());
 
     assert!(matches!(Document::load(b"not automerge", actor(1), T0), Err(Error::NotADocument(_))));
+}
+
+#[test]
+fn history_says_what_a_field_held_before_and_after_each_change() {
+    let mut doc = Document::create("ws", &plan_with_activity(), actor(1), T0).expect("create");
+    let budget = format!("{ACTIVITIES}/sop/budget");
+    doc.apply(&set(&budget, json!(9500)), T0 + 1).expect("first");
+    doc.apply(&set(&budget, json!(12000)), T0 + 2).expect("second");
+    doc.apply(&set("objective/statement", json!("Border officials manage mixed flows well.")), T0 + 3).expect("text");
+    doc.apply(&Edit::Remove { list: ACTIVITIES.into(), id: "sop".into() }, T0 + 4).expect("remove");
+
+    let history = doc.history();
+    let of = |summary: &str| history.iter().filter(|h| h.summary == summary).collect::<Vec<_>>();
+    let budgets = of(&format!("set {budget}"));
+    assert_eq!(budgets.len(), 2);
+    // Newest first: 9,500 → 12,000, then 5,000 → 9,500, though the activity is gone now.
+    assert_eq!((budgets[0].before.clone(), budgets[0].after.clone()), (Some(json!(9500.0)), Some(json!(12000.0))));
+    assert_eq!((budgets[1].before.clone(), budgets[1].after.clone()), (Some(json!(5000.0)), Some(json!(9500.0))));
+    let text = of("set objective/statement");
+    assert_eq!(text[0].before, Some(json!("Border officials manage mixed flows.")));
+    assert_eq!(text[0].after, Some(json!("Border officials manage mixed flows well.")));
+    // Items added or removed carry no values; neither does the creation.
+    for entry in history.iter().filter(|h| !h.summary.starts_with("set ")) {
+        assert_eq!((&entry.before, &entry.after), (&None, &None), "{}", entry.summary);
+    }
+}
+
+#[test]
+fn history_values_ignore_paths_that_lead_nowhere_or_to_whole_items() {
+    let doc = Document::create("ws", &plan_with_activity(), actor(1), T0).expect("create");
+    let heads = doc.doc.get_heads();
+    for path in [
+        "",
+        "nope",
+        "outcomes",
+        "outcomes/oc1",
+        "outcomes/oc9/statement",
+        "outcomes/oc1/outputs/op1/activities/sop/budget/deeper",
+        "title/x/y",
+        &"a/".repeat(10_000),
+    ] {
+        assert_eq!(mapping::value_at(&doc.doc, path, &heads), None, "{path:.40}");
+    }
+    assert_eq!(mapping::value_at(&doc.doc, "outcomes/oc1/statement", &heads), Some(json!("SOPs in use")));
 }

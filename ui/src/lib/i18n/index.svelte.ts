@@ -2,17 +2,32 @@
  * The language of the UI: English, French or Spanish, switchable at runtime and
  * remembered in localStorage. Every string a person reads comes from the
  * catalogues in this folder, including the labels of every enumeration.
+ * English is built in (every message falls back to it); French and Spanish
+ * are loaded when chosen, so nobody downloads the two languages they do not
+ * read (each is a sixth of the UI's code).
  */
 import en, { type MessageKey, type Messages } from './en';
-import fr from './fr';
-import es from './es';
 import { interpolate } from './translate';
 
 export type Locale = 'en' | 'fr' | 'es';
 export const LOCALES: Locale[] = ['en', 'fr', 'es'];
 /** Each language in its own words, as a menu of languages shows it. */
 export const LOCALE_NAMES: Record<Locale, string> = { en: 'English', fr: 'Français', es: 'Español' };
-export const catalogues: Record<Locale, Messages> = { en, fr, es };
+const catalogues: Partial<Record<Locale, Messages>> = $state({ en });
+const loaders: Record<Exclude<Locale, 'en'>, () => Promise<{ default: Messages }>> = {
+  fr: () => import('./fr'),
+  es: () => import('./es'),
+};
+
+/** Loads the catalogue of `locale` (once); English needs none. */
+export async function loadCatalogue(locale: Locale): Promise<void> {
+  if (catalogues[locale]) return;
+  try {
+    catalogues[locale] = (await loaders[locale as Exclude<Locale, 'en'>]()).default;
+  } catch {
+    // Not reachable (offline before it was ever loaded): English stands in.
+  }
+}
 export type { MessageKey };
 
 const STORAGE_KEY = 'cd4mm.locale';
@@ -31,7 +46,8 @@ function initialLocale(): Locale {
 class I18n {
   locale = $state<Locale>(initialLocale());
 
-  setLocale(locale: Locale) {
+  async setLocale(locale: Locale) {
+    await loadCatalogue(locale);
     this.locale = locale;
     try {
       localStorage.setItem(STORAGE_KEY, locale);
@@ -45,7 +61,7 @@ class I18n {
 export const i18n = new I18n();
 
 export function t(key: MessageKey, params?: Record<string, string | number>): string {
-  return interpolate(catalogues[i18n.locale][key] ?? en[key] ?? key, params);
+  return interpolate(catalogues[i18n.locale]?.[key] ?? en[key] ?? key, params);
 }
 
 /** Label of an enumeration value, e.g. `label('level', 'organisation')`. */
