@@ -164,6 +164,8 @@ test('officer and counterpart see each other’s edits of the same plan', async 
   await expect(history.locator('tbody tr').first()).toContainText(
     '“Border officials examine documents consistently. Vulnerable migrants are referred.” → “Border officials examine documents consistently.”',
   );
-  await counterpart.getByTestId('history-back').click();
+  // "Open" leads to the field itself, focused on the plan's page.
+  await history.locator('tbody tr').first().getByRole('button', { name: /^Open/ }).click();
+  await expect(counterpart.getByLabel('Objective')).toBeFocused();
   await expect(counterpart.getByLabel('Objective')).toHaveValue('Border officials examine documents consistently.');
 });

@@ -29,18 +29,25 @@ export async function openItem(testid: string, field: string): Promise<boolean> 
 
 /**
  * Focuses the field whose edit path is `path` once it is on the page (inside
- * `within`, a selector, when the same field shows twice), its text selected,
- * scrolled into view if need be.
+ * `within`, a selector, when the same field shows twice) — or, for an item's
+ * path, its first field — unfolding what hides it, its text selected and
+ * scrolled into view if need be. Waits up to about three seconds for the
+ * page to show it (a page just opened reads its documents first).
  */
 export async function focusField(path: string, within = 'body'): Promise<boolean> {
+  const exact = `[data-path="${CSS.escape(path)}"]`;
+  const below = `[data-path^="${CSS.escape(`${path}/`)}"]`;
   let input: HTMLInputElement | null = null;
-  for (let frame = 0; frame < 60 && !input; frame++) {
+  for (let frame = 0; frame < 180 && !input; frame++) {
     await tick();
     await new Promise((done) => requestAnimationFrame(done));
-    input = document.querySelector(within)?.querySelector<HTMLInputElement>(`[data-path="${CSS.escape(path)}"]`) ?? null;
+    const root = document.querySelector(within);
+    input = root?.querySelector<HTMLInputElement>(exact) ?? root?.querySelector<HTMLInputElement>(below) ?? null;
   }
   if (!input) return false;
-  input.scrollIntoView({ block: 'nearest' });
+  for (let d = input.closest('details'); d; d = d.parentElement?.closest('details') ?? null) d.open = true;
+  await tick();
+  input.scrollIntoView({ block: 'center' });
   input.focus({ preventScroll: true });
   input.select?.();
   return true;
