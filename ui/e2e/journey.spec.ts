@@ -127,6 +127,8 @@ test('a field officer walks all five phases to a re-assessment', async ({ browse
     await click(quick.getByLabel('Owner'));
     await page.keyboard.type(owners[n]);
     await click(quick.getByLabel('Budget (USD)'));
+    // The budget holds 0: typed over.
+    await page.keyboard.press('ControlOrMeta+a');
     if (n === 0) {
       // A refused value is explained next to the field the core names, and kept for correcting.
       await page.keyboard.type('-5');

@@ -117,13 +117,18 @@ pub fn seed(store: &mut Store, workspace: &str, t0: i64) -> Result<()> {
     };
     let top: Vec<_> = baseline.prioritised_gaps().into_iter().take(3).collect();
     let kinds = [ActivityType::TrainingOfTrainers, ActivityType::SopOrGuideline, ActivityType::CoordinationMechanism];
+    // Titled with the question's words, as "address this gap" does in the UI.
+    let question = |id: &str| {
+        let text = baseline.template.iter().flat_map(|t| &t.sections).flat_map(|s| &s.questions).find(|q| q.id == id);
+        text.map(|q| q.text.clone()).unwrap_or_default()
+    };
     let activities = top
         .iter()
         .zip(kinds)
         .enumerate()
         .map(|(i, (gap, kind))| Activity {
             id: format!("act{i}"),
-            title: format!("Address gap `{}`", gap.question_id),
+            title: format!("Close the gap: {}", clip(&question(&gap.question_id), 48)),
             activity_type: kind,
             budget: [12_000.0, 9_500.0, 4_000.0][i],
             starts_on: date("2026-02-01"),
@@ -136,7 +141,7 @@ pub fn seed(store: &mut Store, workspace: &str, t0: i64) -> Result<()> {
             }],
             indicators: vec![Indicator {
                 id: format!("ind{i}"),
-                name: format!("Rating of `{}`", gap.question_id),
+                name: format!("Rating of: {}", clip(&question(&gap.question_id), 60)),
                 baseline: gap.existing.unwrap_or(1) as f64,
                 baseline_on: date("2026-01-15"),
                 target: gap.desired.unwrap_or(5) as f64,
@@ -425,4 +430,17 @@ pub fn seed_country(store: &mut Store, c: &CountryDemo, t0: i64) -> Result<()> {
         )?;
     }
     Ok(())
+}
+
+/// `text` cut to at most `max` characters at a word's end, with "…" when cut.
+fn clip(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_owned();
+    }
+    let cut: String = text.chars().take(max - 1).collect();
+    let cut = match cut.rsplit_once(' ') {
+        Some((head, _)) if head.chars().count() > max / 2 => head.to_owned(),
+        _ => cut,
+    };
+    format!("{}…", cut.trim_end_matches([' ', ',', ';', ':', '.']))
 }

@@ -230,8 +230,9 @@ fn history_says_what_a_field_held_before_and_after_each_change() {
     let budgets = of(&format!("set {budget}"));
     assert_eq!(budgets.len(), 2);
     // Newest first: 9,500 → 12,000, then 5,000 → 9,500, though the activity is gone now.
-    assert_eq!((budgets[0].before.clone(), budgets[0].after.clone()), (Some(json!(9500.0)), Some(json!(12000.0))));
-    assert_eq!((budgets[1].before.clone(), budgets[1].after.clone()), (Some(json!(5000.0)), Some(json!(9500.0))));
+    let figures = |e: &HistoryEntry| (e.before.as_ref().and_then(Json::as_f64), e.after.as_ref().and_then(Json::as_f64));
+    assert_eq!(figures(budgets[0]), (Some(9500.0), Some(12000.0)));
+    assert_eq!(figures(budgets[1]), (Some(5000.0), Some(9500.0)));
     let text = of("set objective/statement");
     assert_eq!(text[0].before, Some(json!("Border officials manage mixed flows.")));
     assert_eq!(text[0].after, Some(json!("Border officials manage mixed flows well.")));
