@@ -230,7 +230,8 @@ fn history_says_what_a_field_held_before_and_after_each_change() {
     let budgets = of(&format!("set {budget}"));
     assert_eq!(budgets.len(), 2);
     // Newest first: 9,500 → 12,000, then 5,000 → 9,500, though the activity is gone now.
-    let figures = |e: &HistoryEntry| (e.before.as_ref().and_then(Json::as_f64), e.after.as_ref().and_then(Json::as_f64));
+    let figures =
+        |e: &HistoryEntry| (e.before.as_ref().and_then(Json::as_f64), e.after.as_ref().and_then(Json::as_f64));
     assert_eq!(figures(budgets[0]), (Some(9500.0), Some(12000.0)));
     assert_eq!(figures(budgets[1]), (Some(5000.0), Some(9500.0)));
     let text = of("set objective/statement");

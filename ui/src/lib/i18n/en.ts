@@ -616,6 +616,7 @@ const en = {
   'history.back': 'Back to {title}',
   'history.noMatch': 'No change matches these filters.',
   'history.restore': 'Restore {value}',
+  'history.restoreEmpty': 'Empty it again',
 
   'conflict.title': 'Conflicting values',
   'conflict.explain': '{n} values were set at the same time. Keep one:',

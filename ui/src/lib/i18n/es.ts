@@ -614,6 +614,7 @@ const es: Messages = {
   'history.back': 'Volver a {title}',
   'history.noMatch': 'Ningún cambio coincide con estos filtros.',
   'history.restore': 'Restablecer {value}',
+  'history.restoreEmpty': 'Vaciarlo de nuevo',
 
   'conflict.title': 'Valores en conflicto',
   'conflict.explain': 'Se escribieron {n} valores a la vez. Conserve uno:',

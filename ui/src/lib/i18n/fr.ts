@@ -614,6 +614,7 @@ const fr: Messages = {
   'history.back': 'Retour à {title}',
   'history.noMatch': 'Aucune modification ne correspond à ces filtres.',
   'history.restore': 'Rétablir {value}',
+  'history.restoreEmpty': 'Le vider à nouveau',
 
   'conflict.title': 'Valeurs en conflit',
   'conflict.explain': '{n} valeurs ont été saisies en même temps. Gardez-en une :',
