@@ -5,6 +5,7 @@ import {
   formatMoney,
   formatNumber,
   formatRelative,
+  tickStep,
   clip,
   formatDateLong,
   parseDayFirst,
@@ -120,5 +121,18 @@ describe('clip', () => {
     expect(clip('Short', 40)).toBe('Short');
     expect(clip('x'.repeat(50), 10)).toBe(`${'x'.repeat(9)}…`);
     expect(clip('Are standard operating procedures for document examination in use?', 40).length).toBeLessThanOrEqual(40);
+  });
+});
+
+describe('tickStep', () => {
+  it('keeps a tick per point on small scales and about ten on large ones', () => {
+    expect(tickStep(5)).toBe(1);
+    expect(tickStep(10)).toBe(1);
+    expect(tickStep(54)).toBe(10);
+    expect(tickStep(100)).toBe(10);
+    expect(tickStep(101)).toBe(20);
+    expect(tickStep(240)).toBe(25);
+    expect(Math.floor(1_000_000 / tickStep(1_000_000))).toBeLessThanOrEqual(10);
+    expect(tickStep(NaN)).toBe(1);
   });
 });

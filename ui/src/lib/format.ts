@@ -143,3 +143,12 @@ export function clip(text: string, max: number): string {
   const space = cut.lastIndexOf(' ');
   return `${(space > max / 2 ? cut.slice(0, space) : cut).replace(/[\s,;:.]+$/, '')}…`;
 }
+
+/** A round step between chart ticks so that at most about ten are drawn up to `max`. */
+export function tickStep(max: number): number {
+  if (!Number.isFinite(max) || max <= 10) return 1;
+  const raw = max / 10;
+  const power = 10 ** Math.floor(Math.log10(raw));
+  const step = [1, 2, 2.5, 5, 10].map((m) => m * power).find((s) => s >= raw) ?? 10 * power;
+  return step;
+}
