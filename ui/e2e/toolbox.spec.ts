@@ -15,6 +15,10 @@ test('find a tool, read its page and start an assessment with it', async ({ brow
   await expect(page.getByText('Border management information system', { exact: false }).first()).toBeVisible();
   await page.getByLabel('Phase').selectOption('');
   await page.getByLabel('Search the toolbox').fill('border assessment');
+  // The search is in the address: reloaded (or sent to a colleague), the list is the same.
+  await expect(page).toHaveURL(/toolbox\?q=border\+assessment$/);
+  await page.reload();
+  await expect(page.getByLabel('Search the toolbox')).toHaveValue('border assessment');
   await page.getByRole('link', { name: /Migration and border management assessment/ }).click();
   await expect(page.getByRole('heading', { name: /Migration and border management assessment/ })).toBeVisible();
   await page.getByRole('button', { name: 'Note it in the engagement log' }).click();

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { HistoryEntry } from './bindings';
 import { bursts, codeLabel, describeChange, itemTitleAt, targetOf } from './history';
 import { conflictAt, conflictsUnder, getAt } from './paths';
-import { filterEntries } from './toolbox';
+import { filterEntries, toolboxQuery, toolboxSearch } from './toolbox';
 import type { Entry } from './bindings';
 
 describe('change summaries', () => {
@@ -139,5 +139,23 @@ describe('toolbox filters', () => {
     expect(filterEntries(entries, { phase: 4, level: null, area: null, hits: null }).map((e) => e.id)).toEqual(['midas']);
     expect(filterEntries(entries, { phase: null, level: 'organisation', area: 'cross_cutting', hits: null }).map((e) => e.id)).toEqual(['grid']);
     expect(filterEntries(entries, { phase: null, level: null, area: null, hits: new Set(['midas']) }).map((e) => e.id)).toEqual(['midas']);
+  });
+});
+
+describe('toolbox filters in the address', () => {
+  const levels = ['individual', 'organisation'];
+  const areas = ['border_management'];
+  it('reads back what it writes', () => {
+    const f = { q: 'SOP', phase: '2', level: 'organisation', area: 'border_management' };
+    expect(toolboxQuery(toolboxSearch(f), levels, areas)).toEqual(f);
+    expect(toolboxSearch({ q: '', phase: '', level: '', area: '' })).toBe('');
+  });
+  it('drops what it does not know', () => {
+    expect(toolboxQuery('?phase=9&level=<b>&area=x&q=' + 'y'.repeat(500), levels, areas)).toEqual({
+      q: 'y'.repeat(200),
+      phase: '',
+      level: '',
+      area: '',
+    });
   });
 });
