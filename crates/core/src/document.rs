@@ -148,6 +148,32 @@ pub struct HistoryEntry {
 /// years of history is not read thousands of times to show its first page.
 pub const HISTORY_VALUES: usize = 500;
 
+/// List items a history may visit in all to find those values; past it, the
+/// older changes show no values (a device could make every change name a
+/// list of 20,000 items).
+pub const HISTORY_ITEM_VISITS: usize = 200_000;
+
+/// A text longer than this is not carried as an old or new value: the line
+/// says the text changed, and nothing cut short is offered to restore.
+pub const HISTORY_TEXT: usize = 2_000;
+
+/// Old and new value of a field a change set: the field as its
+/// dependencies left it, and as the change itself left it.
+fn fill_values(doc: &Automerge, entry: &mut HistoryEntry, deps: &[ChangeHash], budget: &mut usize) {
+    let Some(path) = entry.summary.strip_prefix("set ") else { return };
+    let Ok(hash) = entry.hash.parse::<ChangeHash>() else { return };
+    let before = mapping::value_within(doc, path, deps, budget);
+    let after = mapping::value_within(doc, path, &[hash], budget);
+    // Both or neither: a long text left out on one side would read as empty.
+    let long = |v: &Option<serde_json::Value>| {
+        v.as_ref().and_then(|v| v.as_str()).is_some_and(|s| s.chars().count() > HISTORY_TEXT)
+    };
+    if !long(&before) && !long(&after) {
+        entry.before = before;
+        entry.after = after;
+    }
+}
+
 /// Header keys stored at the root of every document beside the content.
 pub const HEADER: [&str; 3] = ["kind", "schema", "workspace"];
 
@@ -363,20 +389,15 @@ impl Document {
         // get_changes_meta is in causal order; a stable sort keeps it for equal times.
         entries.reverse();
         entries.sort_by_key(|e| std::cmp::Reverse(e.time_ms));
+        let deps: std::collections::HashMap<String, Vec<ChangeHash>> =
+            self.doc.get_changes_meta(&[]).into_iter().map(|c| (c.hash.to_string(), c.deps)).collect();
+        let mut budget = HISTORY_ITEM_VISITS;
         for entry in entries.iter_mut().take(HISTORY_VALUES) {
-            self.fill_values(entry);
+            if let Some(deps) = deps.get(&entry.hash) {
+                fill_values(&self.doc, entry, deps, &mut budget);
+            }
         }
         entries
-    }
-
-    /// Old and new value of a field a change set: the field as its
-    /// dependencies left it, and as the change itself left it.
-    fn fill_values(&self, entry: &mut HistoryEntry) {
-        let Some(path) = entry.summary.strip_prefix("set ") else { return };
-        let Ok(hash) = entry.hash.parse::<ChangeHash>() else { return };
-        let Some(change) = self.doc.get_change_by_hash(&hash) else { return };
-        entry.before = mapping::value_at(&self.doc, path, change.deps());
-        entry.after = mapping::value_at(&self.doc, path, &[hash]);
     }
 
     /// The document as it stood at `at_ms`: every change made up to then by

@@ -301,6 +301,17 @@ impl<D: ReadDoc> Reader<'_, D> {
 /// a path that did not exist then, or that names a map or a list (a history
 /// line says "5,200 → 4,500", not a whole item).
 pub fn value_at(doc: &impl ReadDoc, path: &str, heads: &[ChangeHash]) -> Option<Json> {
+    let mut unbounded = usize::MAX;
+    value_within(doc, path, heads, &mut unbounded)
+}
+
+/// [`value_at`], visiting at most `budget` list items in all (taken off it):
+/// a history reads the values of hundreds of changes, and a hostile device
+/// could name a list of 20,000 items in each.
+pub fn value_within(doc: &impl ReadDoc, path: &str, heads: &[ChangeHash], budget: &mut usize) -> Option<Json> {
+    if path.split('/').count() > MAX_DEPTH * 2 {
+        return None;
+    }
     let mut obj = automerge::ROOT;
     let mut found: Option<(Value<'static>, ObjId)> = None;
     for seg in path.split('/') {
@@ -312,13 +323,25 @@ pub fn value_at(doc: &impl ReadDoc, path: &str, heads: &[ChangeHash]) -> Option<
         }
         let here = match doc.object_type(&obj).ok()? {
             ObjType::List => doc.list_range_at(&obj, .., heads).find_map(|item| {
+                *budget = budget.checked_sub(1)?;
                 let id = item.id();
                 let value = item.value.into_value();
-                let named = matches!(value, Value::Object(ObjType::Map))
-                    && matches!(doc.get_at(&id, "id", heads), Ok(Some((Value::Scalar(s), _))) if s.as_str() == Some(seg));
+                // An item's id is written once, when it is inserted: read as
+                // the document is now (reading "as at" rebuilds a clock per call).
+                if !matches!(value, Value::Object(ObjType::Map)) {
+                    return None;
+                }
+                let now = doc.get(&id, "id");
+                let item_id = match now {
+                    Ok(Some(found)) => Some(found),
+                    _ => doc.get_at(&id, "id", heads).ok().flatten(),
+                };
+                let named = matches!(item_id, Some((Value::Scalar(s), _)) if s.as_str() == Some(seg));
                 named.then_some((value, id))
             }),
-            ObjType::Map | ObjType::Table => doc.get_at(&obj, seg, heads).ok().flatten().map(|(v, id)| (v.into_owned(), id)),
+            ObjType::Map | ObjType::Table => {
+                doc.get_at(&obj, seg, heads).ok().flatten().map(|(v, id)| (v.into_owned(), id))
+            }
             ObjType::Text => None,
         };
         found = Some(here?);
@@ -367,11 +390,11 @@ pub(crate) fn join(path: &str, segment: &str) -> String {
 pub fn put(tx: &mut impl Transactable, obj: &ObjId, key: &str, value: &Json) -> Result<(), automerge::AutomergeError> {
     if let Json::String(s) = value {
         if let Ok(Some((Value::Object(ObjType::Text), text_id))) = tx.get(obj, key) {
-            return tx.update_text(&text_id, s);
+            return update_text(tx, &text_id, s);
         }
         if is_long_text(key) {
             let text_id = tx.put_object(obj, key, ObjType::Text)?;
-            return tx.update_text(&text_id, s);
+            return update_text(tx, &text_id, s);
         }
     }
     match value {
@@ -407,10 +430,37 @@ pub fn insert(
         }
         Json::String(s) if is_long_text(list_key) => {
             let text_id = tx.insert_object(list, index, ObjType::Text)?;
-            tx.update_text(&text_id, s)
+            update_text(tx, &text_id, s)
         }
         scalar => tx.insert(list, index, json_to_scalar(scalar)),
     }
+}
+
+/// The longest changed stretch (old and new together, in characters, after
+/// their common beginning and end) that is diffed character by character.
+/// Automerge's diff costs (changed length) × (edit distance): a stretch of a
+/// few thousand characters is milliseconds, two unrelated 100,000-character
+/// texts were more than twenty minutes of one core for one edit.
+pub const TEXT_DIFF_LIMIT: usize = 4_000;
+
+/// Make the Text `text` say `new`: diffed, so concurrent edits of other
+/// sentences survive, when what changed is short (the common case: typing);
+/// replaced whole when it is not (a text pasted over another), which keeps
+/// the cost of one edit linear in its length.
+fn update_text(tx: &mut impl Transactable, text: &ObjId, new: &str) -> Result<(), automerge::AutomergeError> {
+    let old = tx.text(text)?;
+    if old == new {
+        return Ok(());
+    }
+    let prefix = old.chars().zip(new.chars()).take_while(|(a, b)| a == b).count();
+    let suffix = old.chars().rev().zip(new.chars().rev()).take_while(|(a, b)| a == b).count();
+    let (old_len, new_len) = (old.chars().count(), new.chars().count());
+    let common = (prefix + suffix).min(old_len.min(new_len));
+    if old_len + new_len - 2 * common <= TEXT_DIFF_LIMIT {
+        return tx.update_text(text, new);
+    }
+    let length = tx.length(text);
+    tx.splice_text(text, 0, length as isize, new)
 }
 
 fn fill_map(

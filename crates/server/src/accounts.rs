@@ -155,21 +155,19 @@ pub fn authors_in<S: Storage + ?Sized>(
     workspaces: &[String],
 ) -> Result<std::collections::HashMap<String, String>, Error> {
     in_transaction(db, |sql| {
-        let mut members = std::collections::HashSet::new();
+        let mut names = std::collections::HashMap::new();
+        // One query per workspace (a user reads a handful), each reading only
+        // its members' devices: the devices table grows with every sign-in.
         for workspace in workspaces {
             for row in sql.query(
-                "SELECT u.username FROM members m JOIN users u ON u.id = m.user_id WHERE m.workspace_id = ?1",
+                "SELECT d.actor, u.username FROM members m JOIN users u ON u.id = m.user_id
+                 JOIN devices d ON d.user_id = u.id WHERE m.workspace_id = ?1",
                 &[workspace.as_str().into()],
             )? {
-                members.insert(row[0].text().to_owned());
+                names.insert(row[0].text().to_owned(), row[1].text().to_owned());
             }
         }
-        let rows = sql.query("SELECT d.actor, u.username FROM devices d JOIN users u ON u.id = d.user_id", &[])?;
-        Ok(rows
-            .into_iter()
-            .filter(|r| members.contains(r[1].text()))
-            .map(|r| (r[0].text().to_owned(), r[1].text().to_owned()))
-            .collect())
+        Ok(names)
     })
 }
 

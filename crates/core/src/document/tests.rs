@@ -261,3 +261,36 @@ fn history_values_ignore_paths_that_lead_nowhere_or_to_whole_items() {
     }
     assert_eq!(mapping::value_at(&doc.doc, "outcomes/oc1/statement", &heads), Some(json!("SOPs in use")));
 }
+
+#[test]
+fn a_text_pasted_over_another_is_replaced_not_diffed() {
+    // Two unrelated long texts: a character diff costs length × distance
+    // (minutes); the edit must stay linear, and still say exactly the new text.
+    let mut doc = Document::create("ws", &plan_with_activity(), actor(1), T0).expect("create");
+    let noise = |seed: u64, n: usize| {
+        let mut x = seed;
+        (0..n)
+            .map(|_| {
+                x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                char::from(b'a' + (x >> 59) as u8 % 26)
+            })
+            .collect::<String>()
+    };
+    let (first, second) = (noise(1, 100_000), noise(2, 150_000));
+    let started = std::time::Instant::now();
+    doc.apply(&set("assumptions", json!(first)), T0 + 1).expect("first");
+    doc.apply(&set("assumptions", json!(second)), T0 + 2).expect("second");
+    assert!(started.elapsed() < std::time::Duration::from_secs(20), "took {:?}", started.elapsed());
+    assert_eq!(plan(&doc).assumptions, second);
+    // A small change inside a long text is still diffed: a concurrent edit of another sentence survives.
+    let mut other = Document::load(&doc.save(), actor(2), T0).expect("load");
+    let mine = format!("Start. {second}");
+    let theirs = format!("{second} End.");
+    doc.apply(&set("assumptions", json!(mine)), T0 + 3).expect("mine");
+    other.apply(&set("assumptions", json!(theirs)), T0 + 4).expect("theirs");
+    doc.apply_changes(other.changes_since(&[])).expect("merge");
+    assert_eq!(plan(&doc).assumptions, format!("Start. {second} End."));
+    // The history does not carry such texts as old and new values.
+    let long = doc.history().into_iter().find(|h| h.summary == "set assumptions").expect("entry");
+    assert_eq!((long.before, long.after), (None, None));
+}
