@@ -4,7 +4,7 @@
  * copy); whatever has no translation reads in English and is listed as
  * missing, so the screen can mark it rather than mix languages silently.
  */
-import { frozenTemplate } from './assessment';
+import { frozenTemplate, questionsOf } from './assessment';
 import type { Assessment, Entry, Template } from './bindings';
 import type { Locale } from './i18n/index.svelte';
 
@@ -73,4 +73,10 @@ export function localizeEntry(entry: Entry, lang: Locale): Localized<Entry> {
 export function templateIn(a: Assessment, lang: Locale): Template | null {
   const t = frozenTemplate(a);
   return t ? localizeTemplate(t, lang).value : null;
+}
+
+/** The text of question `id` of an assessment, in `lang` where translated; null when it has no such question. */
+export function questionIn(a: Assessment | null | undefined, id: string, lang: Locale): string | null {
+  const template = a ? templateIn(a, lang) : null;
+  return (template && questionsOf(template).find((q) => q.question.id === id)?.question.text) || null;
 }

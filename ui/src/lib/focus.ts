@@ -5,18 +5,24 @@
  */
 import { tick } from 'svelte';
 
+/** What `find` returns once it returns something, trying once a frame up to `frames` times (null after). */
+async function waitFor<T>(find: () => T | null, frames: number): Promise<T | null> {
+  for (let frame = 0; frame < frames; frame++) {
+    await tick();
+    await new Promise((done) => requestAnimationFrame(done));
+    const found = find();
+    if (found) return found;
+  }
+  return null;
+}
+
 /**
  * Opens the folded item `[data-testid=testid]` (waiting a few frames for it
  * to appear, as a new item does once the document is read again), scrolls to
  * it and focuses the input whose edit path is `field`, its text selected.
  */
 export async function openItem(testid: string, field: string): Promise<boolean> {
-  let item: HTMLElement | null = null;
-  for (let frame = 0; frame < 60 && !item; frame++) {
-    await tick();
-    await new Promise((done) => requestAnimationFrame(done));
-    item = document.querySelector<HTMLElement>(`[data-testid="${CSS.escape(testid)}"]`);
-  }
+  const item = await waitFor(() => document.querySelector<HTMLElement>(`[data-testid="${CSS.escape(testid)}"]`), 60);
   if (!item) return false;
   for (let d = item.closest('details'); d; d = d.parentElement?.closest('details') ?? null) d.open = true;
   await tick();
@@ -37,13 +43,10 @@ export async function openItem(testid: string, field: string): Promise<boolean> 
 export async function focusField(path: string, within = 'body'): Promise<boolean> {
   const exact = `[data-path="${CSS.escape(path)}"]`;
   const below = `[data-path^="${CSS.escape(`${path}/`)}"]`;
-  let input: HTMLInputElement | null = null;
-  for (let frame = 0; frame < 180 && !input; frame++) {
-    await tick();
-    await new Promise((done) => requestAnimationFrame(done));
+  const input = await waitFor(() => {
     const root = document.querySelector(within);
-    input = root?.querySelector<HTMLInputElement>(exact) ?? root?.querySelector<HTMLInputElement>(below) ?? null;
-  }
+    return root?.querySelector<HTMLInputElement>(exact) ?? root?.querySelector<HTMLInputElement>(below) ?? null;
+  }, 180);
   if (!input) return false;
   for (let d = input.closest('details'); d; d = d.parentElement?.closest('details') ?? null) d.open = true;
   await tick();

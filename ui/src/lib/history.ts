@@ -7,6 +7,7 @@
  */
 import type { HistoryEntry, JsonValue } from './bindings';
 import en, { type MessageKey } from './i18n/en';
+import { clip } from './format';
 import { isObject } from './paths';
 
 export type Verb = 'set' | 'add' | 'remove' | 'move' | 'create' | 'upgrade' | 'other';
@@ -134,8 +135,7 @@ export function titleOf(item: JsonValue | undefined): string | null {
   for (const key of TITLE_KEYS) {
     const v = item[key];
     if (typeof v === 'string' && v.trim() !== '') {
-      const s = v.trim();
-      return s.length > MAX_TITLE ? `${s.slice(0, MAX_TITLE - 1)}…` : s;
+      return clip(v, MAX_TITLE);
     }
   }
   return null;

@@ -3,7 +3,7 @@
  * documents. The phase *state* is what the team decided (stored in the
  * engagement); the needs are hints, so a team can mark a phase done anyway.
  */
-import type { Assessment, Engagement, Monitoring, PhaseState, Phases, Plan } from './bindings';
+import type { Activity, Assessment, Engagement, Monitoring, PhaseState, Phases, Plan } from './bindings';
 import type { PhaseNumber } from './router';
 
 export interface Held<T> {
@@ -56,6 +56,11 @@ export const PHASE_KEYS: Record<PhaseNumber, keyof Phases> = {
   4: 'implementation',
   5: 'monitoring',
 };
+
+/** What an activity costs: its budget lines when it has any, else its budget (`Activity::cost` in the core). */
+export function activityCost(a: Activity): number {
+  return a.budget_lines.length === 0 ? a.budget : a.budget_lines.reduce((n, l) => n + l.amount, 0);
+}
 
 export function activitiesOf(plan: Plan) {
   return plan.outcomes.flatMap((oc) => oc.outputs.flatMap((op) => op.activities));
