@@ -4,6 +4,7 @@
 
 use crate::caller::Caller;
 use cd4mm_core::assessment::{Assessment, DimensionChange, DimensionScore, QuestionGap, ValidationState};
+use cd4mm_core::automerge::ChangeHash;
 use cd4mm_core::delivery::Delivery;
 use cd4mm_core::design::Design;
 use cd4mm_core::engagement::{Engagement, Phases, RankedArea};
@@ -38,8 +39,17 @@ pub enum Command {
         #[serde(default)]
         baseline: Option<String>,
     },
-    /// One checked edit; answers the document as it now is.
-    EditDocument { id: String, edit: Edit },
+    /// One checked edit; answers the document as it now is. `made_on`: the
+    /// heads (`Snapshot::heads`) of the reading the edit was made on, so
+    /// that what others wrote since merges with it (a browser's queued
+    /// edits); absent, the edit is made on the document as it now is.
+    EditDocument {
+        id: String,
+        edit: Edit,
+        #[serde(default)]
+        #[ts(optional)]
+        made_on: Option<Vec<String>>,
+    },
     /// Shape an assessment's instrument before anyone rates (the design
     /// step): from its shipped template, with these choices.
     DesignAssessment { id: String, design: Design },
@@ -358,8 +368,9 @@ pub fn execute(store: &mut Store, caller: &Caller<'_>, command: Command, now_ms:
             store.create(&id, &workspace, &Content::Engagement(next), now_ms)?;
             Ok(Reply::Created { id })
         }
-        Command::EditDocument { id, edit } => {
-            store.edit(&id, &edit, now_ms)?;
+        Command::EditDocument { id, edit, made_on } => {
+            let made_on = made_on.map(|heads| versions(&heads)).transpose()?;
+            store.edit_on(&id, &edit, made_on.as_deref(), now_ms)?;
             Ok(Reply::Document(store.read(&id)?))
         }
         Command::RecordReassessment { id, monitoring, on } => {
@@ -601,4 +612,19 @@ fn frozen_json(value: &impl Serialize) -> Result<serde_json::Value, AppError> {
     serde_json::to_string(value)
         .map(serde_json::Value::String)
         .map_err(|e| AppError::new(Code::Internal, e.to_string()))
+}
+
+/// The heads an edit names as the version it was made on, checked: hex
+/// hashes, no more than a document could have.
+fn versions(heads: &[String]) -> Result<Vec<ChangeHash>, AppError> {
+    if heads.len() > cd4mm_core::MAX_MADE_ON {
+        return Err(AppError::new(Code::Invalid, "the edit names too many versions of the document"));
+    }
+    heads
+        .iter()
+        .map(|h| {
+            h.parse::<ChangeHash>()
+                .map_err(|_| AppError::new(Code::Invalid, "the edit names a version that is not a change hash"))
+        })
+        .collect()
 }

@@ -27,7 +27,11 @@ fn create(id: &str, workspace: &str, kind: Kind) -> Command {
 }
 
 fn retitle(id: &str) -> Command {
-    Command::EditDocument { id: id.into(), edit: Edit::Set { path: "title".into(), value: json!("Renamed") } }
+    Command::EditDocument {
+        made_on: None,
+        id: id.into(),
+        edit: Edit::Set { path: "title".into(), value: json!("Renamed") },
+    }
 }
 
 fn member(role: Role) -> Vec<WorkspaceInfo> {
@@ -80,6 +84,7 @@ fn a_counterpart_rates_validates_and_scopes_but_does_not_design() {
     execute(&mut store, &local, start.clone(), 1).expect("an officer starts the assessment");
     let counterpart = caller(Role::Counterpart, false);
     let set = |id: &str, path: &str, value: serde_json::Value| Command::EditDocument {
+        made_on: None,
         id: id.into(),
         edit: Edit::Set { path: path.into(), value },
     };

@@ -28,7 +28,7 @@ fn edit(store: &mut Store, id: &str, path: &str, value: serde_json::Value) -> Re
     execute(
         store,
         &Caller::local(),
-        Command::EditDocument { id: id.into(), edit: Edit::Set { path: path.into(), value } },
+        Command::EditDocument { made_on: None, id: id.into(), edit: Edit::Set { path: path.into(), value } },
         2,
     )
 }
@@ -128,12 +128,17 @@ fn the_partner_ranks_capacity_areas_by_weighted_criteria() {
             item: json!({"id": id, "title": title, "priority": 3}),
             before: None,
         };
-        execute(&mut store, &Caller::local(), Command::EditDocument { id: "eng".into(), edit: insert }, 2)
-            .expect("area");
+        execute(
+            &mut store,
+            &Caller::local(),
+            Command::EditDocument { made_on: None, id: "eng".into(), edit: insert },
+            2,
+        )
+        .expect("area");
     }
     let criterion = json!({"id": "urgency", "name": "Urgency for the ministry", "weight": 3});
     let insert = Edit::Insert { list: "prioritisation/criteria".into(), item: criterion, before: None };
-    execute(&mut store, &Caller::local(), Command::EditDocument { id: "eng".into(), edit: insert }, 3)
+    execute(&mut store, &Caller::local(), Command::EditDocument { made_on: None, id: "eng".into(), edit: insert }, 3)
         .expect("criterion");
     edit(&mut store, "eng", "prioritisation/scores/ca2|urgency", json!(5)).expect("a score, on a key not there before");
     edit(&mut store, "eng", "prioritisation/scores/ca1|urgency", json!(2)).expect("another");
@@ -160,7 +165,8 @@ fn a_reassessments_results_become_measurements_of_the_gap_indicators_once() {
         "indicators": [{"id": "i1", "name": "Structure rating", "baseline": 1.0, "target": 4.0}]
     }]}]});
     let insert = Edit::Insert { list: "outcomes".into(), item: outcome, before: None };
-    execute(&mut store, &Caller::local(), Command::EditDocument { id: "plan".into(), edit: insert }, 3).expect("plan");
+    execute(&mut store, &Caller::local(), Command::EditDocument { made_on: None, id: "plan".into(), edit: insert }, 3)
+        .expect("plan");
     create(&mut store, "mon", Kind::Monitoring, None);
     edit(&mut store, "mon", "plan_id", json!("plan")).expect("follows the plan");
     let again = Command::CreateDocument {
@@ -190,6 +196,7 @@ fn a_plan_summary_follows_monitoring_data() {
     create(&mut store, "plan", Kind::Plan, None);
     create(&mut store, "monitoring", Kind::Monitoring, None);
     let insert = |list: &str, item: serde_json::Value| Command::EditDocument {
+        made_on: None,
         id: if list.starts_with("outcomes") { "plan".into() } else { "monitoring".into() },
         edit: Edit::Insert { list: list.into(), item, before: None },
     };
@@ -275,7 +282,8 @@ fn history_names_each_change_and_a_plan_reads_as_it_stood() {
     let (_dir, mut store) = store();
     let at = |store: &mut Store, ms: i64, path: &str, value: serde_json::Value| {
         let edit = Edit::Set { path: path.into(), value };
-        execute(store, &Caller::local(), Command::EditDocument { id: "plan".into(), edit }, ms).expect("edit");
+        execute(store, &Caller::local(), Command::EditDocument { made_on: None, id: "plan".into(), edit }, ms)
+            .expect("edit");
     };
     create(&mut store, "plan", Kind::Plan, None); // at 1 ms
     at(&mut store, 1_000, "objective/statement", json!("Faster, fairer border checks"));
@@ -336,6 +344,7 @@ fn the_next_round_starts_from_this_one_in_a_workspace_of_its_own() {
         &mut store,
         &Caller::local(),
         Command::EditDocument {
+            made_on: None,
             id: "engagement".into(),
             edit: Edit::Insert { list: "stakeholders".into(), item: stakeholder, before: None },
         },

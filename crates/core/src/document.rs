@@ -117,6 +117,11 @@ pub struct Snapshot {
     pub read_only: Option<String>,
     pub value: Json,
     pub conflicts: Vec<Conflict>,
+    /// The Automerge heads (hex) this reading shows: an edit made on it names
+    /// them, so it merges with what others wrote meanwhile instead of
+    /// overwriting it ([`Document::apply_on`]).
+    #[serde(default)]
+    pub heads: Vec<String>,
 }
 
 /// One change in a document's history: who, when, and what in a few words.
@@ -173,6 +178,10 @@ fn fill_values(doc: &Automerge, entry: &mut HistoryEntry, deps: &[ChangeHash], b
         entry.after = after;
     }
 }
+
+/// The most heads an edit may name as the version it was made on: a
+/// document rarely has more than a few (one per concurrent writer).
+pub const MAX_MADE_ON: usize = 64;
 
 /// Header keys stored at the root of every document beside the content.
 pub const HEADER: [&str; 3] = ["kind", "schema", "workspace"];
@@ -293,7 +302,11 @@ impl Document {
     /// The document as it stood at `heads` (e.g. "the plan on 1 March").
     pub fn read_at(&self, heads: Option<&[ChangeHash]>) -> Snapshot {
         let (value, conflicts) = mapping::read(&self.doc, heads);
-        self.snapshot(value, conflicts)
+        let mut snapshot = self.snapshot(value, conflicts);
+        if let Some(heads) = heads {
+            snapshot.heads = heads.iter().map(ChangeHash::to_string).collect();
+        }
+        snapshot
     }
 
     /// The content, read and checked against the limits on what may come
@@ -323,6 +336,7 @@ impl Document {
             read_only: self.read_only().map(|e| e.to_string()),
             value,
             conflicts,
+            heads: self.doc.get_heads().iter().map(ChangeHash::to_string).collect(),
         }
     }
 
@@ -430,6 +444,72 @@ impl Document {
         }
     }
 
+    /// Apply `edit` as made on the document as it stood at `made_on` (the
+    /// heads of the reading the person edited), so that what others wrote
+    /// since is merged with it, not overwritten: two values of one field
+    /// become a conflict, edits of different parts of a text both survive.
+    /// This is how a browser's queued edits land, as a device's would.
+    ///
+    /// The edit is checked and written on a fork at `made_on` plus this
+    /// actor's own latest change: the person saw their own earlier edits
+    /// (sent from the same queue), and the actor's sequence and operation
+    /// counters must carry on from its last change. Heads this document does
+    /// not hold are refused. When nobody else wrote since `made_on`, this is
+    /// [`Document::apply`].
+    pub fn apply_on(&mut self, edit: &Edit, made_on: &[ChangeHash], now_ms: i64) -> Result<Option<ChangeHash>, Error> {
+        if let Some(e) = self.read_only() {
+            return Err(e);
+        }
+        if made_on.len() > MAX_MADE_ON {
+            return Err(invalid(&edit.target(), format!("names more than {MAX_MADE_ON} versions")));
+        }
+        if let Some(unknown) = made_on.iter().find(|h| self.doc.get_change_by_hash(h).is_none()) {
+            return Err(invalid(
+                &edit.target(),
+                format!(
+                    "this edit was made on a version of the document this copy does not hold (change {unknown}); \
+                     read the document again and repeat the edit"
+                ),
+            ));
+        }
+        // A removal sent again (its answer was lost on the way) or of an item
+        // someone else removed meanwhile: the item is gone, as wanted.
+        if let Edit::Remove { list, id } = edit
+            && list_mut(&mut self.read().value, list).is_ok_and(|items| position(items, id).is_none())
+        {
+            return Ok(None);
+        }
+        let own = self.doc.get_actor().clone();
+        if made_on.is_empty() || self.doc.get_changes_meta(made_on).iter().all(|c| *c.actor == own) {
+            return self.apply(edit, now_ms);
+        }
+        let mut base: Vec<ChangeHash> = made_on.to_vec();
+        if let Some(last) = self.doc.get_last_local_change() {
+            base.push(last.hash());
+        }
+        let mut fork = Document {
+            doc: self.doc.fork_at(&base)?.with_actor(own.clone()),
+            kind: self.kind,
+            schema: self.schema,
+            workspace: self.workspace.clone(),
+        };
+        let Some(checked) = fork.check(edit)? else {
+            return Ok(None);
+        };
+        let Some(hash) = fork.write(edit, &checked, now_ms)? else {
+            return Ok(None);
+        };
+        let change = fork
+            .doc
+            .get_change_by_hash(&hash)
+            .ok_or_else(|| Error::NotADocument("the edit's change vanished".into()))?;
+        self.apply_changes([change])?;
+        // The actor's first change may have come in just now: tell Automerge
+        // the actor is known, so its next change carries on from this one.
+        self.doc.set_actor(own);
+        Ok(Some(hash))
+    }
+
     /// What `edit` would write, checked against the typed model and the rules
     /// without touching the document: `None` when it changes nothing.
     fn check(&self, edit: &Edit) -> Result<Option<Checked>, Error> {
@@ -458,7 +538,12 @@ impl Document {
                     return Err(invalid(list, "the new item needs an `id`".into()));
                 }
                 let items = list_mut(&mut next, list)?;
-                if position(items, id).is_some() {
+                if let Some(at) = position(items, id) {
+                    // The same insert sent again (its answer was lost on the way):
+                    // the item there holds what was sent (and defaults beside).
+                    if item.as_object().into_iter().flatten().all(|(k, v)| items[at].get(k) == Some(v)) {
+                        return Ok(None);
+                    }
                     return Err(invalid(list, format!("an item with id `{id}` is already there")));
                 }
                 let at = insertion_point(items, list, before.as_deref())?;
@@ -550,6 +635,11 @@ impl Document {
 
     pub fn heads(&self) -> Vec<ChangeHash> {
         self.doc.get_heads()
+    }
+
+    /// The change of this hash, when the document holds it.
+    pub fn change(&self, hash: &ChangeHash) -> Option<Change> {
+        self.doc.get_change_by_hash(hash)
     }
 
     /// The change made by the last successful [`Document::apply`].

@@ -57,7 +57,7 @@ pub mod vocabulary;
 
 pub use code::Code;
 pub use date::Date;
-pub use document::{Content, Document, HEADER, HistoryEntry, Kind, SCHEMA, Snapshot, upgrade_fields};
+pub use document::{Content, Document, HEADER, HistoryEntry, Kind, MAX_MADE_ON, SCHEMA, Snapshot, upgrade_fields};
 pub use edit::Edit;
 pub use error::{Error, FieldError};
 pub use role::{COUNTERPART_ASSESSMENT, COUNTERPART_ENGAGEMENT, Reach, Role};

@@ -375,14 +375,31 @@ impl Store {
     /// Apply a user's edit: checked, then durable before this returns. `None`
     /// when the edit changed nothing.
     pub fn edit(&mut self, id: &str, edit: &Edit, now_ms: i64) -> Result<Option<ChangeHash>> {
+        self.edit_on(id, edit, None, now_ms)
+    }
+
+    /// [`Store::edit`], as made on the document as it stood at `made_on`
+    /// (the heads of the reading the person edited): what others wrote since
+    /// merges with it instead of being overwritten ([`Document::apply_on`]).
+    pub fn edit_on(
+        &mut self,
+        id: &str,
+        edit: &Edit,
+        made_on: Option<&[ChangeHash]>,
+        now_ms: i64,
+    ) -> Result<Option<ChangeHash>> {
         self.ensure_loaded(id)?;
         let doc = self.docs.get_mut(id).ok_or_else(|| StoreError::NoSuchDocument(id.to_owned()))?;
-        let Some(hash) = doc.apply(edit, now_ms)? else {
+        let applied = match made_on {
+            Some(heads) => doc.apply_on(edit, heads, now_ms),
+            None => doc.apply(edit, now_ms),
+        };
+        let Some(hash) = applied? else {
             return Ok(None);
         };
         let upgrade = self.upgrades.remove(id).unwrap_or_default();
         let result = (|| {
-            let change = doc.last_local_change().ok_or_else(|| StoreError::NoSuchDocument(id.to_owned()))?;
+            let change = doc.change(&hash).ok_or_else(|| StoreError::NoSuchDocument(id.to_owned()))?;
             let tx = write(&mut self.conn, self.in_batch)?;
             // The edit depends on the upgrade made in memory: both go to disk.
             for earlier in &upgrade {

@@ -48,6 +48,92 @@ impl Browser {
     }
 }
 
+on_every_backend!(a_browsers_queued_edits_merge_like_a_devices, queued_edits_merge);
+
+/// Scenario 2 with the officer in a browser that lost its network: the
+/// edits it queued name the version they were made on, so the counterpart's
+/// wording and the desktop's edits made meanwhile are merged, not replaced.
+async fn queued_edits_merge(backend: Backend) {
+    let server = TestServer::start_on(backend).await;
+    server.member(WS, "officer", "editor");
+    server.member(WS, "esi", "counterpart");
+    let mut desk = device(&server, "officer").await;
+    desk.store.create("plan", WS, &plan(), 1).expect("plan");
+    desk.sync(&[WS]).await.expect("the desktop syncs");
+    let officer = Browser::login(&server.url, "officer", PASSWORD).await.expect("officer signs in");
+    let esi = Browser::login(&server.url, "esi", PASSWORD).await.expect("esi signs in");
+
+    // The officer's screen shows the plan, then the network goes.
+    let (_, read) = officer.call(json!({"command": "read_document", "id": "plan"})).await;
+    let made_on = read["data"]["heads"].clone();
+    assert!(made_on.as_array().is_some_and(|h| !h.is_empty()), "a reading names its version: {read}");
+
+    // Meanwhile the counterpart rewords the first sentence and sets the
+    // budget, and the desktop renames the activity.
+    let wording = "Officials examine travel documents fairly. Vulnerable migrants are referred.";
+    for (path, value) in [("objective/statement", json!(wording)), (BUDGET, json!(12000))] {
+        let (status, reply) = esi
+            .call(
+                json!({"command": "edit_document", "id": "plan", "edit": {"op": "set", "path": path, "value": value}}),
+            )
+            .await;
+        assert_eq!(status, 200, "{reply}");
+    }
+    let title = "outcomes/oc1/outputs/op1/activities/sop/title";
+    desk.store.edit("plan", &Edit::Set { path: title.into(), value: json!("SOP drafting") }, 3).expect("desk");
+    desk.sync(&[WS]).await.expect("the desktop syncs");
+
+    // The officer's queued edits arrive, each with the version it was made on.
+    let queued = [
+        json!({"op": "set", "path": "objective/statement",
+               "value": "Officials examine travel documents. Vulnerable migrants are referred to care."}),
+        json!({"op": "set", "path": BUDGET, "value": 9500}),
+        json!({"op": "insert", "list": "outcomes/oc1/outputs/op1/activities",
+               "item": {"id": "offline-1", "title": "Referral training"}, "before": null}),
+    ];
+    for edit in &queued {
+        let command = json!({"command": "edit_document", "id": "plan", "edit": edit, "made_on": made_on});
+        let (status, reply) = officer.call(command.clone()).await;
+        assert_eq!(status, 200, "{reply}");
+        // Sent twice (the answer was lost on the way): nothing more happens.
+        let (status, again) = officer.call(command).await;
+        assert_eq!((status, &again["data"]["value"]), (200, &reply["data"]["value"]), "{again}");
+    }
+    desk.sync(&[WS]).await.expect("the desktop syncs");
+
+    let (_, seen_by_esi) = esi.call(json!({"command": "read_document", "id": "plan"})).await;
+    let desk_side = serde_json::to_value(desk.store.read("plan").expect("read")).expect("json");
+    for side in [&seen_by_esi["data"], &desk_side] {
+        assert_eq!(
+            side["value"]["objective"]["statement"],
+            "Officials examine travel documents fairly. Vulnerable migrants are referred to care.",
+            "both wordings survive"
+        );
+        let activities = &side["value"]["outcomes"][0]["outputs"][0]["activities"];
+        assert_eq!(activities[0]["title"], "SOP drafting", "the desktop's edit stays");
+        assert_eq!(activities[1]["title"], "Referral training", "the queued activity landed");
+        let conflicts = side["conflicts"].as_array().expect("conflicts");
+        assert_eq!(conflicts.len(), 1, "{conflicts:?}");
+        assert_eq!(conflicts[0]["path"], BUDGET);
+        let mut values: Vec<i64> =
+            conflicts[0]["values"].as_array().expect("values").iter().filter_map(|v| v["value"].as_i64()).collect();
+        values.sort();
+        assert_eq!(values, [9500, 12000], "two values for one field: a visible conflict");
+    }
+
+    // What the worst member could send as a version: refused, nothing written.
+    let before = seen_by_esi["data"]["value"].clone();
+    let foreign = "0".repeat(64);
+    for bad in [json!(["not a hash"]), json!([foreign]), json!(vec![foreign; 65]), json!("x"), json!([1])] {
+        let command = json!({"command": "edit_document", "id": "plan",
+            "edit": {"op": "set", "path": "title", "value": "hijacked"}, "made_on": bad});
+        let (status, err) = officer.call(command).await;
+        assert_eq!(status, 400, "{bad}: {err}");
+    }
+    let (_, after) = esi.call(json!({"command": "read_document", "id": "plan"})).await;
+    assert_eq!(after["data"]["value"], before, "nothing was written");
+}
+
 on_every_backend!(a_counterpart_in_a_browser_co_edits_the_plan, story);
 
 async fn story(backend: Backend) {

@@ -162,7 +162,7 @@ pairs: number, };
 
 export type Code = "unauthorised" | "forbidden" | "not_a_member" | "role_forbids" | "no_device" | "actor_taken" | "foreign_actor" | "read_only" | "account_disabled" | "not_an_admin" | "wrong_passphrase" | "locked" | "invalid" | "malformed" | "unsupported_protocol" | "unsupported_encoding" | "too_large" | "too_many_changes" | "too_many_operations" | "too_many_items" | "string_too_long" | "repeated_cursor" | "cursor_ahead" | "bad_path" | "bad_filter" | "bad_user" | "bad_actor" | "bad_change" | "bad_document" | "bad_header" | "bad_content" | "bad_kind" | "bad_id" | "kind_mismatch" | "mixed_labels" | "wrong_kind" | "document_mismatch" | "change_elsewhere" | "duplicate_seq" | "follows_refused" | "change_too_large" | "document_too_large" | "compressed_change" | "too_deep" | "newer_schema" | "not_found" | "no_user" | "no_workspace" | "no_such_export" | "no_country" | "exists" | "busy" | "too_many_attempts" | "too_many_streams" | "internal" | "offline" | "server" | "sync" | "signed_out" | "storage" | "bad_data_file" | "unsupported" | "unexpected" | "unknown";
 
-export type Command = { "command": "list_documents", workspace: string | null, } | { "command": "read_document", id: string, } | { "command": "create_document", id: string, workspace: string, kind: Kind, title: string, template: string | null, baseline: string | null, } | { "command": "edit_document", id: string, edit: Edit, } | { "command": "design_assessment", id: string, design: Design, } | { "command": "validate_assessment", id: string, by: string, on: string, meeting: string, } | { "command": "search", query: string, limit: number, } | { "command": "templates" } | { "command": "assessment_summary", id: string, } | { "command": "record_reassessment", id: string, monitoring: string, on: string, } | { "command": "rank_capacity_areas", id: string, } | { "command": "plan_summary", id: string, monitoring: Array<string>, } | { "command": "monitoring_summary", id: string, } | { "command": "phases", workspace: string, } | { "command": "start_next_round", id: string, workspace: string, from: string, title: string, on: string, words: RoundWords, } | { "command": "workspaces" } | { "command": "history", id: string, } | { "command": "read_document_at", id: string, at_ms: number, } | { "command": "not_accepted" } | { "command": "discard_not_accepted", id: string, };
+export type Command = { "command": "list_documents", workspace: string | null, } | { "command": "read_document", id: string, } | { "command": "create_document", id: string, workspace: string, kind: Kind, title: string, template: string | null, baseline: string | null, } | { "command": "edit_document", id: string, edit: Edit, made_on?: Array<string>, } | { "command": "design_assessment", id: string, design: Design, } | { "command": "validate_assessment", id: string, by: string, on: string, meeting: string, } | { "command": "search", query: string, limit: number, } | { "command": "templates" } | { "command": "assessment_summary", id: string, } | { "command": "record_reassessment", id: string, monitoring: string, on: string, } | { "command": "rank_capacity_areas", id: string, } | { "command": "plan_summary", id: string, monitoring: Array<string>, } | { "command": "monitoring_summary", id: string, } | { "command": "phases", workspace: string, } | { "command": "start_next_round", id: string, workspace: string, from: string, title: string, on: string, words: RoundWords, } | { "command": "workspaces" } | { "command": "history", id: string, } | { "command": "read_document_at", id: string, at_ms: number, } | { "command": "not_accepted" } | { "command": "discard_not_accepted", id: string, };
 
 export type Confidence = "low" | "medium" | "high";
 
@@ -855,7 +855,13 @@ export type Snapshot = { kind: Kind, schema: number, workspace: string,
 /**
  * Why the document cannot be edited, when it cannot.
  */
-read_only: string | null, value: JsonValue, conflicts: Array<Conflict>, };
+read_only: string | null, value: JsonValue, conflicts: Array<Conflict>, 
+/**
+ * The Automerge heads (hex) this reading shows: an edit made on it names
+ * them, so it merges with what others wrote meanwhile instead of
+ * overwriting it ([`Document::apply_on`]).
+ */
+heads: Array<string>, };
 
 export type Stakeholder = { id: string, name: string, organisation: string, type: StakeholderType, power: number, interest: number, stance: Stance, contact: string, notes: string, };
 

@@ -294,3 +294,86 @@ fn a_text_pasted_over_another_is_replaced_not_diffed() {
     let long = doc.history().into_iter().find(|h| h.summary == "set assumptions").expect("entry");
     assert_eq!((long.before, long.after), (None, None));
 }
+
+fn hashes(snapshot: &Snapshot) -> Vec<ChangeHash> {
+    snapshot.heads.iter().map(|h| h.parse().expect("a hash")).collect()
+}
+
+/// A browser session's document on the server: its person read the plan,
+/// went offline and edited; meanwhile a counterpart's edits arrived. The
+/// queued edits land on the version they were made on, as a device's would.
+#[test]
+fn edits_made_on_an_older_version_merge_instead_of_overwriting() {
+    let mut server = Document::create("ws", &plan_with_activity(), actor(1), T0).expect("create");
+    let mut session = Document::load(&server.save(), actor(3), T0).expect("the officer's session");
+    session.apply(&set("title", json!("Response plan 2027")), T0 + 1).expect("an online edit");
+    let read = session.read(); // what the officer's screen shows, then the network goes
+    let budget = format!("{ACTIVITIES}/sop/budget");
+
+    // The counterpart, online, rewords the objective and sets the budget.
+    let mut counterpart = Document::load(&server.save(), actor(2), T0).expect("counterpart");
+    counterpart.apply_changes(session.changes_since(&[])).expect("sees the title");
+    counterpart
+        .apply(&set("objective/statement", json!("All border officials manage mixed flows.")), T0 + 2)
+        .expect("reword");
+    counterpart.apply(&set(&budget, json!(12000)), T0 + 3).expect("budget");
+    session.apply_changes(counterpart.changes_since(&[])).expect("the session syncs");
+
+    // The officer's queued edits arrive, each naming the version they were made on.
+    let made_on = hashes(&read);
+    let edits = [
+        set("objective/statement", json!("Border officials manage mixed flows safely.")),
+        set(&budget, json!(9500)),
+        Edit::Insert {
+            list: ACTIVITIES.into(),
+            item: json!({"id": "train", "title": "Training of trainers"}),
+            before: None,
+        },
+    ];
+    for edit in &edits {
+        assert!(session.apply_on(edit, &made_on, T0 + 5).expect("lands").is_some(), "{edit:?}");
+    }
+
+    let snapshot = session.read();
+    let p = plan(&session);
+    assert_eq!(p.objective.statement, "All border officials manage mixed flows safely.", "both rewordings kept");
+    assert_eq!(p.title, "Response plan 2027", "the officer's own earlier edit stays");
+    assert_eq!(p.activities().count(), 2, "the activity added offline is there");
+    let conflict = snapshot.conflicts.iter().find(|c| c.path == budget).expect("the budget is a visible conflict");
+    let mut values: Vec<i64> = conflict.values.iter().filter_map(|v| v.value.as_i64()).collect();
+    values.sort();
+    assert_eq!(values, vec![9500, 12000], "nothing overwritten unseen");
+
+    // The same edits sent again (their answers lost on the way) change nothing.
+    let heads = session.heads();
+    for edit in &edits[2..] {
+        assert_eq!(session.apply_on(edit, &made_on, T0 + 6).expect("again"), None);
+    }
+    let remove = Edit::Remove { list: ACTIVITIES.into(), id: "train".into() };
+    assert!(session.apply_on(&remove, &made_on, T0 + 7).expect("remove").is_some());
+    assert_eq!(session.apply_on(&remove, &made_on, T0 + 8).expect("remove again"), None);
+    assert_ne!(session.heads(), heads);
+
+    // Every change is the session's own, in sequence: the server takes them all.
+    let mut elsewhere = Document::load(&server.save(), actor(4), T0).expect("elsewhere");
+    elsewhere.apply_changes(session.changes_since(&[])).expect("all of the session's changes merge");
+    assert_eq!(elsewhere.read().value, session.read().value);
+    server.apply_changes(session.changes_since(&[])).expect("the server merges");
+    assert_eq!(server.read().conflicts.len(), 1);
+}
+
+#[test]
+fn edits_on_unknown_or_too_many_versions_are_refused_and_write_nothing() {
+    let mut doc = Document::create("ws", &plan_with_activity(), actor(1), T0).expect("create");
+    let before = doc.heads();
+    let stranger = Document::create("ws", &plan_with_activity(), actor(9), T0).expect("another");
+    let edit = set("title", json!("x"));
+    let err = doc.apply_on(&edit, &stranger.heads(), T0 + 1).expect_err("unknown version");
+    assert!(err.to_string().contains("does not hold"), "{err}");
+    let many = vec![before[0]; MAX_MADE_ON + 1];
+    assert!(doc.apply_on(&edit, &many, T0 + 1).is_err());
+    assert_eq!(doc.heads(), before, "nothing written");
+    // With nobody else writing since, it is an ordinary edit.
+    assert!(doc.apply_on(&edit, &before, T0 + 2).expect("lands").is_some());
+    assert_eq!(plan(&doc).title, "x");
+}
