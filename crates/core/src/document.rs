@@ -463,7 +463,7 @@ impl Document {
         if made_on.len() > MAX_MADE_ON {
             return Err(invalid(&edit.target(), format!("names more than {MAX_MADE_ON} versions")));
         }
-        if let Some(unknown) = made_on.iter().find(|h| self.doc.get_change_by_hash(h).is_none()) {
+        if let Some(unknown) = self.doc.get_missing_deps(made_on).first() {
             return Err(invalid(
                 &edit.target(),
                 format!(
@@ -480,7 +480,13 @@ impl Document {
             return Ok(None);
         }
         let own = self.doc.get_actor().clone();
-        if made_on.is_empty() || self.doc.get_changes_meta(made_on).iter().all(|c| *c.actor == own) {
+        let mut current = self.doc.get_heads();
+        let mut given = made_on.to_vec();
+        current.sort();
+        given.sort();
+        given.dedup();
+        if made_on.is_empty() || given == current || self.doc.get_changes_meta(made_on).iter().all(|c| *c.actor == own)
+        {
             return self.apply(edit, now_ms);
         }
         let mut base: Vec<ChangeHash> = made_on.to_vec();

@@ -46,6 +46,16 @@ export class Api {
     return this.ask({ command: 'read_document', id }, 'document');
   }
 
+  /**
+   * A document, and when it was read if the answer is the copy kept on this
+   * device because the server cannot be reached (null: read just now).
+   */
+  async readKept(id: string): Promise<{ snapshot: Snapshot; asOf: number | null }> {
+    const { reply, asOf } = await this.transport.callKept({ command: 'read_document', id });
+    if (reply.reply !== 'document') throw new CommandError('unexpected', `expected a document reply, got ${reply.reply}`);
+    return { snapshot: reply.data, asOf };
+  }
+
   readAt(id: string, atMs: number): Promise<Snapshot> {
     return this.ask({ command: 'read_document_at', id, at_ms: atMs }, 'document');
   }
@@ -62,8 +72,11 @@ export class Api {
     return created.id;
   }
 
-  edit(id: string, edit: Edit): Promise<Snapshot> {
-    return this.ask({ command: 'edit_document', id, edit }, 'document');
+  /** One edit, made on the reading whose heads are `madeOn` (so it merges with what others wrote since). */
+  edit(id: string, edit: Edit, madeOn: string[] = []): Promise<Snapshot> {
+    const command: Command =
+      madeOn.length > 0 ? { command: 'edit_document', id, edit, made_on: madeOn } : { command: 'edit_document', id, edit };
+    return this.ask(command, 'document');
   }
 
   /** Record a re-assessment's results as measurements of the plan's gap-derived indicators. */

@@ -8,6 +8,7 @@ import type { DocumentSummary, Kind, LockState, SyncStatus, WorkspaceInfo } from
 import { Api } from './api';
 import { DocRegistry } from './document.svelte';
 import { CommandError } from './errors';
+import { openOfflineDb } from './offline-db';
 import { Outbox } from './outbox.svelte';
 import { mayChange, mayWrite } from './roles';
 import { parseRoute, type Route } from './router';
@@ -47,15 +48,23 @@ export class AppState {
   /** Documents of the workspace in view, from the projections. */
   documents = $state<DocumentSummary[]>([]);
   documentsOf = $state<string | null>(null);
+  /**
+   * While the server cannot be reached: the time of the oldest copy shown,
+   * kept on this device when it was last read (null: everything is current).
+   */
+  keptAsOf = $state<number | null>(null);
   /** A template chosen in the toolbox, offered first when starting an assessment. */
   pendingTemplate = $state<string | null>(null);
 
-  constructor(transport: Transport = chooseTransport()) {
-    this.transport = transport;
-    this.api = new Api(transport);
-    // A browser keeps waiting edits in the window's session storage, like its
-    // token, so reloading the sign-in page loses none of them.
-    this.outbox = new Outbox(transport.localStore ? null : windowStorage());
+  constructor(transport?: Transport) {
+    // A browser keeps waiting edits and what it read in its own store
+    // (IndexedDB), so closing the tab or restarting the phone loses nothing.
+    const inBrowser = !transport && !('__TAURI_INTERNALS__' in window);
+    const offline = inBrowser ? openOfflineDb().catch(() => null) : null;
+    this.transport = transport ?? chooseTransport(offline ?? undefined);
+    this.api = new Api(this.transport);
+    this.outbox = new Outbox(this.transport.localStore ? null : offline);
+    this.outbox.onReload = () => this.docs?.overlayAll();
     this.docs = new DocRegistry(
       this.api,
       this.outbox,
@@ -84,10 +93,15 @@ export class AppState {
     });
     // Status arrives synchronously from inside whatever effect made a request:
     // untracked, so no effect ever depends on the status it causes.
+    this.transport.onKept((readMs) => {
+      if (this.keptAsOf === null || readMs < this.keptAsOf) this.keptAsOf = readMs;
+    });
     this.transport.onSyncStatus((status) =>
       untrack(() => {
         const wasSyncing = this.sync.state === 'syncing';
         this.sync = status;
+        // The server answers again: what is shown is current once read again.
+        if (status.state === 'online' && this.keptAsOf !== null) this.keptAsOf = null;
         // The desktop's background sync brought news: show it.
         if (this.transport.localStore && wasSyncing && status.state === 'online') void this.refresh();
       }),
@@ -102,6 +116,11 @@ export class AppState {
     // Browser users see others' edits when they come back to the window, and
     // edits that waited for the network go out as soon as it is back.
     window.addEventListener('focus', () => void this.refresh());
+    // Edits not yet on the server are kept on this device, but the person
+    // should know they have not reached anyone yet before leaving.
+    window.addEventListener('beforeunload', (event) => {
+      if (this.unsent > 0) event.preventDefault();
+    });
     window.addEventListener('online', () => void this.retry());
     setInterval(() => {
       if (this.unsent > 0) void this.retry();
@@ -191,6 +210,9 @@ export class AppState {
   }
 
   async signOut() {
+    // On a shared phone the next person must not find this one's documents;
+    // their unsent edits stay, as theirs, until they sign in again.
+    if (this.user) await this.transport.forgetKept(this.user);
     await this.transport.signOut();
     this.authors = {};
     this.authorsAsked = false;
@@ -246,6 +268,21 @@ export class AppState {
     }
   }
 
+  /**
+   * Read a whole workspace now, so all of it opens without a network later
+   * (a browser keeps what it reads). Answers how many documents were read.
+   */
+  async keepForOffline(workspace: string): Promise<number> {
+    const all = (await this.api.documents(workspace)).filter((d) => d.workspace === workspace);
+    await this.api.phases(workspace);
+    for (const d of all) {
+      await this.api.read(d.id);
+      if (d.kind === 'assessment') await this.api.assessmentSummary(d.id).catch(() => undefined);
+      if (d.kind === 'monitoring') await this.api.monitoringSummary(d.id).catch(() => undefined);
+    }
+    return all.length;
+  }
+
   documentsOfKind(kind: Kind): DocumentSummary[] {
     return this.documents.filter((d) => d.kind === kind);
   }
@@ -271,15 +308,6 @@ export class AppState {
     } catch (e) {
       this.report(CommandError.from(e));
     }
-  }
-}
-
-/** The window's session storage, or none where the browser refuses it. */
-function windowStorage(): Storage | null {
-  try {
-    return typeof sessionStorage === 'undefined' ? null : sessionStorage;
-  } catch {
-    return null;
   }
 }
 

@@ -9,6 +9,7 @@ const snapshot = (kind: Kind, value: JsonValue): Snapshot => ({
   read_only: null,
   value,
   conflicts: [],
+  heads: [],
 });
 
 describe('contentOf', () => {

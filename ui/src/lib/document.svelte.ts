@@ -9,7 +9,8 @@ import type { Api } from './api';
 import { contentOf, type ContentOf } from './content';
 import { CommandError } from './errors';
 import { conflictAt, getAt } from './paths';
-import type { Outbox, SendResult } from './outbox.svelte';
+import type { Outbox, SendResult, Unsent } from './outbox.svelte';
+import { applyPending } from './pending';
 
 /**
  * What became of an edit: on the server; waiting in the outbox for the
@@ -18,8 +19,24 @@ import type { Outbox, SendResult } from './outbox.svelte';
  */
 export type EditResult = SendResult;
 
+/** Whether an edit stands: sent, or kept to be sent (and shown meanwhile). */
+export function stands(result: EditResult): boolean {
+  return result !== 'refused';
+}
+
+function targetOf(edit: Edit): string {
+  return edit.op === 'set' ? edit.path : edit.list;
+}
+
 export class Doc {
+  /** What the screens show: the server's reading with this user's waiting edits laid over it. */
   snapshot = $state.raw<Snapshot | null>(null);
+  /** The server's latest reading (or the copy kept from it while offline). */
+  private base: Snapshot | null = null;
+  /** When `base` was read, if it is a copy kept on this device (offline), else null. */
+  asOf = $state<number | null>(null);
+  /** Ids of items added and paths of fields set by edits still waiting to be sent. */
+  waiting = $state.raw<Set<string>>(new Set());
   /** Error messages of refused edits, by the path of the field they name. */
   errors = $state<Record<string, string>>({});
   loadError = $state<CommandError | null>(null);
@@ -35,6 +52,8 @@ export class Doc {
     private onError: (e: CommandError) => void,
     /** Who is signed in: the author of the edits made now. */
     private user: () => string | null = () => null,
+    /** Send the outbox (a browser's edits all go through it, in order). */
+    private flush: () => Promise<void> = async () => {},
   ) {}
 
   /** The first reading of the document, done or failed. */
@@ -65,15 +84,37 @@ export class Doc {
     return conflictAt(this.conflicts, path);
   }
 
-  private accept(snapshot: Snapshot) {
-    this.snapshot = snapshot;
-    this.version += 1;
+  /** Whether an item (by id) or a field (by path) holds an edit still waiting to be sent. */
+  isWaiting(idOrPath: string): boolean {
+    return this.waiting.has(idOrPath);
+  }
+
+  private accept(snapshot: Snapshot, asOf: number | null = null) {
+    this.base = snapshot;
+    this.asOf = asOf;
+    this.overlay();
     if (snapshot.conflicts.length > 0) void this.loadAuthors();
+  }
+
+  /** Lay this user's waiting edits over the server's reading, so they show at once. */
+  overlay() {
+    if (!this.base) return;
+    const pending = this.outbox.pendingFor(this.id, this.user());
+    if (pending.length === 0) {
+      this.snapshot = this.base;
+      this.waiting = new Set();
+    } else {
+      const { value, waiting } = applyPending(this.base.value, pending);
+      this.snapshot = { ...this.base, value };
+      this.waiting = waiting;
+    }
+    this.version += 1;
   }
 
   async load(): Promise<void> {
     try {
-      this.accept(await this.api.read(this.id));
+      const read = await this.api.readKept(this.id);
+      this.accept(read.snapshot, read.asOf);
       this.loadError = null;
     } catch (e) {
       const err = CommandError.from(e);
@@ -96,31 +137,51 @@ export class Doc {
     }
   }
 
-  /** Edits of this document go out one after another, in the order they were made. */
+  /** The desktop's edits of this document go out one after another, in the order they were made. */
   private queue: Promise<unknown> = Promise.resolve();
 
   /**
-   * Send one edit; when the network fails, or the session ended, it waits in
-   * the outbox as an edit of whoever made it, to be sent as them only.
+   * Make one edit, as made on the reading in view (its heads), so that what
+   * others wrote meanwhile merges with it. A browser first writes it to its
+   * outbox (durable, shown at once, marked waiting), then sends the outbox
+   * in order; the desktop's shell stores it locally at once.
    */
   apply(edit: Edit): Promise<EditResult> {
-    // The author is who is signed in now: a session that ends while earlier
-    // edits travel must not leave this one without its author.
-    const author = this.user();
-    const result = this.queue.then(async () => {
-      const r = await this.send(edit);
-      if (r === 'offline' || r === 'signedOut') this.outbox.add(this.id, edit, author);
-      return r;
-    });
-    this.queue = result;
+    const heads = this.base?.heads ?? [];
+    if (this.api.transport.localStore) {
+      const result = this.queue.then(() => this.sendNow(edit, heads));
+      this.queue = result;
+      return result;
+    }
+    return this.queueAndSend(edit, heads);
+  }
+
+  private async queueAndSend(edit: Edit, heads: string[]): Promise<EditResult> {
+    const entry = await this.outbox.add(this.id, edit, heads, this.user());
+    this.clearError(targetOf(edit));
+    this.overlay();
+    await this.flush();
+    if (this.outbox.items.some((u) => u.key === entry.key)) return this.sessionEnded ? 'signedOut' : 'offline';
+    return this.outbox.refused.some((r) => r.key === entry.key) ? 'refused' : 'sent';
+  }
+
+  /** Set when the last send found the session ended (the edit waits for its author). */
+  private sessionEnded = false;
+
+  /** Send one waiting edit of the outbox (it replays through here, as its author). */
+  async send(u: Unsent): Promise<EditResult> {
+    const result = await this.sendNow(u.edit, u.heads, u);
+    this.sessionEnded = result === 'signedOut';
     return result;
   }
 
-  /** Send one edit without queuing it (the outbox replays through here). */
-  async send(edit: Edit): Promise<EditResult> {
-    const target = edit.op === 'set' ? edit.path : edit.list;
+  private async sendNow(edit: Edit, heads: string[], queued: Unsent | null = null): Promise<EditResult> {
+    const target = targetOf(edit);
     try {
-      this.accept(await this.api.edit(this.id, edit));
+      const snapshot = await this.api.edit(this.id, edit, heads);
+      // Sent: it leaves the outbox before the new reading is laid out.
+      if (queued) this.outbox.items = this.outbox.items.filter((u) => u.key !== queued.key);
+      this.accept(snapshot);
       this.clearError(target);
       return 'sent';
     } catch (e) {
@@ -134,6 +195,13 @@ export class Doc {
         // the edit is not wrong, only unsent until its author signs in again.
         this.onError(err);
         return 'signedOut';
+      }
+      if (queued) {
+        // Kept with what was typed, in the "not accepted" list; the screen
+        // goes back to the server's version.
+        await this.outbox.refuse(queued, err);
+        this.outbox.items = this.outbox.items.filter((u) => u.key !== queued.key);
+        this.overlay();
       }
       this.errors = { ...this.errors, [err.field ?? target]: err.message };
       if (!err.field) this.onError(err);
@@ -202,7 +270,7 @@ export class DocRegistry {
   open(id: string): Doc {
     let doc = this.docs.get(id);
     if (!doc) {
-      doc = new Doc(this.api, id, this.outbox, this.onError, this.user);
+      doc = new Doc(this.api, id, this.outbox, this.onError, this.user, () => this.flushOutbox(this.user()));
       this.docs.set(id, doc);
       doc.ready = doc.load();
     }
@@ -218,13 +286,25 @@ export class DocRegistry {
     this.docs.clear();
   }
 
+  /** One flush at a time in this tab; an edit made meanwhile waits for the next. */
+  private flushing: Promise<void> = Promise.resolve();
+
   /** Send the waiting edits of `user` (the one signed in), never anyone else's. */
-  async flushOutbox(user: string | null): Promise<void> {
-    await this.outbox.flush(user, async (u) => {
-      const doc = this.open(u.doc);
-      // After the first reading, so a slow reading cannot hide the edit again.
-      await doc.ready;
-      return doc.send(u.edit);
-    });
+  flushOutbox(user: string | null): Promise<void> {
+    const run = this.flushing.then(() =>
+      this.outbox.flush(user, async (u) => {
+        const doc = this.open(u.doc);
+        // After the first reading, so a slow reading cannot hide the edit again.
+        await doc.ready;
+        return doc.send(u);
+      }),
+    );
+    this.flushing = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Lay the outbox over every open document again (another tab queued or sent). */
+  overlayAll() {
+    for (const d of this.docs.values()) d.overlay();
   }
 }

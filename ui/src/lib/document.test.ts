@@ -7,20 +7,31 @@ import { Outbox } from './outbox.svelte';
 
 /** An API whose answers the test decides: the server's value, and whether the session still holds. */
 function fakeApi() {
-  const state = { value: { objective: 'on the server' } as Record<string, unknown>, signedIn: true, edits: [] as Edit[] };
-  const snapshot = (): Snapshot => ({ value: { ...state.value }, conflicts: [], read_only: null }) as unknown as Snapshot;
+  const state = {
+    value: { objective: 'on the server', risks: [] } as Record<string, unknown>,
+    signedIn: true,
+    online: true,
+    edits: [] as Edit[],
+    madeOn: [] as string[][],
+  };
+  const snapshot = (): Snapshot =>
+    ({ value: structuredClone(state.value), conflicts: [], read_only: null, heads: [`h${state.edits.length}`] }) as unknown as Snapshot;
   const check = () => {
+    if (!state.online) throw new CommandError('offline', 'cannot reach the server');
     if (!state.signedIn) throw new CommandError('unauthorised', 'the device token is not valid');
   };
   const api = {
-    async read() {
+    transport: { localStore: false },
+    async readKept() {
       check();
-      return snapshot();
+      return { snapshot: snapshot(), asOf: null };
     },
-    async edit(_doc: string, edit: Edit) {
+    async edit(_doc: string, edit: Edit, madeOn: string[]) {
       check();
       state.edits.push(edit);
+      state.madeOn.push(madeOn);
       if (edit.op === 'set') state.value[edit.path] = edit.value;
+      if (edit.op === 'insert') (state.value[edit.list] as unknown[]).push(edit.item);
       return snapshot();
     },
     async history() {
@@ -29,6 +40,29 @@ function fakeApi() {
   };
   return { api: api as unknown as Api, state };
 }
+
+describe('an edit made offline in a browser', () => {
+  it('shows at once, marked waiting, and goes out with the version it was made on', async () => {
+    const { api, state } = fakeApi();
+    const outbox = new Outbox();
+    const docs = new DocRegistry(api, outbox, () => {}, () => 'officer');
+    const doc = docs.open('plan');
+    await doc.ready;
+    state.online = false;
+    expect(await doc.insert('risks', { id: 'r1', description: 'Staff turnover' })).toBe('offline');
+    expect(await doc.set('objective', 'typed offline')).toBe('offline');
+    expect(doc.get('risks')).toEqual([{ id: 'r1', description: 'Staff turnover' }]);
+    expect(doc.get('objective')).toBe('typed offline');
+    expect(doc.isWaiting('r1') && doc.isWaiting('objective')).toBe(true);
+
+    state.online = true;
+    await docs.flushOutbox('officer');
+    expect(state.madeOn).toEqual([['h0'], ['h0']]);
+    expect(outbox.items).toEqual([]);
+    expect(doc.isWaiting('r1')).toBe(false);
+    expect(doc.get('objective')).toBe('typed offline');
+  });
+});
 
 describe('an edit made as the session ends', () => {
   it('is kept as its author’s, brings the sign-in back, and goes out as them afterwards', async () => {

@@ -1,30 +1,19 @@
+import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
+import { CommandError } from './errors';
+import { openOfflineDb } from './offline-db';
 import { Outbox, sameUser, type SendResult, type Unsent } from './outbox.svelte';
-
-/** A Storage over a Map, as sessionStorage behaves. */
-function memoryStorage(): Storage {
-  const map = new Map<string, string>();
-  return {
-    get length() {
-      return map.size;
-    },
-    clear: () => map.clear(),
-    getItem: (k) => map.get(k) ?? null,
-    key: (i) => [...map.keys()][i] ?? null,
-    removeItem: (k) => void map.delete(k),
-    setItem: (k, v) => void map.set(k, String(v)),
-  };
-}
 
 const valueOf = (u: Unsent) => (u.edit.op === 'set' ? u.edit.value : u.edit.op);
 
 describe('the outbox of edits that waited for the network', () => {
-  it('keeps the newest value of a field and sends in order, stopping while still offline', async () => {
+  it('keeps the newest value of a field in its place and sends in order, stopping while still offline', async () => {
     const box = new Outbox();
-    box.add('plan', { op: 'set', path: 'title', value: 'a' });
-    box.add('plan', { op: 'insert', list: 'risks', item: { id: 'r1' } });
-    box.add('plan', { op: 'set', path: 'title', value: 'b' });
-    expect(box.items.map(valueOf)).toEqual(['insert', 'b']);
+    await box.add('plan', { op: 'set', path: 'title', value: 'a' }, [], null);
+    await box.add('plan', { op: 'insert', list: 'risks', item: { id: 'r1' } }, [], null);
+    await box.add('plan', { op: 'set', path: 'title', value: 'b' }, [], null);
+    // In its place: the newer value replaces the older one still waiting.
+    expect(box.items.map(valueOf)).toEqual(['b', 'insert']);
 
     const sent: string[] = [];
     let online = false;
@@ -39,13 +28,13 @@ describe('the outbox of edits that waited for the network', () => {
       sent.push(u.edit.op);
       return 'sent';
     });
-    expect(sent).toEqual(['insert', 'set']);
+    expect(sent).toEqual(['set', 'insert']);
     expect(box.items).toHaveLength(0);
   });
 
   it('keeps an edit whose session ended, to send it when its author signs in again', async () => {
     const box = new Outbox();
-    box.add('plan', { op: 'set', path: 'objective', value: 'typed' }, 'officer');
+    await box.add('plan', { op: 'set', path: 'objective', value: 'typed' }, [], 'officer');
     await box.flush('officer', async () => 'signedOut');
     expect(box.items.map(valueOf)).toEqual(['typed']);
     const sent: SendResult[] = [];
@@ -59,9 +48,9 @@ describe('the outbox of edits that waited for the network', () => {
 
   it('never sends an edit as another user: it waits aside for its author, or is discarded', async () => {
     const box = new Outbox();
-    box.add('plan', { op: 'set', path: 'objective', value: 'by officer' }, 'officer');
-    box.add('plan', { op: 'set', path: 'objective', value: 'by counterpart' }, 'counterpart');
-    box.add('plan', { op: 'set', path: 'title', value: 'also by officer' }, 'officer');
+    await box.add('plan', { op: 'set', path: 'objective', value: 'by officer' }, [], 'officer');
+    await box.add('plan', { op: 'set', path: 'objective', value: 'by counterpart' }, [], 'counterpart');
+    await box.add('plan', { op: 'set', path: 'title', value: 'also by officer' }, [], 'officer');
     // The same field by two people: each keeps their own value.
     expect(box.items.map(valueOf)).toEqual(['by officer', 'by counterpart', 'also by officer']);
     expect(box.of('counterpart').map(valueOf)).toEqual(['by counterpart']);
@@ -83,22 +72,22 @@ describe('the outbox of edits that waited for the network', () => {
     });
     expect(sentAs.slice(1)).toEqual(['officer:by officer', 'officer:also by officer']);
 
-    box.add('plan', { op: 'set', path: 'objective', value: 'left behind' }, 'officer');
-    box.discard('officer');
+    await box.add('plan', { op: 'set', path: 'objective', value: 'left behind' }, [], 'officer');
+    await box.discard('officer');
     expect(box.items).toEqual([]);
   });
 
   it('keeps a newer value of the field that was being sent', async () => {
     const box = new Outbox();
-    box.add('plan', { op: 'set', path: 'title', value: 'old' }, 'officer');
+    await box.add('plan', { op: 'set', path: 'title', value: 'old' }, [], 'officer');
     await box.flush('officer', async () => {
       // Typed again while the old value travels: the new one waits.
-      box.add('plan', { op: 'set', path: 'title', value: 'new' }, 'officer');
+      await box.add('plan', { op: 'set', path: 'title', value: 'new' }, [], 'officer');
       return 'signedOut';
     });
     expect(box.items.map(valueOf)).toEqual(['new']);
     const sent: unknown[] = [];
-    box.add('plan', { op: 'set', path: 'title', value: 'newer' }, 'officer');
+    await box.add('plan', { op: 'set', path: 'title', value: 'newer' }, [], 'officer');
     await box.flush('officer', async (u) => {
       sent.push(valueOf(u));
       return 'sent';
@@ -106,18 +95,43 @@ describe('the outbox of edits that waited for the network', () => {
     expect(sent).toEqual(['newer']);
   });
 
-  it('survives a reload of the window, and forgets what is unreadable', () => {
-    const storage = memoryStorage();
-    const box = new Outbox(storage);
-    box.add('plan', { op: 'set', path: 'objective', value: 'kept' }, 'officer');
-    const again = new Outbox(storage);
-    expect(again.items).toEqual([{ doc: 'plan', edit: { op: 'set', path: 'objective', value: 'kept' }, user: 'officer' }]);
-    again.discard('officer');
-    expect(storage.getItem('cd4mm.outbox')).toBeNull();
+  it('survives closing the tab: edits are in the browser store, in order, with their version', async () => {
+    const name = `outbox-${Math.random()}`;
+    const box = new Outbox(openOfflineDb(name));
+    await box.add('plan', { op: 'set', path: 'objective', value: 'kept' }, ['h1'], 'officer');
+    await box.add('plan', { op: 'insert', list: 'risks', item: { id: 'r1' }, before: null }, ['h1'], 'officer');
+    const again = new Outbox(openOfflineDb(name));
+    await again.ready;
+    expect(again.items.map((u) => [u.edit.op, u.heads, u.user])).toEqual([
+      ['set', ['h1'], 'officer'],
+      ['insert', ['h1'], 'officer'],
+    ]);
+    expect(again.problem).toBeNull();
+  });
 
-    storage.setItem('cd4mm.outbox', '{not json');
-    expect(new Outbox(storage).items).toEqual([]);
-    storage.setItem('cd4mm.outbox', JSON.stringify([{ doc: 'plan' }, { doc: 'x', edit: { op: 'remove', list: 'l', id: 'i' }, user: null }]));
-    expect(new Outbox(storage).items).toHaveLength(1);
+  it('keeps a refused edit with what was typed, off the queue, for its author only', async () => {
+    const name = `outbox-${Math.random()}`;
+    const box = new Outbox(openOfflineDb(name));
+    await box.add('plan', { op: 'set', path: 'objective', value: 'my wording' }, [], 'officer');
+    await box.flush('officer', async (u) => {
+      await box.refuse(u, new CommandError('forbidden', 'your role no longer lets you change this plan'));
+      return 'refused';
+    });
+    expect(box.items).toEqual([]);
+    const again = new Outbox(openOfflineDb(name));
+    await again.ready;
+    expect(again.items).toEqual([]);
+    await again.reload('officer');
+    expect(again.refusedOf('officer').map((r) => [r.edit.op === 'set' && r.edit.value, r.code])).toEqual([
+      ['my wording', 'forbidden'],
+    ]);
+    expect(again.refusedOf('counterpart')).toEqual([]);
+  });
+
+  it('works in memory, and says so, where the browser has no store', async () => {
+    const box = new Outbox(Promise.resolve(null));
+    await box.add('plan', { op: 'set', path: 'title', value: 'x' }, [], null);
+    expect(box.problem).toBe('unavailable');
+    expect(box.items).toHaveLength(1);
   });
 });

@@ -5,6 +5,24 @@
  */
 import type { Command, LockState, Reply, SyncStatus } from './bindings';
 import { CommandError, isAppError } from './errors';
+import type { OfflineDb } from './offline-db';
+
+/**
+ * Commands whose answers a browser keeps for reading offline: what a person
+ * has opened can be opened again without a network, stamped with its time.
+ */
+const KEPT_FOR_OFFLINE: ReadonlySet<Command['command']> = new Set([
+  'list_documents',
+  'read_document',
+  'templates',
+  'assessment_summary',
+  'rank_capacity_areas',
+  'plan_summary',
+  'monitoring_summary',
+  'phases',
+  'workspaces',
+  'history',
+]);
 
 export interface Session {
   username: string | null;
@@ -27,6 +45,15 @@ export interface Transport {
    */
   readonly localStore: boolean;
   call(command: Command): Promise<Reply>;
+  /**
+   * `call`, saying when the answer was read if it is the copy kept on this
+   * device because the server cannot be reached (null: answered just now).
+   */
+  callKept(command: Command): Promise<{ reply: Reply; asOf: number | null }>;
+  /** Forget the answers kept for offline reading by `user` (sign-out on a shared phone). */
+  forgetKept(user: string): Promise<void>;
+  /** Told the time of each copy answered from this device's store because the server could not be reached. */
+  onKept(listener: (readMs: number) => void): void;
   /** The session kept from before a reload, or null when signed out. */
   resume(): Promise<Session | null>;
   signIn(server: string | null, username: string, password: string): Promise<Session>;
@@ -59,8 +86,13 @@ export interface Transport {
 /** A browser keeps nothing on the computer to lock. */
 const NOTHING_LOCKED: LockState = { locked: false, first_time: false, min_chars: 0, keychain: null };
 
-export function chooseTransport(): Transport {
-  return '__TAURI_INTERNALS__' in window ? new TauriTransport() : new HttpTransport();
+export function chooseTransport(offline: Promise<OfflineDb | null> = Promise.resolve(null)): Transport {
+  return '__TAURI_INTERNALS__' in window
+    ? new TauriTransport()
+    : // The session is kept across closing the tab, like the outbox: a phone
+      // reopened without a network shows what was kept, and edits made then
+      // go out as their author once it is back. Signing out forgets it.
+      new HttpTransport('', localStorage, (...args) => fetch(...args), offline);
 }
 
 const TOKEN_KEY = 'cd4mm.session';
@@ -94,6 +126,8 @@ export class HttpTransport implements Transport {
     private base = '',
     private storage: Storage = sessionStorage,
     private fetcher: typeof fetch = (...args) => fetch(...args),
+    /** Where answers are kept for reading offline (none: online only). */
+    private offline: Promise<OfflineDb | null> = Promise.resolve(null),
   ) {
     this.status.server = base || (typeof location !== 'undefined' ? location.origin : null);
   }
@@ -156,13 +190,46 @@ export class HttpTransport implements Transport {
   }
 
   async call(command: Command): Promise<Reply> {
-    const response = await this.request('/api/command', {
-      method: 'POST',
-      headers: this.headers(),
-      body: JSON.stringify(command),
-    });
+    return (await this.callKept(command)).reply;
+  }
+
+  async callKept(command: Command): Promise<{ reply: Reply; asOf: number | null }> {
+    const user = this.stored()?.username ?? null;
+    const keep = user !== null && KEPT_FOR_OFFLINE.has(command.command);
+    const key = JSON.stringify(command);
+    let response: Response;
+    try {
+      response = await this.request('/api/command', {
+        method: 'POST',
+        headers: this.headers(),
+        body: JSON.stringify(command),
+      });
+    } catch (e) {
+      // No network: the copy kept when this was last read, if any.
+      const kept = keep ? await (await this.offline)?.kept(user, key).catch(() => null) : null;
+      if (kept) {
+        for (const l of this.keptListeners) l(kept.read_ms);
+        return { reply: kept.reply, asOf: kept.read_ms };
+      }
+      throw e;
+    }
     if (!response.ok) return this.fail(response);
-    return (await response.json()) as Reply;
+    const reply = (await response.json()) as Reply;
+    if (keep) {
+      // Best effort: a full store only means this answer is not there offline.
+      void this.offline.then((db) => db?.keep(user, key, reply, Date.now())).catch(() => undefined);
+    }
+    return { reply, asOf: null };
+  }
+
+  async forgetKept(user: string): Promise<void> {
+    await (await this.offline)?.forgetReads(user).catch(() => undefined);
+  }
+
+  private keptListeners: Array<(readMs: number) => void> = [];
+
+  onKept(listener: (readMs: number) => void) {
+    this.keptListeners.push(listener);
   }
 
   /** A GET of the server's regional API with the session's token. */
@@ -281,6 +348,19 @@ export class TauriTransport implements Transport {
 
   call(command: Command): Promise<Reply> {
     return this.invoke<Reply>('command', { command });
+  }
+
+  async callKept(command: Command): Promise<{ reply: Reply; asOf: number | null }> {
+    // The desktop answers from its own store, always current.
+    return { reply: await this.call(command), asOf: null };
+  }
+
+  async forgetKept(): Promise<void> {
+    // The desktop's store is its data, not a copy to forget.
+  }
+
+  onKept() {
+    // Never: the desktop always answers from its own current store.
   }
 
   async resume(): Promise<Session | null> {

@@ -4,7 +4,7 @@
  * like any other, so co-editors and the history see both).
  */
 import type { JsonValue } from './bindings';
-import type { Doc } from './document.svelte';
+import { stands, type Doc } from './document.svelte';
 import { titleOf } from './history';
 import { isObject } from './paths';
 
@@ -29,7 +29,7 @@ class Undo {
     const index = Array.isArray(items) ? items.findIndex((x) => isObject(x) && x.id === id) : -1;
     const item = index >= 0 && Array.isArray(items) ? items[index] : undefined;
     const result = await doc.remove(list, id);
-    if (result !== 'sent' || !isObject(item)) return;
+    if (!stands(result) || !isObject(item)) return;
     const next = Array.isArray(items) ? items[index + 1] : undefined;
     this.last = {
       doc,
