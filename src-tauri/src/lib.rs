@@ -52,8 +52,9 @@ pub fn app<R: Runtime>(builder: tauri::Builder<R>, data: Option<PathBuf>, keycha
             let (data, exports) = match data.clone() {
                 Some(dir) => (dir.clone(), dir.join("exports")),
                 None => {
-                    let home = app.path().home_dir()?;
-                    (app.path().app_data_dir()?, app.path().download_dir().unwrap_or_else(|_| home.join("Downloads")))
+                    let data = app.path().app_data_dir()?;
+                    let exports = exports_dir(app, &data)?;
+                    (data, exports)
                 }
             };
             app.manage(commands::Exports(exports));
@@ -75,6 +76,22 @@ pub fn app<R: Runtime>(builder: tauri::Builder<R>, data: Option<PathBuf>, keycha
         })
 }
 
+/// Where regional exports are saved on a computer: the user's Downloads folder.
+#[cfg(desktop)]
+fn exports_dir<R: Runtime>(app: &tauri::App<R>, _data: &std::path::Path) -> tauri::Result<PathBuf> {
+    let home = app.path().home_dir()?;
+    Ok(app.path().download_dir().unwrap_or_else(|_| home.join("Downloads")))
+}
+
+/// On a phone there is no shared Downloads folder an app may write to
+/// freely: the app's own documents folder (Android: its folder under
+/// `Android/data`; iOS: its Documents, shown by the Files app when the
+/// project allows file sharing), or `exports/` of the data directory.
+#[cfg(mobile)]
+fn exports_dir<R: Runtime>(app: &tauri::App<R>, data: &std::path::Path) -> tauri::Result<PathBuf> {
+    Ok(app.path().document_dir().unwrap_or_else(|_| data.join("exports")))
+}
+
 /// Start the shell over the unlocked store: its commands' state and the sync task.
 pub(crate) fn start<R: Runtime>(app: &tauri::AppHandle<R>, mut store: Store) -> Result<(), String> {
     store.install_toolbox().map_err(|e| e.to_string())?;
@@ -84,11 +101,15 @@ pub(crate) fn start<R: Runtime>(app: &tauri::AppHandle<R>, mut store: Store) -> 
     Ok(())
 }
 
-/// Run the desktop app.
+/// Run the app: the desktop binary's `main`, and the entry point the
+/// Android and iOS projects call (see docs/mobile.md).
+#[cfg_attr(mobile, tauri::mobile_entry_point)]
 pub fn run() {
     let data = std::env::var_os("CD4MM_DATA_DIR").map(PathBuf::from);
-    // A passphrase instead of the keychain, on request.
-    let keychain = std::env::var("CD4MM_KEYCHAIN").map_or(true, |v| v != "off");
+    // A passphrase instead of the keychain, on request; always on Android,
+    // where the keyring crate has no keychain and falls back to memory: the
+    // key would be gone at the next start, and the data with it.
+    let keychain = !cfg!(target_os = "android") && std::env::var("CD4MM_KEYCHAIN").map_or(true, |v| v != "off");
     if let Err(e) = app(tauri::Builder::default(), data, keychain).run(tauri::generate_context!("../tauri.conf.json")) {
         eprintln!("cd4mm: {e}");
         std::process::exit(1);

@@ -218,7 +218,7 @@ test('someone who is not an administrator is offered no administration, and the 
   await expect(page.getByTestId('add-user')).toHaveCount(0);
   // The server refuses too, in its own words, whatever the page shows.
   const refusal = await page.evaluate(async () => {
-    const { token } = JSON.parse(sessionStorage.getItem('cd4mm.session') ?? '{}') as { token: string };
+    const { token } = JSON.parse(localStorage.getItem('cd4mm.session') ?? '{}') as { token: string };
     const response = await fetch('/api/admin/overview', { headers: { authorization: `Bearer ${token}` } });
     return { status: response.status, code: ((await response.json()) as { code: string }).code };
   });
@@ -236,7 +236,7 @@ test('My devices: a person sees this session and signs out one left open elsewhe
   await expect(current).toContainText('Browser session');
 
   const otherId = await elsewhere.evaluate(
-    () => (JSON.parse(sessionStorage.getItem('cd4mm.session') ?? '{}') as { device_id: string }).device_id,
+    () => (JSON.parse(localStorage.getItem('cd4mm.session') ?? '{}') as { device_id: string }).device_id,
   );
   const other = mine.locator(`[data-testid="device-row"][data-device="${otherId}"]`);
   await expect(other).toBeVisible();

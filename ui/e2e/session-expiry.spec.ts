@@ -11,7 +11,7 @@ const CONTEXT = 'Context of the engagement';
 
 /** The token and device id the page keeps for its session (see `HttpTransport`). */
 async function pageSession(page: Page): Promise<{ token: string; device_id: string }> {
-  const raw = await page.evaluate(() => sessionStorage.getItem('cd4mm.session'));
+  const raw = await page.evaluate(() => localStorage.getItem('cd4mm.session'));
   expect(raw, 'the page keeps its session').not.toBeNull();
   return JSON.parse(raw!) as { token: string; device_id: string };
 }

@@ -202,7 +202,7 @@ fn matches(tags: &HeaderValue, etag: &str) -> bool {
 fn is_text(path: &Path) -> bool {
     matches!(
         path.extension().and_then(|e| e.to_str()),
-        Some("html" | "js" | "mjs" | "css" | "json" | "map" | "svg" | "txt")
+        Some("html" | "js" | "mjs" | "css" | "json" | "map" | "svg" | "txt" | "webmanifest")
     )
 }
 
@@ -222,6 +222,8 @@ fn content_type(path: &Path) -> &'static str {
         Some("js" | "mjs") => "text/javascript; charset=utf-8",
         Some("css") => "text/css; charset=utf-8",
         Some("json" | "map") => "application/json",
+        // The installable web app's description (name, icons, start page).
+        Some("webmanifest") => "application/manifest+json",
         Some("svg") => "image/svg+xml",
         Some("png") => "image/png",
         Some("ico") => "image/x-icon",
