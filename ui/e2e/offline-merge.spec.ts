@@ -7,7 +7,7 @@
  * visible conflict instead of one silently replacing the other.
  */
 import { expect, test, type Page } from '@playwright/test';
-import { base, settled, signedIn } from './helpers';
+import { base, PASSWORD, settled, signedIn } from './helpers';
 
 const PLAN = `#/w/ghana-border/phase/3/plan`;
 const TITLE = 'Referral desk at the crossing';
@@ -107,4 +107,46 @@ test('edits made offline survive a reload and merge with the counterpart’s on 
   await settled(counterpart);
   await openPlan(counterpart);
   await expect((await activity(counterpart, TITLE)).getByLabel('Budget (USD)')).toHaveValue('3000');
+});
+
+test('an edit refused on reconnection (role lowered meanwhile) is kept with what was typed', async ({ browser, request }) => {
+  const login = await request.post(`${base()}/api/login`, { data: { username: 'admin', password: PASSWORD } });
+  const { token } = (await login.json()) as { token: string };
+  const setRole = async (role: string) => {
+    const r = await request.post(`${base()}/api/admin/action`, {
+      headers: { authorization: `Bearer ${token}` },
+      data: { type: 'set_member', workspace: 'ghana-border', username: 'officer', role },
+    });
+    expect(r.ok(), await r.text()).toBe(true);
+  };
+
+  const officer = await signedIn(browser, 'officer');
+  await officer.goto(`${base()}/#/w/ghana-border/phase/1`);
+  const context = officer.getByLabel('Context of the engagement');
+  await expect(context).toBeVisible();
+  await settled(officer);
+  await officer.context().setOffline(true);
+  const typed = 'Notes from the night shift that must not be lost.';
+  await context.fill(typed);
+  await context.blur();
+  await expect(officer.getByTestId('sync-status')).toContainText('unsent edits: 1');
+
+  try {
+    // While the officer is away, an administrator makes them a viewer.
+    await setRole('viewer');
+    await officer.context().setOffline(false);
+    const status = officer.getByTestId('sync-status');
+    await expect(status).not.toContainText('unsent edits', { timeout: 30_000 });
+    // Not lost: listed as not accepted, with the reason and the words typed.
+    await status.getByTestId('not-accepted').click();
+    const refused = officer.getByTestId('refused-edit');
+    await expect(refused).toContainText(typed);
+    await expect(refused).toContainText('Why:');
+    // Dismissed once kept elsewhere; it stays dismissed after a reload.
+    await refused.getByRole('button', { name: 'I have kept it, remove' }).click();
+    await officer.reload();
+    await expect(officer.getByTestId('refused-edit')).toHaveCount(0);
+  } finally {
+    await setRole('editor');
+  }
 });
