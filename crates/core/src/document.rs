@@ -472,12 +472,41 @@ impl Document {
                 ),
             ));
         }
-        // A removal sent again (its answer was lost on the way) or of an item
-        // someone else removed meanwhile: the item is gone, as wanted.
-        if let Edit::Remove { list, id } = edit
-            && list_mut(&mut self.read().value, list).is_ok_and(|items| position(items, id).is_none())
-        {
-            return Ok(None);
+        // The edit must also make sense now, not only on the version it was
+        // made on: what others removed or added since is not written over.
+        let mut now = self.read().value;
+        let gone =
+            |now: &mut Json, list: &str, id: &str| list_mut(now, list).is_ok_and(|items| position(items, id).is_none());
+        match edit {
+            // Sent again (its answer was lost on the way), or someone else
+            // removed the item meanwhile: it is gone, as wanted.
+            Edit::Remove { list, id } if gone(&mut now, list, id) => return Ok(None),
+            // A move is made on the item as it is now: a stale copy would
+            // bring back an item removed since, duplicate one moved since, or
+            // undo edits made to it since. Moving an item removed since does nothing.
+            Edit::Move { list, id, .. } if gone(&mut now, list, id) => return Ok(None),
+            Edit::Move { .. } => return self.apply(edit, now_ms),
+            // A value inside an item removed since would be written where
+            // nobody sees it: refused (the person's words are kept by the
+            // sender), and a value equal to today's changes nothing.
+            Edit::Set { .. } => {
+                if self.check(edit)?.is_none() {
+                    return Ok(None);
+                }
+            }
+            // An item with this id added since (or this one, sent again).
+            Edit::Insert { list, item, .. } => {
+                let id = item.get("id").and_then(Json::as_str).unwrap_or_default();
+                if let Ok(items) = list_mut(&mut now, list)
+                    && let Some(at) = position(items, id)
+                {
+                    if item.as_object().into_iter().flatten().all(|(k, v)| items[at].get(k) == Some(v)) {
+                        return Ok(None);
+                    }
+                    return Err(invalid(list, format!("an item with id `{id}` is already there")));
+                }
+            }
+            Edit::Remove { .. } => {}
         }
         let own = self.doc.get_actor().clone();
         let mut current = self.doc.get_heads();

@@ -377,3 +377,52 @@ fn edits_on_unknown_or_too_many_versions_are_refused_and_write_nothing() {
     assert!(doc.apply_on(&edit, &before, T0 + 2).expect("lands").is_some());
     assert_eq!(plan(&doc).title, "x");
 }
+
+/// What the red team found: an edit made on an old version must not write
+/// over what others removed, moved or added since.
+#[test]
+fn edits_on_an_old_version_respect_what_changed_since() {
+    let mut server = Document::create("ws", &plan_with_activity(), actor(1), T0).expect("create");
+    for id in ["a", "b"] {
+        let item = json!({"id": id, "title": format!("Activity {id}")});
+        server.apply(&Edit::Insert { list: ACTIVITIES.into(), item, before: None }, T0).expect("insert");
+    }
+    let mut session = Document::load(&server.save(), actor(3), T0).expect("session");
+    let made_on = hashes(&session.read());
+    let ids = |doc: &Document| plan(doc).activities().map(|(_, _, a)| a.id.clone()).collect::<Vec<_>>();
+
+    // Others remove `a`, move `b` to the front, rename `sop` and add `c`.
+    let mut other = Document::load(&server.save(), actor(2), T0).expect("other");
+    other.apply(&Edit::Remove { list: ACTIVITIES.into(), id: "a".into() }, T0 + 1).expect("remove");
+    other
+        .apply(&Edit::Move { list: ACTIVITIES.into(), id: "b".into(), before: Some("sop".into()) }, T0 + 2)
+        .expect("move");
+    other.apply(&set(&format!("{ACTIVITIES}/sop/title"), json!("SOP drafting")), T0 + 3).expect("rename");
+    let c = json!({"id": "c", "title": "Theirs"});
+    other.apply(&Edit::Insert { list: ACTIVITIES.into(), item: c, before: None }, T0 + 4).expect("insert");
+    session.apply_changes(other.changes_since(&[])).expect("sync");
+    assert_eq!(ids(&session), ["b", "sop", "c"]);
+
+    // Moving the removed item does nothing; moving `sop` moves it as it is now.
+    let move_a = Edit::Move { list: ACTIVITIES.into(), id: "a".into(), before: None };
+    assert_eq!(session.apply_on(&move_a, &made_on, T0 + 5).expect("move a"), None);
+    let move_sop = Edit::Move { list: ACTIVITIES.into(), id: "sop".into(), before: Some("b".into()) };
+    assert!(session.apply_on(&move_sop, &made_on, T0 + 6).expect("move sop").is_some());
+    assert_eq!(ids(&session), ["sop", "b", "c"], "nothing brought back, nothing doubled");
+    assert_eq!(plan(&session).activities().next().expect("sop").2.title, "SOP drafting", "their rename kept");
+
+    // A value inside the removed item is refused, not written where nobody sees it.
+    let inside = set(&format!("{ACTIVITIES}/a/budget"), json!(100));
+    assert!(session.apply_on(&inside, &made_on, T0 + 7).is_err());
+    // An item with an id added since is refused; the same one sent again changes nothing.
+    let mine = json!({"id": "c", "title": "Mine"});
+    assert!(
+        session
+            .apply_on(&Edit::Insert { list: ACTIVITIES.into(), item: mine, before: None }, &made_on, T0 + 8)
+            .is_err()
+    );
+    let theirs = json!({"id": "c", "title": "Theirs"});
+    let again = Edit::Insert { list: ACTIVITIES.into(), item: theirs, before: None };
+    assert_eq!(session.apply_on(&again, &made_on, T0 + 9).expect("again"), None);
+    assert_eq!(ids(&session), ["sop", "b", "c"]);
+}
