@@ -217,9 +217,27 @@ fn run(state: &AppState, device: &Device, command: Command) -> Result<Reply, Fai
         authors: &|| author_names(state),
     };
     let writes = command.writes();
+    let edited = match &command {
+        Command::EditDocument { id, .. } => Some(id.clone()),
+        _ => None,
+    };
     let reply = cd4mm_app::execute(&mut store, &caller, command, now).map_err(Failure::App)?;
     if writes {
         pull_and_push(state, device, &mut store, &workspaces, now)?;
+    }
+    // The log refused the edit (it broke a rule only the whole document
+    // shows): the browser is told, so it keeps what was typed, and this
+    // session's copy goes back to the server's, or every later edit of the
+    // document would wait behind the refused one, unseen by anyone.
+    if let Some(id) = edited
+        && let Some(refused) = store.not_accepted()?.into_iter().find(|n| n.doc_id == id)
+    {
+        store.discard_not_accepted(&id)?;
+        pull_and_push(state, device, &mut store, &workspaces, now)?;
+        return Err(Failure::App(AppError::new(
+            refused.code,
+            format!("the server did not accept this edit: {}", refused.message),
+        )));
     }
     Ok(reply)
 }

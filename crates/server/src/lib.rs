@@ -25,6 +25,7 @@ pub mod admin;
 mod administration;
 mod admit;
 mod auth;
+pub mod backup;
 mod browser;
 pub mod demo;
 mod error;
@@ -188,7 +189,7 @@ pub fn open_storage(config: &Config) -> Result<Arc<dyn Storage>, String> {
 }
 
 /// A database URL without its password, for messages and logs.
-fn redact(url: &str) -> String {
+pub(crate) fn redact(url: &str) -> String {
     match (url.find("://"), url.rfind('@')) {
         (Some(scheme), Some(at)) if at > scheme => format!("{}://…@{}", &url[..scheme], &url[at + 1..]),
         _ => url.to_owned(),

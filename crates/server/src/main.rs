@@ -81,6 +81,13 @@ enum Admin {
     /// Fill a new server with a demo workspace (`ghana-border`) and demo
     /// accounts (officer, counterpart, regional, admin; password `cd4mm-demo`).
     Demo,
+    /// `backup FILE`: a consistent copy of the database while the server
+    /// runs (SQLite: VACUUM INTO; PostgreSQL: pg_dump). Never overwrites.
+    Backup { file: PathBuf },
+    /// `restore FILE`, with the server stopped: put a backup in place, then
+    /// start a new epoch so every device sends again what the backup lacks
+    /// (PostgreSQL: pg_restore --clean).
+    Restore { file: PathBuf },
 }
 
 #[derive(Debug, Subcommand)]
@@ -207,6 +214,7 @@ fn admin_command(admin: Admin) -> anyhow_free::Result<Command> {
         Admin::Device(DeviceCmd::Revoke { device_id }) => Command::RevokeDevice { device_id },
         Admin::Epoch(EpochCmd::New) => Command::NewEpoch,
         Admin::Demo => Command::Demo,
+        Admin::Backup { .. } | Admin::Restore { .. } => unreachable!("handled before opening the storage"),
     })
 }
 
@@ -228,8 +236,14 @@ fn main() -> std::process::ExitCode {
 fn run(mut cli: Cli) -> anyhow_free::Result<()> {
     let config = config(&cli)?;
     if let Some(admin) = cli.command.take() {
-        let db = cd4mm_server::open_storage(&config)?;
-        let out = admin::run(db.as_ref(), admin_command(admin)?)?;
+        let out = match admin {
+            Admin::Backup { file } => cd4mm_server::backup::backup(&config, &file)?,
+            Admin::Restore { file } => cd4mm_server::backup::restore(&config, &file)?,
+            other => {
+                let db = cd4mm_server::open_storage(&config)?;
+                admin::run(db.as_ref(), admin_command(other)?)?
+            }
+        };
         // `… | head` closes the pipe early: that is not an error worth a panic.
         use std::io::Write;
         let _ = writeln!(std::io::stdout(), "{out}");

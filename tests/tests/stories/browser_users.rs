@@ -121,6 +121,24 @@ async fn queued_edits_merge(backend: Backend) {
         assert_eq!(values, [9500, 12000], "two values for one field: a visible conflict");
     }
 
+    // An edit the log refuses as a whole (a text beyond what a document may
+    // hold): the browser is told, and the session's copy is the server's
+    // again, so the next edit goes through instead of waiting behind it.
+    let huge = "x".repeat(cd4mm_core::admission::MAX_STRING + 1);
+    let (status, err) = officer
+        .call(json!({"command": "edit_document", "id": "plan", "edit": {"op": "set", "path": "title", "value": huge}}))
+        .await;
+    assert!(status >= 400 && status < 500, "{status}");
+    assert!(err["message"].as_str().is_some_and(|m| m.contains("did not accept")), "{err}");
+    let (status, reply) = officer
+        .call(json!({"command": "edit_document", "id": "plan", "edit": {"op": "set", "path": "currency", "value": "EUR"}}))
+        .await;
+    assert_eq!(status, 200, "{reply}");
+    let (_, seen) = esi.call(json!({"command": "read_document", "id": "plan"})).await;
+    assert_eq!(seen["data"]["value"]["currency"], "EUR", "the next edit reached the others");
+    assert_ne!(seen["data"]["value"]["title"].as_str().map(str::len), Some(huge.len()));
+    let seen_by_esi = seen;
+
     // What the worst member could send as a version: refused, nothing written.
     let before = seen_by_esi["data"]["value"].clone();
     let foreign = "0".repeat(64);

@@ -1,0 +1,113 @@
+//! Backups that restore: `cd4mm-server backup FILE` while the server runs,
+//! `cd4mm-server restore FILE` while it is stopped (then a new epoch, so every
+//! device sends again what the backup lacks). See docs/operations.md.
+//!
+//! SQLite: `VACUUM INTO`, one read transaction, so the copy is consistent
+//! while devices keep syncing (WAL lets the server write meanwhile), checked
+//! with `PRAGMA integrity_check` before it is called a backup. PostgreSQL:
+//! `pg_dump --format=custom` and `pg_restore --clean`, PostgreSQL's own tools,
+//! found on the PATH.
+
+use crate::Config;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// The server's SQLite database in `data`.
+pub fn sqlite_path(data: &Path) -> PathBuf {
+    data.join("cd4mm-server.sqlite3")
+}
+
+/// Write a consistent copy of the server's database to `file` (never over an
+/// existing file). Answers what was written, for the person running it.
+pub fn backup(config: &Config, file: &Path) -> Result<String, String> {
+    if file.exists() {
+        return Err(format!("{} exists already: choose a new file name (a backup never overwrites)", file.display()));
+    }
+    if let Some(url) = &config.database {
+        pg_tool("pg_dump", &["--format=custom", "--no-owner", "--file", &path_text(file)?, url])?;
+        return Ok(format!("PostgreSQL database saved to {} ({})", file.display(), size(file)));
+    }
+    let source = sqlite_path(&config.data);
+    if !source.exists() {
+        return Err(format!("no database at {}: is --data right?", source.display()));
+    }
+    let conn = rusqlite::Connection::open_with_flags(&source, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+        .map_err(|e| format!("cannot open {}: {e}", source.display()))?;
+    // The server may be writing: wait for its transaction rather than fail.
+    conn.busy_timeout(std::time::Duration::from_secs(30)).map_err(|e| e.to_string())?;
+    conn.execute("VACUUM INTO ?1", [path_text(file)?]).map_err(|e| format!("the backup failed: {e}"))?;
+    check_sqlite(file)?;
+    Ok(format!("database saved to {} ({}); it restores with `cd4mm-server restore FILE`", file.display(), size(file)))
+}
+
+/// Put a backup in place of the database (the server must be stopped), then
+/// start a new epoch so that every device sends again what the backup lacks.
+pub fn restore(config: &Config, file: &Path) -> Result<String, String> {
+    if !file.is_file() {
+        return Err(format!("no backup at {}", file.display()));
+    }
+    if let Some(url) = &config.database {
+        pg_tool(
+            "pg_restore",
+            &["--clean", "--if-exists", "--no-owner", "--single-transaction", "--dbname", url, &path_text(file)?],
+        )?;
+    } else {
+        check_sqlite(file)?;
+        std::fs::create_dir_all(&config.data).map_err(|e| format!("cannot create {}: {e}", config.data.display()))?;
+        let target = sqlite_path(&config.data);
+        // The copy goes beside the database and is renamed over it: a full
+        // disk leaves the old database whole. Its log files belong to it.
+        let incoming = target.with_extension("sqlite3.restoring");
+        std::fs::copy(file, &incoming).map_err(|e| format!("cannot copy the backup: {e}"))?;
+        for suffix in ["-wal", "-shm"] {
+            let mut log = target.clone().into_os_string();
+            log.push(suffix);
+            match std::fs::remove_file(&log) {
+                Ok(()) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => return Err(format!("cannot remove {}: {e}", Path::new(&log).display())),
+            }
+        }
+        std::fs::rename(&incoming, &target).map_err(|e| format!("cannot put the backup in place: {e}"))?;
+        // Browser sessions' stores are caches of the old state: rebuilt from the log.
+        let _ = std::fs::remove_dir_all(config.data.join("browser"));
+    }
+    let db = crate::open_storage(config)?;
+    let epoch = crate::admin::run(db.as_ref(), crate::admin::Command::NewEpoch)?;
+    Ok(format!("restored from {}; {epoch}", file.display()))
+}
+
+fn check_sqlite(file: &Path) -> Result<(), String> {
+    let conn = rusqlite::Connection::open_with_flags(file, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+        .map_err(|e| format!("{} is not a readable database: {e}", file.display()))?;
+    let verdict: String = conn
+        .query_row("PRAGMA integrity_check", [], |row| row.get(0))
+        .map_err(|e| format!("{} is not a readable database: {e}", file.display()))?;
+    if verdict != "ok" {
+        return Err(format!("{} is damaged: {verdict}", file.display()));
+    }
+    Ok(())
+}
+
+/// Run one of PostgreSQL's tools; its errors are shown without the URL's password.
+fn pg_tool(program: &str, args: &[&str]) -> Result<(), String> {
+    let output = Command::new(program).args(args).output().map_err(|e| {
+        format!("cannot run {program} ({e}): install PostgreSQL's client tools (Debian: postgresql-client)")
+    })?;
+    if output.status.success() {
+        return Ok(());
+    }
+    let said = String::from_utf8_lossy(&output.stderr);
+    let said: String =
+        args.iter().filter(|a| a.contains("://")).fold(said.into_owned(), |s, url| s.replace(url, &crate::redact(url)));
+    Err(format!("{program} failed: {}", said.trim()))
+}
+
+fn path_text(file: &Path) -> Result<String, String> {
+    file.to_str().map(str::to_owned).ok_or_else(|| format!("{} is not a UTF-8 path", file.display()))
+}
+
+fn size(file: &Path) -> String {
+    let bytes = std::fs::metadata(file).map(|m| m.len()).unwrap_or(0);
+    format!("{:.1} MB", bytes as f64 / 1e6)
+}
