@@ -27,7 +27,9 @@ ensure_packages() {
                 # The keychain (Secret Service over D-Bus) for the store's key.
                 pkg-config --exists dbus-1 2>/dev/null || missing+=(libdbus-1-dev) ;;
             postgres)
-                ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql) ;;
+                ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
+                # Backups of a PostgreSQL server are pg_dump's and pg_restore's.
+                have pg_dump || missing+=(postgresql-client) ;;
             browser)
                 have chromium || missing+=(chromium)
                 # The browser tests read the text of the PDFs they print.
