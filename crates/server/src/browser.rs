@@ -57,13 +57,16 @@ pub async fn login(
     let login: Login = serde_json::from_slice(&body)
         .map_err(|e| ApiError::bad_request(Code::Malformed, format!("the sign-in request is not valid: {e}")))?;
     let (db, rules) = (state.db.clone(), state.config.session_rules());
-    let _turn = state.signin.attempt(&login.username, address).await?;
+    let _turn = state.signin.attempt(&login.username, address).await.inspect_err(crate::telemetry::signin_limited)?;
     let enrolment = tokio::task::spawn_blocking(move || {
         let actor = ActorId::random();
         db.start_session(&login.username, &login.password, &actor.to_hex_string(), now_ms(), &rules)
     })
     .await
-    .map_err(ApiError::internal)??;
+    .map_err(ApiError::internal)?
+    .map_err(ApiError::from)
+    .inspect_err(crate::telemetry::signin_failed)?;
+    crate::telemetry::browser_session_started();
     tracing::info!(user = %enrolment.username, device = %enrolment.device_id, "browser session started");
     // Sessions beyond the user's number ended just now: free their stores.
     let sweeping = state.clone();

@@ -67,7 +67,7 @@ pub async fn events(
     State(state): State<AppState>,
     device: Device,
 ) -> Result<Sse<impl Stream<Item = Result<Event, std::convert::Infallible>>>, ApiError> {
-    let counted = Streams::open(&state.streams, &device.device_id)?;
+    let counted = (Streams::open(&state.streams, &device.device_id)?, crate::telemetry::EventStream::open());
     let db = state.db.clone();
     let d = device.clone();
     let readable: HashSet<String> = tokio::task::spawn_blocking(move || db.memberships(&d))

@@ -37,6 +37,7 @@ mod round;
 pub mod signin;
 pub mod storage;
 mod sync;
+pub mod telemetry;
 mod tls;
 mod web;
 
@@ -200,6 +201,7 @@ pub(crate) fn redact(url: &str) -> String {
 /// background tasks (send `true` before shutting down). Call from within a
 /// Tokio runtime: it starts the regional facts task.
 pub fn router(db: Arc<dyn Storage>, config: Config) -> (Router, watch::Sender<bool>) {
+    telemetry::install();
     let (news, _) = broadcast::channel(1024);
     let (close, closing) = watch::channel(false);
     let local_news = !db.delivers_news(news.clone());

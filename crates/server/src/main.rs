@@ -45,8 +45,18 @@ struct Cli {
     /// A TOML file with the settings above.
     #[arg(long, env = "CD4MM_CONFIG", global = true)]
     config: Option<PathBuf>,
+    /// Logs as lines for people (`text`) or one JSON object per line (`json`),
+    /// for a log collector. Which lines: CD4MM_LOG (e.g. `info`, `debug`).
+    #[arg(long, env = "CD4MM_LOG_FORMAT", global = true, value_enum, default_value = "text")]
+    log_format: LogFormat,
     #[command(subcommand)]
     command: Option<Admin>,
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+enum LogFormat {
+    Text,
+    Json,
 }
 
 #[derive(Debug, Subcommand)]
@@ -219,12 +229,15 @@ fn admin_command(admin: Admin) -> anyhow_free::Result<Command> {
 }
 
 fn main() -> std::process::ExitCode {
-    tracing_subscriber::fmt()
+    let cli = Cli::parse();
+    let logs = tracing_subscriber::fmt()
         .with_env_filter(tracing_subscriber::EnvFilter::try_from_env("CD4MM_LOG").unwrap_or_else(|_| "info".into()))
-        .with_writer(std::io::stderr)
-        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
-        .init();
-    match run(Cli::parse()) {
+        .with_writer(std::io::stderr);
+    match cli.log_format {
+        LogFormat::Text => logs.with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr())).init(),
+        LogFormat::Json => logs.json().with_current_span(false).init(),
+    }
+    match run(cli) {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(message) => {
             eprintln!("cd4mm-server: {message}");

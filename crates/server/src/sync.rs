@@ -38,6 +38,7 @@ pub fn routes() -> Router<AppState> {
         .route("/v1/enrol", post(enrol))
         .route("/v1/me", get(me))
         .route("/v1/sync", post(sync))
+        .route("/metrics", get(crate::telemetry::metrics))
 }
 
 pub async fn healthz(State(state): State<AppState>) -> Result<Json<Health>, ApiError> {
@@ -54,11 +55,13 @@ pub async fn enrol(
     let request: EnrolRequest = serde_json::from_slice(&body)
         .map_err(|e| ApiError::bad_request(Code::Malformed, format!("the enrolment request is not valid: {e}")))?;
     let db = state.db.clone();
-    let _turn = state.signin.attempt(&request.username, address).await?;
+    let _turn = state.signin.attempt(&request.username, address).await.inspect_err(crate::telemetry::signin_limited)?;
     let enrolment = blocking(move || {
         db.enrol(&request.username, &request.password, &request.device_name, &request.actor, now_ms())
     })
-    .await?;
+    .await
+    .inspect_err(crate::telemetry::signin_failed)?;
+    crate::telemetry::enrolled();
     tracing::info!(user = %enrolment.username, device = %enrolment.device_id, "device enrolled");
     Ok(Json(enrolment))
 }
@@ -101,6 +104,7 @@ pub async fn sync(
             ));
         }
     };
+    let started = std::time::Instant::now();
     let (version, request) = wire::decode_request(&plain)?;
     let (db, cap, d) = (state.db.clone(), state.config.max_response_bytes, device.clone());
     let sent = request.changes.len();
@@ -148,6 +152,8 @@ pub async fn sync(
     state.announce(&outcome.news);
     let received: usize = outcome.response.workspaces.iter().map(|w| w.changes.len() + w.snapshots.len()).sum();
     let refused = outcome.response.refused.len();
+    let codes: Vec<&str> = outcome.response.refused.iter().map(|r| r.code.as_str()).collect();
+    crate::telemetry::sync_round(started.elapsed(), sent, &codes, outcome.response.deferred.len());
     tracing::info!(device = %device.device_id, version, sent, refused, received, more = outcome.response.more, "sync round");
     let body = if version == 1 { wire::encode_as(1, &outcome.v1()) } else { wire::encode(&outcome.response) };
     let accepts_zstd = headers

@@ -29,6 +29,9 @@ fn help_explains_every_setting() {
         "device",
         "epoch",
         "region",
+        "backup",
+        "restore",
+        "--log-format",
     ] {
         assert!(text.contains(needle), "--help mentions {needle}:\n{text}");
     }

@@ -160,6 +160,12 @@ pub trait Storage: Send + Sync + 'static {
     fn read_stale(&self, workspaces: Option<&[String]>, limit: usize) -> Result<Vec<StaleDoc>, Error> {
         read(self, |tx| round::read_stale(tx, workspaces, limit))
     }
+    /// How many documents' regional facts wait to be computed, counted up to `limit`.
+    fn facts_backlog(&self, limit: usize) -> Result<usize, Error> {
+        read(self, |tx| Ok(tx.stale_facts(None, limit)?.len()))
+    }
+    /// The database's size in bytes, for the metrics.
+    fn database_bytes(&self) -> Result<u64, Error>;
     /// Keep refreshed facts, in one transaction ([`crate::round::write_facts`]).
     fn write_facts(&self, fresh: &[FreshFacts]) -> Result<(), Error> {
         write(self, |tx| round::write_facts(tx, fresh).map(Some)).map(drop)

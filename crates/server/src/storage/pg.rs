@@ -396,6 +396,13 @@ impl Storage for Postgres {
         })
     }
 
+    fn database_bytes(&self) -> Result<u64, Error> {
+        self.with(|c| {
+            let bytes: i64 = c.client.query_one("SELECT pg_database_size(current_database())", &[])?.get(0);
+            Ok(bytes.max(0) as u64)
+        })
+    }
+
     fn touch_device(&self, device_id: &str, now_ms: i64) -> Result<(), Error> {
         self.with(|c| {
             c.client.execute(&storage::TOUCH_DEVICE.replace('?', "$"), &[&device_id, &now_ms])?;

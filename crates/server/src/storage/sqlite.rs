@@ -205,6 +205,16 @@ impl Storage for Sqlite {
         })
     }
 
+    fn database_bytes(&self) -> Result<u64, Error> {
+        self.with(|c| {
+            let pages: i64 =
+                c.query_row("SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()", [], |r| {
+                    r.get(0)
+                })?;
+            Ok(pages.max(0) as u64)
+        })
+    }
+
     fn touch_device(&self, device_id: &str, now_ms: i64) -> Result<(), Error> {
         self.with(|c| {
             c.execute(storage::TOUCH_DEVICE, params![device_id, now_ms])?;

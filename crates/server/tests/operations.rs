@@ -1,0 +1,106 @@
+//! What a regional office's IT watches, on the real binary: Prometheus
+//! metrics at `/metrics` for administrators only, JSON logs on request, and
+//! never a token or a password in the logs of a whole run.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+const BIN: &str = env!("CARGO_BIN_EXE_cd4mm-server");
+const WRONG: &str = "not-the-password-4711";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn metrics_for_administrators_and_json_logs_without_secrets() {
+    let data = tempfile::tempdir().expect("data dir");
+    let demo = Command::new(BIN).arg("--data").arg(data.path()).arg("demo").output().expect("demo");
+    assert!(demo.status.success());
+    let mut child = Command::new(BIN)
+        .arg("--data")
+        .arg(data.path())
+        .args(["--listen", "127.0.0.1:0", "--log-format", "json"])
+        .env("CD4MM_LOG", "debug")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start the server");
+    let mut lines = BufReader::new(child.stderr.take().expect("stderr")).lines();
+    let mut first = Vec::new();
+    let addr = loop {
+        let line = lines.next().expect("the server logs its address").expect("utf-8 log");
+        first.push(line.clone());
+        let entry: serde_json::Value = serde_json::from_str(&line).unwrap_or_else(|e| panic!("not JSON ({e}): {line}"));
+        if let Some(addr) = entry["fields"]["addr"].as_str() {
+            break addr.to_owned();
+        }
+    };
+    let logs = std::thread::spawn(move || lines.map_while(Result::ok).collect::<Vec<_>>());
+    let url = format!("http://{addr}");
+    let http = cd4mm_sync::http_client();
+    let login = |user: &str, password: &str| {
+        let http = http.clone();
+        let body = serde_json::json!({"username": user, "password": password});
+        let url = format!("{url}/api/login");
+        async move { http.post(url).json(&body).send().await.expect("login answers") }
+    };
+
+    // Some traffic: a failed sign-in, a device enrolling and syncing, a browser session.
+    assert_eq!(login("officer", WRONG).await.status(), 401);
+    let dir = tempfile::tempdir().expect("device dir");
+    let mut store = cd4mm_store::Store::open(&dir.path().join("d.sqlite3")).expect("store");
+    let client = cd4mm_sync::Client::enrol(&url, "officer", cd4mm_server::demo::PASSWORD, "laptop", &store)
+        .await
+        .expect("enrol");
+    let (_tx, mut cancel) = tokio::sync::watch::channel(false);
+    client.sync(&mut store, &["ghana-border".to_owned()], &mut cancel, &mut |_| {}).await.expect("sync");
+    let officer: serde_json::Value = login("officer", cd4mm_server::demo::PASSWORD).await.json().await.expect("json");
+    let officer_token = officer["token"].as_str().expect("token").to_owned();
+    let admin: serde_json::Value = login("admin", cd4mm_server::demo::PASSWORD).await.json().await.expect("json");
+    let admin_token = admin["token"].as_str().expect("token").to_owned();
+
+    // Nobody but an administrator reads the metrics.
+    let metrics = |token: Option<String>| {
+        let mut request = http.get(format!("{url}/metrics"));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        async move { request.send().await.expect("metrics answer") }
+    };
+    assert_eq!(metrics(None).await.status(), 401);
+    assert_eq!(metrics(Some(officer_token.clone())).await.status(), 403);
+    let answer = metrics(Some(admin_token.clone())).await;
+    assert_eq!(answer.status(), 200);
+    assert!(answer.headers()["content-type"].to_str().expect("type").starts_with("text/plain; version=0.0.4"));
+    let text = answer.text().await.expect("text");
+    let value = |name: &str| -> f64 {
+        text.lines()
+            .filter(|l| l.starts_with(name) && !l.starts_with('#'))
+            .filter_map(|l| l.rsplit(' ').next()?.parse::<f64>().ok())
+            .sum()
+    };
+    assert!(value("cd4mm_sync_rounds_total") >= 1.0, "{text}");
+    assert!(value("cd4mm_sync_seconds_count") >= 1.0, "a latency histogram: {text}");
+    assert!(text.contains("cd4mm_sync_seconds_bucket{le=\"0.005\"}"), "{text}");
+    assert!(value("cd4mm_enrolments_total") >= 1.0, "{text}");
+    assert!(value("cd4mm_browser_sessions_started_total") >= 2.0, "{text}");
+    assert!(text.contains("cd4mm_signin_failures_total{reason=\"wrong_credentials\"}"), "{text}");
+    assert!(value("cd4mm_database_bytes") > 10_000.0, "{text}");
+    assert!(text.contains("cd4mm_facts_backlog"), "{text}");
+
+    let status = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().expect("kill");
+    assert!(status.success());
+    let mut waited = Duration::ZERO;
+    while child.try_wait().expect("wait").is_none() {
+        assert!(waited < Duration::from_secs(20), "the server stops after SIGTERM");
+        std::thread::sleep(Duration::from_millis(50));
+        waited += Duration::from_millis(50);
+    }
+    let mut all = first;
+    all.extend(logs.join().expect("logs"));
+    assert!(all.len() > 5, "{all:?}");
+    for line in &all {
+        serde_json::from_str::<serde_json::Value>(line).unwrap_or_else(|e| panic!("every line is JSON ({e}): {line}"));
+        for secret in [client.token(), &officer_token, &admin_token, cd4mm_server::demo::PASSWORD, WRONG] {
+            assert!(!line.contains(secret), "a secret reached the logs: {line}");
+        }
+    }
+}
