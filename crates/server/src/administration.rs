@@ -29,6 +29,9 @@ pub fn routes() -> Router<AppState> {
 /// `GET /api/authors`: `{actor: username}` for the members of the
 /// workspaces the caller may read. The desktop asks, to name the authors of
 /// changes and conflicting values as the browser does.
+#[utoipa::path(get, path = "/api/authors", tag = "accounts", security(("token" = [])),
+    responses((status = 200, description = "`{actor: user name}` of the members of the workspaces the caller may read", body = std::collections::HashMap<String, String>),
+        (status = 401, description = "No valid token", body = cd4mm_sync::wire::ErrorBody)))]
 pub async fn authors(
     State(state): State<AppState>,
     device: Device,
@@ -44,7 +47,7 @@ pub async fn authors(
 }
 
 /// What an action did, in a sentence.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct Done {
     pub message: String,
 }
@@ -57,6 +60,10 @@ pub struct AuditPage {
 }
 
 /// `GET /api/admin/overview`
+#[utoipa::path(get, path = "/api/admin/overview", tag = "accounts", security(("token" = [])),
+    responses((status = 200, description = "Users, workspaces, members, coverage and devices (`AdminOverview` in ui/src/lib/bindings.ts)", body = crate::openapi::Object),
+        (status = 401, description = "No valid token", body = cd4mm_sync::wire::ErrorBody),
+        (status = 403, description = "Not an administrator", body = cd4mm_sync::wire::ErrorBody)))]
 pub async fn overview(State(state): State<AppState>, device: Device) -> Result<Json<AdminOverview>, ApiError> {
     only_admins(&device)?;
     let db = state.db.clone();
@@ -65,6 +72,13 @@ pub async fn overview(State(state): State<AppState>, device: Device) -> Result<J
 }
 
 /// `POST /api/admin/action` with an `AdminAction`.
+#[utoipa::path(post, path = "/api/admin/action", tag = "accounts", security(("token" = [])),
+    request_body(content = crate::openapi::Object, description = "An `AdminAction` ({\"type\": ..., ...}, ui/src/lib/bindings.ts)"),
+    responses((status = 200, description = "What was done, in a sentence", body = Done),
+        (status = 400, description = "Not a valid action, or refused by a rule", body = cd4mm_sync::wire::ErrorBody),
+        (status = 401, description = "No valid token", body = cd4mm_sync::wire::ErrorBody),
+        (status = 403, description = "Not an administrator", body = cd4mm_sync::wire::ErrorBody),
+        (status = 404, description = "No such user or workspace", body = cd4mm_sync::wire::ErrorBody)))]
 pub async fn action(
     State(state): State<AppState>,
     device: Device,
@@ -86,6 +100,12 @@ pub async fn action(
 }
 
 /// `GET /api/admin/audit?before=ID&limit=N`, newest first.
+#[utoipa::path(get, path = "/api/admin/audit", tag = "accounts", security(("token" = [])),
+    params(("before" = Option<i64>, Query), ("limit" = Option<u32>, Query)),
+    responses((status = 200, description = "Audit lines, newest first (`AuditLine` in ui/src/lib/bindings.ts)", body = Vec<crate::openapi::Object>),
+        (status = 400, description = "Not a valid page", body = cd4mm_sync::wire::ErrorBody),
+        (status = 401, description = "No valid token", body = cd4mm_sync::wire::ErrorBody),
+        (status = 403, description = "Not an administrator", body = cd4mm_sync::wire::ErrorBody)))]
 pub async fn audit(
     State(state): State<AppState>,
     device: Device,
@@ -102,6 +122,9 @@ pub async fn audit(
 }
 
 /// `GET /api/devices`: the caller's own open devices and sessions.
+#[utoipa::path(get, path = "/api/devices", tag = "accounts", security(("token" = [])),
+    responses((status = 200, description = "The caller's devices and sessions (`DeviceLine` in ui/src/lib/bindings.ts)", body = Vec<crate::openapi::Object>),
+        (status = 401, description = "No valid token", body = cd4mm_sync::wire::ErrorBody)))]
 pub async fn own_devices(State(state): State<AppState>, device: Device) -> Result<Json<Vec<DeviceLine>>, ApiError> {
     let db = state.db.clone();
     let lines = tokio::task::spawn_blocking(move || accounts::own_devices(db.as_ref(), &device))
@@ -112,6 +135,12 @@ pub async fn own_devices(State(state): State<AppState>, device: Device) -> Resul
 
 /// `POST /api/devices/revoke` with `{device_id}`: end one of the caller's
 /// own devices or sessions (a lost laptop, a session left open elsewhere).
+#[utoipa::path(post, path = "/api/devices/revoke", tag = "accounts", security(("token" = [])),
+    request_body(content = crate::openapi::Object, description = "{\"device_id\": ...}"),
+    responses((status = 200, description = "What was done, in a sentence", body = Done),
+        (status = 400, description = "Not a valid request", body = cd4mm_sync::wire::ErrorBody),
+        (status = 401, description = "No valid token", body = cd4mm_sync::wire::ErrorBody),
+        (status = 404, description = "Not one of the caller's devices", body = cd4mm_sync::wire::ErrorBody)))]
 pub async fn revoke_own(
     State(state): State<AppState>,
     device: Device,

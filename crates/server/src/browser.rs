@@ -34,7 +34,7 @@ pub struct Sessions {
     stores: Mutex<HashMap<String, Arc<Mutex<Store>>>>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct Login {
     username: String,
     password: String,
@@ -49,6 +49,11 @@ pub fn routes() -> Router<AppState> {
 }
 
 /// `POST /api/login`: a new browser session for a user.
+#[utoipa::path(post, path = "/api/login", tag = "browser", request_body = Login,
+    responses((status = 200, description = "The session's token", body = cd4mm_sync::account::Enrolment),
+        (status = 400, description = "Not a valid request", body = cd4mm_sync::wire::ErrorBody),
+        (status = 401, description = "Wrong user name or password", body = cd4mm_sync::wire::ErrorBody),
+        (status = 429, description = "Too many sign-in attempts: wait", body = cd4mm_sync::wire::ErrorBody)))]
 pub async fn login(
     State(state): State<AppState>,
     ClientAddress(address): ClientAddress,
@@ -81,6 +86,9 @@ pub async fn login(
 /// `POST /api/logout`: end this browser session. Its token stops working and
 /// the session's store is deleted: everything in it is already on the server,
 /// since every edit is synced before its command answers.
+#[utoipa::path(post, path = "/api/logout", tag = "browser", security(("token" = [])),
+    responses((status = 204, description = "The session ended"),
+        (status = 401, description = "No valid token", body = cd4mm_sync::wire::ErrorBody)))]
 pub async fn logout(State(state): State<AppState>, device: Device) -> Result<Response, ApiError> {
     tokio::task::spawn_blocking(move || {
         crate::accounts::sign_out(state.db.as_ref(), &device, now_ms())?;
@@ -159,6 +167,15 @@ fn refused(e: AppError) -> Response {
 }
 
 /// `POST /api/command`: one command of the command API, as this session.
+#[utoipa::path(post, path = "/api/command", tag = "browser", security(("token" = [])),
+    description = "One command of the command API (`Command` in ui/src/lib/bindings.ts, generated from crates/app/src/commands.rs), answered with a `Reply` ({reply, data}).",
+    request_body(content = crate::openapi::CommandBody, description = "A `Command`: {\"command\": name, ...its fields}"),
+    responses((status = 200, description = "A `Reply`: {reply, data}", body = crate::openapi::ReplyBody),
+        (status = 400, description = "Not a valid command or edit", body = cd4mm_sync::wire::ErrorBody),
+        (status = 401, description = "No valid token", body = cd4mm_sync::wire::ErrorBody),
+        (status = 403, description = "The role does not allow it", body = cd4mm_sync::wire::ErrorBody),
+        (status = 404, description = "No such document", body = cd4mm_sync::wire::ErrorBody),
+        (status = 413, description = "Larger than the server takes", body = cd4mm_sync::wire::ErrorBody)))]
 pub async fn command(
     State(state): State<AppState>,
     device: Device,

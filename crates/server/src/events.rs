@@ -63,6 +63,11 @@ pub fn routes() -> Router<AppState> {
     Router::new().route("/v1/events", get(events))
 }
 
+#[utoipa::path(get, path = "/v1/events", tag = "devices", security(("token" = [])),
+    description = "Server-Sent Events: `ready` once, then `news` with a workspace id (or `*`) when it changed.",
+    responses((status = 200, description = "A stream of events", content_type = "text/event-stream", body = String),
+        (status = 401, description = "No valid device token", body = cd4mm_sync::wire::ErrorBody),
+        (status = 429, description = "Too many streams for this device", body = cd4mm_sync::wire::ErrorBody)))]
 pub async fn events(
     State(state): State<AppState>,
     device: Device,

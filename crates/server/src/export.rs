@@ -71,6 +71,17 @@ pub fn routes() -> Router<AppState> {
 }
 
 /// `GET /api/export/{file}`.
+#[utoipa::path(get, path = "/api/export/{file}", tag = "regional", security(("token" = [])),
+    description = "A file of the readable data: `{assessments,plans,indicators,trainings}.{csv,xlsx,json}` (docs/regional-api.md), with the dashboard's filters.",
+    params(("file" = String, Path), ("workspace" = Option<String>, Query), ("country" = Option<String>, Query),
+        ("area" = Option<String>, Query), ("template" = Option<String>, Query), ("from" = Option<String>, Query),
+        ("to" = Option<String>, Query)),
+    responses((status = 200, description = "The file", content_type = "application/octet-stream", body = Vec<u8>),
+        (status = 400, description = "A filter that is not valid", body = cd4mm_sync::wire::ErrorBody),
+        (status = 401, description = "No valid token", body = cd4mm_sync::wire::ErrorBody),
+        (status = 403, description = "A workspace the caller may not read", body = cd4mm_sync::wire::ErrorBody),
+        (status = 404, description = "No such export", body = cd4mm_sync::wire::ErrorBody),
+        (status = 413, description = "More rows than a spreadsheet holds", body = cd4mm_sync::wire::ErrorBody)))]
 pub async fn get_export(
     State(state): State<AppState>,
     device: Device,

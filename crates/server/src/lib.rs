@@ -32,6 +32,7 @@ mod error;
 mod events;
 mod export;
 mod gate;
+pub mod openapi;
 mod regional;
 mod round;
 pub mod signin;

@@ -31,6 +31,14 @@ pub fn routes() -> Router<AppState> {
 }
 
 /// `GET /api/dashboard?country=…&area=…&template=…&from=…&to=…&by=…`
+#[utoipa::path(get, path = "/api/dashboard", tag = "regional", security(("token" = [])),
+    description = "The regional dashboard over every workspace the caller may read (docs/regional-api.md).",
+    params(("country" = Option<String>, Query), ("area" = Option<String>, Query), ("template" = Option<String>, Query),
+        ("from" = Option<String>, Query, description = "YYYY-MM-DD"), ("to" = Option<String>, Query, description = "YYYY-MM-DD"),
+        ("by" = Option<String>, Query), ("measure" = Option<String>, Query)),
+    responses((status = 200, description = "The dashboard (`Dashboard` in ui/src/lib/bindings.ts)", body = crate::openapi::Object),
+        (status = 400, description = "A filter that is not valid", body = cd4mm_sync::wire::ErrorBody),
+        (status = 401, description = "No valid token", body = cd4mm_sync::wire::ErrorBody)))]
 pub async fn get_dashboard(
     State(state): State<AppState>,
     device: Device,

@@ -24,7 +24,7 @@ async fn blocking<T: Send + 'static, E: Into<ApiError> + Send + 'static>(
     tokio::task::spawn_blocking(f).await.map_err(ApiError::internal)?.map_err(Into::into)
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct Health {
     status: &'static str,
     epoch: String,
@@ -39,14 +39,22 @@ pub fn routes() -> Router<AppState> {
         .route("/v1/me", get(me))
         .route("/v1/sync", post(sync))
         .route("/metrics", get(crate::telemetry::metrics))
+        .route("/api/openapi.json", get(crate::openapi::openapi_json))
 }
 
+#[utoipa::path(get, path = "/healthz", tag = "server",
+    responses((status = 200, description = "The server answers, with its epoch and protocol", body = Health)))]
 pub async fn healthz(State(state): State<AppState>) -> Result<Json<Health>, ApiError> {
     let db = state.db.clone();
     let epoch = blocking(move || db.epoch()).await?;
     Ok(Json(Health { status: "ok", epoch, protocol: wire::PROTOCOL }))
 }
 
+#[utoipa::path(post, path = "/v1/enrol", tag = "devices", request_body = EnrolRequest,
+    responses((status = 200, description = "The device's token, shown once", body = Enrolment),
+        (status = 400, description = "Not a valid request", body = wire::ErrorBody),
+        (status = 401, description = "Wrong user name or password", body = wire::ErrorBody),
+        (status = 429, description = "Too many sign-in attempts: wait", body = wire::ErrorBody)))]
 pub async fn enrol(
     State(state): State<AppState>,
     ClientAddress(address): ClientAddress,
@@ -66,6 +74,9 @@ pub async fn enrol(
     Ok(Json(enrolment))
 }
 
+#[utoipa::path(get, path = "/v1/me", tag = "devices", security(("token" = [])),
+    responses((status = 200, description = "Who this device signs in as, and where", body = Me),
+        (status = 401, description = "No valid device token", body = wire::ErrorBody)))]
 pub async fn me(State(state): State<AppState>, device: Device) -> Result<Json<Me>, ApiError> {
     let db = state.db.clone();
     let d = device.clone();
@@ -77,6 +88,16 @@ pub async fn me(State(state): State<AppState>, device: Device) -> Result<Json<Me
 const MAX_CHANGES: usize = 50_000;
 
 /// `POST /v1/sync`: one round, one transaction.
+#[utoipa::path(post, path = "/v1/sync", tag = "devices", security(("token" = [])),
+    description = "One sync round: a postcard-encoded request (crates/sync/src/wire.rs, docs/protocol.md), optionally zstd-compressed (Content-Encoding: zstd).",
+    request_body(content = Vec<u8>, content_type = "application/x-cd4mm-sync"),
+    responses((status = 200, description = "The round's answer, postcard-encoded", content_type = "application/x-cd4mm-sync", body = Vec<u8>),
+        (status = 400, description = "Not a valid request", body = wire::ErrorBody),
+        (status = 401, description = "No valid device token", body = wire::ErrorBody),
+        (status = 403, description = "A workspace this device may not read", body = wire::ErrorBody),
+        (status = 413, description = "Larger than the server takes", body = wire::ErrorBody),
+        (status = 415, description = "An encoding other than zstd", body = wire::ErrorBody),
+        (status = 429, description = "Busy: try again", body = wire::ErrorBody)))]
 pub async fn sync(
     State(state): State<AppState>,
     device: Device,

@@ -104,6 +104,10 @@ impl Drop for EventStream {
 }
 
 /// `GET /metrics`: the Prometheus text format, for administrators.
+#[utoipa::path(get, path = "/metrics", tag = "server", security(("token" = [])),
+    responses((status = 200, description = "Prometheus text format", content_type = "text/plain", body = String),
+        (status = 401, description = "No valid token", body = cd4mm_sync::wire::ErrorBody),
+        (status = 403, description = "Not an administrator", body = cd4mm_sync::wire::ErrorBody)))]
 pub async fn metrics(State(state): State<AppState>, device: Device) -> Result<Response, ApiError> {
     if !device.admin {
         return Err(ApiError::new(StatusCode::FORBIDDEN, Code::Forbidden, "the metrics are for administrators"));

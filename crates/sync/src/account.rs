@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize};
 
 /// `POST /v1/enrol`: a device asks for its token.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct EnrolRequest {
     pub username: String,
     pub password: String,
@@ -21,6 +22,7 @@ pub struct EnrolRequest {
 
 /// What enrolling a device gives back.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Enrolment {
     pub device_id: String,
     /// `DEVICE_ID.SECRET`; shown once, stored only as a digest.
@@ -31,6 +33,7 @@ pub struct Enrolment {
 
 /// `GET /v1/me`: who this device signs in as, and where.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Me {
     pub username: String,
     pub device_id: String,
@@ -40,6 +43,7 @@ pub struct Me {
 
 /// A workspace a user belongs to, with their role.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Membership {
     pub workspace: String,
     pub name: String,
@@ -47,6 +51,7 @@ pub struct Membership {
     /// A role this build does not know (sent by a newer server) reads as a
     /// viewer's: nothing is offered that the server might refuse.
     #[serde(deserialize_with = "role_or_viewer")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "editor"))]
     pub role: Role,
 }
 

@@ -211,7 +211,10 @@ pub mod v1 {
 /// status, from the sync API and the browser's command API alike (the
 /// shape of `cd4mm_app::AppError`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ErrorBody {
+    /// One of the closed list of codes (`Code` in ui/src/lib/bindings.ts).
+    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "forbidden"))]
     pub code: Code,
     /// For people.
     pub message: String,
