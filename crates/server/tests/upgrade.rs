@@ -1,0 +1,77 @@
+//! An upgrade, on the real binary: a database written by the previous
+//! release (`fixtures/previous-release.sqlite3.gz`: `cd4mm-server demo` run
+//! by the build of commit 18f267a, the last release before migration 0008)
+//! is migrated when this server starts, and everything in it still works.
+//! When a release adds a migration, refresh the fixture from the release
+//! before it (docs/operations.md, "Upgrade").
+
+use std::io::{BufRead, BufReader, Read};
+use std::process::{Command, Stdio};
+
+const BIN: &str = env!("CARGO_BIN_EXE_cd4mm-server");
+const FIXTURE: &[u8] = include_bytes!("fixtures/previous-release.sqlite3.gz");
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_database_of_the_previous_release_is_migrated_on_start() {
+    let data = tempfile::tempdir().expect("data dir");
+    let mut db = Vec::new();
+    flate2::read::GzDecoder::new(FIXTURE).read_to_end(&mut db).expect("the fixture unpacks");
+    std::fs::write(data.path().join("cd4mm-server.sqlite3"), &db).expect("write the old database");
+
+    let mut child = Command::new(BIN)
+        .arg("--data")
+        .arg(data.path())
+        .args(["--listen", "127.0.0.1:0"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start the server");
+    let mut lines = BufReader::new(child.stderr.take().expect("stderr")).lines();
+    let mut migrated = Vec::new();
+    let addr = loop {
+        let line = lines.next().expect("the server logs its address").expect("utf-8 log");
+        if let Some(name) = line.split("migration=").nth(1) {
+            migrated.push(name.trim_matches('"').to_owned());
+        }
+        if let Some(rest) = line.split("addr=").nth(1) {
+            break rest.split_whitespace().next().expect("address").to_owned();
+        }
+    };
+    std::thread::spawn(move || lines.map_while(Result::ok).for_each(drop));
+    let _stop = Stopped(child);
+    assert_eq!(migrated, ["0008_facts_again.sql"], "only the newer steps run");
+
+    // The old release's accounts, workspaces and documents all still serve.
+    let url = format!("http://{addr}");
+    let dir = tempfile::tempdir().expect("device dir");
+    let mut store = cd4mm_store::Store::open(&dir.path().join("d.sqlite3")).expect("store");
+    let client = cd4mm_sync::Client::enrol(&url, "officer", cd4mm_server::demo::PASSWORD, "laptop", &store)
+        .await
+        .expect("an account of the old release signs in");
+    let (_tx, mut cancel) = tokio::sync::watch::channel(false);
+    client.sync(&mut store, &["ghana-border".to_owned()], &mut cancel, &mut |_| {}).await.expect("sync");
+    let kinds: Vec<String> = store.list(Some("ghana-border")).expect("list").into_iter().map(|d| d.kind).collect();
+    assert_eq!(kinds, ["assessment", "assessment", "engagement", "monitoring", "plan"]);
+    assert_eq!(store.read("plan").expect("plan").conflicts.len(), 1, "the old conflict is still there to settle");
+    let laptop = cd4mm_store::Store::open(&dir.path().join("r.sqlite3")).expect("store");
+    let regional =
+        cd4mm_sync::Client::enrol(&url, "regional", cd4mm_server::demo::PASSWORD, "regional laptop", &laptop)
+            .await
+            .expect("enrol");
+    let dashboard = regional.regional("/api/dashboard").await.expect("the dashboard, from facts made again");
+    let dashboard: serde_json::Value = serde_json::from_slice(&dashboard).expect("json");
+    assert_eq!(dashboard["engagements"].as_array().map(Vec::len), Some(6), "{dashboard}");
+
+    // The admin commands work on it too (the server keeps running: SQLite's WAL).
+    let out = Command::new(BIN).arg("--data").arg(data.path()).args(["device", "list"]).output().expect("run");
+    assert!(out.status.success() && String::from_utf8_lossy(&out.stdout).contains("officer"));
+}
+
+struct Stopped(std::process::Child);
+
+impl Drop for Stopped {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
