@@ -69,9 +69,11 @@ pub fn restore(config: &Config, file: &Path) -> Result<String, String> {
             }
         }
         std::fs::rename(&incoming, &target).map_err(|e| format!("cannot put the backup in place: {e}"))?;
-        // Browser sessions' stores are caches of the old state: rebuilt from the log.
-        let _ = std::fs::remove_dir_all(config.data.join("browser"));
     }
+    // Browser sessions' stores are caches of the state before: rebuilt from
+    // the log when next used. (Several instances on PostgreSQL: each has its
+    // own; docs/operations.md says to restore with all of them stopped.)
+    let _ = std::fs::remove_dir_all(config.data.join("browser"));
     let db = crate::open_storage(config)?;
     let epoch = crate::admin::run(db.as_ref(), crate::admin::Command::NewEpoch)?;
     Ok(format!("restored from {}; {epoch}", file.display()))
