@@ -128,7 +128,7 @@ async fn queued_edits_merge(backend: Backend) {
     let (status, err) = officer
         .call(json!({"command": "edit_document", "id": "plan", "edit": {"op": "set", "path": "title", "value": huge}}))
         .await;
-    assert!(status >= 400 && status < 500, "{status}");
+    assert!((400..500).contains(&status), "{status}");
     assert!(err["message"].as_str().is_some_and(|m| m.contains("did not accept")), "{err}");
     let (status, reply) = officer
         .call(json!({"command": "edit_document", "id": "plan", "edit": {"op": "set", "path": "currency", "value": "EUR"}}))
