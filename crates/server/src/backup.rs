@@ -20,9 +20,13 @@ pub fn sqlite_path(data: &Path) -> PathBuf {
 /// Write a consistent copy of the server's database to `file` (never over an
 /// existing file). Answers what was written, for the person running it.
 pub fn backup(config: &Config, file: &Path) -> Result<String, String> {
-    if file.exists() {
+    // `symlink_metadata`: a link, even one pointing nowhere, is not a new file.
+    if file.symlink_metadata().is_ok() {
         return Err(format!("{} exists already: choose a new file name (a backup never overwrites)", file.display()));
     }
+    // An absolute path: SQLite would read a name starting with `file:` as a
+    // URI (an in-memory database, say), and report a backup that is nowhere.
+    let file = &std::path::absolute(file).map_err(|e| format!("{}: {e}", file.display()))?;
     if let Some(url) = &config.database {
         pg_tool("pg_dump", &["--format=custom", "--no-owner", "--file", &path_text(file)?, url])?;
         return Ok(format!("PostgreSQL database saved to {} ({})", file.display(), size(file)));
@@ -31,12 +35,18 @@ pub fn backup(config: &Config, file: &Path) -> Result<String, String> {
     if !source.exists() {
         return Err(format!("no database at {}: is --data right?", source.display()));
     }
+    // Beside the database, a name SQLite keeps for itself (its `-wal`,
+    // `-journal`…) would be taken for one of its files and deleted.
+    let own = std::path::absolute(&source).map_err(|e| e.to_string())?;
+    if file.as_os_str().to_string_lossy().starts_with(&*own.as_os_str().to_string_lossy()) {
+        return Err(format!("{} is a name the database keeps for its own files: choose another", file.display()));
+    }
     let conn = rusqlite::Connection::open_with_flags(&source, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
         .map_err(|e| format!("cannot open {}: {e}", source.display()))?;
     // The server may be writing: wait for its transaction rather than fail.
     conn.busy_timeout(std::time::Duration::from_secs(30)).map_err(|e| e.to_string())?;
     conn.execute("VACUUM INTO ?1", [path_text(file)?]).map_err(|e| format!("the backup failed: {e}"))?;
-    check_sqlite(file)?;
+    check_ours(file)?;
     Ok(format!("database saved to {} ({}); it restores with `cd4mm-server restore FILE`", file.display(), size(file)))
 }
 
@@ -52,13 +62,24 @@ pub fn restore(config: &Config, file: &Path) -> Result<String, String> {
             &["--clean", "--if-exists", "--no-owner", "--single-transaction", "--dbname", url, &path_text(file)?],
         )?;
     } else {
-        check_sqlite(file)?;
+        check_ours(file)?;
         std::fs::create_dir_all(&config.data).map_err(|e| format!("cannot create {}: {e}", config.data.display()))?;
+        // A running server would go on writing to the database it has open,
+        // and everything it wrote after the restore would be lost unseen.
+        let _serving = serving_lock(&config.data)
+            .map_err(|_| "the server is running on this data directory: stop it first, then restore".to_owned())?;
         let target = sqlite_path(&config.data);
         // The copy goes beside the database and is renamed over it: a full
-        // disk leaves the old database whole. Its log files belong to it.
+        // disk leaves the old database whole. The old one is kept aside
+        // (with its write-ahead log, should a crash have left one).
         let incoming = target.with_extension("sqlite3.restoring");
         std::fs::copy(file, &incoming).map_err(|e| format!("cannot copy the backup: {e}"))?;
+        let aside = target.with_extension(format!("sqlite3.before-restore-{}", crate::now_ms()));
+        for (from, to) in [(target.clone(), aside.clone()), (side(&target, "-wal"), side(&aside, "-wal"))] {
+            if from.exists() {
+                std::fs::copy(&from, &to).map_err(|e| format!("cannot keep the old database aside: {e}"))?;
+            }
+        }
         for suffix in ["-wal", "-shm"] {
             let mut log = target.clone().into_os_string();
             log.push(suffix);
@@ -79,16 +100,55 @@ pub fn restore(config: &Config, file: &Path) -> Result<String, String> {
     Ok(format!("restored from {}; {epoch}", file.display()))
 }
 
-fn check_sqlite(file: &Path) -> Result<(), String> {
+/// Whether `file` is a whole database of this server, of a schema this
+/// build knows: checked before a backup is called one, and before a restore
+/// touches anything (an empty file or another program's database would
+/// otherwise become an empty server).
+fn check_ours(file: &Path) -> Result<(), String> {
+    let unreadable = |e: &dyn std::fmt::Display| format!("{} is not a backup of this server: {e}", file.display());
+    if std::fs::metadata(file).map_err(|e| unreadable(&e))?.len() == 0 {
+        return Err(unreadable(&"it is empty"));
+    }
     let conn = rusqlite::Connection::open_with_flags(file, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
-        .map_err(|e| format!("{} is not a readable database: {e}", file.display()))?;
-    let verdict: String = conn
-        .query_row("PRAGMA integrity_check", [], |row| row.get(0))
-        .map_err(|e| format!("{} is not a readable database: {e}", file.display()))?;
+        .map_err(|e| unreadable(&e))?;
+    let verdict: String = conn.query_row("PRAGMA integrity_check", [], |row| row.get(0)).map_err(|e| unreadable(&e))?;
     if verdict != "ok" {
         return Err(format!("{} is damaged: {verdict}", file.display()));
     }
+    let version: i64 = conn.query_row("PRAGMA user_version", [], |row| row.get(0)).map_err(|e| unreadable(&e))?;
+    if version > crate::storage::migrate::MIGRATIONS.len() as i64 {
+        return Err(format!(
+            "{} was written by a newer cd4mm-server (database version {version}): restore it with that version",
+            file.display()
+        ));
+    }
+    let epoch: Option<String> = conn.query_row("SELECT value FROM meta WHERE key = 'epoch'", [], |row| row.get(0)).ok();
+    if version < 1 || epoch.is_none() {
+        return Err(unreadable(&"it does not hold this server's tables"));
+    }
     Ok(())
+}
+
+/// `path` with `suffix` added to its name, as SQLite names its side files.
+fn side(path: &Path, suffix: &str) -> PathBuf {
+    let mut name = path.as_os_str().to_owned();
+    name.push(suffix);
+    PathBuf::from(name)
+}
+
+/// The lock a serving process holds on its data directory (SQLite), so that
+/// `restore` can tell it is running. Held until the file is dropped.
+pub fn serving_lock(data: &Path) -> std::io::Result<std::fs::File> {
+    std::fs::create_dir_all(data)?;
+    let file =
+        std::fs::OpenOptions::new().create(true).truncate(false).write(true).open(data.join("cd4mm-server.lock"))?;
+    file.try_lock().map_err(|e| match e {
+        std::fs::TryLockError::WouldBlock => {
+            std::io::Error::new(std::io::ErrorKind::WouldBlock, "held by another process")
+        }
+        std::fs::TryLockError::Error(e) => e,
+    })?;
+    Ok(file)
 }
 
 /// Run one of PostgreSQL's tools; its errors are shown without the URL's password.

@@ -262,6 +262,15 @@ fn run(mut cli: Cli) -> anyhow_free::Result<()> {
         let _ = writeln!(std::io::stdout(), "{out}");
         return Ok(());
     }
+    // While serving from SQLite, the data directory is locked: `restore`
+    // refuses to replace a database a server has open.
+    let _serving = match config.database {
+        None => Some(
+            cd4mm_server::backup::serving_lock(&config.data)
+                .map_err(|e| format!("{} is in use by another cd4mm-server ({e})", config.data.display()))?,
+        ),
+        Some(_) => None,
+    };
     let runtime = tokio::runtime::Runtime::new().map_err(|e| e.to_string())?;
     runtime.block_on(async {
         let listener = tokio::net::TcpListener::bind(config.listen)

@@ -145,6 +145,27 @@ async fn backup_restore_converge(database: Option<String>) {
     assert_eq!(everything.len(), before.len() + 4);
     assert_eq!(kofi.log_ids(), everything);
 
+    // A restore is refused while the server runs (what it wrote next would
+    // be lost unseen), and refused for what is not this server's backup.
+    if database.is_none() {
+        let out =
+            Command::new(BIN).args(&settings).args(["restore", backup.to_str().expect("utf-8")]).output().expect("run");
+        assert!(!out.status.success(), "a restore under a running server");
+        assert!(String::from_utf8_lossy(&out.stderr).contains("the server is running"), "{out:?}");
+        let empty = data.path().join("empty.sqlite3");
+        std::fs::write(&empty, b"").expect("an empty file");
+        let foreign = data.path().join("foreign.sqlite3");
+        rusqlite::Connection::open(&foreign).expect("open").execute_batch("CREATE TABLE t(x)").expect("a table");
+        for bad in [&empty, &foreign] {
+            let out = Command::new(BIN)
+                .args(&settings)
+                .args(["restore", bad.to_str().expect("utf-8")])
+                .output()
+                .expect("run");
+            assert!(String::from_utf8_lossy(&out.stderr).contains("not a backup of this server"), "{out:?}");
+        }
+    }
+
     // The disk fails: the server is stopped and the older backup restored.
     server.stop();
     let said = admin(&settings, &["restore", backup.to_str().expect("utf-8")]);

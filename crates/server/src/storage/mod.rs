@@ -4,7 +4,7 @@
 //! calls them inside its transaction.
 
 mod error;
-mod migrate;
+pub(crate) mod migrate;
 pub(crate) mod pg;
 pub mod sql;
 pub(crate) mod sqlite;
