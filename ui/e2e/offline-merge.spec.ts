@@ -7,7 +7,7 @@
  * visible conflict instead of one silently replacing the other.
  */
 import { expect, test, type Page } from '@playwright/test';
-import { base, PASSWORD, settled, signedIn } from './helpers';
+import { apiLogin, base, settled, signedIn } from './helpers';
 
 const PLAN = `#/w/ghana-border/phase/3/plan`;
 const TITLE = 'Referral desk at the crossing';
@@ -110,8 +110,7 @@ test('edits made offline survive a reload and merge with the counterpart’s on 
 });
 
 test('an edit refused on reconnection (role lowered meanwhile) is kept with what was typed', async ({ browser, request }) => {
-  const login = await request.post(`${base()}/api/login`, { data: { username: 'admin', password: PASSWORD } });
-  const { token } = (await login.json()) as { token: string };
+  const token = await apiLogin(request, 'admin');
   const setRole = async (role: string) => {
     const r = await request.post(`${base()}/api/admin/action`, {
       headers: { authorization: `Bearer ${token}` },

@@ -5,7 +5,7 @@
  * the same user signs in again, never under someone else's name.
  */
 import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
-import { base, PASSWORD, settled, signedIn, submitSignIn } from './helpers';
+import { apiLogin, base, PASSWORD, settled, signedIn, submitSignIn } from './helpers';
 
 const CONTEXT = 'Context of the engagement';
 
@@ -16,10 +16,8 @@ async function pageSession(page: Page): Promise<{ token: string; device_id: stri
   return JSON.parse(raw!) as { token: string; device_id: string };
 }
 
-async function login(request: APIRequestContext, username: string): Promise<string> {
-  const response = await request.post(`${base()}/api/login`, { data: { username, password: PASSWORD } });
-  expect(response.ok()).toBe(true);
-  return ((await response.json()) as { token: string }).token;
+function login(request: APIRequestContext, username: string): Promise<string> {
+  return apiLogin(request, username);
 }
 
 async function signInAgain(page: Page, username: string) {
