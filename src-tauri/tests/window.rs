@@ -78,11 +78,13 @@ impl Window {
             .expect("json");
         let id = r["value"]["sessionId"].as_str().unwrap_or_else(|| panic!("no session: {r}")).to_owned();
         let window = Window { http, session: format!("{}/session/{id}", driver.url) };
-        window.call("POST", "/timeouts", json!({"implicit": 15_000})).await;
+        // Generous: the passphrase's key is slow to derive on purpose, and
+        // a loaded CI machine is slower still.
+        window.call("POST", "/timeouts", json!({"implicit": 30_000})).await;
         window
     }
 
-    async fn call(&self, method: &str, path: &str, body: Value) -> Value {
+    async fn try_call(&self, method: &str, path: &str, body: Value) -> Result<Value, Value> {
         let url = format!("{}{path}", self.session);
         let request = match method {
             "GET" => self.http.get(url),
@@ -90,8 +92,24 @@ impl Window {
             _ => self.http.post(url).json(&body),
         };
         let r: Value = request.send().await.expect("webdriver answers").json().await.expect("json");
-        assert!(r["value"]["error"].is_null(), "{method} {path}: {r}");
-        r["value"].clone()
+        if r["value"]["error"].is_null() { Ok(r["value"].clone()) } else { Err(r) }
+    }
+
+    async fn call(&self, method: &str, path: &str, body: Value) -> Value {
+        match self.try_call(method, path, body).await {
+            Ok(value) => value,
+            Err(r) => panic!("{method} {path}: {r}\n{}", self.screen().await),
+        }
+    }
+
+    /// What the window shows, for a failure's message: a test that fails
+    /// on another machine must say what was on the screen.
+    async fn screen(&self) -> String {
+        let script = json!({"script": "return document.body.innerText", "args": []});
+        match self.try_call("POST", "/execute/sync", script).await {
+            Ok(text) => format!("the window showed:\n{}", text.as_str().unwrap_or_default()),
+            Err(r) => format!("(the window's text could not be read: {r})"),
+        }
     }
 
     /// The element (waiting for it to appear, up to the implicit timeout).
@@ -108,10 +126,21 @@ impl Window {
         self.call("POST", &format!("/element/{element}/click"), json!({})).await;
     }
 
+    /// Type `text` into the field, and check that the field holds it:
+    /// WebKitWebDriver types real key presses, which go wherever the focus
+    /// is at that moment, so a focus moved under it would scatter them.
     async fn type_into(&self, css: &str, text: &str) {
-        let element = self.find("css selector", css).await;
-        self.call("POST", &format!("/element/{element}/clear"), json!({})).await;
-        self.call("POST", &format!("/element/{element}/value"), json!({"text": text})).await;
+        for _ in 0..3 {
+            let element = self.find("css selector", css).await;
+            self.call("POST", &format!("/element/{element}/clear"), json!({})).await;
+            self.call("POST", &format!("/element/{element}/value"), json!({"text": text})).await;
+            let value = self.call("GET", &format!("/element/{element}/property/value"), json!({})).await;
+            if value.as_str() == Some(text) {
+                return;
+            }
+            eprintln!("{css} holds {value} after typing; typing again");
+        }
+        panic!("{css} does not take what is typed\n{}", self.screen().await);
     }
 
     /// The page's visible text, once it contains `wanted` (or after 15 s).
