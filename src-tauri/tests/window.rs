@@ -3,6 +3,9 @@
 //! working on this computer only creates an engagement, the app is closed and
 //! started again, and the engagement is still there.
 //!
+//! `CD4MM_APP=/usr/bin/cd4mm` drives an installed app instead of the one
+//! this test builds (how `scripts/check-desktop-deb` checks the package).
+//!
 //! Needs `tauri-driver` on the PATH, Debian's `webkit2gtk-driver` and a
 //! display, so it is `#[ignore]`d in a plain `cargo test`; `scripts/test` runs
 //! it with `xvfb-run … -- --ignored`.
@@ -64,7 +67,8 @@ struct Window {
 
 impl Window {
     async fn open(driver: &Driver) -> Window {
-        let app = std::path::Path::new(env!("CARGO_BIN_EXE_cd4mm"));
+        // The app this test built, or an installed one (scripts/check-desktop-deb).
+        let app = std::env::var("CD4MM_APP").unwrap_or_else(|_| env!("CARGO_BIN_EXE_cd4mm").to_owned());
         let http = cd4mm_sync::http_client();
         let caps = json!({"capabilities": {"alwaysMatch": {"tauri:options": {"application": app}}}});
         let r: Value = http
