@@ -8,16 +8,15 @@
 #[allow(dead_code)]
 mod postgres;
 
+mod common;
+
 use cd4mm_core::Edit;
 use cd4mm_store::Store;
 use cd4mm_sync::Client;
+use common::{Server, run};
 use serde_json::json;
-use std::io::{BufRead, BufReader};
 use std::path::Path;
-use std::process::{Command, Stdio};
-use std::time::Duration;
 
-const BIN: &str = env!("CARGO_BIN_EXE_cd4mm-server");
 const WS: &str = "ghana-border";
 
 /// The server's settings for one backend: `--data DIR`, and `--database URL` on PostgreSQL.
@@ -29,54 +28,17 @@ fn settings(data: &Path, database: Option<&str>) -> Vec<String> {
     args
 }
 
+/// `cd4mm-server SETTINGS… ARGS…`: whether it succeeded, and what it said.
+fn admin_try(settings: &[String], args: &[&str]) -> (bool, String) {
+    let all: Vec<&str> = settings.iter().map(String::as_str).chain(args.iter().copied()).collect();
+    run(&all)
+}
+
+/// The same, which must succeed.
 fn admin(settings: &[String], args: &[&str]) -> String {
-    let out = Command::new(BIN).args(settings).args(args).output().expect("run cd4mm-server");
-    let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
-    assert!(out.status.success(), "cd4mm-server {args:?}: {text}");
+    let (ok, text) = admin_try(settings, args);
+    assert!(ok, "cd4mm-server {args:?}: {text}");
     text
-}
-
-/// A serving process, killed when dropped, and its address.
-struct Serving(std::process::Child, String);
-
-impl Serving {
-    fn start(settings: &[String]) -> Serving {
-        let mut child = Command::new(BIN)
-            .args(settings)
-            .args(["--listen", "127.0.0.1:0"])
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("start the server");
-        let mut lines = BufReader::new(child.stderr.take().expect("stderr")).lines();
-        let addr = loop {
-            let line = lines.next().expect("the server logs its address").expect("utf-8 log");
-            if let Some(rest) = line.split("addr=").nth(1) {
-                break rest.split_whitespace().next().expect("address").to_owned();
-            }
-        };
-        std::thread::spawn(move || lines.map_while(Result::ok).for_each(drop));
-        Serving(child, format!("http://{addr}"))
-    }
-
-    fn stop(mut self) {
-        let status = Command::new("kill").args(["-INT", &self.0.id().to_string()]).status().expect("kill");
-        assert!(status.success());
-        for _ in 0..400 {
-            if self.0.try_wait().expect("wait").is_some() {
-                return;
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        panic!("the server did not stop after SIGINT");
-    }
-}
-
-impl Drop for Serving {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
 }
 
 struct Laptop {
@@ -115,9 +77,9 @@ async fn backup_restore_converge(database: Option<String>) {
     let devices = tempfile::tempdir().expect("devices");
     let settings = settings(data.path(), database.as_deref());
     admin(&settings, &["demo"]);
-    let server = Serving::start(&settings);
-    let mut ama = Laptop::enrol(&server.1, "officer", devices.path()).await;
-    let mut kofi = Laptop::enrol(&server.1, "counterpart", devices.path()).await;
+    let server = Server::start(&settings, &[]);
+    let mut ama = Laptop::enrol(&server.url, "officer", devices.path()).await;
+    let mut kofi = Laptop::enrol(&server.url, "counterpart", devices.path()).await;
     ama.sync().await;
     kofi.sync().await;
     let before = ama.log_ids();
@@ -131,9 +93,8 @@ async fn backup_restore_converge(database: Option<String>) {
     let said = taking.join().expect("backup");
     assert!(said.contains("saved to"), "{said}");
     // A backup never overwrites.
-    let out =
-        Command::new(BIN).args(&settings).args(["backup", backup.to_str().expect("utf-8")]).output().expect("run");
-    assert!(!out.status.success() && String::from_utf8_lossy(&out.stderr).contains("exists already"));
+    let (ok, said) = admin_try(&settings, &["backup", backup.to_str().expect("utf-8")]);
+    assert!(!ok && said.contains("exists already"), "{said}");
 
     // A day of work reaches the server after the backup.
     for i in 1..4 {
@@ -148,30 +109,24 @@ async fn backup_restore_converge(database: Option<String>) {
     // A restore is refused while the server runs (what it wrote next would
     // be lost unseen), and refused for what is not this server's backup.
     if database.is_none() {
-        let out =
-            Command::new(BIN).args(&settings).args(["restore", backup.to_str().expect("utf-8")]).output().expect("run");
-        assert!(!out.status.success(), "a restore under a running server");
-        assert!(String::from_utf8_lossy(&out.stderr).contains("the server is running"), "{out:?}");
+        let (ok, said) = admin_try(&settings, &["restore", backup.to_str().expect("utf-8")]);
+        assert!(!ok && said.contains("the server is running"), "a restore under a running server: {said}");
         let empty = data.path().join("empty.sqlite3");
         std::fs::write(&empty, b"").expect("an empty file");
         let foreign = data.path().join("foreign.sqlite3");
         rusqlite::Connection::open(&foreign).expect("open").execute_batch("CREATE TABLE t(x)").expect("a table");
         for bad in [&empty, &foreign] {
-            let out = Command::new(BIN)
-                .args(&settings)
-                .args(["restore", bad.to_str().expect("utf-8")])
-                .output()
-                .expect("run");
-            assert!(String::from_utf8_lossy(&out.stderr).contains("not a backup of this server"), "{out:?}");
+            let (ok, said) = admin_try(&settings, &["restore", bad.to_str().expect("utf-8")]);
+            assert!(!ok && said.contains("not a backup of this server"), "{said}");
         }
     }
 
     // The disk fails: the server is stopped and the older backup restored.
-    server.stop();
+    server.stop("INT");
     let said = admin(&settings, &["restore", backup.to_str().expect("utf-8")]);
     assert!(said.contains("restored from"), "{said}");
-    let restored = Serving::start(&settings);
-    let url = restored.1.clone();
+    let restored = Server::start(&settings, &[]);
+    let url = restored.url.clone();
     let rebind = |l: Laptop| Laptop { client: Client::new(&url, l.client.token()), store: l.store };
     // The restored server really is the older one: a new device finds the
     // day's work missing (the entry synced during the backup may be there).
@@ -188,7 +143,7 @@ async fn backup_restore_converge(database: Option<String>) {
     // The server holds everything again: what the new device gets from it alone.
     esi.sync().await;
     assert_eq!(esi.log_ids(), everything, "the server holds everything again, once");
-    restored.stop();
+    restored.stop("INT");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

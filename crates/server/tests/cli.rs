@@ -2,21 +2,21 @@
 //! loopback port chosen by the OS, a device syncing the demo workspace, and a
 //! graceful stop on SIGINT.
 
-use std::io::{BufRead, BufReader};
-use std::process::{Command, Stdio};
-use std::time::Duration;
+mod common;
 
-const BIN: &str = env!("CARGO_BIN_EXE_cd4mm-server");
+use common::Server;
+use std::path::Path;
 
-fn run(data: &std::path::Path, args: &[&str]) -> (bool, String) {
-    let out = Command::new(BIN).arg("--data").arg(data).args(args).output().expect("run cd4mm-server");
-    (out.status.success(), format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr)))
+/// `cd4mm-server --data DATA ARGS…`.
+fn run(data: &Path, args: &[&str]) -> (bool, String) {
+    let data = data.to_str().expect("utf-8");
+    common::run(&[&["--data", data], args].concat())
 }
 
 #[test]
 fn help_explains_every_setting() {
-    let out = Command::new(BIN).arg("--help").output().expect("run --help");
-    let text = String::from_utf8_lossy(&out.stdout);
+    let (ok, text) = common::run(&["--help"]);
+    assert!(ok, "{text}");
     for needle in [
         "--listen",
         "--data",
@@ -47,26 +47,8 @@ async fn serves_the_demo_workspace_and_stops_gracefully() {
     let (ok, text) = run(data.path(), &["device", "list"]);
     assert!(ok && text.contains("officer"), "device list: {text}");
 
-    let mut server = Stopped(
-        Command::new(BIN)
-            .arg("--data")
-            .arg(data.path())
-            .args(["--listen", "127.0.0.1:0"])
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("start the server"),
-    );
-    let server = &mut server.0;
-    let mut lines = BufReader::new(server.stderr.take().expect("stderr")).lines();
-    let addr = loop {
-        let line = lines.next().expect("the server logs its address").expect("utf-8 log");
-        if let Some(rest) = line.split("addr=").nth(1) {
-            break rest.split_whitespace().next().expect("address").to_owned();
-        }
-    };
-    let logs = std::thread::spawn(move || lines.map_while(Result::ok).collect::<Vec<_>>());
-    let url = format!("http://{addr}");
+    let server = Server::start(&["--data", data.path().to_str().expect("utf-8")], &[]);
+    let url = server.url.clone();
     let health: serde_json::Value = cd4mm_sync::http_client()
         .get(format!("{url}/healthz"))
         .send()
@@ -114,29 +96,7 @@ async fn serves_the_demo_workspace_and_stops_gracefully() {
     engagements.sort_unstable();
     assert_eq!(engagements, ["Nigeria", "Senegal"], "{labour}");
 
-    let status = Command::new("kill").args(["-INT", &server.id().to_string()]).status().expect("kill");
-    assert!(status.success());
-    let mut waited = Duration::ZERO;
-    let exit = loop {
-        if let Some(exit) = server.try_wait().expect("wait") {
-            break exit;
-        }
-        assert!(waited < Duration::from_secs(20), "the server stops after SIGINT");
-        std::thread::sleep(Duration::from_millis(50));
-        waited += Duration::from_millis(50);
-    };
-    assert!(exit.success(), "graceful stop exits 0");
-    let logs = logs.join().expect("logs").join("\n");
+    let logs = server.stop("INT").join("\n");
     assert!(logs.contains("stopped"), "{logs}");
     assert!(!logs.contains(client.token()), "tokens never reach the logs");
-}
-
-/// A server process killed when the test ends, even by a failed assertion.
-struct Stopped(std::process::Child);
-
-impl Drop for Stopped {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
 }

@@ -2,39 +2,19 @@
 //! metrics at `/metrics` for administrators only, JSON logs on request, and
 //! never a token or a password in the logs of a whole run.
 
-use std::io::{BufRead, BufReader};
-use std::process::{Command, Stdio};
-use std::time::Duration;
+mod common;
 
-const BIN: &str = env!("CARGO_BIN_EXE_cd4mm-server");
+use common::Server;
 const WRONG: &str = "not-the-password-4711";
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn metrics_for_administrators_and_json_logs_without_secrets() {
     let data = tempfile::tempdir().expect("data dir");
-    let demo = Command::new(BIN).arg("--data").arg(data.path()).arg("demo").output().expect("demo");
-    assert!(demo.status.success());
-    let mut child = Command::new(BIN)
-        .arg("--data")
-        .arg(data.path())
-        .args(["--listen", "127.0.0.1:0", "--log-format", "json"])
-        .env("CD4MM_LOG", "debug")
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("start the server");
-    let mut lines = BufReader::new(child.stderr.take().expect("stderr")).lines();
-    let mut first = Vec::new();
-    let addr = loop {
-        let line = lines.next().expect("the server logs its address").expect("utf-8 log");
-        first.push(line.clone());
-        let entry: serde_json::Value = serde_json::from_str(&line).unwrap_or_else(|e| panic!("not JSON ({e}): {line}"));
-        if let Some(addr) = entry["fields"]["addr"].as_str() {
-            break addr.to_owned();
-        }
-    };
-    let logs = std::thread::spawn(move || lines.map_while(Result::ok).collect::<Vec<_>>());
-    let url = format!("http://{addr}");
+    let data = data.path().to_str().expect("utf-8");
+    let (ok, said) = common::run(&["--data", data, "demo"]);
+    assert!(ok, "{said}");
+    let server = Server::start(&["--data", data, "--log-format", "json"], &[("CD4MM_LOG", "debug")]);
+    let url = server.url.clone();
     let http = cd4mm_sync::http_client();
     let login = |user: &str, password: &str| {
         let http = http.clone();
@@ -86,16 +66,7 @@ async fn metrics_for_administrators_and_json_logs_without_secrets() {
     assert!(value("cd4mm_database_bytes") > 10_000.0, "{text}");
     assert!(text.contains("cd4mm_facts_backlog"), "{text}");
 
-    let status = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().expect("kill");
-    assert!(status.success());
-    let mut waited = Duration::ZERO;
-    while child.try_wait().expect("wait").is_none() {
-        assert!(waited < Duration::from_secs(20), "the server stops after SIGTERM");
-        std::thread::sleep(Duration::from_millis(50));
-        waited += Duration::from_millis(50);
-    }
-    let mut all = first;
-    all.extend(logs.join().expect("logs"));
+    let all = server.stop("TERM");
     assert!(all.len() > 5, "{all:?}");
     for line in &all {
         serde_json::from_str::<serde_json::Value>(line).unwrap_or_else(|e| panic!("every line is JSON ({e}): {line}"));

@@ -5,10 +5,11 @@
 //! When a release adds a migration, refresh the fixture from the release
 //! before it (docs/operations.md, "Upgrade").
 
-use std::io::{BufRead, BufReader, Read};
-use std::process::{Command, Stdio};
+mod common;
 
-const BIN: &str = env!("CARGO_BIN_EXE_cd4mm-server");
+use common::Server;
+use std::io::Read;
+
 const FIXTURE: &[u8] = include_bytes!("fixtures/previous-release.sqlite3.gz");
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -18,31 +19,14 @@ async fn a_database_of_the_previous_release_is_migrated_on_start() {
     flate2::read::GzDecoder::new(FIXTURE).read_to_end(&mut db).expect("the fixture unpacks");
     std::fs::write(data.path().join("cd4mm-server.sqlite3"), &db).expect("write the old database");
 
-    let mut child = Command::new(BIN)
-        .arg("--data")
-        .arg(data.path())
-        .args(["--listen", "127.0.0.1:0"])
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("start the server");
-    let mut lines = BufReader::new(child.stderr.take().expect("stderr")).lines();
-    let mut migrated = Vec::new();
-    let addr = loop {
-        let line = lines.next().expect("the server logs its address").expect("utf-8 log");
-        if let Some(name) = line.split("migration=").nth(1) {
-            migrated.push(name.trim_matches('"').to_owned());
-        }
-        if let Some(rest) = line.split("addr=").nth(1) {
-            break rest.split_whitespace().next().expect("address").to_owned();
-        }
-    };
-    std::thread::spawn(move || lines.map_while(Result::ok).for_each(drop));
-    let _stop = Stopped(child);
+    let data_dir = data.path().to_str().expect("utf-8");
+    let server = Server::start(&["--data", data_dir], &[]);
+    let migrated: Vec<&str> =
+        server.startup.iter().filter_map(|line| Some(line.split("migration=").nth(1)?.trim_matches('"'))).collect();
     assert_eq!(migrated, ["0008_facts_again.sql"], "only the newer steps run");
 
     // The old release's accounts, workspaces and documents all still serve.
-    let url = format!("http://{addr}");
+    let url = server.url.clone();
     let dir = tempfile::tempdir().expect("device dir");
     let mut store = cd4mm_store::Store::open(&dir.path().join("d.sqlite3")).expect("store");
     let client = cd4mm_sync::Client::enrol(&url, "officer", cd4mm_server::demo::PASSWORD, "laptop", &store)
@@ -63,15 +47,7 @@ async fn a_database_of_the_previous_release_is_migrated_on_start() {
     assert_eq!(dashboard["engagements"].as_array().map(Vec::len), Some(6), "{dashboard}");
 
     // The admin commands work on it too (the server keeps running: SQLite's WAL).
-    let out = Command::new(BIN).arg("--data").arg(data.path()).args(["device", "list"]).output().expect("run");
-    assert!(out.status.success() && String::from_utf8_lossy(&out.stdout).contains("officer"));
-}
-
-struct Stopped(std::process::Child);
-
-impl Drop for Stopped {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
+    let (ok, said) = common::run(&["--data", data_dir, "device", "list"]);
+    assert!(ok && said.contains("officer"), "{said}");
+    server.stop("TERM");
 }
