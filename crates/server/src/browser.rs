@@ -9,8 +9,8 @@
 //! device. The store is a cache: another instance rebuilds it from the log.
 
 use crate::auth::Device;
+use crate::client_address::ClientAddress;
 use crate::error::ApiError;
-use crate::signin::ClientAddress;
 use crate::{AppState, now_ms};
 use axum::Json;
 use axum::Router;

@@ -27,6 +27,7 @@ mod admit;
 mod auth;
 pub mod backup;
 mod browser;
+mod client_address;
 pub mod demo;
 mod error;
 mod events;
@@ -43,6 +44,7 @@ mod tls;
 mod web;
 
 pub use auth::Device;
+pub use client_address::Network;
 pub use error::ApiError;
 pub use events::STREAMS_PER_DEVICE;
 pub use storage::Storage;
@@ -91,6 +93,10 @@ pub struct Config {
     pub tls_cert: Option<PathBuf>,
     /// The certificate's private key, PEM.
     pub tls_key: Option<PathBuf>,
+    /// Reverse proxies (addresses or networks, `10.0.0.0/8`) whose
+    /// `X-Forwarded-For` names the client, for the sign-in limits; the
+    /// header of anyone else is ignored.
+    pub trusted_proxies: Vec<Network>,
 }
 
 impl Config {
@@ -120,6 +126,7 @@ impl Default for Config {
             tls_cert: None,
             tls_key: None,
             database_ca: None,
+            trusted_proxies: Vec::new(),
         }
     }
 }

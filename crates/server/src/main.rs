@@ -14,8 +14,8 @@ use std::path::PathBuf;
 /// precedence: command-line options, CD4MM_* environment variables, a TOML file
 /// given with --config (keys: listen, data, database, database_connections,
 /// ui, max_body_bytes, max_response_bytes, session_idle_secs,
-/// session_max_secs, sessions_per_user, database_ca, tls_cert, tls_key), and
-/// the defaults.
+/// session_max_secs, sessions_per_user, database_ca, tls_cert, tls_key,
+/// trusted_proxies), and the defaults.
 #[derive(Debug, Parser)]
 #[command(version, about, long_about)]
 struct Cli {
@@ -42,6 +42,11 @@ struct Cli {
     /// The certificate's private key (PEM).
     #[arg(long, env = "CD4MM_TLS_KEY", global = true)]
     tls_key: Option<PathBuf>,
+    /// Behind a reverse proxy elsewhere than this machine: its address or
+    /// network (e.g. 10.0.0.0/8; repeat, or separate with commas), whose
+    /// X-Forwarded-For then names the client for the sign-in limits.
+    #[arg(long = "trusted-proxy", env = "CD4MM_TRUSTED_PROXIES", global = true, value_delimiter = ',')]
+    trusted_proxies: Vec<cd4mm_server::Network>,
     /// A TOML file with the settings above.
     #[arg(long, env = "CD4MM_CONFIG", global = true)]
     config: Option<PathBuf>,
@@ -189,6 +194,9 @@ fn config(cli: &Cli) -> anyhow_free::Result<Config> {
     }
     if let Some(key) = &cli.tls_key {
         config.tls_key = Some(key.clone());
+    }
+    if !cli.trusted_proxies.is_empty() {
+        config.trusted_proxies = cli.trusted_proxies.clone();
     }
     Ok(config)
 }

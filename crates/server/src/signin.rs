@@ -4,8 +4,10 @@
 //! - **Per user name from one address**: a burst of [`USER_BURST`] attempts,
 //!   then one every [`USER_EVERY`]: guessing a password takes years. Keyed
 //!   with the address, so someone guessing elsewhere does not lock the real
-//!   user out (behind a reverse proxy on the same machine every request
-//!   comes from loopback: there the name alone is the key).
+//!   user out. The address is the client's as [`crate::client_address`]
+//!   resolves it (behind trusted proxies, the one they name); behind an
+//!   untrusted proxy on the same machine every request comes from
+//!   loopback, and there the name alone is the key.
 //! - **Per user name from anywhere**: a larger burst, then one every
 //!   [`NAME_EVERY`], so many addresses together cannot guess fast either.
 //!   Someone who keeps that pace for a name delays its real user by that
@@ -23,14 +25,12 @@
 //! [`SignIn::forget_idle`], which the server runs every minute.
 
 use crate::error::ApiError;
-use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::StatusCode;
-use axum::http::request::Parts;
 use cd4mm_core::Code;
 use governor::clock::{Clock, DefaultClock};
 use governor::state::keyed::HashMapStateStore;
 use governor::{Quota, RateLimiter};
-use std::net::{IpAddr, SocketAddr};
+use std::net::IpAddr;
 use std::num::NonZeroU32;
 use std::sync::Arc;
 use std::time::Duration;
@@ -196,19 +196,6 @@ fn key(username: &str) -> String {
         end -= 1;
     }
     name[..end].to_lowercase()
-}
-
-/// The address the request came from, where the server knows it (served
-/// with connection info; behind a reverse proxy, the proxy's).
-#[derive(Debug, Clone, Copy)]
-pub struct ClientAddress(pub Option<IpAddr>);
-
-impl<S: Send + Sync> FromRequestParts<S> for ClientAddress {
-    type Rejection = std::convert::Infallible;
-
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<ClientAddress, Self::Rejection> {
-        Ok(ClientAddress(parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip())))
-    }
 }
 
 #[cfg(test)]

@@ -1,8 +1,8 @@
 //! Thin handlers: parse, call the storage once, map the result.
 
 use crate::auth::Device;
+use crate::client_address::ClientAddress;
 use crate::error::ApiError;
-use crate::signin::ClientAddress;
 use crate::{AppState, now_ms};
 use axum::Json;
 use axum::Router;

@@ -75,3 +75,51 @@ async fn metrics_for_administrators_and_json_logs_without_secrets() {
         }
     }
 }
+
+/// Behind a reverse proxy the settings trust, the sign-in limits count per
+/// client as the proxy names it; without that trust the header is ignored
+/// (anyone could write it).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sign_in_limits_see_the_client_a_trusted_proxy_names() {
+    let data = tempfile::tempdir().expect("data dir");
+    let data = data.path().to_str().expect("utf-8");
+    let (ok, said) = common::run(&["--data", data, "demo"]);
+    assert!(ok, "{said}");
+    let http = cd4mm_sync::http_client();
+    // Wrong passwords for one name, as forwarded for `client`: the status of each.
+    let attempts = |url: String, client: &'static str, n: u32| {
+        let http = http.clone();
+        async move {
+            let mut statuses = Vec::new();
+            for _ in 0..n {
+                let body = serde_json::json!({"username": "officer", "password": WRONG});
+                let answer = http
+                    .post(format!("{url}/api/login"))
+                    .header("x-forwarded-for", client)
+                    .json(&body)
+                    .send()
+                    .await
+                    .expect("login answers");
+                statuses.push(answer.status().as_u16());
+            }
+            statuses
+        }
+    };
+    let burst = cd4mm_server::signin::USER_BURST;
+
+    // This machine's proxy is trusted: each client has its own allowance.
+    let server = Server::start(&["--data", data, "--trusted-proxy", "127.0.0.1,::1"], &[]);
+    let guesser = attempts(server.url.clone(), "203.0.113.5", burst + 1).await;
+    assert!(guesser[..burst as usize].iter().all(|s| *s == 401), "{guesser:?}");
+    assert_eq!(guesser[burst as usize], 429, "the guessing client is slowed: {guesser:?}");
+    let officer = attempts(server.url.clone(), "198.51.100.7", 1).await;
+    assert_eq!(officer, [401], "the real user, elsewhere, is not held up by the guesser");
+    server.stop("TERM");
+
+    // Nothing trusted: the header is a client's word and changes nothing.
+    let server = Server::start(&["--data", data], &[]);
+    attempts(server.url.clone(), "203.0.113.5", burst).await;
+    let forged = attempts(server.url.clone(), "198.51.100.7", 1).await;
+    assert_eq!(forged, [429], "a forged header does not buy a new allowance");
+    server.stop("TERM");
+}

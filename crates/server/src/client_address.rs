@@ -1,0 +1,202 @@
+//! The address a request comes from, for the sign-in limits
+//! ([`crate::signin`]): the connection's own, or, when the connection comes
+//! from a reverse proxy the settings trust (`trusted_proxies`), the address
+//! that proxy names in `X-Forwarded-For`.
+//!
+//! Only the trusted proxies' word is taken: walking the header from its
+//! right end (the hop nearest this server), every address a trusted proxy
+//! added is skipped and the first one not trusted is the client. Whatever a
+//! client writes into the header itself sits to the left of that and is
+//! never read, so nobody escapes the limits, or sends a stranger's address
+//! into them, by forging the header. Without trusted proxies the header is
+//! ignored.
+
+use crate::AppState;
+use axum::extract::{ConnectInfo, FromRequestParts};
+use axum::http::HeaderMap;
+use axum::http::request::Parts;
+use serde::Deserialize;
+use std::net::{IpAddr, SocketAddr};
+use std::str::FromStr;
+
+/// An address or a network (`10.0.0.0/8`, `fd00::/8`, `192.0.2.7`): one of
+/// the settings' `trusted_proxies`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(try_from = "String")]
+pub struct Network {
+    base: IpAddr,
+    prefix: u8,
+}
+
+impl Network {
+    pub fn contains(&self, address: IpAddr) -> bool {
+        match (self.base, address.to_canonical()) {
+            (IpAddr::V4(base), IpAddr::V4(a)) => mask(base.to_bits().into(), a.to_bits().into(), 32, self.prefix),
+            (IpAddr::V6(base), IpAddr::V6(a)) => mask(base.to_bits(), a.to_bits(), 128, self.prefix),
+            _ => false,
+        }
+    }
+}
+
+/// Whether `a` and `b` agree on their first `prefix` bits of `width`.
+fn mask(a: u128, b: u128, width: u8, prefix: u8) -> bool {
+    let ignored = u32::from(width - prefix);
+    a.checked_shr(ignored).unwrap_or(0) == b.checked_shr(ignored).unwrap_or(0)
+}
+
+impl FromStr for Network {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Network, String> {
+        let text = text.trim();
+        let (address, prefix) = match text.split_once('/') {
+            Some((address, prefix)) => (address, Some(prefix)),
+            None => (text, None),
+        };
+        let bad = || format!("{text:?} is not an address or a network such as 10.0.0.0/8 or fd00::/8");
+        let base = IpAddr::from_str(address).map_err(|_| bad())?.to_canonical();
+        let width = if base.is_ipv4() { 32 } else { 128 };
+        let prefix = match prefix {
+            Some(prefix) => prefix.parse::<u8>().ok().filter(|p| *p <= width).ok_or_else(bad)?,
+            None => width,
+        };
+        Ok(Network { base, prefix })
+    }
+}
+
+impl TryFrom<String> for Network {
+    type Error = String;
+
+    fn try_from(text: String) -> Result<Network, String> {
+        text.parse()
+    }
+}
+
+impl std::fmt::Display for Network {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}/{}", self.base, self.prefix)
+    }
+}
+
+/// The most addresses of `X-Forwarded-For` read (a chain of proxies is
+/// short; a longer header is a client's invention).
+const MAX_HOPS: usize = 16;
+
+/// The client's address, given the connection's `peer` and the request's
+/// headers: see the module's documentation.
+pub fn resolve(peer: IpAddr, headers: &HeaderMap, trusted: &[Network]) -> IpAddr {
+    let is_trusted = |a: IpAddr| trusted.iter().any(|n| n.contains(a));
+    if !is_trusted(peer) {
+        return peer;
+    }
+    // Several headers count as one list, in order (RFC 9110, 5.3).
+    let hops: Vec<&str> =
+        headers.get_all("x-forwarded-for").iter().filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(',')).collect();
+    let mut client = peer;
+    for hop in hops.iter().rev().take(MAX_HOPS) {
+        // What a trusted proxy wrote is an address; anything else means the
+        // chain is not to be believed from here on.
+        let Some(address) = parse_hop(hop) else { break };
+        client = address;
+        if !is_trusted(address) {
+            break;
+        }
+    }
+    client
+}
+
+/// One element of the header: `192.0.2.7`, `2001:db8::1`, or either with a
+/// port (`192.0.2.7:5000`, `[2001:db8::1]:5000`), as some proxies write.
+fn parse_hop(hop: &str) -> Option<IpAddr> {
+    let hop = hop.trim();
+    if let Ok(address) = hop.parse::<IpAddr>() {
+        return Some(address.to_canonical());
+    }
+    hop.parse::<SocketAddr>().ok().map(|s| s.ip().to_canonical())
+}
+
+/// The address a request came from (see [`resolve`]); `None` where the
+/// server was not given connection information (tests that call the router
+/// directly).
+#[derive(Debug, Clone, Copy)]
+pub struct ClientAddress(pub Option<IpAddr>);
+
+impl FromRequestParts<AppState> for ClientAddress {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<ClientAddress, Self::Rejection> {
+        let peer = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip());
+        Ok(ClientAddress(peer.map(|peer| resolve(peer, &parts.headers, &state.config.trusted_proxies))))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::http::HeaderValue;
+
+    fn ip(text: &str) -> IpAddr {
+        text.parse().expect("an address")
+    }
+
+    fn headers(values: &[&str]) -> HeaderMap {
+        let mut map = HeaderMap::new();
+        for v in values {
+            map.append("x-forwarded-for", HeaderValue::from_str(v).expect("header"));
+        }
+        map
+    }
+
+    fn nets(list: &[&str]) -> Vec<Network> {
+        list.iter().map(|n| n.parse().expect("a network")).collect()
+    }
+
+    #[test]
+    fn networks_parse_and_contain() {
+        let lan: Network = "10.0.0.0/8".parse().expect("v4 network");
+        assert!(lan.contains(ip("10.200.3.4")));
+        assert!(!lan.contains(ip("11.0.0.1")));
+        assert!(lan.contains(ip("::ffff:10.1.2.3")), "IPv4-mapped addresses are their IPv4 selves");
+        let one: Network = "192.0.2.7".parse().expect("one address");
+        assert!(one.contains(ip("192.0.2.7")) && !one.contains(ip("192.0.2.8")));
+        let ula: Network = "fd00::/8".parse().expect("v6 network");
+        assert!(ula.contains(ip("fd12::1")) && !ula.contains(ip("fe80::1")) && !ula.contains(ip("10.0.0.1")));
+        let everything: Network = "0.0.0.0/0".parse().expect("all of IPv4");
+        assert!(everything.contains(ip("203.0.113.9")));
+        for bad in ["", "10.0.0.0/33", "fd00::/129", "proxy.example", "10.0.0.0/-1", "10.0.0/8"] {
+            assert!(bad.parse::<Network>().is_err(), "{bad:?} is refused");
+        }
+    }
+
+    #[test]
+    fn the_header_counts_only_from_a_trusted_proxy() {
+        let trusted = nets(&["10.0.0.0/8"]);
+        let forged = headers(&["198.51.100.1"]);
+        assert_eq!(resolve(ip("203.0.113.5"), &forged, &trusted), ip("203.0.113.5"), "a client's own header");
+        assert_eq!(resolve(ip("10.0.0.2"), &forged, &[]), ip("10.0.0.2"), "no proxy trusted: header ignored");
+        assert_eq!(resolve(ip("10.0.0.2"), &forged, &trusted), ip("198.51.100.1"), "from the proxy");
+        assert_eq!(resolve(ip("10.0.0.2"), &HeaderMap::new(), &trusted), ip("10.0.0.2"), "no header");
+    }
+
+    #[test]
+    fn what_a_client_writes_before_the_proxy_is_never_read() {
+        let trusted = nets(&["10.0.0.0/8", "fd00::/8"]);
+        // The client sent "X-Forwarded-For: 1.2.3.4"; nginx appended its peer.
+        let chain = headers(&["1.2.3.4, 203.0.113.5"]);
+        assert_eq!(resolve(ip("10.0.0.2"), &chain, &trusted), ip("203.0.113.5"));
+        // Two proxies of ours, the outer one's hop skipped too; a second header line is the same list.
+        let two = headers(&["1.2.3.4, 203.0.113.5", "fd00::7"]);
+        assert_eq!(resolve(ip("10.0.0.2"), &two, &trusted), ip("203.0.113.5"));
+        // Garbage where a proxy's address should be: the last believable hop.
+        let garbage = headers(&["203.0.113.5, not-an-address, 10.0.0.9"]);
+        assert_eq!(resolve(ip("10.0.0.2"), &garbage, &trusted), ip("10.0.0.9"));
+        // With ports, as some proxies write them.
+        let ported = headers(&["[2001:db8::5]:4711, 198.51.100.2:80"]);
+        assert_eq!(resolve(ip("10.0.0.2"), &ported, &trusted), ip("198.51.100.2"));
+        // Everything trusted: the leftmost read; a long forged list is cut.
+        let ours = headers(&["10.1.1.1, 10.2.2.2"]);
+        assert_eq!(resolve(ip("10.0.0.2"), &ours, &trusted), ip("10.1.1.1"));
+        let long = headers(&[&vec!["10.3.3.3"; 100].join(", ")]);
+        assert_eq!(resolve(ip("10.0.0.2"), &long, &trusted), ip("10.3.3.3"));
+    }
+}
