@@ -107,6 +107,11 @@ export class AppState {
       }),
     );
     $effect.root(() => {
+      // The refused edits shown are those of whoever is signed in.
+      $effect(() => {
+        const user = this.user;
+        untrack(() => void this.outbox.showFor(user));
+      });
       $effect(() => {
         const n = this.unsent;
         // The transport answers with a new status, which this effect must not track.

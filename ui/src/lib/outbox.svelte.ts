@@ -70,8 +70,21 @@ export class Outbox {
       : Promise.resolve();
   }
 
+  /**
+   * Whose refused edits are in view: the person signed in. Another tab's
+   * news reloads for them, not for nobody (their list would vanish).
+   */
+  private viewer: string | null = null;
+
+  /** Show the refused edits of `user`, who signed in (null: signed out, or the desktop). */
+  async showFor(user: string | null) {
+    this.viewer = user;
+    await this.ready;
+    await this.reload();
+  }
+
   /** Read the store again (another tab sent or queued edits). */
-  async reload(user: string | null = null) {
+  async reload(user: string | null = this.viewer) {
     if (!this.db) return;
     try {
       const [queued, refused] = await Promise.all([this.db.queued(), this.db.refused(user)]);

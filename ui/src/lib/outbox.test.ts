@@ -128,6 +128,25 @@ describe('the outbox of edits that waited for the network', () => {
     expect(again.refusedOf('counterpart')).toEqual([]);
   });
 
+  it("keeps the signed-in user's refused edits in view when another tab's news reloads the store", async () => {
+    const name = `outbox-${Math.random()}`;
+    const box = new Outbox(openOfflineDb(name));
+    await box.add('plan', { op: 'set', path: 'objective', value: 'typed offline' }, [], 'officer');
+    await box.flush('officer', async (u) => {
+      await box.refuse(u, new CommandError('forbidden', 'no longer allowed'));
+      return 'refused';
+    });
+    // A reopened tab: the officer signs in, then another tab sends something.
+    const tab = new Outbox(openOfflineDb(name));
+    await tab.showFor('officer');
+    expect(tab.refusedOf('officer')).toHaveLength(1);
+    await tab.reload();
+    expect(tab.refusedOf('officer').map((r) => r.code)).toEqual(['forbidden']);
+    // Signed out: nobody's refused edits are shown.
+    await tab.showFor(null);
+    expect(tab.refused).toEqual([]);
+  });
+
   it('works in memory, and says so, where the browser has no store', async () => {
     const box = new Outbox(Promise.resolve(null));
     await box.add('plan', { op: 'set', path: 'title', value: 'x' }, [], null);
