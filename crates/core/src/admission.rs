@@ -9,6 +9,9 @@
 //! - [`decode_change`]: one encoded change, before it touches a document:
 //!   its size, no compressed chunk (an honest device never sends one, and
 //!   inflating it is how a 500 KB request becomes gigabytes), its operations.
+//! - [`check_values`]: the numbers one change writes are finite and within
+//!   [`MAX_NUMBER`] (the edit path refuses the same, so honest devices never
+//!   send one).
 //! - [`check_document`]: a document after changes were applied: its header
 //!   (`kind`, `workspace`, `schema`) is one unambiguous value each, of a
 //!   schema this build knows; its shape is within [`MAX_DEPTH`],
@@ -127,6 +130,45 @@ pub fn decode_change(bytes: &[u8]) -> Result<Change, Refusal> {
         ));
     }
     Ok(change)
+}
+
+/// The largest magnitude of a number a document may hold: 2^53 − 1, the
+/// largest whole number the UI (JavaScript) reads exactly. Far above any
+/// amount ([`crate::error::MAX_AMOUNT`]) or time stamp, and small enough
+/// that a region's sums over millions of values stay finite.
+pub const MAX_NUMBER: f64 = 9_007_199_254_740_991.0;
+
+/// Whether a scalar is a number the app can hold (anything else passes).
+pub fn number_fits(value: &ScalarValue) -> bool {
+    const MAX: u64 = MAX_NUMBER as u64;
+    match value {
+        ScalarValue::F64(f) => f.is_finite() && f.abs() <= MAX_NUMBER,
+        ScalarValue::Int(i) => i.unsigned_abs() <= MAX,
+        ScalarValue::Uint(u) => *u <= MAX,
+        _ => true,
+    }
+}
+
+/// Every number a change from elsewhere writes fits [`MAX_NUMBER`]: an
+/// infinity, a NaN or 10^308 in a budget line would make a region's totals
+/// infinite (and JSON's `null`). Only the change's own values are read, so a
+/// document holding such a number from before still takes new changes.
+pub fn check_values(change: &Change) -> Result<(), Refusal> {
+    let decoded = std::panic::catch_unwind(|| change.decode())
+        .map_err(|_| Refusal::new(Code::BadChange, "a change does not decode"))?;
+    for op in &decoded.operations {
+        if let automerge::legacy::OpType::Put(value) = &op.action
+            && !number_fits(value)
+        {
+            return Err(Refusal::new(
+                Code::BadContent,
+                format!(
+                    "a change writes the number {value}, beyond what the app keeps (at most {MAX_NUMBER:e} either way)"
+                ),
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// Apply changes from elsewhere to `doc`. Automerge panics on some malformed

@@ -1,6 +1,7 @@
 //! A CD4MM document: an Automerge document of one [`Kind`], with its schema
 //! version, read through the typed model and changed only by checked [`Edit`]s.
 
+use crate::admission;
 use crate::assessment::Assessment;
 use crate::edit::{Edit, locate, locate_mut, position, segments};
 use crate::engagement::Engagement;
@@ -609,6 +610,15 @@ impl Document {
             (Edit::Move { .. }, Some(_)) => locate(&current, &target_segs).cloned().unwrap_or(Json::Null),
             (_, Some(v)) => v.clone(),
         };
+        if let Some(number) = number_beyond(&value) {
+            return Err(invalid(
+                &target,
+                format!(
+                    "{number} is beyond the largest number this app keeps ({:e} either way)",
+                    admission::MAX_NUMBER
+                ),
+            ));
+        }
         let parent = target_segs[..target_segs.len() - 1].join("/");
         if let Some(problem) = content.problems().into_iter().find(|p| concerns(&p.field, &target, &parent, edit)) {
             return Err(problem.into());
@@ -855,3 +865,15 @@ fn unknown_field(normal: &Json, segs: &[&str]) -> String {
 
 #[cfg(test)]
 mod tests;
+
+/// A number in `value` (a value about to be written) that a server would
+/// refuse (`admission::check_values`), so an edit is refused here first
+/// rather than every later change of the document on sync.
+fn number_beyond(value: &Json) -> Option<f64> {
+    match value {
+        Json::Number(n) => n.as_f64().filter(|f| !(f.is_finite() && f.abs() <= admission::MAX_NUMBER)),
+        Json::Array(items) => items.iter().find_map(number_beyond),
+        Json::Object(fields) => fields.values().find_map(number_beyond),
+        _ => None,
+    }
+}

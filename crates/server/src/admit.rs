@@ -325,6 +325,7 @@ fn precheck(
             "a change was made by an actor not registered to this device; changes can only be sent by the device that made them",
         ));
     }
+    admission::check_values(&decoded)?;
     // Only a change that decodes and is the device's own learns whether the
     // id is taken elsewhere (ids are global, so an honest change to a taken
     // id must be refused); the refusal says nothing of where.

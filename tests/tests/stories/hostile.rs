@@ -8,7 +8,7 @@ use crate::common::{Backend, TestServer, device};
 use cd4mm_core::Code;
 use cd4mm_core::admission;
 use cd4mm_core::automerge::transaction::Transactable;
-use cd4mm_core::automerge::{ActorId, Automerge, AutomergeError, Change, ObjType};
+use cd4mm_core::automerge::{ActorId, Automerge, AutomergeError, Change, ObjType, ScalarValue};
 use cd4mm_core::plan::Plan;
 use cd4mm_core::{Content, Document, Edit, SCHEMA};
 use cd4mm_server::admin::Command;
@@ -266,6 +266,22 @@ async fn hostile_changes(backend: Backend) {
         (400, Some(Code::StringTooLong)),
         "the same change uncompressed"
     );
+
+    // Numbers no region's total survives: an infinity, a NaN, 10^300, or a
+    // whole number past what the UI reads exactly, in a plan's budget.
+    for number in [
+        ScalarValue::F64(f64::INFINITY),
+        ScalarValue::F64(f64::NAN),
+        ScalarValue::F64(1e300),
+        ScalarValue::Int(i64::MAX),
+        ScalarValue::Uint(u64::MAX),
+    ] {
+        let mut huge = doc.automerge().clone();
+        huge.transact::<_, _, AutomergeError>(|tx| tx.put(cd4mm_core::automerge::ROOT, "budget", number.clone()))
+            .expect("a huge budget");
+        let change = huge.get_last_local_change().expect("change").raw_bytes().to_vec();
+        assert_eq!(raw.push(GH, "p1", "plan", vec![change]).await, (400, Some(Code::BadContent)), "{number}");
+    }
 
     // Operations that show nothing but cost the server: one field overwritten
     // 120,000 times per change, two changes in one request.

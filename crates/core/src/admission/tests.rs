@@ -176,3 +176,36 @@ fn a_history_past_the_operation_limit_is_refused_though_the_document_looks_small
     }
     panic!("the history never passed the limit");
 }
+
+#[test]
+fn numbers_beyond_what_the_app_keeps_are_refused_in_a_change_and_in_an_edit() {
+    let doc = plan_doc();
+    let put = |value: ScalarValue| {
+        let mut doc = doc.automerge().clone();
+        doc.transact::<_, _, AutomergeError>(|tx| tx.put(automerge::ROOT, "budget", value)).expect("put");
+        doc.get_last_local_change().expect("change").clone()
+    };
+    for bad in [
+        ScalarValue::F64(f64::INFINITY),
+        ScalarValue::F64(f64::NEG_INFINITY),
+        ScalarValue::F64(f64::NAN),
+        ScalarValue::F64(-1e300),
+        ScalarValue::Int(i64::MIN),
+        ScalarValue::Uint(u64::MAX),
+    ] {
+        assert_eq!(check_values(&put(bad.clone())).expect_err("refused").code, Code::BadContent, "{bad}");
+    }
+    for fine in [ScalarValue::F64(MAX_NUMBER), ScalarValue::Int(-1_764_000_000_000), ScalarValue::F64(4_500.5)] {
+        assert!(check_values(&put(fine.clone())).is_ok(), "{fine}");
+    }
+    // The app refuses to write one, so an honest device never sends one.
+    let mut doc = plan_doc();
+    let indicator = |baseline: f64| crate::Edit::Insert {
+        list: "objective/indicators".into(),
+        item: serde_json::json!({"id": format!("i{baseline}"), "name": "Officers trained", "baseline": baseline}),
+        before: None,
+    };
+    let refused = doc.apply(&indicator(1e300), 2).expect_err("a baseline past the limit is refused at the edit");
+    assert!(refused.to_string().contains("beyond the largest number"), "{refused}");
+    assert!(doc.apply(&indicator(12.0), 2).expect("a usual baseline").is_some());
+}
