@@ -165,7 +165,11 @@ test('officer and counterpart see each other’s edits of the same plan', async 
     '“Border officials examine documents consistently. Vulnerable migrants are referred.” → “Border officials examine documents consistently.”',
   );
   // "Open" leads to the field itself, focused on the plan's page.
+  // (The page changes once the browser reports the new address, a moment after the click: until
+  // then "Objective" also names the history's Open buttons, so the field is asked for by role.)
   await history.locator('tbody tr').first().getByRole('button', { name: /^Open/ }).click();
-  await expect(counterpart.getByLabel('Objective')).toBeFocused();
-  await expect(counterpart.getByLabel('Objective')).toHaveValue('Border officials examine documents consistently.');
+  await expect(counterpart).toHaveURL(/phase\/3\/plan/);
+  const objective = counterpart.getByRole('textbox', { name: 'Objective', exact: true });
+  await expect(objective).toBeFocused();
+  await expect(objective).toHaveValue('Border officials examine documents consistently.');
 });

@@ -24,9 +24,16 @@ pub fn backup(config: &Config, file: &Path) -> Result<String, String> {
     if file.symlink_metadata().is_ok() {
         return Err(format!("{} exists already: choose a new file name (a backup never overwrites)", file.display()));
     }
+    if file.as_os_str().as_encoded_bytes().ends_with(b"/") {
+        return Err(format!("{} names a folder: give the backup file's own name", file.display()));
+    }
     // An absolute path: SQLite would read a name starting with `file:` as a
     // URI (an in-memory database, say), and report a backup that is nowhere.
     let file = &std::path::absolute(file).map_err(|e| format!("{}: {e}", file.display()))?;
+    let folder = file
+        .parent()
+        .filter(|f| f.is_dir())
+        .ok_or_else(|| format!("{} is in no existing folder: create the folder first", file.display()))?;
     if let Some(url) = &config.database {
         pg_tool("pg_dump", &["--format=custom", "--no-owner", "--file", &path_text(file)?, url])?;
         return Ok(format!("PostgreSQL database saved to {} ({})", file.display(), size(file)));
@@ -36,10 +43,12 @@ pub fn backup(config: &Config, file: &Path) -> Result<String, String> {
         return Err(format!("no database at {}: is --data right?", source.display()));
     }
     // Beside the database, a name SQLite keeps for itself (its `-wal`,
-    // `-journal`…) would be taken for one of its files and deleted.
-    let own = std::path::absolute(&source).map_err(|e| e.to_string())?;
-    if file.as_os_str().to_string_lossy().starts_with(&*own.as_os_str().to_string_lossy()) {
-        return Err(format!("{} is a name the database keeps for its own files: choose another", file.display()));
+    // `-journal`…) would be taken for one of its files and deleted. The
+    // folders are compared as they really are (through `..` and links).
+    let same_folder = folder.canonicalize().ok() == config.data.canonicalize().ok();
+    let name = file.file_name().unwrap_or_default().to_string_lossy();
+    if same_folder && name.starts_with("cd4mm-server.") {
+        return Err(format!("{} is a name the server keeps for its own files: choose another", file.display()));
     }
     let conn = rusqlite::Connection::open_with_flags(&source, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
         .map_err(|e| format!("cannot open {}: {e}", source.display()))?;
@@ -56,6 +65,18 @@ pub fn restore(config: &Config, file: &Path) -> Result<String, String> {
     if !file.is_file() {
         return Err(format!("no backup at {}", file.display()));
     }
+    // A database some program has open (a copy of a live server's file, say)
+    // keeps its latest writes in the log beside it, which a copy of the file
+    // alone would lose.
+    if std::fs::metadata(side(file, "-wal")).is_ok_and(|m| m.len() > 0) {
+        return Err(format!(
+            "{} has a write-ahead log beside it ({}-wal): it is a database in use, not a backup; \
+             make one with `cd4mm-server backup FILE`",
+            file.display(),
+            file.file_name().unwrap_or_default().to_string_lossy()
+        ));
+    }
+    let mut kept = None;
     if let Some(url) = &config.database {
         pg_tool(
             "pg_restore",
@@ -74,11 +95,22 @@ pub fn restore(config: &Config, file: &Path) -> Result<String, String> {
         // (with its write-ahead log, should a crash have left one).
         let incoming = target.with_extension("sqlite3.restoring");
         std::fs::copy(file, &incoming).map_err(|e| format!("cannot copy the backup: {e}"))?;
+        // Brought up to this version before it replaces anything: a backup
+        // this build cannot migrate leaves the server as it was.
+        if let Err(e) = crate::storage::sqlite::Sqlite::open(&incoming) {
+            for leftover in [incoming.clone(), side(&incoming, "-wal"), side(&incoming, "-shm")] {
+                let _ = std::fs::remove_file(leftover);
+            }
+            return Err(format!("{} cannot be brought up to this version ({e}); nothing was changed", file.display()));
+        }
         let aside = target.with_extension(format!("sqlite3.before-restore-{}", crate::now_ms()));
         for (from, to) in [(target.clone(), aside.clone()), (side(&target, "-wal"), side(&aside, "-wal"))] {
             if from.exists() {
                 std::fs::copy(&from, &to).map_err(|e| format!("cannot keep the old database aside: {e}"))?;
             }
+        }
+        if aside.exists() {
+            kept = Some(aside);
         }
         for suffix in ["-wal", "-shm"] {
             let mut log = target.clone().into_os_string();
@@ -97,7 +129,8 @@ pub fn restore(config: &Config, file: &Path) -> Result<String, String> {
     let _ = std::fs::remove_dir_all(config.data.join("browser"));
     let db = crate::open_storage(config)?;
     let epoch = crate::admin::run(db.as_ref(), crate::admin::Command::NewEpoch)?;
-    Ok(format!("restored from {}; {epoch}", file.display()))
+    let kept = kept.map(|k| format!("; the database before it is kept as {}", k.display())).unwrap_or_default();
+    Ok(format!("restored from {}{kept}; {epoch}", file.display()))
 }
 
 /// Whether `file` is a whole database of this server, of a schema this

@@ -62,7 +62,12 @@ pub async fn login(
     let login: Login = serde_json::from_slice(&body)
         .map_err(|e| ApiError::bad_request(Code::Malformed, format!("the sign-in request is not valid: {e}")))?;
     let (db, rules) = (state.db.clone(), state.config.session_rules());
-    let _turn = state.signin.attempt(&login.username, address).await.inspect_err(crate::telemetry::signin_limited)?;
+    let username = login.username.clone();
+    let _turn = state
+        .signin
+        .attempt(&username, address)
+        .await
+        .inspect_err(|_| crate::telemetry::signin_limited(&username, address))?;
     let enrolment = tokio::task::spawn_blocking(move || {
         let actor = ActorId::random();
         db.start_session(&login.username, &login.password, &actor.to_hex_string(), now_ms(), &rules)
@@ -70,7 +75,7 @@ pub async fn login(
     .await
     .map_err(ApiError::internal)?
     .map_err(ApiError::from)
-    .inspect_err(crate::telemetry::signin_failed)?;
+    .inspect_err(|e| crate::telemetry::signin_failed(&username, address, e))?;
     crate::telemetry::browser_session_started();
     tracing::info!(user = %enrolment.username, device = %enrolment.device_id, "browser session started");
     // Sessions beyond the user's number ended just now: free their stores.

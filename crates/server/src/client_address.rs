@@ -57,9 +57,17 @@ impl FromStr for Network {
         let base = IpAddr::from_str(address).map_err(|_| bad())?.to_canonical();
         let width = if base.is_ipv4() { 32 } else { 128 };
         let prefix = match prefix {
-            Some(prefix) => prefix.parse::<u8>().ok().filter(|p| *p <= width).ok_or_else(bad)?,
+            Some(prefix) if prefix.bytes().all(|b| b.is_ascii_digit()) => {
+                prefix.parse::<u8>().ok().filter(|p| *p <= width).ok_or_else(bad)?
+            }
+            Some(_) => return Err(bad()),
             None => width,
         };
+        // Trusting every address would let any client name its own in the
+        // header, and so escape the sign-in limits.
+        if prefix == 0 {
+            return Err(format!("{text:?} would trust every address: name the proxies' own addresses or network"));
+        }
         Ok(Network { base, prefix })
     }
 }
@@ -82,6 +90,12 @@ impl std::fmt::Display for Network {
 /// short; a longer header is a client's invention).
 const MAX_HOPS: usize = 16;
 
+/// What stands for the client when a trusted proxy's header cannot be read
+/// (an unreadable or missing hop where an address should be): one address,
+/// limited like any other, never the proxy's own (often loopback, which the
+/// limits do not count), so garbage in the header is no way around them.
+pub const UNKNOWN_CLIENT: IpAddr = IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED);
+
 /// The client's address, given the connection's `peer` and the request's
 /// headers: see the module's documentation.
 pub fn resolve(peer: IpAddr, headers: &HeaderMap, trusted: &[Network]) -> IpAddr {
@@ -89,14 +103,16 @@ pub fn resolve(peer: IpAddr, headers: &HeaderMap, trusted: &[Network]) -> IpAddr
     if !is_trusted(peer) {
         return peer;
     }
-    // Several headers count as one list, in order (RFC 9110, 5.3).
-    let hops: Vec<&str> =
-        headers.get_all("x-forwarded-for").iter().filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(',')).collect();
+    // Several headers count as one list, in order (RFC 9110, 5.3). Read as
+    // bytes: a client's non-ASCII text to the left must not hide the hop a
+    // proxy appended to the same line.
+    let hops: Vec<&[u8]> =
+        headers.get_all("x-forwarded-for").iter().flat_map(|v| v.as_bytes().split(|b| *b == b',')).collect();
     let mut client = peer;
     for hop in hops.iter().rev().take(MAX_HOPS) {
         // What a trusted proxy wrote is an address; anything else means the
-        // chain is not to be believed from here on.
-        let Some(address) = parse_hop(hop) else { break };
+        // client is unknown.
+        let Some(address) = std::str::from_utf8(hop).ok().and_then(parse_hop) else { return UNKNOWN_CLIENT };
         client = address;
         if !is_trusted(address) {
             break;
@@ -161,10 +177,16 @@ mod tests {
         assert!(one.contains(ip("192.0.2.7")) && !one.contains(ip("192.0.2.8")));
         let ula: Network = "fd00::/8".parse().expect("v6 network");
         assert!(ula.contains(ip("fd12::1")) && !ula.contains(ip("fe80::1")) && !ula.contains(ip("10.0.0.1")));
-        let everything: Network = "0.0.0.0/0".parse().expect("all of IPv4");
-        assert!(everything.contains(ip("203.0.113.9")));
-        for bad in ["", "10.0.0.0/33", "fd00::/129", "proxy.example", "10.0.0.0/-1", "10.0.0/8"] {
+        let half: Network = "0.0.0.0/1".parse().expect("half of IPv4");
+        assert!(half.contains(ip("103.0.113.9")) && !half.contains(ip("203.0.113.9")));
+        for bad in
+            ["", "10.0.0.0/33", "fd00::/129", "proxy.example", "10.0.0.0/-1", "10.0.0/8", "10.0.0.0/+8", "10.0.0.0/ 8"]
+        {
             assert!(bad.parse::<Network>().is_err(), "{bad:?} is refused");
+        }
+        for everything in ["0.0.0.0/0", "::/0", "::ffff:0.0.0.0/0"] {
+            let refused = everything.parse::<Network>().expect_err("trusting everyone is refused");
+            assert!(refused.contains("every address"), "{refused}");
         }
     }
 
@@ -187,9 +209,12 @@ mod tests {
         // Two proxies of ours, the outer one's hop skipped too; a second header line is the same list.
         let two = headers(&["1.2.3.4, 203.0.113.5", "fd00::7"]);
         assert_eq!(resolve(ip("10.0.0.2"), &two, &trusted), ip("203.0.113.5"));
-        // Garbage where a proxy's address should be: the last believable hop.
+        // Garbage where a proxy's address should be: an unknown client, never the proxy's loopback.
         let garbage = headers(&["203.0.113.5, not-an-address, 10.0.0.9"]);
-        assert_eq!(resolve(ip("10.0.0.2"), &garbage, &trusted), ip("10.0.0.9"));
+        assert_eq!(resolve(ip("10.0.0.2"), &garbage, &trusted), UNKNOWN_CLIENT);
+        let loopback = nets(&["127.0.0.1"]);
+        assert_eq!(resolve(ip("127.0.0.1"), &headers(&[""]), &loopback), UNKNOWN_CLIENT);
+        assert!(!UNKNOWN_CLIENT.is_loopback());
         // With ports, as some proxies write them.
         let ported = headers(&["[2001:db8::5]:4711, 198.51.100.2:80"]);
         assert_eq!(resolve(ip("10.0.0.2"), &ported, &trusted), ip("198.51.100.2"));
@@ -198,5 +223,17 @@ mod tests {
         assert_eq!(resolve(ip("10.0.0.2"), &ours, &trusted), ip("10.1.1.1"));
         let long = headers(&[&vec!["10.3.3.3"; 100].join(", ")]);
         assert_eq!(resolve(ip("10.0.0.2"), &long, &trusted), ip("10.3.3.3"));
+    }
+
+    #[test]
+    fn a_clients_unreadable_text_does_not_hide_the_hop_the_proxy_appended() {
+        let trusted = nets(&["127.0.0.1"]);
+        // The client sent bytes that are not text; nginx appended the real
+        // address to the same line.
+        let mut map = HeaderMap::new();
+        map.append("x-forwarded-for", HeaderValue::from_bytes(b"\xff\xfe, 203.0.113.5").expect("header"));
+        assert_eq!(resolve(ip("127.0.0.1"), &map, &trusted), ip("203.0.113.5"));
+        map.append("x-forwarded-for", HeaderValue::from_bytes(b"198.51.100.4").expect("header"));
+        assert_eq!(resolve(ip("127.0.0.1"), &map, &trusted), ip("198.51.100.4"), "the last line's hop");
     }
 }

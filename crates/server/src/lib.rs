@@ -269,6 +269,10 @@ pub async fn serve(
         tokio::task::spawn_blocking(move || probe.epoch()).await.map_err(|e| e.to_string())?.map_err(|e| e.message)?;
     let scheme = if tls.is_some() { "https" } else { "http" };
     tracing::info!(%addr, %epoch, scheme, "cd4mm-server listening");
+    if !config.trusted_proxies.is_empty() {
+        let proxies = config.trusted_proxies.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ");
+        tracing::info!(trusted_proxies = %proxies, "the client is the address these proxies name in X-Forwarded-For");
+    }
     let (app, close) = router(db, config);
     let shutdown = async move {
         shutdown.await;

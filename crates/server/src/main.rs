@@ -46,7 +46,7 @@ struct Cli {
     /// network (e.g. 10.0.0.0/8; repeat, or separate with commas), whose
     /// X-Forwarded-For then names the client for the sign-in limits.
     #[arg(long = "trusted-proxy", env = "CD4MM_TRUSTED_PROXIES", global = true, value_delimiter = ',')]
-    trusted_proxies: Vec<cd4mm_server::Network>,
+    trusted_proxies: Vec<String>,
     /// A TOML file with the settings above.
     #[arg(long, env = "CD4MM_CONFIG", global = true)]
     config: Option<PathBuf>,
@@ -195,8 +195,14 @@ fn config(cli: &Cli) -> anyhow_free::Result<Config> {
     if let Some(key) = &cli.tls_key {
         config.tls_key = Some(key.clone());
     }
-    if !cli.trusted_proxies.is_empty() {
-        config.trusted_proxies = cli.trusted_proxies.clone();
+    // Empty items (`CD4MM_TRUSTED_PROXIES=""`, a trailing comma) name nothing.
+    let proxies: Vec<&str> = cli.trusted_proxies.iter().map(|p| p.trim()).filter(|p| !p.is_empty()).collect();
+    if !proxies.is_empty() {
+        config.trusted_proxies = proxies
+            .iter()
+            .map(|p| p.parse())
+            .collect::<Result<_, String>>()
+            .map_err(|e| format!("--trusted-proxy: {e}"))?;
     }
     Ok(config)
 }

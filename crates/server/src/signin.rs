@@ -129,14 +129,21 @@ impl SignIn {
             });
         }
         let name = key(username);
-        let name_limit = self.by_name.check_key(&name);
-        if let Err(later) = self.by_user.check_key(&(name, address)).and(name_limit) {
+        // The name's own budget is spent only by attempts its per-address
+        // limit lets through: one address hammering a name is held back by
+        // that limit alone, and cannot drain the budget the real user needs.
+        let limited = match self.by_user.check_key(&(name.clone(), address)) {
+            Ok(()) => self.by_name.check_key(&name),
+            Err(later) => Err(later),
+        };
+        if let Err(later) = limited {
             let retry_after = later.wait_time_from(self.clock.now());
+            let seconds = retry_after.as_secs_f64().ceil().max(1.0) as u64;
             return Err(TooMany {
                 retry_after,
                 message: format!(
-                    "too many sign-in attempts for this user; try again in {} seconds",
-                    retry_after.as_secs().max(1)
+                    "too many sign-in attempts for this user; try again in {seconds} second{}",
+                    if seconds == 1 { "" } else { "s" }
                 ),
             });
         }
@@ -233,6 +240,21 @@ mod tests {
         }
         assert!(signin.attempt("ama", Some(attacker)).await.is_err(), "the attacker is slowed");
         assert!(signin.attempt("Ama", Some(user)).await.is_ok(), "the user, elsewhere, is not");
+    }
+
+    #[tokio::test]
+    async fn one_address_hammering_a_name_does_not_drain_the_names_budget() {
+        let signin = SignIn::new(2, 16);
+        // Far more attempts than the name's whole burst, all from one place
+        // the address limit does not slow (loopback: a proxy on this
+        // machine): the name-and-address limit refuses all but the first few.
+        let attacker = Some(IpAddr::from([127, 0, 0, 1]));
+        for _ in 0..3 * NAME_BURST {
+            let _ = signin.attempt("ama", attacker).await;
+        }
+        assert!(signin.attempt("ama", attacker).await.is_err(), "the attacker is held back");
+        let user: IpAddr = "198.51.100.1".parse().expect("address");
+        assert!(signin.attempt("ama", Some(user)).await.is_ok(), "the user, elsewhere, signs in");
     }
 
     #[tokio::test]

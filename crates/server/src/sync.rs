@@ -63,12 +63,17 @@ pub async fn enrol(
     let request: EnrolRequest = serde_json::from_slice(&body)
         .map_err(|e| ApiError::bad_request(Code::Malformed, format!("the enrolment request is not valid: {e}")))?;
     let db = state.db.clone();
-    let _turn = state.signin.attempt(&request.username, address).await.inspect_err(crate::telemetry::signin_limited)?;
+    let username = request.username.clone();
+    let _turn = state
+        .signin
+        .attempt(&username, address)
+        .await
+        .inspect_err(|_| crate::telemetry::signin_limited(&username, address))?;
     let enrolment = blocking(move || {
         db.enrol(&request.username, &request.password, &request.device_name, &request.actor, now_ms())
     })
     .await
-    .inspect_err(crate::telemetry::signin_failed)?;
+    .inspect_err(|e| crate::telemetry::signin_failed(&username, address, e))?;
     crate::telemetry::enrolled();
     tracing::info!(user = %enrolment.username, device = %enrolment.device_id, "device enrolled");
     Ok(Json(enrolment))

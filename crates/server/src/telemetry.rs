@@ -63,19 +63,34 @@ pub fn sync_round(took: Duration, sent: usize, refused: &[&str], deferred: usize
     }
 }
 
-/// A sign-in (device enrolment or browser session) that did not get through.
-pub fn signin_failed(error: &ApiError) {
+/// A sign-in (device enrolment or browser session) that did not get
+/// through: counted, and logged with the name tried and the client's address
+/// (as [`crate::client_address`] resolves it) for whoever watches for
+/// guessing. Never the password.
+pub fn signin_failed(username: &str, client: Option<std::net::IpAddr>, error: &ApiError) {
     let reason = match error.code {
         Code::Unauthorised => "wrong_credentials",
         Code::TooManyAttempts => "too_many_attempts",
         _ => "other",
     };
     metrics::counter!(SIGNIN_FAILURES, "reason" => reason).increment(1);
+    if reason != "other" {
+        log_refused(username, client, reason);
+    }
 }
 
-/// A sign-in turned away for coming too often.
-pub fn signin_limited<E>(_: &E) {
+/// A sign-in turned away for coming too often, before its password was checked.
+pub fn signin_limited(username: &str, client: Option<std::net::IpAddr>) {
     metrics::counter!(SIGNIN_FAILURES, "reason" => "too_many_attempts").increment(1);
+    log_refused(username, client, "too_many_attempts");
+}
+
+fn log_refused(username: &str, client: Option<std::net::IpAddr>, reason: &str) {
+    // Debug-quoted and cut: a name is the client's text, and must not write
+    // lines of its own into the log.
+    let user: String = username.chars().take(64).collect();
+    let client = client.map_or_else(|| "unknown".to_owned(), |c| c.to_string());
+    tracing::warn!(user = ?user, %client, reason, "sign-in refused");
 }
 
 pub fn enrolled() {

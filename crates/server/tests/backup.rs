@@ -163,3 +163,76 @@ async fn a_backup_restores_on_postgres() {
     backup_restore_converge(Some(url)).await;
     tokio::task::spawn_blocking(move || drop(cluster)).await.expect("cluster stopped");
 }
+
+/// What the worst operator's slip (or a hostile path) could make of `backup`
+/// and `restore`: each is refused in plain words and leaves the server's
+/// database as it was.
+#[test]
+fn backup_and_restore_refuse_what_would_lose_data() {
+    let data = tempfile::tempdir().expect("data dir");
+    let elsewhere = tempfile::tempdir().expect("another folder");
+    let settings = settings(data.path(), None);
+    admin(&settings, &["demo"]);
+    let text = |p: &Path| p.to_str().expect("utf-8").to_owned();
+
+    // The database's own side-file names, however the folder is spelled:
+    // directly, through `..`, through a link to the data folder.
+    std::fs::create_dir(data.path().join("sub")).expect("a sub-folder");
+    let link = elsewhere.path().join("data-link");
+    std::os::unix::fs::symlink(data.path(), &link).expect("a link");
+    for own in [
+        data.path().join("cd4mm-server.sqlite3-journal"),
+        data.path().join("sub/../cd4mm-server.sqlite3-wal"),
+        link.join("cd4mm-server.sqlite3-journal"),
+    ] {
+        let (ok, said) = admin_try(&settings, &["backup", &text(&own)]);
+        assert!(!ok && said.contains("keeps for its own files"), "{own:?}: {said}");
+    }
+    // A folder, or a file in a folder that does not exist: nothing written.
+    let folder = format!("{}/", text(&elsewhere.path().join("new")));
+    let (ok, said) = admin_try(&settings, &["backup", &folder]);
+    assert!(!ok && said.contains("names a folder"), "{said}");
+    let (ok, said) = admin_try(&settings, &["backup", &text(&elsewhere.path().join("no/such/x.backup"))]);
+    assert!(!ok && said.contains("no existing folder"), "{said}");
+    let names: Vec<_> =
+        std::fs::read_dir(elsewhere.path()).expect("list").map(|e| e.expect("entry").file_name()).collect();
+    assert_eq!(names, vec![std::ffi::OsString::from("data-link")], "nothing but the link");
+
+    let backup = elsewhere.path().join("good.backup");
+    assert!(admin(&settings, &["backup", &text(&backup)]).contains("saved to"));
+
+    // A database in use (a copy of a live file, say): its latest writes are
+    // in the log beside it, which a restore of the file alone would lose.
+    let live = elsewhere.path().join("live.sqlite3");
+    std::fs::copy(&backup, &live).expect("a copy");
+    let writer = rusqlite::Connection::open(&live).expect("open");
+    writer.pragma_update(None, "journal_mode", "WAL").expect("WAL");
+    writer.pragma_update(None, "wal_autocheckpoint", 0).expect("no checkpoint");
+    writer.execute("INSERT INTO meta (key, value) VALUES ('written', 'late')", []).expect("a late write");
+    let (ok, said) = admin_try(&settings, &["restore", &text(&live)]);
+    assert!(!ok && said.contains("write-ahead log"), "{said}");
+    drop(writer);
+
+    // A backup that passes for one but cannot be migrated (its version says
+    // older than its tables are): refused before anything is replaced.
+    let odd = elsewhere.path().join("odd.backup");
+    std::fs::copy(&backup, &odd).expect("a copy");
+    rusqlite::Connection::open(&odd).expect("open").pragma_update(None, "user_version", 1).expect("version");
+    let (ok, said) = admin_try(&settings, &["restore", &text(&odd)]);
+    assert!(
+        !ok && said.contains("cannot be brought up to this version") && said.contains("nothing was changed"),
+        "{said}"
+    );
+    let leftovers: Vec<_> = std::fs::read_dir(data.path())
+        .expect("list")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains("restoring") || n.contains("before-restore"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+    let server = Server::start(&settings, &[]);
+    server.stop("INT");
+
+    // A good one: the message says where the database before it is kept.
+    let said = admin(&settings, &["restore", &text(&backup)]);
+    assert!(said.contains("kept as") && said.contains("before-restore"), "{said}");
+}

@@ -107,17 +107,43 @@ async fn sign_in_limits_see_the_client_a_trusted_proxy_names() {
     };
     let burst = cd4mm_server::signin::USER_BURST;
 
+    // Trusting every address is refused (any client could name its own).
+    let (ok, said) = common::run(&["--data", data, "--trusted-proxy", "10.0.0.0/8,0.0.0.0/0", "demo"]);
+    assert!(!ok && said.contains("would trust every address"), "{said}");
+
     // This machine's proxy is trusted: each client has its own allowance.
-    let server = Server::start(&["--data", data, "--trusted-proxy", "127.0.0.1,::1"], &[]);
+    // (A trailing comma names nothing.)
+    let server = Server::start(&["--data", data], &[("CD4MM_TRUSTED_PROXIES", "127.0.0.1,::1,")]);
     let guesser = attempts(server.url.clone(), "203.0.113.5", burst + 1).await;
     assert!(guesser[..burst as usize].iter().all(|s| *s == 401), "{guesser:?}");
     assert_eq!(guesser[burst as usize], 429, "the guessing client is slowed: {guesser:?}");
     let officer = attempts(server.url.clone(), "198.51.100.7", 1).await;
     assert_eq!(officer, [401], "the real user, elsewhere, is not held up by the guesser");
-    server.stop("TERM");
+    // A header the proxy could not make sense of (here, none of it an
+    // address) is an unknown client, limited like one: never the proxy's
+    // own loopback, which the limits leave free.
+    // Many names at once, so that only the per-address limit can answer 429.
+    let mut sent = tokio::task::JoinSet::new();
+    for n in 0..2 * cd4mm_server::signin::ADDRESS_BURST {
+        let body = serde_json::json!({"username": format!("guess-{n}"), "password": WRONG});
+        let answer = http.post(format!("{}/api/login", server.url)).header("x-forwarded-for", "not-an-address");
+        sent.spawn(async move { answer.json(&body).send().await.expect("login answers").text().await.expect("text") });
+    }
+    let unknown = sent.join_all().await;
+    assert!(
+        unknown.iter().any(|said| said.contains("from this address")),
+        "garbage in the header is no way around the limits: {unknown:?}"
+    );
+    let logs = server.stop("TERM").join("\n");
+    assert!(logs.contains("127.0.0.1/32, ::1/128"), "the trusted proxies are said at start:\n{logs}");
+    assert!(
+        logs.contains("sign-in refused") && logs.contains("203.0.113.5") && logs.contains("0.0.0.0"),
+        "refused sign-ins are logged with the client's address:\n{logs}"
+    );
+    assert!(!logs.contains(WRONG), "never the password");
 
-    // Nothing trusted: the header is a client's word and changes nothing.
-    let server = Server::start(&["--data", data], &[]);
+    // Nothing trusted (an empty setting too): the header is a client's word and changes nothing.
+    let server = Server::start(&["--data", data], &[("CD4MM_TRUSTED_PROXIES", "")]);
     attempts(server.url.clone(), "203.0.113.5", burst).await;
     let forged = attempts(server.url.clone(), "198.51.100.7", 1).await;
     assert_eq!(forged, [429], "a forged header does not buy a new allowance");
