@@ -9,6 +9,7 @@
 //! found on the PATH.
 
 use crate::Config;
+use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -34,29 +35,55 @@ pub fn backup(config: &Config, file: &Path) -> Result<String, String> {
         .parent()
         .filter(|f| f.is_dir())
         .ok_or_else(|| format!("{} is in no existing folder: create the folder first", file.display()))?;
-    if let Some(url) = &config.database {
-        pg_tool("pg_dump", &["--format=custom", "--no-owner", "--file", &path_text(file)?, url])?;
-        return Ok(format!("PostgreSQL database saved to {} ({})", file.display(), size(file)));
-    }
     let source = sqlite_path(&config.data);
-    if !source.exists() {
-        return Err(format!("no database at {}: is --data right?", source.display()));
+    if config.database.is_none() {
+        if !source.exists() {
+            return Err(format!("no database at {}: is --data right?", source.display()));
+        }
+        // Beside the database, a name SQLite keeps for itself (its `-wal`,
+        // `-journal`…) would be taken for one of its files and deleted. The
+        // folders are compared as they really are (through `..` and links).
+        let same_folder = folder.canonicalize().ok() == config.data.canonicalize().ok();
+        let name = file.file_name().unwrap_or_default().to_string_lossy();
+        if same_folder && name.starts_with("cd4mm-server.") {
+            return Err(format!("{} is a name the server keeps for its own files: choose another", file.display()));
+        }
     }
-    // Beside the database, a name SQLite keeps for itself (its `-wal`,
-    // `-journal`…) would be taken for one of its files and deleted. The
-    // folders are compared as they really are (through `..` and links).
-    let same_folder = folder.canonicalize().ok() == config.data.canonicalize().ok();
-    let name = file.file_name().unwrap_or_default().to_string_lossy();
-    if same_folder && name.starts_with("cd4mm-server.") {
-        return Err(format!("{} is a name the server keeps for its own files: choose another", file.display()));
+    // The file is created here, new (`O_EXCL`: never through a link, never
+    // over a file planted at the name since the check above), readable by
+    // its owner only, since a backup holds the accounts' password hashes;
+    // the tools then write into it.
+    std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(file).map_err(|e| match e.kind() {
+        std::io::ErrorKind::AlreadyExists => {
+            format!("{} exists already: choose a new file name (a backup never overwrites)", file.display())
+        }
+        _ => format!("cannot create {}: {e}", file.display()),
+    })?;
+    let written = match &config.database {
+        Some(url) => pg_tool("pg_dump", &["--format=custom", "--no-owner", "--file", &path_text(file)?, url])
+            .map(|()| format!("PostgreSQL database saved to {} ({})", file.display(), size(file))),
+        None => vacuum_into(&source, file).map(|()| {
+            format!(
+                "database saved to {} ({}); it restores with `cd4mm-server restore FILE`",
+                file.display(),
+                size(file)
+            )
+        }),
+    };
+    if written.is_err() {
+        let _ = std::fs::remove_file(file);
     }
-    let conn = rusqlite::Connection::open_with_flags(&source, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+    written
+}
+
+/// SQLite's consistent copy of `source` into the empty `file`, checked.
+fn vacuum_into(source: &Path, file: &Path) -> Result<(), String> {
+    let conn = rusqlite::Connection::open_with_flags(source, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
         .map_err(|e| format!("cannot open {}: {e}", source.display()))?;
     // The server may be writing: wait for its transaction rather than fail.
     conn.busy_timeout(std::time::Duration::from_secs(30)).map_err(|e| e.to_string())?;
     conn.execute("VACUUM INTO ?1", [path_text(file)?]).map_err(|e| format!("the backup failed: {e}"))?;
-    check_ours(file)?;
-    Ok(format!("database saved to {} ({}); it restores with `cd4mm-server restore FILE`", file.display(), size(file)))
+    check_ours(file)
 }
 
 /// Put a backup in place of the database (the server must be stopped), then
@@ -65,6 +92,9 @@ pub fn restore(config: &Config, file: &Path) -> Result<String, String> {
     if !file.is_file() {
         return Err(format!("no backup at {}", file.display()));
     }
+    // As it really is: through a link, SQLite reads the log beside the
+    // file the link names, so that is the log to look for.
+    let file = &file.canonicalize().map_err(|e| format!("cannot read {}: {e}", file.display()))?;
     // A database some program has open (a copy of a live server's file, say)
     // keeps its latest writes in the log beside it, which a copy of the file
     // alone would lose.
@@ -97,11 +127,15 @@ pub fn restore(config: &Config, file: &Path) -> Result<String, String> {
         std::fs::copy(file, &incoming).map_err(|e| format!("cannot copy the backup: {e}"))?;
         // Brought up to this version before it replaces anything: a backup
         // this build cannot migrate leaves the server as it was.
-        if let Err(e) = crate::storage::sqlite::Sqlite::open(&incoming) {
+        let brought_up = crate::storage::sqlite::Sqlite::open(&incoming)
+            .map(drop)
+            .map_err(|e| format!("{} cannot be brought up to this version ({e})", file.display()))
+            .and_then(|()| lacks(&incoming).map_err(|lack| format!("{} lacks {lack}", file.display())));
+        if let Err(e) = brought_up {
             for leftover in [incoming.clone(), side(&incoming, "-wal"), side(&incoming, "-shm")] {
                 let _ = std::fs::remove_file(leftover);
             }
-            return Err(format!("{} cannot be brought up to this version ({e}); nothing was changed", file.display()));
+            return Err(format!("{e}: it is not a whole backup of this server; nothing was changed"));
         }
         let aside = target.with_extension(format!("sqlite3.before-restore-{}", crate::now_ms()));
         for (from, to) in [(target.clone(), aside.clone()), (side(&target, "-wal"), side(&aside, "-wal"))] {
@@ -127,9 +161,15 @@ pub fn restore(config: &Config, file: &Path) -> Result<String, String> {
     // the log when next used. (Several instances on PostgreSQL: each has its
     // own; docs/operations.md says to restore with all of them stopped.)
     let _ = std::fs::remove_dir_all(config.data.join("browser"));
-    let db = crate::open_storage(config)?;
-    let epoch = crate::admin::run(db.as_ref(), crate::admin::Command::NewEpoch)?;
     let kept = kept.map(|k| format!("; the database before it is kept as {}", k.display())).unwrap_or_default();
+    let epoch = crate::open_storage(config)
+        .and_then(|db| crate::admin::run(db.as_ref(), crate::admin::Command::NewEpoch))
+        .map_err(|e| {
+            format!(
+                "the backup is in place, but a new epoch could not be started ({e}){kept}; \
+                 run `cd4mm-server epoch new` before the server serves again"
+            )
+        })?;
     Ok(format!("restored from {}{kept}; {epoch}", file.display()))
 }
 
@@ -160,6 +200,32 @@ fn check_ours(file: &Path) -> Result<(), String> {
         return Err(unreadable(&"it does not hold this server's tables"));
     }
     Ok(())
+}
+
+/// What the database at `file` lacks of the tables and columns a new one of
+/// this version has (an error naming the first few), checked after its
+/// migrations ran: a backup missing a table passes for one until the
+/// server first needs that table.
+fn lacks(file: &Path) -> Result<(), String> {
+    let conn = rusqlite::Connection::open_with_flags(file, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+        .map_err(|e| e.to_string())?;
+    let have = crate::storage::sqlite::layout(&conn).map_err(|e| e.to_string())?;
+    let missing: Vec<String> = crate::storage::sqlite::new_layout()?
+        .into_iter()
+        .flat_map(|(table, columns)| match have.get(&table) {
+            None => vec![format!("the table {table}")],
+            Some(present) => columns
+                .into_iter()
+                .filter(|c| !present.contains(c))
+                .map(|c| format!("the column {table}.{c}"))
+                .collect(),
+        })
+        .collect();
+    match missing.len() {
+        0 => Ok(()),
+        n if n > 3 => Err(format!("{} and {} more", missing[..3].join(", "), n - 3)),
+        _ => Err(missing.join(", ")),
+    }
 }
 
 /// `path` with `suffix` added to its name, as SQLite names its side files.

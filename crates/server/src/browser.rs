@@ -67,7 +67,7 @@ pub async fn login(
         .signin
         .attempt(&username, address)
         .await
-        .inspect_err(|_| crate::telemetry::signin_limited(&username, address))?;
+        .inspect_err(|e| crate::telemetry::signin_limited(&username, address, e.reason))?;
     let enrolment = tokio::task::spawn_blocking(move || {
         let actor = ActorId::random();
         db.start_session(&login.username, &login.password, &actor.to_hex_string(), now_ms(), &rules)

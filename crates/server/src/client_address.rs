@@ -57,17 +57,39 @@ impl FromStr for Network {
         let base = IpAddr::from_str(address).map_err(|_| bad())?.to_canonical();
         let width = if base.is_ipv4() { 32 } else { 128 };
         let prefix = match prefix {
-            Some(prefix) if prefix.bytes().all(|b| b.is_ascii_digit()) => {
+            // Digits as written, no sign, no leading zero.
+            Some(prefix)
+                if prefix.bytes().all(|b| b.is_ascii_digit()) && !(prefix.len() > 1 && prefix.starts_with('0')) =>
+            {
                 prefix.parse::<u8>().ok().filter(|p| *p <= width).ok_or_else(bad)?
             }
             Some(_) => return Err(bad()),
             None => width,
         };
-        // Trusting every address would let any client name its own in the
-        // header, and so escape the sign-in limits.
-        if prefix == 0 {
-            return Err(format!("{text:?} would trust every address: name the proxies' own addresses or network"));
+        // Trusting a large part of the internet would let any client there
+        // name its own address in the header, and so escape the sign-in
+        // limits: a proxies' network is at most an IPv4 /8 (10.0.0.0/8),
+        // or an IPv6 /32, or within the private fc00::/7.
+        let private_v6 = Network { base: "fc00::".parse().expect("an address"), prefix: 7 };
+        let narrow = match base {
+            IpAddr::V4(_) => prefix >= 8,
+            IpAddr::V6(_) => prefix >= 32 || (prefix >= 7 && private_v6.contains(base)),
+        };
+        if !narrow {
+            return Err(format!(
+                "{text:?} would trust too many addresses (at most an IPv4 /8 or an IPv6 /32): \
+                 name the proxies' own addresses or network"
+            ));
         }
+        // Shown as the network it is (`10.0.0.1/8` is `10.0.0.0/8`).
+        let base = match base {
+            IpAddr::V4(a) => {
+                IpAddr::V4((a.to_bits() & u32::MAX.checked_shl(32 - u32::from(prefix)).unwrap_or(0)).into())
+            }
+            IpAddr::V6(a) => {
+                IpAddr::V6((a.to_bits() & u128::MAX.checked_shl(128 - u32::from(prefix)).unwrap_or(0)).into())
+            }
+        };
         Ok(Network { base, prefix })
     }
 }
@@ -124,8 +146,13 @@ pub fn resolve(peer: IpAddr, headers: &HeaderMap, trusted: &[Network]) -> IpAddr
 /// One element of the header: `192.0.2.7`, `2001:db8::1`, or either with a
 /// port (`192.0.2.7:5000`, `[2001:db8::1]:5000`), as some proxies write.
 fn parse_hop(hop: &str) -> Option<IpAddr> {
-    let hop = hop.trim();
+    // Only the spaces HTTP allows around list elements, not Unicode's.
+    let hop = hop.trim_matches([' ', '\t']);
     if let Ok(address) = hop.parse::<IpAddr>() {
+        return Some(address.to_canonical());
+    }
+    // `[2001:db8::1]`, as some proxies write IPv6 without a port.
+    if let Some(Ok(address)) = hop.strip_prefix('[').and_then(|h| h.strip_suffix(']')).map(str::parse::<IpAddr>) {
         return Some(address.to_canonical());
     }
     hop.parse::<SocketAddr>().ok().map(|s| s.ip().to_canonical())
@@ -177,17 +204,27 @@ mod tests {
         assert!(one.contains(ip("192.0.2.7")) && !one.contains(ip("192.0.2.8")));
         let ula: Network = "fd00::/8".parse().expect("v6 network");
         assert!(ula.contains(ip("fd12::1")) && !ula.contains(ip("fe80::1")) && !ula.contains(ip("10.0.0.1")));
-        let half: Network = "0.0.0.0/1".parse().expect("half of IPv4");
-        assert!(half.contains(ip("103.0.113.9")) && !half.contains(ip("203.0.113.9")));
+        let shared: Network = "100.64.0.0/10".parse().expect("a network");
+        assert!(shared.contains(ip("100.100.1.1")) && !shared.contains(ip("100.128.0.1")));
         for bad in
             ["", "10.0.0.0/33", "fd00::/129", "proxy.example", "10.0.0.0/-1", "10.0.0/8", "10.0.0.0/+8", "10.0.0.0/ 8"]
         {
             assert!(bad.parse::<Network>().is_err(), "{bad:?} is refused");
         }
-        for everything in ["0.0.0.0/0", "::/0", "::ffff:0.0.0.0/0"] {
-            let refused = everything.parse::<Network>().expect_err("trusting everyone is refused");
-            assert!(refused.contains("every address"), "{refused}");
+        for everything in ["0.0.0.0/0", "::/0", "::ffff:0.0.0.0/0", "0.0.0.0/1", "128.0.0.0/7", "2000::/3", "2001::/31"]
+        {
+            let refused = everything.parse::<Network>().expect_err("trusting a large part of the internet is refused");
+            assert!(refused.contains("too many addresses"), "{refused}");
         }
+        for fine in ["10.0.0.0/8", "fc00::/7", "fd00::/8", "2001:db8::/32"] {
+            assert!(fine.parse::<Network>().is_ok(), "{fine}");
+        }
+        for zeros in ["10.0.0.0/08", "10.0.0.0/008"] {
+            assert!(zeros.parse::<Network>().is_err(), "{zeros:?} is refused");
+        }
+        let host_bits: Network = "10.1.2.3/8".parse().expect("a network");
+        assert_eq!(host_bits.to_string(), "10.0.0.0/8", "shown as the network it is");
+        assert_eq!("fd12:3456::1/16".parse::<Network>().expect("a network").to_string(), "fd12::/16");
     }
 
     #[test]
@@ -218,6 +255,13 @@ mod tests {
         // With ports, as some proxies write them.
         let ported = headers(&["[2001:db8::5]:4711, 198.51.100.2:80"]);
         assert_eq!(resolve(ip("10.0.0.2"), &ported, &trusted), ip("198.51.100.2"));
+        // IPv6 in brackets without a port, as some proxies write it.
+        assert_eq!(resolve(ip("10.0.0.2"), &headers(&["[2001:db8::5]"]), &trusted), ip("2001:db8::5"));
+        // Unicode's spaces are not HTTP's: such a hop is not an address.
+        let spaced = HeaderValue::from_bytes("198.51.100.2\u{a0}".as_bytes()).expect("header");
+        let mut map = HeaderMap::new();
+        map.append("x-forwarded-for", spaced);
+        assert_eq!(resolve(ip("10.0.0.2"), &map, &trusted), UNKNOWN_CLIENT);
         // Everything trusted: the leftmost read; a long forged list is cut.
         let ours = headers(&["10.1.1.1, 10.2.2.2"]);
         assert_eq!(resolve(ip("10.0.0.2"), &ours, &trusted), ip("10.1.1.1"));

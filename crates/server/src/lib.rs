@@ -28,6 +28,7 @@ mod auth;
 pub mod backup;
 mod browser;
 mod client_address;
+mod connections;
 pub mod demo;
 mod error;
 mod events;
@@ -273,6 +274,7 @@ pub async fn serve(
         let proxies = config.trusted_proxies.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ");
         tracing::info!(trusted_proxies = %proxies, "the client is the address these proxies name in X-Forwarded-For");
     }
+    let listener = connections::Guarded::new(listener, config.trusted_proxies.clone());
     let (app, close) = router(db, config);
     let shutdown = async move {
         shutdown.await;
@@ -280,14 +282,14 @@ pub async fn serve(
     };
     // With each connection's address: sign-in limits count per address.
     let app = app.into_make_service_with_connect_info::<std::net::SocketAddr>();
+    // `tap_io` lends a listener of our own axum's connection-address plumbing.
+    use axum::serve::ListenerExt;
     match tls {
         Some(tls) => {
-            use axum::serve::ListenerExt;
-            // `tap_io` lends the listener axum's connection-address plumbing.
-            let listener = tls::TlsListener::new(listener, tls).map_err(|e| e.to_string())?.tap_io(|_| {});
+            let listener = tls::TlsListener::new(listener, tls).tap_io(|_| {});
             axum::serve(listener, app).with_graceful_shutdown(shutdown).await
         }
-        None => axum::serve(listener, app).with_graceful_shutdown(shutdown).await,
+        None => axum::serve(listener.tap_io(|_| {}), app).with_graceful_shutdown(shutdown).await,
     }
     .map_err(|e| e.to_string())?;
     tracing::info!("cd4mm-server stopped");

@@ -290,12 +290,16 @@ fn run(mut cli: Cli) -> anyhow_free::Result<()> {
         let listener = tokio::net::TcpListener::bind(config.listen)
             .await
             .map_err(|e| format!("cannot listen on {}: {e}", config.listen))?;
-        // Ctrl-C or SIGTERM (service managers): finish requests in flight, then stop.
-        let shutdown = async {
-            let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
+        // Ctrl-C or SIGTERM (service managers): finish requests in flight,
+        // then stop. Both are taken over here, before the server says it
+        // listens: a signal sent at once would otherwise kill it outright.
+        use tokio::signal::unix::{SignalKind, signal};
+        let mut interrupt = signal(SignalKind::interrupt()).map_err(|e| e.to_string())?;
+        let mut term = signal(SignalKind::terminate()).map_err(|e| e.to_string())?;
+        let shutdown = async move {
             tokio::select! {
-                _ = tokio::signal::ctrl_c() => {}
-                _ = async { match term.as_mut() { Some(t) => { t.recv().await; } None => std::future::pending().await } } => {}
+                _ = interrupt.recv() => {}
+                _ = term.recv() => {}
             }
         };
         let opening = config.clone();

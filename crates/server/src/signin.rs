@@ -88,6 +88,9 @@ pub struct Turn {
 pub struct TooMany {
     /// When the same attempt would be taken again.
     pub retry_after: Duration,
+    /// Why, for the log: `too_many_attempts` (a limit) or `busy` (the line
+    /// of password checks is full).
+    pub reason: &'static str,
     message: String,
 }
 
@@ -125,6 +128,7 @@ impl SignIn {
         {
             return Err(TooMany {
                 retry_after: later.wait_time_from(self.clock.now()),
+                reason: "too_many_attempts",
                 message: "too many sign-in attempts from this address; wait a moment and try again".into(),
             });
         }
@@ -141,6 +145,7 @@ impl SignIn {
             let seconds = retry_after.as_secs_f64().ceil().max(1.0) as u64;
             return Err(TooMany {
                 retry_after,
+                reason: "too_many_attempts",
                 message: format!(
                     "too many sign-in attempts for this user; try again in {seconds} second{}",
                     if seconds == 1 { "" } else { "s" }
@@ -149,6 +154,7 @@ impl SignIn {
         }
         let busy = || TooMany {
             retry_after: Duration::from_secs(2),
+            reason: "busy",
             message: "the server is checking many sign-ins; try again in a moment".into(),
         };
         let _waiting = self.waiting.clone().try_acquire_owned().map_err(|_| busy())?;
@@ -185,7 +191,7 @@ pub fn sweeper(signin: Arc<SignIn>, mut closing: tokio::sync::watch::Receiver<bo
 
 /// The address as limits count it: IPv4-mapped IPv6 as IPv4, other IPv6
 /// by its /64 (a subscriber gets a whole /64 to pick addresses from).
-fn network(address: IpAddr) -> IpAddr {
+pub(crate) fn network(address: IpAddr) -> IpAddr {
     match address.to_canonical() {
         IpAddr::V6(v6) => {
             let mut segments = v6.segments();

@@ -68,7 +68,7 @@ pub async fn enrol(
         .signin
         .attempt(&username, address)
         .await
-        .inspect_err(|_| crate::telemetry::signin_limited(&username, address))?;
+        .inspect_err(|e| crate::telemetry::signin_limited(&username, address, e.reason))?;
     let enrolment = blocking(move || {
         db.enrol(&request.username, &request.password, &request.device_name, &request.actor, now_ms())
     })

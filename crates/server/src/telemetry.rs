@@ -23,6 +23,7 @@ pub const CHANGES: &str = "cd4mm_changes_total";
 pub const ENROLMENTS: &str = "cd4mm_enrolments_total";
 pub const BROWSER_SESSIONS: &str = "cd4mm_browser_sessions_started_total";
 pub const SIGNIN_FAILURES: &str = "cd4mm_signin_failures_total";
+pub const CONNECTIONS_REFUSED: &str = "cd4mm_connections_refused_total";
 pub const EVENT_STREAMS: &str = "cd4mm_event_streams";
 pub const DATABASE_BYTES: &str = "cd4mm_database_bytes";
 pub const FACTS_BACKLOG: &str = "cd4mm_facts_backlog";
@@ -79,18 +80,27 @@ pub fn signin_failed(username: &str, client: Option<std::net::IpAddr>, error: &A
     }
 }
 
-/// A sign-in turned away for coming too often, before its password was checked.
-pub fn signin_limited(username: &str, client: Option<std::net::IpAddr>) {
-    metrics::counter!(SIGNIN_FAILURES, "reason" => "too_many_attempts").increment(1);
-    log_refused(username, client, "too_many_attempts");
+/// A sign-in turned away before its password was checked: too many
+/// attempts, or too many password checks waiting (`busy`).
+pub fn signin_limited(username: &str, client: Option<std::net::IpAddr>, reason: &'static str) {
+    metrics::counter!(SIGNIN_FAILURES, "reason" => reason).increment(1);
+    log_refused(username, client, reason);
 }
 
 fn log_refused(username: &str, client: Option<std::net::IpAddr>, reason: &str) {
     // Debug-quoted and cut: a name is the client's text, and must not write
-    // lines of its own into the log.
-    let user: String = username.chars().take(64).collect();
+    // lines of its own into the log. A cut name ends in "…".
+    let mut user: String = username.chars().take(64).collect();
+    if user.len() < username.len() {
+        user.push('…');
+    }
     let client = client.map_or_else(|| "unknown".to_owned(), |c| c.to_string());
     tracing::warn!(user = ?user, %client, reason, "sign-in refused");
+}
+
+/// A connection closed at once: its address held all the connections it may.
+pub fn connection_refused() {
+    metrics::counter!(CONNECTIONS_REFUSED).increment(1);
 }
 
 pub fn enrolled() {

@@ -7,11 +7,13 @@
 //! that connects and says nothing (or a slow link mid-handshake) never holds
 //! up the next connection.
 
+use crate::connections::{Guarded, Watched};
+use axum::serve::Listener;
 use std::net::SocketAddr;
 use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
-use tokio::net::{TcpListener, TcpStream};
+use tokio::net::TcpStream;
 use tokio::sync::mpsc;
 use tokio_rustls::TlsAcceptor;
 use tokio_rustls::rustls::{self, pki_types};
@@ -48,27 +50,19 @@ pub fn server_config(cert: &Path, key: &Path) -> Result<Arc<rustls::ServerConfig
 /// A listener whose connections have completed a TLS handshake.
 #[derive(Debug)]
 pub struct TlsListener {
-    ready: mpsc::Receiver<(TlsStream<TcpStream>, SocketAddr)>,
-    local: SocketAddr,
+    ready: mpsc::Receiver<(TlsStream<Watched<TcpStream>>, SocketAddr)>,
+    local: std::io::Result<SocketAddr>,
 }
 
 impl TlsListener {
     /// Accept on `tcp`, handshaking with `config`. Call from within a Tokio runtime.
-    pub fn new(tcp: TcpListener, config: Arc<rustls::ServerConfig>) -> std::io::Result<TlsListener> {
-        let local = tcp.local_addr()?;
+    pub fn new(mut tcp: Guarded, config: Arc<rustls::ServerConfig>) -> TlsListener {
+        let local = tcp.local_addr();
         let (tx, ready) = mpsc::channel(READY_QUEUE);
         let acceptor = TlsAcceptor::from(config);
         tokio::spawn(async move {
             loop {
-                let (stream, addr) = match tcp.accept().await {
-                    Ok(accepted) => accepted,
-                    Err(e) => {
-                        // Out of file descriptors and the like: wait, as axum does.
-                        tracing::warn!(error = %e, "accept failed");
-                        tokio::time::sleep(Duration::from_millis(100)).await;
-                        continue;
-                    }
-                };
+                let (stream, addr) = tcp.accept().await;
                 if tx.is_closed() {
                     return; // the server stopped
                 }
@@ -86,12 +80,12 @@ impl TlsListener {
                 });
             }
         });
-        Ok(TlsListener { ready, local })
+        TlsListener { ready, local }
     }
 }
 
 impl axum::serve::Listener for TlsListener {
-    type Io = TlsStream<TcpStream>;
+    type Io = TlsStream<Watched<TcpStream>>;
     type Addr = SocketAddr;
 
     async fn accept(&mut self) -> (Self::Io, Self::Addr) {
@@ -103,6 +97,6 @@ impl axum::serve::Listener for TlsListener {
     }
 
     fn local_addr(&self) -> std::io::Result<SocketAddr> {
-        Ok(self.local)
+        self.local.as_ref().copied().map_err(|e| std::io::Error::new(e.kind(), e.to_string()))
     }
 }

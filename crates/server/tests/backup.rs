@@ -200,6 +200,9 @@ fn backup_and_restore_refuse_what_would_lose_data() {
 
     let backup = elsewhere.path().join("good.backup");
     assert!(admin(&settings, &["backup", &text(&backup)]).contains("saved to"));
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(&backup).expect("the backup").permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600, "a backup holds password hashes: its owner's only");
 
     // A database in use (a copy of a live file, say): its latest writes are
     // in the log beside it, which a restore of the file alone would lose.
@@ -211,7 +214,20 @@ fn backup_and_restore_refuse_what_would_lose_data() {
     writer.execute("INSERT INTO meta (key, value) VALUES ('written', 'late')", []).expect("a late write");
     let (ok, said) = admin_try(&settings, &["restore", &text(&live)]);
     assert!(!ok && said.contains("write-ahead log"), "{said}");
+    // Through a link too: SQLite would read the log beside the linked file.
+    let linked = elsewhere.path().join("linked.sqlite3");
+    std::os::unix::fs::symlink(&live, &linked).expect("a link");
+    let (ok, said) = admin_try(&settings, &["restore", &text(&linked)]);
+    assert!(!ok && said.contains("write-ahead log"), "through a link: {said}");
     drop(writer);
+
+    // A backup missing a table passes every other check, migrates, and then
+    // would fail the first request that needs the table: refused.
+    let partial = elsewhere.path().join("partial.backup");
+    std::fs::copy(&backup, &partial).expect("a copy");
+    rusqlite::Connection::open(&partial).expect("open").execute_batch("DROP TABLE audit").expect("a table dropped");
+    let (ok, said) = admin_try(&settings, &["restore", &text(&partial)]);
+    assert!(!ok && said.contains("lacks the table audit") && said.contains("nothing was changed"), "{said}");
 
     // A backup that passes for one but cannot be migrated (its version says
     // older than its tables are): refused before anything is replaced.

@@ -44,6 +44,30 @@ impl Sqlite {
     }
 }
 
+/// A database's tables and their columns.
+pub(crate) type Layout = std::collections::BTreeMap<String, std::collections::BTreeSet<String>>;
+
+/// The tables (SQLite's own left out) and columns of the database `conn` reads.
+pub(crate) fn layout(conn: &Connection) -> rusqlite::Result<Layout> {
+    let mut tables =
+        conn.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")?;
+    let names = tables.query_map([], |r| r.get::<_, String>(0))?.collect::<rusqlite::Result<Vec<_>>>()?;
+    let mut layout = Layout::new();
+    for name in names {
+        let mut info = conn.prepare("SELECT name FROM pragma_table_info(?1)")?;
+        let columns = info.query_map([&name], |r| r.get::<_, String>(0))?.collect::<rusqlite::Result<_>>()?;
+        layout.insert(name, columns);
+    }
+    Ok(layout)
+}
+
+/// The layout of a new database of this version (every migration run, in memory).
+pub(crate) fn new_layout() -> Result<Layout, String> {
+    let mut conn = Connection::open_in_memory().map_err(|e| e.to_string())?;
+    migrate::run(&mut Schema(&mut conn), "a new database")?;
+    layout(&conn).map_err(|e| e.to_string())
+}
+
 /// The schema version, in SQLite's `user_version`.
 struct Schema<'a>(&'a mut Connection);
 
