@@ -49,34 +49,61 @@ pub fn backup(config: &Config, file: &Path) -> Result<String, String> {
             return Err(format!("{} is a name the server keeps for its own files: choose another", file.display()));
         }
     }
-    // The file is created here, new (`O_EXCL`: never through a link, never
-    // over a file planted at the name since the check above), readable by
-    // its owner only, since a backup holds the accounts' password hashes;
-    // the tools then write into it.
-    std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(file).map_err(|e| match e.kind() {
-        std::io::ErrorKind::AlreadyExists => {
-            format!("{} exists already: choose a new file name (a backup never overwrites)", file.display())
+    // Written first into a folder of its own beside the destination (only
+    // this user may enter it, so nobody can swap what is written there),
+    // readable by its owner only since a backup holds the accounts' password
+    // hashes, and then given its name.
+    let scratch = tempfile::Builder::new()
+        .prefix(".cd4mm-backup-")
+        .tempdir_in(folder)
+        .map_err(|e| format!("cannot write in {}: {e}", folder.display()))?;
+    let written = scratch.path().join("backup");
+    std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(&written)
+        .map_err(|e| format!("cannot write in {}: {e}", folder.display()))?;
+    let what = match &config.database {
+        Some(url) => {
+            pg_tool("pg_dump", &["--format=custom", "--no-owner", "--file", &path_text(&written)?, url])?;
+            "PostgreSQL database"
         }
-        _ => format!("cannot create {}: {e}", file.display()),
-    })?;
-    let written = match &config.database {
-        Some(url) => pg_tool("pg_dump", &["--format=custom", "--no-owner", "--file", &path_text(file)?, url])
-            .map(|()| format!("PostgreSQL database saved to {} ({})", file.display(), size(file))),
-        None => vacuum_into(&source, file).map(|()| {
-            format!(
-                "database saved to {} ({}); it restores with `cd4mm-server restore FILE`",
-                file.display(),
-                size(file)
-            )
-        }),
+        None => {
+            vacuum_into(&source, &written)?;
+            "database"
+        }
     };
-    if written.is_err() {
-        let _ = std::fs::remove_file(file);
-    }
-    written
+    name_it(&written, file)?;
+    let restores = if config.database.is_none() { "; it restores with `cd4mm-server restore FILE`" } else { "" };
+    Ok(format!("{what} saved to {} ({}){restores}", file.display(), size(file)))
 }
 
-/// SQLite's consistent copy of `source` into the empty `file`, checked.
+/// Give the finished backup `written` the name `file`, never over anything
+/// found there: a hard link (`link` neither follows a link put at the name
+/// nor replaces a file) or, where the file system has none (a USB stick's
+/// FAT), a new file (`O_EXCL`) the backup is copied into through its handle.
+fn name_it(written: &Path, file: &Path) -> Result<(), String> {
+    let exists = || format!("{} exists already: choose a new file name (a backup never overwrites)", file.display());
+    match std::fs::hard_link(written, file) {
+        Ok(()) => return Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => return Err(exists()),
+        Err(_) => {}
+    }
+    let mut copy =
+        std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(file).map_err(|e| {
+            match e.kind() {
+                std::io::ErrorKind::AlreadyExists => exists(),
+                _ => format!("cannot create {}: {e}", file.display()),
+            }
+        })?;
+    let mut from = std::fs::File::open(written).map_err(|e| e.to_string())?;
+    std::io::copy(&mut from, &mut copy)
+        .and_then(|_| copy.sync_all())
+        .map_err(|e| format!("cannot write {}: {e} (a part may be left there: delete it)", file.display()))
+}
+
+/// SQLite's consistent copy of `source` into the new, empty `file`, checked.
 fn vacuum_into(source: &Path, file: &Path) -> Result<(), String> {
     let conn = rusqlite::Connection::open_with_flags(source, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
         .map_err(|e| format!("cannot open {}: {e}", source.display()))?;
@@ -124,17 +151,24 @@ pub fn restore(config: &Config, file: &Path) -> Result<String, String> {
         // disk leaves the old database whole. The old one is kept aside
         // (with its write-ahead log, should a crash have left one).
         let incoming = target.with_extension("sqlite3.restoring");
-        std::fs::copy(file, &incoming).map_err(|e| format!("cannot copy the backup: {e}"))?;
-        // Brought up to this version before it replaces anything: a backup
-        // this build cannot migrate leaves the server as it was.
-        let brought_up = crate::storage::sqlite::Sqlite::open(&incoming)
-            .map(drop)
-            .map_err(|e| format!("{} cannot be brought up to this version ({e})", file.display()))
-            .and_then(|()| lacks(&incoming).map_err(|lack| format!("{} lacks {lack}", file.display())));
-        if let Err(e) = brought_up {
+        // A log left by an earlier restore cut short would be read into this one.
+        let clear = || {
             for leftover in [incoming.clone(), side(&incoming, "-wal"), side(&incoming, "-shm")] {
                 let _ = std::fs::remove_file(leftover);
             }
+        };
+        clear();
+        std::fs::copy(file, &incoming).map_err(|e| format!("cannot copy the backup: {e}"))?;
+        // Brought up to this version, and found to be made as a new database
+        // is, before it replaces anything: a backup this build cannot
+        // migrate, or one missing a table or holding a trigger of its own,
+        // leaves the server as it was.
+        let brought_up = crate::storage::sqlite::Sqlite::open(&incoming)
+            .map(drop)
+            .map_err(|e| format!("{} cannot be brought up to this version ({e})", file.display()))
+            .and_then(|()| made_as_new(&incoming).map_err(|odd| format!("{} {odd}", file.display())));
+        if let Err(e) = brought_up {
+            clear();
             return Err(format!("{e}: it is not a whole backup of this server; nothing was changed"));
         }
         let aside = target.with_extension(format!("sqlite3.before-restore-{}", crate::now_ms()));
@@ -202,29 +236,34 @@ fn check_ours(file: &Path) -> Result<(), String> {
     Ok(())
 }
 
-/// What the database at `file` lacks of the tables and columns a new one of
-/// this version has (an error naming the first few), checked after its
-/// migrations ran: a backup missing a table passes for one until the
-/// server first needs that table.
-fn lacks(file: &Path) -> Result<(), String> {
-    let conn = rusqlite::Connection::open_with_flags(file, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
-        .map_err(|e| e.to_string())?;
+/// Whether the database at `file` is made exactly as a new one of this
+/// version is (every table, index, view and trigger, by the SQL that made
+/// it): an error naming the first few differences otherwise. A table
+/// missing, a column of another type, a constraint or index dropped, a
+/// trigger added: each would break the server, or quietly change what it
+/// does, only once it serves. Then the file is left without a write-ahead
+/// log, whole in itself, to be renamed into place.
+fn made_as_new(file: &Path) -> Result<(), String> {
+    let conn = rusqlite::Connection::open(file).map_err(|e| e.to_string())?;
     let have = crate::storage::sqlite::layout(&conn).map_err(|e| e.to_string())?;
-    let missing: Vec<String> = crate::storage::sqlite::new_layout()?
-        .into_iter()
-        .flat_map(|(table, columns)| match have.get(&table) {
-            None => vec![format!("the table {table}")],
-            Some(present) => columns
-                .into_iter()
-                .filter(|c| !present.contains(c))
-                .map(|c| format!("the column {table}.{c}"))
-                .collect(),
+    let new = crate::storage::sqlite::new_layout()?;
+    let mut odd: Vec<String> = new
+        .iter()
+        .filter_map(|(part @ (kind, name), sql)| match have.get(part) {
+            None => Some(format!("lacks the {kind} {name}")),
+            Some(made) if made != sql => Some(format!("has the {kind} {name} made otherwise")),
+            Some(_) => None,
         })
         .collect();
-    match missing.len() {
-        0 => Ok(()),
-        n if n > 3 => Err(format!("{} and {} more", missing[..3].join(", "), n - 3)),
-        _ => Err(missing.join(", ")),
+    odd.extend(
+        have.keys()
+            .filter(|part| !new.contains_key(*part))
+            .map(|(kind, name)| format!("has a {kind} {name} of its own")),
+    );
+    match odd.len() {
+        0 => conn.query_row("PRAGMA journal_mode = DELETE", [], |_| Ok(())).map_err(|e| e.to_string()),
+        n if n > 3 => Err(format!("{} and {} more differences", odd[..3].join(", "), n - 3)),
+        _ => Err(odd.join(", ")),
     }
 }
 

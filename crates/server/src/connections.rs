@@ -1,7 +1,8 @@
 //! The server's sockets, kept from one client's hands: at most
 //! [`PER_ADDRESS`] connections open at once from one address (IPv6 by its
 //! /64, as the sign-in limits count), and a connection on which nothing
-//! moves either way for [`IDLE`] is closed. Without them, a client that
+//! moves for [`IDLE`] is closed (the server writing, or the client sending
+//! at least [`TRICKLE`] bytes, is moving). Without them, a client that
 //! opens connections and says nothing, or sends a request's headers a byte
 //! a minute, holds sockets until the server has no file left to accept a
 //! real user's (the red team stalled it so with 20,000).
@@ -26,8 +27,14 @@ use tokio::time::{Instant, Sleep};
 /// Connections one address may hold open at once (a browser opens six or
 /// so; an office behind one NAT address, a few dozen people).
 pub const PER_ADDRESS: usize = 256;
-/// A connection on which nothing was read or written this long is closed.
+/// A connection on which the server wrote nothing, and read less than
+/// [`TRICKLE`], this long is closed.
 pub const IDLE: Duration = Duration::from_secs(120);
+/// Bytes a client must send to count as moving when the server writes
+/// nothing: a request's headers or a body on the slowest link arrive far
+/// faster, while a client trickling a byte a minute to hold the connection
+/// (slowloris) never gets there.
+pub const TRICKLE: usize = 1024;
 
 type Counts = Arc<Mutex<HashMap<IpAddr, usize>>>;
 
@@ -129,16 +136,26 @@ pub struct Watched<T> {
     io: T,
     idle: Duration,
     deadline: Pin<Box<Sleep>>,
+    /// Bytes read since the connection last moved.
+    trickled: usize,
     _slot: Slot,
 }
 
 impl<T> Watched<T> {
     fn new(io: T, idle: Duration, slot: Slot) -> Watched<T> {
-        Watched { io, idle, deadline: Box::pin(tokio::time::sleep(idle)), _slot: slot }
+        Watched { io, idle, deadline: Box::pin(tokio::time::sleep(idle)), trickled: 0, _slot: slot }
     }
 
     fn moved(&mut self) {
+        self.trickled = 0;
         self.deadline.as_mut().reset(Instant::now() + self.idle);
+    }
+
+    fn count_read(&mut self, bytes: usize) {
+        self.trickled += bytes;
+        if self.trickled >= TRICKLE {
+            self.moved();
+        }
     }
 
     /// While the connection waits: an error once its idle time is up.
@@ -157,11 +174,11 @@ impl<T: AsyncRead + Unpin> AsyncRead for Watched<T> {
     fn poll_read(mut self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &mut ReadBuf<'_>) -> Poll<std::io::Result<()>> {
         let before = buf.filled().len();
         match Pin::new(&mut self.io).poll_read(cx, buf) {
-            Poll::Ready(Ok(())) if buf.filled().len() > before => {
-                self.moved();
+            Poll::Ready(Ok(())) => {
+                self.count_read(buf.filled().len() - before);
                 Poll::Ready(Ok(()))
             }
-            Poll::Ready(done) => Poll::Ready(done),
+            Poll::Ready(Err(e)) => Poll::Ready(Err(e)),
             Poll::Pending => self.expired(cx),
         }
     }
@@ -275,12 +292,16 @@ mod tests {
         }
         let mut fourth = TcpStream::connect(address).await.expect("the kernel accepts");
         assert!(closed(&mut fourth, 500).await, "the fourth connection is closed at once");
-        // One that keeps sending is kept; the silent ones are closed.
+        // One that keeps sending is kept; one trickling a byte at a time
+        // (slowloris) is closed like a silent one.
         let mut busy = held.pop().expect("one");
+        let mut trickling = held.pop().expect("another");
         for _ in 0..6 {
             tokio::time::sleep(Duration::from_millis(150)).await;
-            busy.write_all(b"G").await.expect("the busy one stays open");
+            busy.write_all(&[b'G'; TRICKLE]).await.expect("the busy one stays open");
+            let _ = trickling.write_all(b"G").await;
         }
+        assert!(closed(&mut trickling, 500).await, "a trickling connection is closed");
         for silent in &mut held {
             assert!(closed(silent, 500).await, "an idle connection is closed");
         }

@@ -228,6 +228,23 @@ fn backup_and_restore_refuse_what_would_lose_data() {
     rusqlite::Connection::open(&partial).expect("open").execute_batch("DROP TABLE audit").expect("a table dropped");
     let (ok, said) = admin_try(&settings, &["restore", &text(&partial)]);
     assert!(!ok && said.contains("lacks the table audit") && said.contains("nothing was changed"), "{said}");
+    // Nor one made otherwise: a trigger of its own (one that would keep the
+    // old epoch, so devices never send again what the backup lacks), or a
+    // column the server reads as a number holding text.
+    for (name, change, says) in [
+        (
+            "trigger.backup",
+            "CREATE TRIGGER keep_epoch BEFORE UPDATE ON meta BEGIN SELECT RAISE(IGNORE); END",
+            "has a trigger keep_epoch of its own",
+        ),
+        ("typed.backup", "ALTER TABLE audit ADD COLUMN extra TEXT", "has the table audit made otherwise"),
+    ] {
+        let odd = elsewhere.path().join(name);
+        std::fs::copy(&backup, &odd).expect("a copy");
+        rusqlite::Connection::open(&odd).expect("open").execute_batch(change).expect("changed");
+        let (ok, said) = admin_try(&settings, &["restore", &text(&odd)]);
+        assert!(!ok && said.contains(says) && said.contains("nothing was changed"), "{said}");
+    }
 
     // A backup that passes for one but cannot be migrated (its version says
     // older than its tables are): refused before anything is replaced.
@@ -248,7 +265,14 @@ fn backup_and_restore_refuse_what_would_lose_data() {
     let server = Server::start(&settings, &[]);
     server.stop("INT");
 
-    // A good one: the message says where the database before it is kept.
+    // A good one: the message says where the database before it is kept,
+    // and nothing of the copy is left beside the database.
     let said = admin(&settings, &["restore", &text(&backup)]);
     assert!(said.contains("kept as") && said.contains("before-restore"), "{said}");
+    let left: Vec<_> = std::fs::read_dir(data.path())
+        .expect("list")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains("restoring"))
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
 }

@@ -44,21 +44,15 @@ impl Sqlite {
     }
 }
 
-/// A database's tables and their columns.
-pub(crate) type Layout = std::collections::BTreeMap<String, std::collections::BTreeSet<String>>;
+/// A database's parts (type and name: `table users`, `trigger …`) and the
+/// SQL that made each, as SQLite keeps them (its own left out).
+pub(crate) type Layout = std::collections::BTreeMap<(String, String), Option<String>>;
 
-/// The tables (SQLite's own left out) and columns of the database `conn` reads.
+/// The parts of the database `conn` reads.
 pub(crate) fn layout(conn: &Connection) -> rusqlite::Result<Layout> {
-    let mut tables =
-        conn.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")?;
-    let names = tables.query_map([], |r| r.get::<_, String>(0))?.collect::<rusqlite::Result<Vec<_>>>()?;
-    let mut layout = Layout::new();
-    for name in names {
-        let mut info = conn.prepare("SELECT name FROM pragma_table_info(?1)")?;
-        let columns = info.query_map([&name], |r| r.get::<_, String>(0))?.collect::<rusqlite::Result<_>>()?;
-        layout.insert(name, columns);
-    }
-    Ok(layout)
+    let mut parts =
+        conn.prepare("SELECT type, name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite\\_%' ESCAPE '\\'")?;
+    parts.query_map([], |r| Ok(((r.get(0)?, r.get(1)?), r.get(2)?)))?.collect()
 }
 
 /// The layout of a new database of this version (every migration run, in memory).
