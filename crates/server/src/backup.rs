@@ -53,8 +53,11 @@ pub fn backup(config: &Config, file: &Path) -> Result<String, String> {
     // this user may enter it, so nobody can swap what is written there),
     // readable by its owner only since a backup holds the accounts' password
     // hashes, and then given its name.
+    use std::os::unix::fs::PermissionsExt;
     let scratch = tempfile::Builder::new()
         .prefix(".cd4mm-backup-")
+        // 0700 whatever the umask (which only takes bits away).
+        .permissions(std::fs::Permissions::from_mode(0o700))
         .tempdir_in(folder)
         .map_err(|e| format!("cannot write in {}: {e}", folder.display()))?;
     let written = scratch.path().join("backup");
@@ -153,12 +156,17 @@ pub fn restore(config: &Config, file: &Path) -> Result<String, String> {
         let incoming = target.with_extension("sqlite3.restoring");
         // A log left by an earlier restore cut short would be read into this one.
         let clear = || {
-            for leftover in [incoming.clone(), side(&incoming, "-wal"), side(&incoming, "-shm")] {
+            for suffix in ["", "-wal", "-shm", "-journal"] {
+                let leftover = side(&incoming, suffix);
                 let _ = std::fs::remove_file(leftover);
             }
         };
         clear();
         std::fs::copy(file, &incoming).map_err(|e| format!("cannot copy the backup: {e}"))?;
+        // The database is the server's alone, whatever the backup's mode was.
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&incoming, std::fs::Permissions::from_mode(0o600))
+            .map_err(|e| format!("cannot copy the backup: {e}"))?;
         // Brought up to this version, and found to be made as a new database
         // is, before it replaces anything: a backup this build cannot
         // migrate, or one missing a table or holding a trigger of its own,
@@ -245,6 +253,11 @@ fn check_ours(file: &Path) -> Result<(), String> {
 /// log, whole in itself, to be renamed into place.
 fn made_as_new(file: &Path) -> Result<(), String> {
     let conn = rusqlite::Connection::open(file).map_err(|e| e.to_string())?;
+    // Checked again once migrated: the copy, not only the file it came from.
+    let verdict: String = conn.query_row("PRAGMA integrity_check", [], |row| row.get(0)).map_err(|e| e.to_string())?;
+    if verdict != "ok" {
+        return Err(format!("is damaged once copied ({verdict})"));
+    }
     let have = crate::storage::sqlite::layout(&conn).map_err(|e| e.to_string())?;
     let new = crate::storage::sqlite::new_layout()?;
     let mut odd: Vec<String> = new

@@ -266,8 +266,14 @@ fn backup_and_restore_refuse_what_would_lose_data() {
     server.stop("INT");
 
     // A good one: the message says where the database before it is kept,
-    // and nothing of the copy is left beside the database.
+    // and nothing of the copy is left beside the database (a journal left
+    // by an earlier restore cut short is not read into this one). The
+    // database is the server's alone, whatever the backup's mode.
+    std::fs::write(data.path().join("cd4mm-server.sqlite3.restoring-journal"), b"left by a crash").expect("a journal");
+    std::fs::set_permissions(&backup, std::fs::Permissions::from_mode(0o644)).expect("chmod");
     let said = admin(&settings, &["restore", &text(&backup)]);
+    let mode = std::fs::metadata(data.path().join("cd4mm-server.sqlite3")).expect("the database").permissions().mode();
+    assert_eq!(mode & 0o777, 0o600);
     assert!(said.contains("kept as") && said.contains("before-restore"), "{said}");
     let left: Vec<_> = std::fs::read_dir(data.path())
         .expect("list")
