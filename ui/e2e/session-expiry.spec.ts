@@ -4,7 +4,7 @@
  * kept, the sign-in form says so in plain words, and the edit is sent once
  * the same user signs in again, never under someone else's name.
  */
-import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
+import { expect, test, type APIRequestContext, type Page, type Route } from '@playwright/test';
 import { apiLogin, base, PASSWORD, settled, signedIn, submitSignIn } from './helpers';
 
 const CONTEXT = 'Context of the engagement';
@@ -18,6 +18,28 @@ async function pageSession(page: Page): Promise<{ token: string; device_id: stri
 
 function login(request: APIRequestContext, username: string): Promise<string> {
   return apiLogin(request, username);
+}
+
+/**
+ * Hold the page's requests to the server, its edits aside, until the returned
+ * function lets them go. The app learns on its own that a session ended (a
+ * reading every 30 s, coming back to the window): held, it cannot learn it
+ * before the test has typed, whatever the timing of the machine.
+ */
+async function holdReadings(page: Page): Promise<() => Promise<void>> {
+  const held: Route[] = [];
+  let holding = true;
+  await page.route('**/api/**', (route) => {
+    const body = route.request().postData() ?? '';
+    const edit = body.includes('"command":"edit_document"');
+    if (holding && !edit) held.push(route);
+    else void route.continue();
+  });
+  return async () => {
+    holding = false;
+    for (const route of held.splice(0)) await route.continue();
+    await page.unroute('**/api/**');
+  };
 }
 
 async function signInAgain(page: Page, username: string) {
@@ -38,15 +60,18 @@ test('an edit typed after the session ended elsewhere is kept and sent after sig
 
   // The same user signs this browser session out from elsewhere.
   const { token } = await pageSession(page);
+  const release = await holdReadings(page);
   const logout = await request.post(`${base()}/api/logout`, { headers: { authorization: `Bearer ${token}` } });
   expect(logout.status()).toBe(204);
 
   const typed = 'Typed after the session had ended on the server.';
   await context.fill(typed);
-  // Leaving the field sends it; the app may have turned to the sign-in form
-  // already (it learns of the ended session on its own too), and the field
-  // gives what was typed to the outbox as it goes.
-  await page.keyboard.press('Tab');
+  // Before the field sends it, the app learns on its own that the session
+  // ended (coming back to the window reads the documents again) and turns to
+  // the sign-in form: the field, taken away, hands what it held to the
+  // outbox, as the edit of the user whose session ended.
+  await release();
+  await page.evaluate(() => window.dispatchEvent(new Event('focus')));
 
   // The sign-in form, saying what happened and that nothing is lost.
   await expect(page.getByRole('heading', { name: 'Sign in' })).toBeVisible();
@@ -86,6 +111,7 @@ test('an edit kept from an ended session is never sent as another user who signs
 
   // Revoked from "My devices" in another session of the same user.
   const { device_id } = await pageSession(page);
+  const release = await holdReadings(page);
   const other = await login(request, 'officer');
   const revoke = await request.post(`${base()}/api/devices/revoke`, {
     headers: { authorization: `Bearer ${other}` },
@@ -97,6 +123,7 @@ test('an edit kept from an ended session is never sent as another user who signs
   await context.fill(typed);
   await context.blur();
   await expect(page.getByTestId('session-ended')).toContainText('Your session has ended.');
+  await release();
 
   // A colleague signs in in the same window: the officer's edit waits aside.
   await signInAgain(page, 'counterpart');
@@ -134,10 +161,12 @@ test('edits of an ended session may be discarded by the next user', async ({ bro
   const before = await context.inputValue();
 
   const { token } = await pageSession(page);
+  const release = await holdReadings(page);
   await request.post(`${base()}/api/logout`, { headers: { authorization: `Bearer ${token}` } });
   await context.fill('Never to be sent.');
   await context.blur();
   await expect(page.getByTestId('session-ended')).toBeVisible();
+  await release();
 
   await signInAgain(page, 'regional');
   const aside = page.getByTestId('others-unsent');

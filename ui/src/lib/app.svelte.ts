@@ -69,7 +69,8 @@ export class AppState {
       this.api,
       this.outbox,
       (e) => this.report(e),
-      () => this.session?.username ?? null,
+      () => this.session?.username ?? this.endedFor,
+      () => this.session !== null,
     );
   }
 

@@ -50,7 +50,7 @@ export class Doc {
     readonly id: string,
     private outbox: Outbox,
     private onError: (e: CommandError) => void,
-    /** Who is signed in: the author of the edits made now. */
+    /** Whose the edits made now are (see `DocRegistry`). */
     private user: () => string | null = () => null,
     /** Send the outbox (a browser's edits all go through it, in order). */
     private flush: () => Promise<void> = async () => {},
@@ -264,13 +264,21 @@ export class DocRegistry {
     private api: Api,
     private outbox: Outbox,
     private onError: (e: CommandError) => void,
+    /**
+     * Whose the edits made now are: the user signed in, or the one whose
+     * session just ended under their typing (a field the sign-in form takes
+     * away hands over what it held): it waits for them, never for nobody.
+     */
     private user: () => string | null = () => null,
+    /** Whether a session is open to send with (none once it ended: the edit just waits). */
+    private signedIn: () => boolean = () => true,
   ) {}
 
   open(id: string): Doc {
     let doc = this.docs.get(id);
     if (!doc) {
-      doc = new Doc(this.api, id, this.outbox, this.onError, this.user, () => this.flushOutbox(this.user()));
+      const send = () => (this.signedIn() ? this.flushOutbox(this.user()) : Promise.resolve());
+      doc = new Doc(this.api, id, this.outbox, this.onError, this.user, send);
       this.docs.set(id, doc);
       doc.ready = doc.load();
     }

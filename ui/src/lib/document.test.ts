@@ -13,6 +13,8 @@ function fakeApi() {
     online: true,
     edits: [] as Edit[],
     madeOn: [] as string[][],
+    /** Edits asked of the server, taken or not. */
+    asked: 0,
   };
   const snapshot = (): Snapshot =>
     ({ value: structuredClone(state.value), conflicts: [], read_only: null, heads: [`h${state.edits.length}`] }) as unknown as Snapshot;
@@ -27,6 +29,7 @@ function fakeApi() {
       return { snapshot: snapshot(), asOf: null };
     },
     async edit(_doc: string, edit: Edit, madeOn: string[]) {
+      state.asked += 1;
       check();
       state.edits.push(edit);
       state.madeOn.push(madeOn);
@@ -107,6 +110,43 @@ describe('an edit made as the session ends', () => {
     expect(state.edits.map((e) => e.op === 'set' && e.path)).toEqual(['objective', 'title']);
     expect(outbox.items).toEqual([]);
     expect(docs.open('plan').get('objective')).toBe('typed after the session ended');
+  });
+
+  it('handed over after the app learned the session ended is its author’s, and waits without being sent', async () => {
+    const { api, state } = fakeApi();
+    const outbox = new Outbox();
+    // As the app does: the author of an edit is whoever is signed in, or the
+    // one whose session just ended (see `App.report`).
+    let session: string | null = 'officer';
+    let endedFor: string | null = null;
+    const docs = new DocRegistry(
+      api,
+      outbox,
+      (e) => {
+        if (e.unauthorised && session) [endedFor, session] = [session, null];
+      },
+      () => session ?? endedFor,
+      () => session !== null,
+    );
+    const doc = docs.open('plan');
+    await doc.ready;
+
+    // The app learns on its own that the session ended (a reading fails)...
+    state.signedIn = false;
+    await docs.open('other').ready;
+    expect([session, endedFor]).toEqual([null, 'officer']);
+    // ...and the field it takes away hands over what was typed in its last second.
+    await doc.set('objective', 'typed in the last second');
+    expect(outbox.items.map((u) => u.user)).toEqual(['officer']);
+    expect(state.asked, 'nothing is sent without a session').toBe(0);
+
+    // The author signs in again: it goes out as them.
+    state.signedIn = true;
+    [session, endedFor] = ['officer', null];
+    docs.clear();
+    await docs.flushOutbox('officer');
+    expect(state.edits.map((e) => e.op === 'set' && e.value)).toEqual(['typed in the last second']);
+    expect(outbox.items).toEqual([]);
   });
 
   it('that fails to load for an ended session says so for the whole screen', async () => {
