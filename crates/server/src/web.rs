@@ -170,27 +170,29 @@ fn brotli(raw: &[u8]) -> Option<Vec<u8>> {
     Some(out)
 }
 
-/// The best encoding `Accept-Encoding` allows (`q=0` refuses one).
+/// The best encoding `Accept-Encoding` allows.
 fn accepted(headers: &HeaderMap) -> Encoding {
-    let mut best = Encoding::Identity;
-    for value in headers.get_all(header::ACCEPT_ENCODING).iter().filter_map(|v| v.to_str().ok()) {
-        for part in value.split(',') {
+    if allows(headers, "br") {
+        Encoding::Brotli
+    } else if allows(headers, "gzip") {
+        Encoding::Gzip
+    } else {
+        Encoding::Identity
+    }
+}
+
+/// Whether `Accept-Encoding` allows the content coding `name` (`q=0` refuses it).
+pub(crate) fn allows(headers: &HeaderMap, name: &str) -> bool {
+    headers.get_all(header::ACCEPT_ENCODING).iter().filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(',')).any(
+        |part| {
             let mut pieces = part.split(';').map(str::trim);
-            let name = pieces.next().unwrap_or_default();
+            let coding = pieces.next().unwrap_or_default();
             let weight = pieces
                 .find_map(|p| p.strip_prefix("q=").map(|q| q.trim().parse::<f32>().unwrap_or(0.0)))
                 .unwrap_or(1.0);
-            if weight <= 0.0 {
-                continue;
-            }
-            if name.eq_ignore_ascii_case("br") {
-                best = Encoding::Brotli;
-            } else if name.eq_ignore_ascii_case("gzip") && best == Encoding::Identity {
-                best = Encoding::Gzip;
-            }
-        }
-    }
-    best
+            coding.eq_ignore_ascii_case(name) && weight > 0.0
+        },
+    )
 }
 
 /// Whether `If-None-Match` names this representation.

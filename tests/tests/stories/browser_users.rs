@@ -262,6 +262,65 @@ async fn story(backend: Backend) {
     server.stop().await;
 }
 
+/// A browser's readings travel gzipped when it takes gzip (a phone keeping a
+/// workspace on a slow link), unpacked otherwise; what unpacks is the very
+/// reply, and a header saying anything else gets the reply as it is.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_browsers_readings_travel_packed() {
+    let server = TestServer::start_on(Backend::Sqlite).await;
+    server.member(WS, "officer", "editor");
+    let mut desk = device(&server, "officer").await;
+    desk.store.create("plan", WS, &plan(), 1).expect("plan");
+    desk.sync(&[WS]).await.expect("the desktop syncs");
+    let officer = Browser::login(&server.url, "officer", PASSWORD).await.expect("officer signs in");
+    let read = |accept: Option<&'static [u8]>, command: Value| {
+        let mut request =
+            officer.http.post(format!("{}/api/command", officer.url)).bearer_auth(&officer.token).json(&command);
+        if let Some(accept) = accept {
+            request =
+                request.header("accept-encoding", reqwest::header::HeaderValue::from_bytes(accept).expect("value"));
+        }
+        request.send()
+    };
+    // A plan with a long objective, as a real one's reading is (tens of kilobytes).
+    let statement = "Officials examine travel documents fairly and refer vulnerable migrants. ".repeat(60);
+    let edit = json!({"command": "edit_document", "id": "plan",
+        "edit": {"op": "set", "path": "objective/statement", "value": statement}});
+    assert_eq!(officer.call(edit).await.0, 200);
+    let plan_reading = json!({"command": "read_document", "id": "plan"});
+    let plain = read(None, plan_reading.clone()).await.expect("plain");
+    assert_eq!(plain.headers().get("content-encoding"), None);
+    let plain = plain.bytes().await.expect("body");
+    assert!(plain.len() > 1024, "a plan's reading is worth packing: {} bytes", plain.len());
+
+    for accept in [&b"gzip"[..], b"br, GZIP;q=0.5", b"deflate, gzip ; q=1"] {
+        let packed = read(Some(accept), plan_reading.clone()).await.expect("packed");
+        assert_eq!(packed.status().as_u16(), 200);
+        assert_eq!(packed.headers()["content-encoding"], "gzip", "{accept:?}");
+        assert_eq!(packed.headers()["vary"], "accept-encoding");
+        assert_eq!(packed.headers()["content-type"], "application/json");
+        let body = packed.bytes().await.expect("body");
+        assert!(body.len() * 4 < plain.len(), "{accept:?}: {} of {} bytes", body.len(), plain.len());
+        let mut unpacked = Vec::new();
+        std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(&body[..]), &mut unpacked).expect("gzip");
+        let (a, b): (Value, Value) =
+            (serde_json::from_slice(&unpacked).expect("json"), serde_json::from_slice(&plain).expect("json"));
+        assert_eq!(a, b, "the same reply once unpacked");
+    }
+    // Refused, misspelt, unreadable or unknown codings: the reply as it is.
+    for accept in [&b"gzip;q=0"[..], b"gzip;q=zero", b"gzipped", b"\xff\xfe gzip", b"br", b"identity", b"*"] {
+        let answer = read(Some(accept), plan_reading.clone()).await.expect("answer");
+        assert_eq!(answer.headers().get("content-encoding"), None, "{accept:?}");
+        let body: Value = answer.json().await.expect("json");
+        assert_eq!(body["data"]["value"], serde_json::from_slice::<Value>(&plain).expect("json")["data"]["value"]);
+    }
+    // A small reply is not worth the packing.
+    let small = read(Some(b"gzip"), json!({"command": "workspaces"})).await.expect("small");
+    assert_eq!(small.status().as_u16(), 200);
+    assert_eq!(small.headers().get("content-encoding"), None);
+    server.stop().await;
+}
+
 /// The server serves the built UI when told where it is, and nothing outside it.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_web_ui_is_served_from_its_directory() {
