@@ -182,3 +182,35 @@ test('edits of an ended session may be discarded by the next user', async ({ bro
   await page.goto(`${base()}/#/w/ghana-border/phase/1`);
   await expect(page.getByLabel(CONTEXT)).toHaveValue(before);
 });
+
+test('a tab left open as one user sends nothing as the user another tab signed in', async ({ browser }) => {
+  const officerTab = await signedIn(browser, 'officer');
+  await officerTab.goto(`${base()}/#/w/ghana-border/phase/1`);
+  const context = officerTab.getByLabel(CONTEXT);
+  await expect(context).toBeVisible();
+  await settled(officerTab);
+  const before = await context.inputValue();
+
+  // A second tab of the same browser: the officer signs out there, and a
+  // colleague signs in (one session per browser, shared by its tabs).
+  const other = await officerTab.context().newPage();
+  await other.goto(`${base()}/#/`);
+  await other.getByRole('button', { name: 'Sign out' }).click();
+  await signInAgain(other, 'counterpart');
+  await expect(other.getByRole('heading', { name: 'Your workspaces' })).toBeVisible();
+
+  // The first tab still shows the officer's page: what is typed there is
+  // the officer's, kept for them, and never sent under the colleague's name.
+  const typed = 'Typed in the tab the officer left open.';
+  await context.fill(typed);
+  await context.blur();
+  const said = officerTab.getByTestId('session-ended');
+  await expect(said).toContainText('Your session has ended.');
+  await expect(said).toContainText('your unsent edits (1)');
+  await expect(said).toContainText('as officer');
+
+  // The colleague's session goes on, and the server has the page as it was.
+  await other.goto(`${base()}/#/w/ghana-border/phase/1`);
+  await expect(other.getByLabel(CONTEXT)).toHaveValue(before);
+  await expect(other.getByRole('button', { name: 'Sign out' })).toBeVisible();
+});

@@ -9,7 +9,7 @@ import type { Api } from './api';
 import { contentOf, type ContentOf } from './content';
 import { CommandError } from './errors';
 import { conflictAt, getAt } from './paths';
-import type { Outbox, SendResult, Unsent } from './outbox.svelte';
+import { sameUser, type Outbox, type SendResult, type Unsent } from './outbox.svelte';
 import { applyPending } from './pending';
 
 /**
@@ -301,6 +301,9 @@ export class DocRegistry {
   flushOutbox(user: string | null): Promise<void> {
     const run = this.flushing.then(() =>
       this.outbox.flush(user, async (u) => {
+        // Its author signed out, and someone else signed in, while the edits
+        // before it travelled: it waits for its author, never sent as another.
+        if (!sameUser(u.user, this.user())) return 'signedOut';
         const doc = this.open(u.doc);
         // After the first reading, so a slow reading cannot hide the edit again.
         await doc.ready;

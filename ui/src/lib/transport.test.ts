@@ -109,4 +109,69 @@ describe('the HTTP transport', () => {
     await expect(t.call({ command: 'templates' })).rejects.toMatchObject({ code: 'unauthorised' });
     expect(await t.resume()).toBeNull();
   });
+
+  describe('shared by two tabs of one browser', () => {
+    /** A server that signs anyone in with password "pw", tells who each token is, and ends tokens on demand. */
+    function server(storage: MemoryStorage) {
+      const sent: { url: string; token: string | null }[] = [];
+      const ended = new Set<string>();
+      const fetcher = (async (url: string, init: RequestInit) => {
+        const auth = (init.headers as Record<string, string> | undefined)?.authorization ?? null;
+        const token = auth?.replace('Bearer ', '') ?? null;
+        sent.push({ url, token });
+        if (url.endsWith('/api/login')) {
+          const { username, password } = JSON.parse(init.body as string) as { username: string; password: string };
+          if (password !== 'pw') return json(401, { code: 'unauthorised', message: 'wrong user name or password' });
+          return json(200, { device_id: username, token: `${username}.secret`, username, admin: false });
+        }
+        if (!token || ended.has(token)) return json(401, { code: 'unauthorised', message: 'token revoked' });
+        return json(200, { reply: 'workspaces', data: [] });
+      }) as typeof fetch;
+      const tab = () => new HttpTransport('', storage as unknown as Storage, fetcher);
+      return { sent, ended, tab };
+    }
+
+    it('sends nothing more from a page once another tab signed in as someone else: its session ended', async () => {
+      const storage = new MemoryStorage();
+      const { sent, tab } = server(storage);
+      const a = tab();
+      const b = tab();
+      await a.signIn(null, 'officer', 'pw');
+      await b.signOut();
+      await b.signIn(null, 'counterpart', 'pw');
+      const before = sent.length;
+      // Tab A still shows the officer: an edit of theirs must not go out as the counterpart.
+      const edit = a.call({ command: 'edit_document', id: 'plan', edit: { op: 'set', path: 'objective', value: 'x' } });
+      await expect(edit).rejects.toMatchObject({ code: 'unauthorised' });
+      await expect(a.dashboard('')).rejects.toMatchObject({ code: 'unauthorised' });
+      expect(sent.length, 'nothing was sent').toBe(before);
+      // The counterpart's session is untouched, in their tab and in the store.
+      await b.call({ command: 'workspaces' });
+      expect(sent.at(-1)?.token).toBe('counterpart.secret');
+      // Signing out in tab A ends nobody else's session.
+      await a.signOut();
+      expect(await tab().resume()).toMatchObject({ username: 'counterpart' });
+      // The officer signs in again in tab A: now tab B is the one told.
+      await a.signIn(null, 'officer', 'pw');
+      await expect(b.call({ command: 'workspaces' })).rejects.toMatchObject({ code: 'unauthorised' });
+    });
+
+    it('keeps a session when a password is mistyped in another tab, or an older token is refused', async () => {
+      const storage = new MemoryStorage();
+      const { ended, tab } = server(storage);
+      const a = tab();
+      await a.signIn(null, 'officer', 'pw');
+      await expect(tab().signIn(null, 'officer', 'typo')).rejects.toMatchObject({ code: 'unauthorised' });
+      expect(await tab().resume(), 'a wrong password signs nobody out').toMatchObject({ username: 'officer' });
+
+      // Tab A's request with the officer's token is refused after tab B signed the officer in again.
+      ended.add('officer.secret');
+      const b = tab();
+      await b.resume();
+      const stale = a.call({ command: 'workspaces' });
+      storage.setItem('cd4mm.session', JSON.stringify({ token: 'officer.new', username: 'officer', admin: false }));
+      await expect(stale).rejects.toMatchObject({ code: 'unauthorised' });
+      expect(JSON.parse(storage.getItem('cd4mm.session') ?? 'null')).toMatchObject({ token: 'officer.new' });
+    });
+  });
 });

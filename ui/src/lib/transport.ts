@@ -132,6 +132,23 @@ export class HttpTransport implements Transport {
     this.status.server = base || (typeof location !== 'undefined' ? location.origin : null);
   }
 
+  /**
+   * Whom this page signed in or resumed as. Every tab of the browser shares
+   * the one kept session: once another tab signs in as someone else, this
+   * page's requests would go out under their name, its waiting edits
+   * included. It asks nothing more and is told its session ended instead.
+   */
+  private mine: string | null = null;
+
+  /** The kept session, if it is still this page's. */
+  private session(): StoredSession | null {
+    const s = this.stored();
+    if (s && this.mine !== null && s.username !== this.mine) {
+      throw new CommandError('unauthorised', 'another user signed in in this browser');
+    }
+    return s;
+  }
+
   private stored(): StoredSession | null {
     const raw = this.storage.getItem(TOKEN_KEY);
     if (!raw) return null;
@@ -164,14 +181,18 @@ export class HttpTransport implements Transport {
     }
   }
 
-  private headers(): Record<string, string> {
-    const s = this.stored();
+  private headers(s: StoredSession | null = this.session()): Record<string, string> {
     const h: Record<string, string> = { 'content-type': 'application/json' };
     if (s) h.authorization = `Bearer ${s.token}`;
     return h;
   }
 
-  private async fail(response: Response): Promise<never> {
+  /**
+   * Turn a refusal into a `CommandError`. A 401 forgets the kept session,
+   * but only the one the request was made with (`sent`): another tab may
+   * have signed in meanwhile, and a mistyped password signs nobody out.
+   */
+  private async fail(response: Response, sent: StoredSession | null): Promise<never> {
     let body: unknown = null;
     try {
       body = await response.json();
@@ -182,7 +203,7 @@ export class HttpTransport implements Transport {
     // Wrong password, revoked device, expired session: the server says
     // `unauthorised`; any 401 (a proxy's too) means the token is no good.
     if (response.status === 401) {
-      this.storage.removeItem(TOKEN_KEY);
+      if (sent && this.stored()?.token === sent.token) this.storage.removeItem(TOKEN_KEY);
       throw new CommandError('unauthorised', message, isAppError(body) ? (body.field ?? null) : null);
     }
     if (isAppError(body)) throw new CommandError(body.code, body.message, body.field ?? null);
@@ -194,14 +215,15 @@ export class HttpTransport implements Transport {
   }
 
   async callKept(command: Command): Promise<{ reply: Reply; asOf: number | null }> {
-    const user = this.stored()?.username ?? null;
+    const session = this.session();
+    const user = session?.username ?? null;
     const keep = user !== null && KEPT_FOR_OFFLINE.has(command.command);
     const key = JSON.stringify(command);
     let response: Response;
     try {
       response = await this.request('/api/command', {
         method: 'POST',
-        headers: this.headers(),
+        headers: this.headers(session),
         body: JSON.stringify(command),
       });
     } catch (e) {
@@ -213,7 +235,7 @@ export class HttpTransport implements Transport {
       }
       throw e;
     }
-    if (!response.ok) return this.fail(response);
+    if (!response.ok) return this.fail(response, session);
     const reply = (await response.json()) as Reply;
     if (keep) {
       // Best effort: a full store only means this answer is not there offline.
@@ -234,12 +256,12 @@ export class HttpTransport implements Transport {
 
   /** A GET of the server's regional API with the session's token. */
   private async get(path: string): Promise<Response> {
-    const s = this.stored();
+    const s = this.session();
     const response = await this.request(path, {
       method: 'GET',
       headers: s ? { authorization: `Bearer ${s.token}` } : {},
     });
-    if (!response.ok) return this.fail(response);
+    if (!response.ok) return this.fail(response, s);
     return response;
   }
 
@@ -249,8 +271,9 @@ export class HttpTransport implements Transport {
 
   async account(path: string, body?: unknown): Promise<unknown> {
     if (body === undefined) return (await this.get(path)).json();
-    const response = await this.request(path, { method: 'POST', headers: this.headers(), body: JSON.stringify(body) });
-    if (!response.ok) return this.fail(response);
+    const s = this.session();
+    const response = await this.request(path, { method: 'POST', headers: this.headers(s), body: JSON.stringify(body) });
+    if (!response.ok) return this.fail(response, s);
     return response.json();
   }
 
@@ -270,6 +293,7 @@ export class HttpTransport implements Transport {
   async resume(): Promise<Session | null> {
     const s = this.stored();
     if (!s) return null;
+    this.mine = s.username;
     this.emit({ user: s.username, admin: s.admin });
     return { username: s.username, admin: s.admin, server: this.status.server, device: s.device_id ?? null };
   }
@@ -280,7 +304,7 @@ export class HttpTransport implements Transport {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ username, password }),
     });
-    if (!response.ok) return this.fail(response);
+    if (!response.ok) return this.fail(response, null);
     const body = (await response.json()) as { device_id?: string; token: string; username: string; admin: boolean };
     const kept: StoredSession = {
       token: body.token,
@@ -289,6 +313,7 @@ export class HttpTransport implements Transport {
       device_id: body.device_id,
     };
     this.storage.setItem(TOKEN_KEY, JSON.stringify(kept));
+    this.mine = body.username;
     this.emit({ user: body.username, admin: body.admin });
     return { username: body.username, admin: body.admin, server: this.status.server, device: body.device_id ?? null };
   }
@@ -298,7 +323,15 @@ export class HttpTransport implements Transport {
   }
 
   async signOut(): Promise<void> {
-    const headers = this.headers();
+    // Another tab's session, if one signed in meanwhile, is not this page's to end.
+    const mine = this.stored();
+    const ours = mine !== null && (this.mine === null || mine.username === this.mine);
+    const headers = this.headers(ours ? mine : null);
+    this.mine = null;
+    if (!ours) {
+      this.emit({ user: null, admin: false });
+      return;
+    }
     this.storage.removeItem(TOKEN_KEY);
     this.emit({ user: null, admin: false });
     try {
