@@ -188,7 +188,9 @@ pub(crate) fn allows(headers: &HeaderMap, name: &str) -> bool {
             let mut pieces = part.split(';').map(str::trim);
             let coding = pieces.next().unwrap_or_default();
             let weight = pieces
-                .find_map(|p| p.strip_prefix("q=").map(|q| q.trim().parse::<f32>().unwrap_or(0.0)))
+                // `q` as `Q` too: parameter names are case-insensitive.
+                .find_map(|p| p.get(..2).filter(|k| k.eq_ignore_ascii_case("q=")).map(|_| p[2..].trim()))
+                .map(|q| q.parse::<f32>().unwrap_or(0.0))
                 .unwrap_or(1.0);
             coding.eq_ignore_ascii_case(name) && weight > 0.0
         },

@@ -308,7 +308,9 @@ async fn a_browsers_readings_travel_packed() {
         assert_eq!(a, b, "the same reply once unpacked");
     }
     // Refused, misspelt, unreadable or unknown codings: the reply as it is.
-    for accept in [&b"gzip;q=0"[..], b"gzip;q=zero", b"gzipped", b"\xff\xfe gzip", b"br", b"identity", b"*"] {
+    for accept in
+        [&b"gzip;q=0"[..], b"gzip;Q=0", b"gzip;q=zero", b"gzipped", b"\xff\xfe gzip", b"br", b"identity", b"*"]
+    {
         let answer = read(Some(accept), plan_reading.clone()).await.expect("answer");
         assert_eq!(answer.headers().get("content-encoding"), None, "{accept:?}");
         let body: Value = answer.json().await.expect("json");
