@@ -195,7 +195,7 @@ test('a tab left open as one user sends nothing as the user another tab signed i
   // colleague signs in (one session per browser, shared by its tabs).
   const other = await officerTab.context().newPage();
   await other.goto(`${base()}/#/`);
-  await other.getByRole('button', { name: 'Sign out' }).click();
+  await other.getByRole('button', { name: 'Sign out', exact: true }).click();
   await signInAgain(other, 'counterpart');
   await expect(other.getByRole('heading', { name: 'Your workspaces' })).toBeVisible();
 
@@ -212,5 +212,5 @@ test('a tab left open as one user sends nothing as the user another tab signed i
   // The colleague's session goes on, and the server has the page as it was.
   await other.goto(`${base()}/#/w/ghana-border/phase/1`);
   await expect(other.getByLabel(CONTEXT)).toHaveValue(before);
-  await expect(other.getByRole('button', { name: 'Sign out' })).toBeVisible();
+  await expect(other.getByRole('button', { name: 'Sign out', exact: true })).toBeVisible();
 });
