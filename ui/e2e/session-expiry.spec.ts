@@ -140,7 +140,7 @@ test('an edit kept from an ended session is never sent as another user who signs
   await expect(page.getByTestId('others-unsent')).toBeVisible();
 
   // The colleague leaves; the officer comes back: the edit goes out as the officer.
-  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.getByRole('button', { name: 'Sign out', exact: true }).click();
   await expect(page.getByTestId('session-ended')).toContainText('as officer');
   await expect(page.getByTestId('sync-status')).toContainText('unsent edits: 1');
   await signInAgain(page, 'officer');
@@ -176,7 +176,7 @@ test('edits of an ended session may be discarded by the next user', async ({ bro
   await expect(aside).toHaveCount(0);
   await expect(page.getByTestId('sync-status')).not.toContainText('unsent edits');
 
-  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.getByRole('button', { name: 'Sign out', exact: true }).click();
   await expect(page.getByTestId('session-ended')).toHaveCount(0);
   await signInAgain(page, 'officer');
   await page.goto(`${base()}/#/w/ghana-border/phase/1`);
