@@ -4,7 +4,7 @@
  * kept, the sign-in form says so in plain words, and the edit is sent once
  * the same user signs in again, never under someone else's name.
  */
-import { expect, test, type APIRequestContext, type Page, type Route } from '@playwright/test';
+import { expect, test, type APIRequestContext, type Browser, type Locator, type Page, type Route } from '@playwright/test';
 import { apiLogin, base, PASSWORD, settled, signedIn, submitSignIn } from './helpers';
 
 const CONTEXT = 'Context of the engagement';
@@ -42,6 +42,16 @@ async function holdReadings(page: Page): Promise<() => Promise<void>> {
   };
 }
 
+/** The officer, signed in, on the engagement's first phase: its context field and what it holds. */
+async function officerAtContext(browser: Browser): Promise<{ page: Page; context: Locator; before: string }> {
+  const page = await signedIn(browser, 'officer');
+  await page.goto(`${base()}/#/w/ghana-border/phase/1`);
+  const context = page.getByLabel(CONTEXT);
+  await expect(context).toBeVisible();
+  await settled(page);
+  return { page, context, before: await context.inputValue() };
+}
+
 async function signInAgain(page: Page, username: string) {
   await page.getByLabel('User name').fill(username);
   await page.getByLabel('Password').fill(PASSWORD);
@@ -52,11 +62,7 @@ test('an edit typed after the session ended elsewhere is kept and sent after sig
   browser,
   request,
 }) => {
-  const page = await signedIn(browser, 'officer');
-  await page.goto(`${base()}/#/w/ghana-border/phase/1`);
-  const context = page.getByLabel(CONTEXT);
-  await expect(context).toBeVisible();
-  await settled(page);
+  const { page, context } = await officerAtContext(browser);
 
   // The same user signs this browser session out from elsewhere.
   const { token } = await pageSession(page);
@@ -102,12 +108,7 @@ test('an edit kept from an ended session is never sent as another user who signs
   browser,
   request,
 }) => {
-  const page = await signedIn(browser, 'officer');
-  await page.goto(`${base()}/#/w/ghana-border/phase/1`);
-  const context = page.getByLabel(CONTEXT);
-  await expect(context).toBeVisible();
-  await settled(page);
-  const before = await context.inputValue();
+  const { page, context, before } = await officerAtContext(browser);
 
   // Revoked from "My devices" in another session of the same user.
   const { device_id } = await pageSession(page);
@@ -153,12 +154,7 @@ test('an edit kept from an ended session is never sent as another user who signs
 });
 
 test('edits of an ended session may be discarded by the next user', async ({ browser, request }) => {
-  const page = await signedIn(browser, 'officer');
-  await page.goto(`${base()}/#/w/ghana-border/phase/1`);
-  const context = page.getByLabel(CONTEXT);
-  await expect(context).toBeVisible();
-  await settled(page);
-  const before = await context.inputValue();
+  const { page, context, before } = await officerAtContext(browser);
 
   const { token } = await pageSession(page);
   const release = await holdReadings(page);
@@ -184,12 +180,7 @@ test('edits of an ended session may be discarded by the next user', async ({ bro
 });
 
 test('a tab left open as one user sends nothing as the user another tab signed in', async ({ browser }) => {
-  const officerTab = await signedIn(browser, 'officer');
-  await officerTab.goto(`${base()}/#/w/ghana-border/phase/1`);
-  const context = officerTab.getByLabel(CONTEXT);
-  await expect(context).toBeVisible();
-  await settled(officerTab);
-  const before = await context.inputValue();
+  const { page: officerTab, context, before } = await officerAtContext(browser);
 
   // A second tab of the same browser: the officer signs out there, and a
   // colleague signs in (one session per browser, shared by its tabs).
