@@ -116,10 +116,21 @@ impl Window {
         }
     }
 
-    /// The element (waiting for it to appear, up to the implicit timeout).
+    /// The element, waiting up to 30 s for it to appear. WebKitWebDriver's
+    /// own wait (the implicit timeout) sometimes gives up at once with a bare
+    /// "no such element" while the page is busy (seen once in CI on a page
+    /// that plainly showed the field), so a refusal is asked again here.
     async fn find(&self, using: &str, value: &str) -> String {
-        let found = self.call("POST", "/element", json!({"using": using, "value": value})).await;
-        found[ELEMENT].as_str().expect("an element id").to_owned()
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            match self.try_call("POST", "/element", json!({"using": using, "value": value})).await {
+                Ok(found) => return found[ELEMENT].as_str().expect("an element id").to_owned(),
+                Err(r) if Instant::now() > deadline => {
+                    panic!("no element {using} {value:?}: {r}\n{}", self.screen().await)
+                }
+                Err(_) => tokio::time::sleep(Duration::from_millis(250)).await,
+            }
+        }
     }
 
     async fn button(&self, text: &str) -> String {
@@ -132,29 +143,74 @@ impl Window {
 
     /// Type `text` into the field, and check that the field holds it:
     /// WebKitWebDriver types real key presses, which go wherever the focus
-    /// is at that moment, so a focus moved under it would scatter them.
+    /// is at that moment, so a focus moved under it would scatter them; and
+    /// they may still be arriving when the command returns (CI once read
+    /// back "tamale bord" of "tamale border passphrase"), so the field is
+    /// given a moment to hold the whole text before it is typed again.
     async fn type_into(&self, css: &str, text: &str) {
         for _ in 0..3 {
             let element = self.find("css selector", css).await;
-            self.call("POST", &format!("/element/{element}/clear"), json!({})).await;
-            self.call("POST", &format!("/element/{element}/value"), json!({"text": text})).await;
-            let value = self.call("GET", &format!("/element/{element}/property/value"), json!({})).await;
-            if value.as_str() == Some(text) {
-                return;
+            if self.try_call("POST", &format!("/element/{element}/clear"), json!({})).await.is_err()
+                || self.try_call("POST", &format!("/element/{element}/value"), json!({"text": text})).await.is_err()
+            {
+                eprintln!("{css} could not be typed into; trying again");
+                continue;
             }
-            eprintln!("{css} holds {value} after typing; typing again");
+            let deadline = Instant::now() + Duration::from_secs(5);
+            loop {
+                let value = self.try_call("GET", &format!("/element/{element}/property/value"), json!({})).await;
+                match value {
+                    Ok(value) if value.as_str() == Some(text) => return,
+                    Ok(value) if Instant::now() > deadline => {
+                        eprintln!("{css} holds {value} after typing; typing again");
+                        break;
+                    }
+                    Err(r) => {
+                        eprintln!("{css} could not be read after typing ({r}); typing again");
+                        break;
+                    }
+                    Ok(_) => tokio::time::sleep(Duration::from_millis(100)).await,
+                }
+            }
         }
         panic!("{css} does not take what is typed\n{}", self.screen().await);
     }
 
+    /// The first start's form: the passphrase chosen, typed twice. If the
+    /// form was sent before both fields held it (it then says they differ),
+    /// both are typed again and the form sent again.
+    async fn choose_passphrase(&self, passphrase: &str) {
+        for _ in 0..3 {
+            self.type_into("#passphrase", passphrase).await;
+            self.type_into("#passphrase-repeat", passphrase).await;
+            let encrypt = self.button("Encrypt and continue").await;
+            self.click(&encrypt).await;
+            // The key is slow to derive on purpose; a loaded machine is slower still.
+            let next = "Work on this computer only";
+            let text = self.text_with_any(&[next, "passphrases differ"], Duration::from_secs(60)).await;
+            if text.contains(next) {
+                return;
+            }
+            eprintln!("the passphrase was not taken; choosing it again. The window showed:\n{text}");
+        }
+        panic!("the passphrase is never taken\n{}", self.screen().await);
+    }
+
     /// The page's visible text, once it contains `wanted` (or after 15 s).
     async fn text_with(&self, wanted: &str) -> String {
-        let deadline = Instant::now() + Duration::from_secs(15);
+        self.text_with_any(&[wanted], Duration::from_secs(15)).await
+    }
+
+    /// The page's visible text, once it contains one of `wanted` (or after `wait`).
+    async fn text_with_any(&self, wanted: &[&str], wait: Duration) -> String {
+        let deadline = Instant::now() + wait;
         loop {
             let body = self.find("css selector", "body").await;
-            let text = self.call("GET", &format!("/element/{body}/text"), json!({})).await;
-            let text = text.as_str().unwrap_or_default().to_owned();
-            if text.contains(wanted) || Instant::now() > deadline {
+            let text = match self.try_call("GET", &format!("/element/{body}/text"), json!({})).await {
+                Ok(text) => text.as_str().unwrap_or_default().to_owned(),
+                Err(_) => String::new(),
+            };
+            if wanted.iter().any(|w| text.contains(w)) || Instant::now() > deadline {
                 return text;
             }
             tokio::time::sleep(Duration::from_millis(200)).await;
@@ -177,10 +233,7 @@ async fn an_engagement_made_offline_is_there_after_a_restart() {
 
     let window = Window::open(&driver).await;
     // First start: a passphrase is chosen, and the data encrypted with it.
-    window.type_into("#passphrase", PASSPHRASE).await;
-    window.type_into("#passphrase-repeat", PASSPHRASE).await;
-    let encrypt = window.button("Encrypt and continue").await;
-    window.click(&encrypt).await;
+    window.choose_passphrase(PASSPHRASE).await;
     let local = window.button("Work on this computer only").await;
     window.click(&local).await;
     window.type_into("#ws-name", "Tamale border post").await;
